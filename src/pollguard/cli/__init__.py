@@ -1,0 +1,1 @@
+"""The ``pollguard`` command line (Typer + Rich)."""

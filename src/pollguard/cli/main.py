@@ -1,0 +1,93 @@
+"""The ``pollguard`` command: one sub-command group per capability."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from pollguard import __version__
+from pollguard.cli import imports, scenario
+from pollguard.cli.common import State, console, state
+from pollguard.services import scenarios
+from pollguard.store import repository as repo
+from pollguard.store.database import ENV_URL
+from pollguard.store.uow import UnitOfWork
+
+app = typer.Typer(
+    name="pollguard", no_args_is_help=True, pretty_exceptions_show_locals=False,
+    help="PollGuard: plan and run the security of an election's polling stations (TPS).")
+app.add_typer(scenario.app, name="scenario")
+app.add_typer(imports.app, name="import")
+
+DEMO_DIR = Path("out/scenario/jambi")
+
+
+def _version(value: bool) -> None:
+    if value:
+        console.print(f"pollguard {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    ctx: typer.Context,
+    db: Annotated[str | None, typer.Option(
+        "--db", envvar=ENV_URL, help="Database URL (default: sqlite:///pollguard.db)")] = None,
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="Show the version and exit")] = False,
+) -> None:
+    ctx.obj = State(db_url=db)
+
+
+@app.command()
+def summary(ctx: typer.Context,
+            as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object")] = False,
+            ) -> None:
+    """The headline counts of the loaded scenario."""
+    db = state(ctx).db()
+    counts = scenarios.summary(db=db)
+    if as_json:
+        print(json.dumps(dataclasses.asdict(counts)))
+        return
+    _print_summary(ctx)
+
+
+def _print_summary(ctx: typer.Context) -> None:
+    db = state(ctx).db()
+    with UnitOfWork(db) as uow:
+        info = repo.current_info(uow.session)
+        per_kab = repo.summary_by_kabkota(uow.session)
+        counts = repo.summary(uow.session)
+    title = info.name if info else "(no scenario loaded)"
+    table = Table(title=f"{title} — {db.url}", title_justify="left")
+    table.add_column("Kode")
+    table.add_column("Kab/Kota")
+    table.add_column("TPS", justify="right")
+    table.add_column("Pemilih", justify="right")
+    for code, name, n_tps, voters in per_kab:
+        table.add_row(code, name, f"{n_tps:,}", f"{voters:,}")
+    table.add_section()
+    table.add_row("", "Jumlah", f"{counts.tps:,}", f"{counts.voters:,}", style="bold")
+    console.print(table)
+    totals = Table(show_header=False, box=None)
+    for label, value in [("kab/kota", counts.kabkota), ("kecamatan", counts.kecamatan),
+                         ("desa/kelurahan", counts.desa), ("Polres", counts.polres),
+                         ("Polsek", counts.polsek), ("Polri", counts.polri),
+                         ("TNI", counts.tni), ("Linmas", counts.linmas)]:
+        totals.add_row(label, f"{value:,}")
+    console.print(totals)
+
+
+@app.command()
+def demo(ctx: typer.Context,
+         out: Annotated[Path, typer.Option(help="Where to write the scenario")] = DEMO_DIR,
+         ) -> None:
+    """Build the Jambi Pilkada 2024 scenario, load it and show the summary."""
+    ctx.invoke(scenario.build, name="jambi", out=out)
+    ctx.invoke(scenario.load, ctx=ctx, folder=out, replace=True)
+    _print_summary(ctx)

@@ -1,0 +1,88 @@
+"""A scenario: everything known before planning starts, as one immutable value."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TypeVar
+
+from pollguard.domain.forces import CommandUnit, ForceCount, Officer, UnitKind
+from pollguard.domain.regions import Region, RegionLevel
+from pollguard.domain.tps import MAX_VOTERS, Election, PollingStation
+
+
+@dataclass(frozen=True, slots=True)
+class ScenarioInfo:
+    name: str
+    election: Election
+    province_code: str
+    voting_date: dt.date
+    seed: int | None = None
+    description: str = ""
+    max_voters_per_tps: int | None = None
+
+    @property
+    def voter_cap(self) -> int:
+        return self.max_voters_per_tps or MAX_VOTERS[self.election]
+
+
+@dataclass(frozen=True, slots=True)
+class Scenario:
+    info: ScenarioInfo
+    regions: tuple[Region, ...]
+    tps: tuple[PollingStation, ...]
+    units: tuple[CommandUnit, ...]
+    officers: tuple[Officer, ...]
+    tni: tuple[ForceCount, ...] = ()
+    linmas: tuple[ForceCount, ...] = ()
+
+    def regions_at(self, level: RegionLevel) -> list[Region]:
+        return [r for r in self.regions if r.level == level]
+
+    def units_of(self, kind: UnitKind) -> list[CommandUnit]:
+        return [u for u in self.units if u.kind == kind]
+
+    def summary(self) -> ScenarioSummary:
+        return ScenarioSummary(
+            kabkota=len(self.regions_at(RegionLevel.KABKOTA)),
+            kecamatan=len(self.regions_at(RegionLevel.KECAMATAN)),
+            desa=len(self.regions_at(RegionLevel.DESA)),
+            tps=len(self.tps),
+            voters=sum(t.voters or 0 for t in self.tps),
+            polres=len(self.units_of(UnitKind.POLRES)),
+            polsek=len(self.units_of(UnitKind.POLSEK)),
+            polri=len(self.officers),
+            tni=sum(c.personnel for c in self.tni),
+            linmas=sum(c.personnel for c in self.linmas),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class ScenarioSummary:
+    """The headline counts a Kabag Ops checks first."""
+
+    kabkota: int
+    kecamatan: int
+    desa: int
+    tps: int
+    voters: int
+    polres: int
+    polsek: int
+    polri: int
+    tni: int
+    linmas: int
+
+
+T = TypeVar("T")
+
+
+def duplicates(keys: Iterable[T]) -> list[T]:
+    """Keys that occur more than once, in first-repeat order."""
+    seen: set[T] = set()
+    repeated: list[T] = []
+    for key in keys:
+        if key in seen and key not in repeated:
+            repeated.append(key)
+        seen.add(key)
+    return repeated

@@ -1,0 +1,1 @@
+"""Scenarios at the edge: the folder format, its validation, the builders and the importers."""

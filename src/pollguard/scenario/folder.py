@@ -1,0 +1,247 @@
+"""The scenario folder: ``scenario.toml`` and six CSV tables (see docs/scenario-format.md).
+
+Reading validates everything before returning anything, and reports every problem found as
+``file:row:column: reason``; a scenario with any problem is not returned at all.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tomllib
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import tomli_w
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from pollguard.domain.forces import (
+    ALLOWED_PARENTS,
+    Branch,
+    CommandUnit,
+    ForceCount,
+    Officer,
+    Rank,
+    officer_problems,
+)
+from pollguard.domain.regions import Region, RegionLevel, region_problems
+from pollguard.domain.scenario import Scenario, ScenarioInfo
+from pollguard.domain.tps import Election, PollingStation, tps_problems
+from pollguard.scenario import kemendagri
+from pollguard.scenario.problems import InvalidInputError, Problem
+from pollguard.scenario.tables import RowSchema, cell, read_csv, write_csv
+
+PROFILE = "scenario.toml"
+REGIONS, TPS, UNITS, OFFICERS, TNI, LINMAS = (
+    "regions.csv", "tps.csv", "units.csv", "officers.csv", "tni.csv", "linmas.csv")
+
+
+def _codes(text: str) -> tuple[str, ...]:
+    return tuple(text.split())
+
+
+REGION_ROWS = RowSchema(Region, {c: c for c in ("code", "name", "kind", "lat", "lon", "area_km2")})
+TPS_ROWS = RowSchema(PollingStation, {c: c for c in (
+    "tps_id", "desa_code", "number", "voters", "lat", "lon", "location_type")})
+UNIT_ROWS = RowSchema(CommandUnit, {c: c for c in (
+    "code", "name", "kind", "parent_code", "hq_lat", "hq_lon", "jurisdiction")},
+    parsers={"jurisdiction": _codes}, defaults={"parent_code": lambda v: None})
+OFFICER_ROWS = RowSchema(Officer, {c: c for c in (
+    "nrp", "name", "rank", "branch", "unit_code", "home_unit_code", "bko", "phone")},
+    parsers={"rank": Rank.parse, "branch": Branch.parse},
+    defaults={"home_unit_code": lambda v: v.get("unit_code")})
+TNI_ROWS = RowSchema(ForceCount, {"unit_code": "code", "personnel": "personnel"})
+LINMAS_ROWS = RowSchema(ForceCount, {"desa_code": "code", "personnel": "personnel"})
+
+_REQUIRED = {
+    REGIONS: ["code", "name", "kind", "lat", "lon"],
+    TPS: ["tps_id", "desa_code", "number", "voters", "lat", "lon", "location_type"],
+    UNITS: ["code", "name", "kind", "parent_code", "hq_lat", "hq_lon", "jurisdiction"],
+    OFFICERS: ["nrp", "name", "rank", "branch", "unit_code"],
+    TNI: ["unit_code", "personnel"],
+    LINMAS: ["desa_code", "personnel"],
+}
+_OPTIONAL = {REGIONS: ["area_km2"], OFFICERS: ["home_unit_code", "bko", "phone"]}
+
+
+class _ScenarioSection(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: str = Field(min_length=1)
+    election: Election
+    province_code: str = Field(pattern=r"^\d{2}$")
+    voting_date: dt.date
+    seed: int | None = None
+    description: str = ""
+    max_voters_per_tps: int | None = Field(default=None, ge=1)
+
+
+class _Profile(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    scenario: _ScenarioSection
+
+
+def read_info(folder: Path) -> tuple[ScenarioInfo | None, list[Problem]]:
+    path = folder / PROFILE
+    if not path.is_file():
+        return None, [Problem(PROFILE, 1, "-", f"missing file in {folder}")]
+    text = path.read_text(encoding="utf-8")
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        return None, [Problem(PROFILE, getattr(exc, "lineno", 1) or 1, "-", str(exc))]
+    try:
+        section = _Profile.model_validate(data).scenario
+    except ValidationError as exc:
+        return None, [Problem(PROFILE, _line_of(text, err["loc"]), ".".join(map(str, err["loc"])),
+                              err["msg"]) for err in exc.errors()]
+    return ScenarioInfo(**section.model_dump()), []
+
+
+def _line_of(text: str, loc: tuple[Any, ...]) -> int:
+    """Best-effort line of a TOML key, for error messages."""
+    key = str(loc[-1]) if loc else ""
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line.strip().startswith(f"{key} ") or line.strip().startswith(f"{key}="):
+            return number
+    return 1
+
+
+def read_scenario(folder: Path) -> Scenario:
+    """Read and validate a scenario folder; raise ``InvalidInputError`` with every problem."""
+    folder = Path(folder)
+    problems: list[Problem] = []
+    info, found = read_info(folder)
+    problems += found
+
+    def table(name: str, schema: RowSchema[Any]) -> list[tuple[Any, Any]]:
+        path = folder / name
+        if not path.is_file():
+            problems.append(Problem(name, 1, "-", f"missing file in {folder}"))
+            return []
+        tbl, found = read_csv(path, required=_REQUIRED[name], optional=_OPTIONAL.get(name, ()))
+        problems.extend(found)
+        parsed, found = schema.parse(tbl)
+        problems.extend(found)
+        return parsed
+
+    regions = table(REGIONS, REGION_ROWS)
+    tps = table(TPS, TPS_ROWS)
+    units = table(UNITS, UNIT_ROWS)
+    officers = table(OFFICERS, OFFICER_ROWS)
+    tni = table(TNI, TNI_ROWS)
+    linmas = table(LINMAS, LINMAS_ROWS)
+    if info is not None:
+        problems += _cross_check(info, regions, tps, units, officers, tni, linmas)
+    if problems:
+        raise InvalidInputError(problems)
+    assert info is not None
+    return Scenario(
+        info=info,
+        regions=tuple(r for _, r in regions),
+        tps=tuple(t for _, t in tps),
+        units=tuple(u for _, u in units),
+        officers=tuple(o for _, o in officers),
+        tni=tuple(c for _, c in tni),
+        linmas=tuple(c for _, c in linmas),
+    )
+
+
+def _dupes(file: str, column: str, rows: list[tuple[Any, Any]], key: str) -> list[Problem]:
+    counts = Counter(getattr(obj, key) for _, obj in rows)
+    return [Problem(file, row.line, column, f"duplicate {column} {getattr(obj, key)!r}")
+            for row, obj in rows if counts[getattr(obj, key)] > 1]
+
+
+def _cross_check(info: ScenarioInfo, regions: list[Any], tps: list[Any], units: list[Any],
+                 officers: list[Any], tni: list[Any], linmas: list[Any]) -> list[Problem]:
+    """Rules that join rows or files: uniqueness, references, the official code list."""
+    problems: list[Problem] = []
+    if info.province_code not in kemendagri.province_codes():
+        problems.append(Problem(PROFILE, 1, "scenario.province_code",
+                                f"no Kemendagri province {info.province_code!r}"))
+        return problems
+    official = kemendagri.known_codes(info.province_code)
+    region_kind = {r.code: r for _, r in regions}
+    problems += _dupes(REGIONS, "code", regions, "code")
+    for row, r in regions:
+        problems += [Problem(REGIONS, row.line, c, why) for c, why in region_problems(r)]
+        if r.code not in official:
+            problems.append(Problem(REGIONS, row.line, "code", f"{r.code} is not a Kemendagri "
+                                    f"code in province {info.province_code}"))
+        elif r.parent_code and r.parent_code not in region_kind:
+            problems.append(Problem(REGIONS, row.line, "code",
+                                    f"parent region {r.parent_code} is not in {REGIONS}"))
+    desa = {c for c, r in region_kind.items() if r.level == RegionLevel.DESA}
+    problems += _dupes(TPS, "tps_id", tps, "tps_id")
+    for row, t in tps:
+        problems += [Problem(TPS, row.line, c, why)
+                     for c, why in tps_problems(t, max_voters=info.voter_cap)]
+        if t.desa_code not in desa:
+            problems.append(Problem(TPS, row.line, "desa_code",
+                                    f"desa {t.desa_code} is not in {REGIONS}"))
+    unit_by_code = {u.code: u for _, u in units}
+    problems += _dupes(UNITS, "code", units, "code")
+    for row, u in units:
+        parent = unit_by_code.get(u.parent_code) if u.parent_code else None
+        if u.parent_code and parent is None:
+            problems.append(Problem(UNITS, row.line, "parent_code",
+                                    f"unit {u.parent_code} is not in {UNITS}"))
+        elif (parent.kind if parent else None) not in ALLOWED_PARENTS[u.kind]:
+            allowed = ", ".join(k.value if k else "none" for k in ALLOWED_PARENTS[u.kind])
+            problems.append(Problem(UNITS, row.line, "parent_code",
+                                    f"a {u.kind.value} sits under: {allowed}"))
+        for code in u.jurisdiction:
+            if code not in region_kind:
+                problems.append(Problem(UNITS, row.line, "jurisdiction",
+                                        f"region {code} is not in {REGIONS}"))
+    problems += _dupes(OFFICERS, "nrp", officers, "nrp")
+    polri = {c for c, u in unit_by_code.items() if u.kind.is_polri}
+    for row, o in officers:
+        problems += [Problem(OFFICERS, row.line, c, why) for c, why in officer_problems(o)]
+        for column in ("unit_code", "home_unit_code"):
+            if getattr(o, column) not in polri:
+                problems.append(Problem(OFFICERS, row.line, column,
+                                        f"{getattr(o, column)} is not a Polri unit in {UNITS}"))
+    tni_units = {c for c, u in unit_by_code.items() if u.kind.is_tni}
+    problems += _dupes(TNI, "unit_code", tni, "code")
+    problems += [Problem(TNI, row.line, "unit_code", f"{c.code} is not a TNI unit in {UNITS}")
+                 for row, c in tni if c.code not in tni_units]
+    problems += _dupes(LINMAS, "desa_code", linmas, "code")
+    problems += [Problem(LINMAS, row.line, "desa_code", f"desa {c.code} is not in {REGIONS}")
+                 for row, c in linmas if c.code not in desa]
+    return problems
+
+
+def write_scenario(scenario: Scenario, folder: Path) -> None:
+    """Write a scenario folder; the same scenario always gives byte-identical files."""
+    folder.mkdir(parents=True, exist_ok=True)
+    info = scenario.info
+    section: dict[str, Any] = {"name": info.name, "election": info.election.value,
+                               "province_code": info.province_code,
+                               "voting_date": info.voting_date, "description": info.description}
+    if info.seed is not None:
+        section["seed"] = info.seed
+    if info.max_voters_per_tps is not None:
+        section["max_voters_per_tps"] = info.max_voters_per_tps
+    (folder / PROFILE).write_text(tomli_w.dumps({"scenario": section}), encoding="utf-8")
+
+    def rows(objs: Any, fields: list[str]) -> list[list[str]]:
+        return [[cell(_value(getattr(o, f))) for f in fields] for o in objs]
+
+    tables = [
+        (REGIONS, REGION_ROWS, scenario.regions), (TPS, TPS_ROWS, scenario.tps),
+        (UNITS, UNIT_ROWS, scenario.units), (OFFICERS, OFFICER_ROWS, scenario.officers),
+        (TNI, TNI_ROWS, scenario.tni), (LINMAS, LINMAS_ROWS, scenario.linmas),
+    ]
+    for name, schema, objs in tables:
+        write_csv(folder / name, list(schema.columns), rows(objs, list(schema.columns.values())))
+
+
+def _value(value: Any) -> Any:
+    if isinstance(value, Rank):
+        return value.label
+    if isinstance(value, tuple):
+        return " ".join(value)
+    if hasattr(value, "value"):  # StrEnum
+        return value.value
+    return value

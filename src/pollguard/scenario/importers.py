@@ -1,0 +1,197 @@
+"""Readers for what users already have: the KPU TPS list and a personnel roster.
+
+Each reader validates the whole file against what it is given (the known desa, the known
+units) and returns domain objects, or raises ``InvalidInputError`` with every problem as
+``file:row:column: reason``. Writing is the service layer's job (``services.scenarios``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from pollguard.domain.forces import Branch, CommandUnit, Officer, Rank, officer_problems
+from pollguard.domain.geo import Point
+from pollguard.domain.regions import RegionLevel, ancestor_at
+from pollguard.domain.tps import LocationType, PollingStation, tps_problems
+from pollguard.scenario.problems import InvalidInputError, Problem
+from pollguard.scenario.tables import Row, Table, read_csv, read_xlsx
+
+KPU_REQUIRED = ("tps_id", "tps_no", "desa_code")
+KPU_OPTIONAL = ("is_special_9xx", "kec_code", "kab_code", "desa_name", "desa_pos_lat",
+                "desa_pos_lon", "desa_coord_source", "lat", "lon", "voters", "location_type")
+
+
+class _KpuRow(BaseModel):
+    """One row of the KPU-style TPS list, before it becomes a ``PollingStation``."""
+
+    model_config = ConfigDict(extra="ignore")
+    tps_id: str = Field(pattern=r"^\d{13}$")
+    tps_no: int = Field(ge=1, le=999)
+    desa_code: str
+    is_special_9xx: bool | None = None
+    kec_code: str | None = None
+    kab_code: str | None = None
+    lat: float | None = Field(default=None, ge=-90, le=90)
+    lon: float | None = Field(default=None, ge=-180, le=180)
+    voters: int | None = Field(default=None, ge=0)
+    location_type: LocationType | None = None
+
+
+def read_kpu_tps_list(path: Path, *, desa_points: Mapping[str, Point],
+                      voter_cap: int) -> list[PollingStation]:
+    """The TPS of a KPU-style list. A TPS without coordinates takes its desa's point; one
+    without a location type is special when numbered 901+ (or flagged ``is_special_9xx``)."""
+    table, problems = read_csv(path, required=KPU_REQUIRED, optional=KPU_OPTIONAL,
+                               allow_extra=True)
+    stations, found = _kpu_stations(table, desa_points, voter_cap)
+    if problems or found:
+        raise InvalidInputError(problems + found)
+    return stations
+
+
+def _kpu_stations(table: Table, desa_points: Mapping[str, Point],
+                  voter_cap: int) -> tuple[list[PollingStation], list[Problem]]:
+    file = table.file
+    problems: list[Problem] = []
+    stations: list[PollingStation] = []
+    lines: dict[str, list[int]] = {}
+    for row in table.rows:
+        parsed, found = _validate(file, row, _KpuRow)
+        problems += found
+        if parsed is None:
+            continue
+        assert isinstance(parsed, _KpuRow)
+        if parsed.desa_code not in desa_points:
+            problems.append(Problem(file, row.line, "desa_code", f"{parsed.desa_code} is not a "
+                                    "desa/kelurahan of the loaded scenario"))
+            continue
+        for column, level in (("kec_code", RegionLevel.KECAMATAN),
+                              ("kab_code", RegionLevel.KABKOTA)):
+            given = getattr(parsed, column)
+            if given and given != ancestor_at(parsed.desa_code, level):
+                problems.append(Problem(file, row.line, column, f"{given} does not contain "
+                                        f"desa {parsed.desa_code}"))
+        lat, lon = desa_points[parsed.desa_code].lat, desa_points[parsed.desa_code].lon
+        special = parsed.is_special_9xx if parsed.is_special_9xx is not None else (
+            parsed.tps_no >= 901)
+        kind = parsed.location_type or (
+            LocationType.SPECIAL_OTHER if special else LocationType.REGULAR)
+        tps = PollingStation(parsed.tps_id, parsed.desa_code, parsed.tps_no, parsed.voters,
+                             parsed.lat if parsed.lat is not None else lat,
+                             parsed.lon if parsed.lon is not None else lon, kind)
+        found_here = [Problem(file, row.line, {"number": "tps_no"}.get(c, c), why)
+                      for c, why in tps_problems(tps, max_voters=voter_cap)]
+        problems += found_here
+        lines.setdefault(tps.tps_id, []).append(row.line)
+        if not found_here:
+            stations.append(tps)
+    for tps_id, at in lines.items():
+        problems += [Problem(file, line, "tps_id", f"duplicate tps_id {tps_id} (also on line "
+                             f"{', '.join(str(o) for o in at if o != line)})")
+                     for line in at if len(at) > 1]
+    return stations, problems
+
+
+def _validate(file: str, row: Row, model: type[BaseModel]) -> tuple[BaseModel | None,
+                                                                    list[Problem]]:
+    values = {k: v for k, v in row.cells.items() if v != ""}
+    try:
+        return model.model_validate(values), []
+    except ValidationError as exc:
+        return None, [Problem(file, row.line, str(e["loc"][0]) if e["loc"] else "-",
+                              f"{e['msg']} (got {row.cells.get(str(e['loc'][0]), '')!r})"
+                              if e["loc"] else e["msg"]) for e in exc.errors()]
+
+
+# --- personnel roster ------------------------------------------------------------------------
+
+ROSTER_REQUIRED = ("nrp", "name", "rank", "unit", "branch")
+ROSTER_OPTIONAL = ("home_unit", "bko", "phone")
+#: Header spellings accepted for each column (Bahasa Indonesia as on a Sprin, and English).
+ROSTER_ALIASES = {
+    "nrp": "nrp", "nama": "name", "name": "name", "pangkat": "rank", "rank": "rank",
+    "satuan": "unit", "kesatuan": "unit", "unit": "unit", "unit_code": "unit",
+    "fungsi": "branch", "branch": "branch", "asal": "home_unit", "satuan_asal": "home_unit",
+    "home_unit": "home_unit", "home_unit_code": "home_unit", "bko": "bko", "no_hp": "phone",
+    "hp": "phone", "telepon": "phone", "phone": "phone",
+}
+
+
+def read_roster(path: Path, *, units: Sequence[CommandUnit]) -> list[Officer]:
+    """Officers from a CSV or XLSX roster (columns: NRP, name, rank, unit, branch; optional
+    home unit, BKO, phone; Indonesian headers too). Units are given by code or by name."""
+    reader = read_xlsx if path.suffix.lower() in (".xlsx", ".xlsm") else read_csv
+    table, problems = reader(path, required=ROSTER_REQUIRED, optional=ROSTER_OPTIONAL,
+                             aliases=ROSTER_ALIASES)
+    officers, found = _roster_officers(table, units)
+    if problems or found:
+        raise InvalidInputError(problems + found)
+    return officers
+
+
+def _roster_officers(table: Table,
+                     units: Sequence[CommandUnit]) -> tuple[list[Officer], list[Problem]]:
+    file = table.file
+    polri = {u.code: u for u in units if u.kind.is_polri}
+    by_name = {u.name.lower(): u.code for u in polri.values()}
+    problems: list[Problem] = []
+    officers: list[Officer] = []
+    lines: dict[str, list[int]] = {}
+
+    def unit_code(row: Row, column: str) -> str | None:
+        text = row.cells.get(column, "")
+        code = text if text in polri else by_name.get(text.lower())
+        if code is None:
+            problems.append(Problem(file, row.line, table.label(column),
+                                    f"unknown Polri unit {text!r} (give a unit code or name "
+                                    "from the loaded scenario)"))
+        return code
+
+    for row in table.rows:
+        before = len(problems)
+        nrp = row.cells["nrp"]
+        if nrp.isdigit() and len(nrp) < 8:  # a spreadsheet dropped the leading zeros
+            nrp = nrp.zfill(8)
+        unit = unit_code(row, "unit")
+        home = unit_code(row, "home_unit") if row.cells.get("home_unit") else unit
+        rank = _parse(file, row, table, "rank", Rank.parse, problems)
+        branch = _parse(file, row, table, "branch", Branch.parse, problems)
+        bko = _parse(file, row, table, "bko", _yes_no, problems) if row.cells.get("bko") else (
+            home != unit)
+        if len(problems) > before or unit is None or home is None:
+            continue
+        assert rank is not None and branch is not None and bko is not None
+        officer = Officer(nrp, row.cells["name"], rank, branch, unit, home, bko,
+                          row.cells.get("phone") or None)
+        found = [Problem(file, row.line, table.label(c), why) for c, why in
+                 officer_problems(officer)]
+        problems += found
+        lines.setdefault(nrp, []).append(row.line)
+        if not found:
+            officers.append(officer)
+    for nrp, at in lines.items():
+        problems += [Problem(file, line, table.label("nrp"), f"duplicate NRP {nrp}")
+                     for line in at if len(at) > 1]
+    return officers, problems
+
+
+def _parse(file: str, row: Row, table: Table, column: str, parser: Any,
+           problems: list[Problem]) -> Any:
+    try:
+        return parser(row.cells.get(column, ""))
+    except ValueError as exc:
+        problems.append(Problem(file, row.line, table.label(column), str(exc)))
+        return None
+
+
+def _yes_no(text: str) -> bool:
+    value = text.strip().lower()
+    if value in ("true", "ya", "yes", "y", "1"):
+        return True
+    if value in ("false", "tidak", "no", "n", "0"):
+        return False
+    raise ValueError(f"expected ya/tidak (yes/no), got {text!r}")

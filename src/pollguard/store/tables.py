@@ -1,0 +1,132 @@
+"""The database tables. Natural keys (region code, KPU TPS id, NRP) are the primary keys: they
+are what every import, report and Sprin refers to."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import Enum as PyEnum
+
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    Enum,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from pollguard.domain.forces import Branch, Rank, UnitKind
+from pollguard.domain.regions import RegionKind
+from pollguard.domain.tps import Election, LocationType
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def _enum(cls: type[PyEnum], name: str) -> Enum:
+    """Enums as checked VARCHAR on every backend, stored by value (by name for ``Rank``)."""
+    return Enum(cls, name=name, native_enum=False, create_constraint=True, length=24,
+                values_callable=None if cls is Rank else (lambda e: [m.value for m in e]))
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class ScenarioRecord(Base):
+    """The scenario this database holds (one per database: a database is one operation)."""
+
+    __tablename__ = "scenario"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    election: Mapped[Election] = mapped_column(_enum(Election, "election"))
+    province_code: Mapped[str] = mapped_column(String(2))
+    voting_date: Mapped[dt.date] = mapped_column(Date)
+    seed: Mapped[int | None] = mapped_column(Integer)
+    description: Mapped[str] = mapped_column(Text, default="")
+    max_voters_per_tps: Mapped[int | None] = mapped_column(Integer)
+    loaded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    source: Mapped[str] = mapped_column(Text, default="")
+
+
+class RegionRecord(Base):
+    __tablename__ = "region"
+    code: Mapped[str] = mapped_column(String(13), primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    kind: Mapped[RegionKind] = mapped_column(_enum(RegionKind, "region_kind"))
+    level: Mapped[int] = mapped_column(Integer, index=True)
+    parent_code: Mapped[str | None] = mapped_column(ForeignKey("region.code"), index=True)
+    lat: Mapped[float] = mapped_column(Float)
+    lon: Mapped[float] = mapped_column(Float)
+    area_km2: Mapped[float | None] = mapped_column(Float)
+
+
+class TpsRecord(Base):
+    __tablename__ = "tps"
+    tps_id: Mapped[str] = mapped_column(String(13), primary_key=True)
+    desa_code: Mapped[str] = mapped_column(ForeignKey("region.code"), index=True)
+    kabkota_code: Mapped[str] = mapped_column(String(5), index=True)  # for per-kab replace
+    number: Mapped[int] = mapped_column(Integer)
+    voters: Mapped[int | None] = mapped_column(Integer)
+    lat: Mapped[float] = mapped_column(Float)
+    lon: Mapped[float] = mapped_column(Float)
+    location_type: Mapped[LocationType] = mapped_column(_enum(LocationType, "location_type"))
+
+
+class UnitRecord(Base):
+    __tablename__ = "unit"
+    code: Mapped[str] = mapped_column(String(40), primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    kind: Mapped[UnitKind] = mapped_column(_enum(UnitKind, "unit_kind"), index=True)
+    parent_code: Mapped[str | None] = mapped_column(ForeignKey("unit.code"), index=True)
+    hq_lat: Mapped[float] = mapped_column(Float)
+    hq_lon: Mapped[float] = mapped_column(Float)
+
+
+class JurisdictionRecord(Base):
+    """One region in a unit's jurisdiction; ``position`` keeps the order the scenario gave."""
+
+    __tablename__ = "unit_jurisdiction"
+    unit_code: Mapped[str] = mapped_column(ForeignKey("unit.code"), primary_key=True)
+    region_code: Mapped[str] = mapped_column(ForeignKey("region.code"), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer)
+
+
+class OfficerRecord(Base):
+    """A Polri officer. ``phone`` and ``nrp`` are personal data: only police roles see them."""
+
+    __tablename__ = "officer"
+    nrp: Mapped[str] = mapped_column(String(8), primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    rank: Mapped[Rank] = mapped_column(_enum(Rank, "rank"))
+    branch: Mapped[Branch] = mapped_column(_enum(Branch, "branch"))
+    unit_code: Mapped[str] = mapped_column(ForeignKey("unit.code"), index=True)
+    home_unit_code: Mapped[str] = mapped_column(ForeignKey("unit.code"))
+    bko: Mapped[bool] = mapped_column(Boolean, default=False)
+    phone: Mapped[str | None] = mapped_column(String(20))
+
+
+class TniStrengthRecord(Base):
+    __tablename__ = "tni_strength"
+    unit_code: Mapped[str] = mapped_column(ForeignKey("unit.code"), primary_key=True)
+    personnel: Mapped[int] = mapped_column(Integer)
+
+
+class LinmasStrengthRecord(Base):
+    __tablename__ = "linmas_strength"
+    desa_code: Mapped[str] = mapped_column(ForeignKey("region.code"), primary_key=True)
+    personnel: Mapped[int] = mapped_column(Integer)
+
+
+Index("ix_officer_home_unit", OfficerRecord.home_unit_code)
