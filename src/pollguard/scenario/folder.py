@@ -228,7 +228,7 @@ def write_scenario(scenario: Scenario, folder: Path) -> None:
     def rows(objs: Any, fields: list[str]) -> list[list[str]]:
         return [[cell(_value(getattr(o, f))) for f in fields] for o in objs]
 
-    tables = [
+    tables: list[tuple[str, RowSchema[Any], tuple[Any, ...]]] = [
         (REGIONS, REGION_ROWS, scenario.regions), (TPS, TPS_ROWS, scenario.tps),
         (UNITS, UNIT_ROWS, scenario.units), (OFFICERS, OFFICER_ROWS, scenario.officers),
         (TNI, TNI_ROWS, scenario.tni), (LINMAS, LINMAS_ROWS, scenario.linmas),

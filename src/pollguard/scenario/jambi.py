@@ -13,8 +13,9 @@ import datetime as dt
 import math
 import random
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from faker import Faker
 
@@ -33,6 +34,7 @@ from pollguard.domain.tps import (
 from pollguard.scenario import kemendagri
 from pollguard.scenario.geography import RealGeography
 
+K = TypeVar("K")
 PROVINCE = "15"
 TOTAL_TPS = 6_391
 TOTAL_VOTERS = 2_695_348
@@ -423,19 +425,21 @@ class _Roster:
         self.officers: list[Officer] = []
         self.nrps: set[str] = set()
 
-    def add(self, unit: str, n: int, branches: dict[Branch, float], ranks: dict[Rank, float],
-            *, commander: Rank | None = None, home: str | None = None) -> None:
+    def add(self, unit: str, n: int, branches: Mapping[Branch, float],
+            ranks: Mapping[Rank, float], *, commander: Rank | None = None,
+            home: str | None = None) -> None:
         for i in range(n):
-            rank = commander if commander is not None and i == 0 else self._pick(ranks)
-            branch = Branch.SIUM if commander is not None and i == 0 else self._pick(branches)
+            lead = commander is not None and i == 0
+            rank = commander if lead and commander is not None else self._pick(ranks)
+            branch = Branch.SIUM if lead else self._pick(branches)
             self.officers.append(Officer(
                 nrp=self._nrp(rank), name=self._name(), rank=rank, branch=branch, unit_code=unit,
                 home_unit_code=home or unit, bko=home is not None and home != unit,
                 phone=self.rng.choice(_PHONE_PREFIXES) + f"{self.rng.randrange(10**8):08d}"))
 
-    def _pick(self, weights: dict[Rank, float] | dict[Branch, float]) -> Rank | Branch:
-        keys: list[Rank | Branch] = list(weights)
-        return self.rng.choices(keys, weights=[weights[k] for k in keys])[0]  # type: ignore[index]
+    def _pick(self, weights: Mapping[K, float]) -> K:
+        keys = list(weights)
+        return self.rng.choices(keys, weights=[weights[k] for k in keys])[0]
 
     def _name(self) -> str:
         if self.rng.random() < 0.06:  # Polwan

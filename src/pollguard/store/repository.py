@@ -102,16 +102,18 @@ def _add_units(session: Session, units: Sequence[CommandUnit]) -> None:
 
 def upsert_officers(session: Session, officers: Iterable[Officer]) -> tuple[int, int]:
     """Insert new officers and update known ones (by NRP); returns (added, updated)."""
-    rows = [{"nrp": o.nrp, "name": o.name, "rank": o.rank, "branch": o.branch,
-             "unit_code": o.unit_code, "home_unit_code": o.home_unit_code, "bko": o.bko,
-             "phone": o.phone} for o in officers]
+    rows: list[dict[str, object]] = [
+        {"nrp": o.nrp, "name": o.name, "rank": o.rank, "branch": o.branch,
+         "unit_code": o.unit_code, "home_unit_code": o.home_unit_code, "bko": o.bko,
+         "phone": o.phone} for o in officers]
     known = set(session.scalars(select(OfficerRecord.nrp).where(
         OfficerRecord.nrp.in_([r["nrp"] for r in rows])))) if rows else set()
     _bulk(session, OfficerRecord, [r for r in rows if r["nrp"] not in known])
     updates = [r for r in rows if r["nrp"] in known]
     if updates:
         # Bind names must differ from column names in an executemany UPDATE.
-        stmt = update(OfficerRecord.__table__).where(OfficerRecord.nrp == bindparam("b_nrp"))
+        table = OfficerRecord.__table__
+        stmt = update(table).where(table.c.nrp == bindparam("b_nrp"))  # type: ignore[arg-type]
         stmt = stmt.values({k: bindparam(f"b_{k}") for k in updates[0] if k != "nrp"})
         session.execute(stmt, [{f"b_{k}": v for k, v in r.items()} for r in updates])
     return len(rows) - len(updates), len(updates)
@@ -121,9 +123,11 @@ def replace_tps_of(session: Session, kabkota_codes: Iterable[str],
                    stations: Sequence[PollingStation]) -> int:
     """Replace every TPS of the given kab/kota with ``stations``; returns how many went."""
     codes = sorted(set(kabkota_codes))
-    removed = session.execute(delete(TpsRecord).where(TpsRecord.kabkota_code.in_(codes)))
+    removed = session.scalar(select(func.count()).select_from(TpsRecord).where(
+        TpsRecord.kabkota_code.in_(codes))) or 0
+    session.execute(delete(TpsRecord).where(TpsRecord.kabkota_code.in_(codes)))
     add_tps(session, stations)
-    return int(removed.rowcount or 0)
+    return removed
 
 
 def replace_linmas_of(session: Session, kabkota_codes: Iterable[str],
@@ -180,9 +184,9 @@ def summary(session: Session) -> ScenarioSummary:
         return int(session.scalar(stmt) or 0)
 
     per_level = dict(session.execute(
-        select(RegionRecord.level, func.count()).group_by(RegionRecord.level)).tuples().all())
+        select(RegionRecord.level, func.count()).group_by(RegionRecord.level)).all())
     per_kind = dict(session.execute(
-        select(UnitRecord.kind, func.count()).group_by(UnitRecord.kind)).tuples().all())
+        select(UnitRecord.kind, func.count()).group_by(UnitRecord.kind)).all())
     return ScenarioSummary(
         kabkota=per_level.get(int(RegionLevel.KABKOTA), 0),
         kecamatan=per_level.get(int(RegionLevel.KECAMATAN), 0),
@@ -205,4 +209,4 @@ def summary_by_kabkota(session: Session) -> list[tuple[str, str, int, int]]:
         .join(TpsRecord, TpsRecord.kabkota_code == RegionRecord.code, isouter=True)
         .where(RegionRecord.level == int(RegionLevel.KABKOTA))
         .group_by(RegionRecord.code, RegionRecord.name).order_by(RegionRecord.code)).all()
-    return [(c, n, int(t), int(v)) for c, n, t, v in rows]
+    return [(c, n, int(t), int(v or 0)) for c, n, t, v in rows]

@@ -1,0 +1,90 @@
+"""Shared fixtures. Every test that touches a database gets a fresh one: a SQLite file by
+default, or, when ``POLLGUARD_TEST_DATABASE_URL`` names a PostgreSQL server, a schema of its own
+on that server (dropped afterwards), so the same suite runs on both."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from pollguard.scenario.folder import write_scenario
+from pollguard.scenario.jambi import build_jambi
+from pollguard.services import scenarios
+from pollguard.store.database import Database, database_url, open_database
+
+TEST_DB_ENV = "POLLGUARD_TEST_DATABASE_URL"
+REPO = Path(__file__).resolve().parents[1]
+SHARED_DATA = Path(os.environ.get("POLLGUARD_SHARED_DATA", REPO.parent / "shared" / "data"))
+
+
+def pytest_report_header() -> str:
+    url = os.environ.get(TEST_DB_ENV)
+    shared = SHARED_DATA if SHARED_DATA.is_dir() else "absent (those tests skip)"
+    return f"database: {url or 'SQLite (temporary files)'}; shared data: {shared}"
+
+
+@pytest.fixture(autouse=True)
+def _no_ambient_database(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test may fall back to a developer's ./pollguard.db or their environment."""
+    monkeypatch.delenv("POLLGUARD_DATABASE_URL", raising=False)
+
+
+@pytest.fixture
+def db_url(tmp_path: Path) -> Iterator[str]:
+    server = os.environ.get(TEST_DB_ENV)
+    if not server:
+        yield f"sqlite:///{tmp_path / 'test.db'}"
+        return
+    base = make_url(database_url(server))
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(base)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        yield base.update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(
+            hide_password=False)
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture
+def db(db_url: str) -> Iterator[Database]:
+    database = open_database(db_url)
+    yield database
+    database.dispose()
+
+
+@pytest.fixture(scope="session")
+def jambi_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The built-in scenario, built once per session (read-only: copy before changing)."""
+    folder = tmp_path_factory.mktemp("jambi")
+    write_scenario(build_jambi(), folder)
+    return folder
+
+
+@pytest.fixture
+def jambi_copy(jambi_dir: Path, tmp_path: Path) -> Path:
+    """A private copy of the Jambi scenario folder that a test may break."""
+    return Path(shutil.copytree(jambi_dir, tmp_path / "scenario"))
+
+
+@pytest.fixture
+def loaded_db(db: Database, jambi_dir: Path) -> Database:
+    scenarios.load_scenario(db=db, folder=jambi_dir)
+    return db
+
+
+@pytest.fixture
+def shared_data() -> Path:
+    if not SHARED_DATA.is_dir():
+        pytest.skip(f"reference data folder {SHARED_DATA} is absent")
+    return SHARED_DATA

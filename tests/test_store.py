@@ -1,0 +1,84 @@
+"""Storage: migrations, a scenario in and out, transactions that commit whole or not at all."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import inspect, select
+
+from pollguard.domain.scenario import Scenario
+from pollguard.scenario.folder import read_scenario
+from pollguard.services import scenarios
+from pollguard.store import repository as repo
+from pollguard.store.database import Database, database_url, open_database
+from pollguard.store.tables import OfficerRecord
+from pollguard.store.uow import UnitOfWork
+
+
+def test_migrations_create_every_table(db: Database) -> None:
+    tables = set(inspect(db.engine).get_table_names())
+    assert {"alembic_version", "region", "tps", "unit", "unit_jurisdiction", "officer",
+            "tni_strength", "linmas_strength", "scenario"} <= tables
+
+
+def test_migrating_twice_is_harmless(db_url: str) -> None:
+    open_database(db_url).dispose()
+    open_database(db_url).dispose()
+
+
+def test_the_database_enforces_what_it_should(db: Database) -> None:
+    """SQLite runs in WAL mode with foreign keys on (both off by default); PostgreSQL always
+    enforces foreign keys."""
+    with db.engine.connect() as conn:
+        if db.engine.dialect.name == "sqlite":
+            assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+            assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        else:
+            assert db.engine.dialect.name == "postgresql"
+            assert conn.exec_driver_sql("SHOW server_version_num").scalar() >= "130000"
+
+
+def test_postgres_urls_get_the_psycopg_driver() -> None:
+    assert database_url("postgresql://u@h/db").startswith("postgresql+psycopg://")
+    assert database_url("sqlite:///x.db") == "sqlite:///x.db"
+
+
+def _sorted(s: Scenario) -> tuple[object, ...]:
+    return (s.info, sorted(s.regions, key=lambda r: r.code), sorted(s.tps, key=lambda t: t.tps_id),
+            sorted(s.units, key=lambda u: u.code), sorted(s.officers, key=lambda o: o.nrp),
+            sorted(s.tni, key=lambda c: c.code), sorted(s.linmas, key=lambda c: c.code))
+
+
+def test_a_loaded_scenario_reads_back_equal(loaded_db: Database, jambi_dir: Path) -> None:
+    with UnitOfWork(loaded_db) as uow:
+        stored = repo.load_scenario(uow.session)
+    assert stored is not None
+    assert _sorted(stored) == _sorted(read_scenario(jambi_dir))
+
+
+def test_loading_over_a_scenario_needs_replace(loaded_db: Database, jambi_dir: Path) -> None:
+    with pytest.raises(scenarios.ScenarioExistsError, match="--replace"):
+        scenarios.load_scenario(db=loaded_db, folder=jambi_dir)
+    summary = scenarios.load_scenario(db=loaded_db, folder=jambi_dir, replace=True)
+    assert scenarios.summary(db=loaded_db) == summary
+
+
+def test_a_failed_unit_of_work_leaves_nothing(loaded_db: Database) -> None:
+    before = scenarios.summary(db=loaded_db)
+    with pytest.raises(RuntimeError), UnitOfWork(loaded_db) as uow:
+        uow.session.execute(OfficerRecord.__table__.delete())
+        raise RuntimeError("interrupted")
+    assert scenarios.summary(db=loaded_db) == before
+
+
+def test_upsert_adds_and_updates_by_nrp(loaded_db: Database, jambi_dir: Path) -> None:
+    officers = read_scenario(jambi_dir).officers
+    moved = [o.__class__(o.nrp, o.name + " Jr", o.rank, o.branch, o.unit_code,
+                         o.home_unit_code, o.bko, o.phone) for o in officers[:2]]
+    with UnitOfWork(loaded_db) as uow:
+        assert repo.upsert_officers(uow.session, moved) == (0, 2)
+    with UnitOfWork(loaded_db) as uow:
+        names = uow.session.scalars(select(OfficerRecord.name).where(
+            OfficerRecord.nrp.in_([o.nrp for o in moved]))).all()
+    assert sorted(names) == sorted(o.name for o in moved)
