@@ -269,3 +269,22 @@ def test_a_bad_workbook_names_the_excel_row(loaded_db: Database, tmp_path: Path)
     with pytest.raises(InvalidInputError, match="empty sheet"):
         scenarios.import_roster(db=loaded_db, path=empty_book)
     assert fingerprint(loaded_db) == before
+
+
+def test_a_malformed_region_code_is_reported_not_a_crash(jambi_copy: Path) -> None:
+    rows = read_rows(jambi_copy / "regions.csv")
+    rows[ROW][0] = "15.7"
+    write_rows(jambi_copy / "regions.csv", rows)
+    with pytest.raises(InvalidInputError) as caught:
+        scenarios.validate_scenario(folder=jambi_copy)
+    assert_reported(caught.value, "regions.csv", LINE, "code", "not a Kemendagri region code")
+
+
+def test_what_may_be_blank_is_accepted(jambi_copy: Path) -> None:
+    """An unknown voter count, no TNI rows, a BKO flag written in Bahasa Indonesia."""
+    set_cell("voters", "")(jambi_copy / "tps.csv")
+    write_rows(jambi_copy / "tni.csv", [["unit_code", "personnel"]])
+    set_cell("bko", "tidak")(jambi_copy / "officers.csv")
+    scenario = scenarios.validate_scenario(folder=jambi_copy)
+    assert sum(1 for t in scenario.tps if t.voters is None) == 1
+    assert scenario.tni == ()

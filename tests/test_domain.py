@@ -50,7 +50,9 @@ def test_tps_rules() -> None:
 
 @pytest.mark.parametrize(("text", "rank"), [("BRIPKA", Rank.BRIPKA), ("Bripka", Rank.BRIPKA),
                                             ("Brigadir", Rank.BRIGPOL), ("AKBP", Rank.AKBP),
-                                            ("Kombes Pol", Rank.KOMBES)])
+                                            ("Kombes Pol", Rank.KOMBES),
+                                            ("Brigadir Polisi", Rank.BRIGPOL),
+                                            ("Brigpol", Rank.BRIGPOL)])
 def test_ranks_read_as_rosters_write_them(text: str, rank: Rank) -> None:
     assert Rank.parse(text) is rank
     assert Rank.parse(rank.label) is rank
@@ -63,6 +65,9 @@ def test_unknown_rank_and_branch_are_refused() -> None:
         Branch.parse("Kopassus")
     assert Branch.parse("Sabhara") is Branch.SAMAPTA
     assert Branch.parse("Sat Brimob") is Branch.BRIMOB
+    assert Branch.parse("Dit Reskrimum") is Branch.RESKRIM
+    assert Branch.parse("Sat Resnarkoba") is Branch.RESNARKOBA
+    assert Branch.parse("Sat Polairud") is Branch.POLAIRUD
 
 
 def test_officer_rules() -> None:

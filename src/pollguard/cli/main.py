@@ -62,6 +62,7 @@ def _print_summary(ctx: typer.Context) -> None:
     with UnitOfWork(db) as uow:
         info = repo.current_info(uow.session)
         per_kab = repo.summary_by_kabkota(uow.session)
+        per_polres = repo.strength_by_polres(uow.session)
         counts = repo.summary(uow.session)
     title = info.name if info else "(no scenario loaded)"
     table = Table(title=f"{title} — {db.url}", title_justify="left")
@@ -74,6 +75,17 @@ def _print_summary(ctx: typer.Context) -> None:
     table.add_section()
     table.add_row("", "Jumlah", f"{counts.tps:,}", f"{counts.voters:,}", style="bold")
     console.print(table)
+    forces = Table(title="Kekuatan Polri per Polres (Polres + Polsek)", title_justify="left")
+    for column in ("Polres", "TPS", "Personel", "BKO", "Personel/TPS"):
+        forces.add_column(column, justify="left" if column == "Polres" else "right")
+    for _, name, n_tps, n_officers, n_bko in per_polres:
+        ratio = f"{n_officers / n_tps:.2f}" if n_tps else "-"
+        forces.add_row(name, f"{n_tps:,}", f"{n_officers:,}", f"{n_bko:,}", ratio)
+    forces.add_section()
+    at_polres = sum(r[3] for r in per_polres)
+    forces.add_row("Polda (pool: Brimob, Samapta, direktorat)", "", f"{counts.polri - at_polres:,}",
+                   "", "")
+    console.print(forces)
     totals = Table(show_header=False, box=None)
     for label, value in [("kab/kota", counts.kabkota), ("kecamatan", counts.kecamatan),
                          ("desa/kelurahan", counts.desa), ("Polres", counts.polres),

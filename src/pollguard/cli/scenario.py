@@ -24,8 +24,8 @@ def build(
     out: Annotated[Path, typer.Option("--out", help="Folder to write the scenario into")],
     seed: Annotated[int, typer.Option(help="Random seed: one seed, one scenario")] = DEFAULT_SEED,
     geo: Annotated[Path | None, typer.Option(
-        help="Folder with real centroids (jambi_kecamatan.csv, jambi_desa_kelurahan.csv, "
-             "jambi_ibukota_kabkota_proxy.csv)")] = None,
+        help="Folder with real points: jambi_kecamatan.csv, jambi_desa_kelurahan.csv, "
+             "jambi_ibukota_kabkota_proxy.csv, optionally jambi_kabkota.csv")] = None,
 ) -> None:
     """Generate a built-in scenario deterministically from a seed."""
     try:

@@ -87,14 +87,16 @@ class Rank(IntEnum):
 
     @property
     def label(self) -> str:
-        """How the rank is written on a Sprin: ``Bripka``, ``AKP``, ``Kombes Pol``."""
+        """How the rank is written on a Sprin: ``Bripka``, ``AKP``, ``Kombes``."""
         return _RANK_LABELS.get(self, self.name.capitalize())
 
     @classmethod
     def parse(cls, text: str) -> Rank:
-        """Read a rank as rosters write it: ``BRIPKA``, ``Bripka``, ``Kombes Pol``, ``Brigadir``."""
-        key = re.sub(r"[^a-z]", "", text.lower().removesuffix(" pol"))
-        rank = _RANK_ALIASES.get(key)
+        """Read a rank as rosters write it: ``BRIPKA``, ``Bripka``, ``Kombes Pol``, ``Brigadir``,
+        ``Brigadir Polisi``."""
+        key = re.sub(r"[^a-z]", "", text.lower())
+        rank = _RANK_ALIASES.get(key) or _RANK_ALIASES.get(
+            key.removesuffix("polisi").removesuffix("pol"))
         if rank is None:
             raise ValueError(f"unknown Polri rank {text!r} (expected one of "
                              f"{', '.join(r.label for r in cls)})")
@@ -109,9 +111,7 @@ _RANK_LABELS = {
 }
 _RANK_ALIASES = {r.name.lower(): r for r in Rank} | {
     "brigadir": Rank.BRIGPOL,
-    "brigpolisi": Rank.BRIGPOL,
-    "kombespol": Rank.KOMBES,
-    "akbppol": Rank.AKBP,
+    "brigpol": Rank.BRIGPOL,
 }
 
 
@@ -134,15 +134,21 @@ class Branch(StrEnum):
     @classmethod
     def parse(cls, text: str) -> Branch:
         key = re.sub(r"[^a-z]", "", text.lower())
-        key = {"sabhara": "samapta", "satsamapta": "samapta", "satbrimob": "brimob",
-               "satlantas": "lantas", "satintelkam": "intelkam", "satreskrim": "reskrim",
-               "satbinmas": "binmas", "bhabinkamtibmas": "binmas", "polair": "polairud",
-               "umum": "sium", "staf": "sium"}.get(key, key)
+        for unit_prefix in ("sat", "dit"):  # "Sat Lantas", "Dit Reskrimum" name the branch too
+            if key.startswith(unit_prefix) and key[len(unit_prefix):]:
+                key = key[len(unit_prefix):]
+                break
+        key = _BRANCH_ALIASES.get(key, key)
         try:
             return cls(key)
         except ValueError:
             raise ValueError(f"unknown branch {text!r} (expected one of "
                              f"{', '.join(b.value for b in cls)})") from None
+
+
+_BRANCH_ALIASES = {"sabhara": "samapta", "bhabinkamtibmas": "binmas", "polair": "polairud",
+                   "reskrimum": "reskrim", "reskrimsus": "reskrim", "narkoba": "resnarkoba",
+                   "umum": "sium", "staf": "sium"}
 
 
 @dataclass(frozen=True, slots=True)

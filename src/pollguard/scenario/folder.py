@@ -24,12 +24,12 @@ from pollguard.domain.forces import (
     Rank,
     officer_problems,
 )
-from pollguard.domain.regions import Region, RegionLevel, region_problems
+from pollguard.domain.regions import Region, RegionLevel, is_region_code, region_problems
 from pollguard.domain.scenario import Scenario, ScenarioInfo
 from pollguard.domain.tps import Election, PollingStation, tps_problems
 from pollguard.scenario import kemendagri
 from pollguard.scenario.problems import InvalidInputError, Problem
-from pollguard.scenario.tables import RowSchema, cell, read_csv, write_csv
+from pollguard.scenario.tables import RowSchema, cell, parse_yes_no, read_csv, write_csv
 
 PROFILE = "scenario.toml"
 REGIONS, TPS, UNITS, OFFICERS, TNI, LINMAS = (
@@ -42,13 +42,14 @@ def _codes(text: str) -> tuple[str, ...]:
 
 REGION_ROWS = RowSchema(Region, {c: c for c in ("code", "name", "kind", "lat", "lon", "area_km2")})
 TPS_ROWS = RowSchema(PollingStation, {c: c for c in (
-    "tps_id", "desa_code", "number", "voters", "lat", "lon", "location_type")})
+    "tps_id", "desa_code", "number", "voters", "lat", "lon", "location_type")},
+    defaults={"voters": lambda v: None})  # an empty cell: the count is not known yet
 UNIT_ROWS = RowSchema(CommandUnit, {c: c for c in (
     "code", "name", "kind", "parent_code", "hq_lat", "hq_lon", "jurisdiction")},
     parsers={"jurisdiction": _codes}, defaults={"parent_code": lambda v: None})
 OFFICER_ROWS = RowSchema(Officer, {c: c for c in (
     "nrp", "name", "rank", "branch", "unit_code", "home_unit_code", "bko", "phone")},
-    parsers={"rank": Rank.parse, "branch": Branch.parse},
+    parsers={"rank": Rank.parse, "branch": Branch.parse, "bko": parse_yes_no},
     defaults={"home_unit_code": lambda v: v.get("unit_code")})
 TNI_ROWS = RowSchema(ForceCount, {"unit_code": "code", "personnel": "personnel"})
 LINMAS_ROWS = RowSchema(ForceCount, {"desa_code": "code", "personnel": "personnel"})
@@ -118,7 +119,8 @@ def read_scenario(folder: Path) -> Scenario:
         if not path.is_file():
             problems.append(Problem(name, 1, "-", f"missing file in {folder}"))
             return []
-        tbl, found = read_csv(path, required=_REQUIRED[name], optional=_OPTIONAL.get(name, ()))
+        tbl, found = read_csv(path, required=_REQUIRED[name], optional=_OPTIONAL.get(name, ()),
+                              allow_empty=name in (TNI, LINMAS))
         problems.extend(found)
         parsed, found = schema.parse(tbl)
         problems.extend(found)
@@ -161,10 +163,12 @@ def _cross_check(info: ScenarioInfo, regions: list[Any], tps: list[Any], units: 
                                 f"no Kemendagri province {info.province_code!r}"))
         return problems
     official = kemendagri.known_codes(info.province_code)
-    region_kind = {r.code: r for _, r in regions}
+    region_kind = {r.code: r for _, r in regions if is_region_code(r.code)}
     problems += _dupes(REGIONS, "code", regions, "code")
     for row, r in regions:
         problems += [Problem(REGIONS, row.line, c, why) for c, why in region_problems(r)]
+        if not is_region_code(r.code):
+            continue  # reported by region_problems
         if r.code not in official:
             problems.append(Problem(REGIONS, row.line, "code", f"{r.code} is not a Kemendagri "
                                     f"code in province {info.province_code}"))

@@ -18,7 +18,7 @@ from pollguard.domain.geo import Point
 from pollguard.domain.regions import RegionLevel, ancestor_at
 from pollguard.domain.tps import LocationType, PollingStation, tps_problems
 from pollguard.scenario.problems import InvalidInputError, Problem
-from pollguard.scenario.tables import Row, Table, read_csv, read_xlsx
+from pollguard.scenario.tables import Row, Table, parse_yes_no, read_csv, read_xlsx
 
 KPU_REQUIRED = ("tps_id", "tps_no", "desa_code")
 KPU_OPTIONAL = ("is_special_9xx", "kec_code", "kab_code", "desa_name", "desa_pos_lat",
@@ -37,13 +37,16 @@ class _KpuRow(BaseModel):
     kab_code: str | None = None
     lat: float | None = Field(default=None, ge=-90, le=90)
     lon: float | None = Field(default=None, ge=-180, le=180)
+    desa_pos_lat: float | None = Field(default=None, ge=-90, le=90)
+    desa_pos_lon: float | None = Field(default=None, ge=-180, le=180)
     voters: int | None = Field(default=None, ge=0)
     location_type: LocationType | None = None
 
 
 def read_kpu_tps_list(path: Path, *, desa_points: Mapping[str, Point],
                       voter_cap: int) -> list[PollingStation]:
-    """The TPS of a KPU-style list. A TPS without coordinates takes its desa's point; one
+    """The TPS of a KPU-style list. A TPS without coordinates takes its desa's point (the
+    list's ``desa_pos_lat``/``desa_pos_lon``, else the scenario's); one
     without a location type is special when numbered 901+ (or flagged ``is_special_9xx``)."""
     table, problems = read_csv(path, required=KPU_REQUIRED, optional=KPU_OPTIONAL,
                                allow_extra=True)
@@ -75,14 +78,16 @@ def _kpu_stations(table: Table, desa_points: Mapping[str, Point],
             if given and given != ancestor_at(parsed.desa_code, level):
                 problems.append(Problem(file, row.line, column, f"{given} does not contain "
                                         f"desa {parsed.desa_code}"))
-        lat, lon = desa_points[parsed.desa_code].lat, desa_points[parsed.desa_code].lon
+        # Where the TPS is: its own point, else the desa point the list gives, else ours.
+        desa = desa_points[parsed.desa_code]
+        lat = _first(parsed.lat, parsed.desa_pos_lat, desa.lat)
+        lon = _first(parsed.lon, parsed.desa_pos_lon, desa.lon)
         special = parsed.is_special_9xx if parsed.is_special_9xx is not None else (
             parsed.tps_no >= 901)
         kind = parsed.location_type or (
             LocationType.SPECIAL_OTHER if special else LocationType.REGULAR)
         tps = PollingStation(parsed.tps_id, parsed.desa_code, parsed.tps_no, parsed.voters,
-                             parsed.lat if parsed.lat is not None else lat,
-                             parsed.lon if parsed.lon is not None else lon, kind)
+                             lat, lon, kind)
         found_here = [Problem(file, row.line, {"number": "tps_no"}.get(c, c), why)
                       for c, why in tps_problems(tps, max_voters=voter_cap)]
         problems += found_here
@@ -94,6 +99,10 @@ def _kpu_stations(table: Table, desa_points: Mapping[str, Point],
                              f"{', '.join(str(o) for o in at if o != line)})")
                      for line in at if len(at) > 1]
     return stations, problems
+
+
+def _first(*values: float | None) -> float:
+    return next(v for v in values if v is not None)
 
 
 def _validate(file: str, row: Row, model: type[BaseModel]) -> tuple[BaseModel | None,
@@ -160,7 +169,7 @@ def _roster_officers(table: Table,
         home = unit_code(row, "home_unit") if row.cells.get("home_unit") else unit
         rank = _parse(file, row, table, "rank", Rank.parse, problems)
         branch = _parse(file, row, table, "branch", Branch.parse, problems)
-        bko = _parse(file, row, table, "bko", _yes_no, problems) if row.cells.get("bko") else (
+        bko = _parse(file, row, table, "bko", parse_yes_no, problems) if row.cells.get("bko") else (
             home != unit)
         if len(problems) > before or unit is None or home is None:
             continue
@@ -188,10 +197,3 @@ def _parse(file: str, row: Row, table: Table, column: str, parser: Any,
         return None
 
 
-def _yes_no(text: str) -> bool:
-    value = text.strip().lower()
-    if value in ("true", "ya", "yes", "y", "1"):
-        return True
-    if value in ("false", "tidak", "no", "n", "0"):
-        return False
-    raise ValueError(f"expected ya/tidak (yes/no), got {text!r}")

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import random
+import statistics
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -77,24 +78,34 @@ KABKOTA: tuple[KabKota, ...] = (
             None, 299),
 )
 
-#: The ten Polres: name, kab/kota covered, the kab/kota whose capital hosts the HQ.
-POLRES: tuple[tuple[str, tuple[str, ...], str], ...] = (
-    ("Polres Kerinci", ("15.01", "15.72"), "15.72"),  # HQ in Kota Sungai Penuh
-    ("Polres Merangin", ("15.02",), "15.02"),
-    ("Polres Sarolangun", ("15.03",), "15.03"),
-    ("Polres Batanghari", ("15.04",), "15.04"),
-    ("Polres Muaro Jambi", ("15.05",), "15.05"),
-    ("Polres Tanjung Jabung Barat", ("15.06",), "15.06"),
-    ("Polres Tanjung Jabung Timur", ("15.07",), "15.07"),
-    ("Polres Bungo", ("15.08",), "15.08"),
-    ("Polres Tebo", ("15.09",), "15.09"),
-    ("Polresta Jambi", ("15.71",), "15.71"),
+@dataclass(frozen=True)
+class Polres:
+    code: str
+    name: str
+    kabkota: tuple[str, ...]  # its jurisdiction
+    hq_kabkota: str  # the kab/kota whose capital hosts the HQ
+
+
+POLRES: tuple[Polres, ...] = (
+    Polres("polres.15.01", "Polres Kerinci", ("15.01", "15.72"), "15.72"),  # HQ: Sungai Penuh
+    Polres("polres.15.02", "Polres Merangin", ("15.02",), "15.02"),
+    Polres("polres.15.03", "Polres Sarolangun", ("15.03",), "15.03"),
+    Polres("polres.15.04", "Polres Batanghari", ("15.04",), "15.04"),
+    Polres("polres.15.05", "Polres Muaro Jambi", ("15.05",), "15.05"),
+    Polres("polres.15.06", "Polres Tanjung Jabung Barat", ("15.06",), "15.06"),
+    Polres("polres.15.07", "Polres Tanjung Jabung Timur", ("15.07",), "15.07"),
+    Polres("polres.15.08", "Polres Bungo", ("15.08",), "15.08"),
+    Polres("polres.15.09", "Polres Tebo", ("15.09",), "15.09"),
+    Polres("polres.15.71", "Polresta Jambi", ("15.71",), "15.71"),
 )
 
 #: Officers reported deployed by a Polres in Pilkada 2024 (domain primer). Kerinci's figure
 #: includes BKO; ``KERINCI_BKO_BRIMOB`` of it are Brimob officers placed under Polres Kerinci.
-REPORTED_POLRES_STRENGTH = {"15.01": 551, "15.02": 361, "15.06": 246, "15.04": 243}
+REPORTED_POLRES_STRENGTH = {"polres.15.01": 551, "polres.15.02": 361, "polres.15.06": 246,
+                            "polres.15.04": 243}
 KERINCI_BKO_BRIMOB = 100
+#: Mapped rawan and reinforced beyond the usual ratio: not a guide for the other Polres.
+RAWAN_REINFORCED = ("polres.15.01",)
 #: Share of a Polres's officers posted at its Polsek rather than at the Polres HQ.
 POLSEK_SHARE = 0.55
 MIN_PER_POLSEK = 3
@@ -177,19 +188,13 @@ def apportion(total: int, weights: dict[str, float] | dict[str, int],
 
 
 def polres_strengths(tps_per_kab: dict[str, int]) -> dict[str, int]:
-    """Officers per Polres (keyed by the HQ kab code). Reported figures where public; the others
-    at the median officers-per-TPS ratio of the reported Polres outside the rawan Kerinci."""
-    per_polres = {hq: sum(tps_per_kab[k] for k in kabs) for _, kabs, hq in POLRES}
-    ratios = sorted(n / per_polres[hq] for hq, n in REPORTED_POLRES_STRENGTH.items()
-                    if hq != "15.72" and hq in per_polres)
-    median = ratios[len(ratios) // 2] if len(ratios) % 2 else sum(
-        ratios[len(ratios) // 2 - 1: len(ratios) // 2 + 1]) / 2
-    out = {}
-    for _, kabs, hq in POLRES:
-        reported = next((REPORTED_POLRES_STRENGTH[k] for k in kabs
-                         if k in REPORTED_POLRES_STRENGTH), None)
-        out[hq] = reported if reported is not None else round(per_polres[hq] * median)
-    return out
+    """Officers per Polres code. Reported figures where public; the others at the median
+    officers-per-TPS ratio of the reported Polres that were not specially reinforced."""
+    tps = {p.code: sum(tps_per_kab[k] for k in p.kabkota) for p in POLRES}
+    ratio = statistics.median(n / tps[code] for code, n in REPORTED_POLRES_STRENGTH.items()
+                              if code not in RAWAN_REINFORCED)
+    return {p.code: REPORTED_POLRES_STRENGTH.get(p.code, round(tps[p.code] * ratio))
+            for p in POLRES}
 
 
 def build_jambi(*, seed: int = DEFAULT_SEED, geo: RealGeography | None = None,
@@ -285,7 +290,8 @@ def _polling_stations(regions: Sequence[Region], rng: random.Random,
         for code in sorted(counts):
             stations += [(by_code[code], n, LocationType.REGULAR)
                          for n in range(1, counts[code] + 1)]
-        seat = min(desas, key=lambda d: (_sq(d, kab.capital_point), d.code))
+        seat_point = _seat(kab.code, geo)
+        seat = min(desas, key=lambda d: (_sq(d, seat_point), d.code))
         stations += [(seat, SPECIAL_NUMBER_START + i, kind) for i, kind in enumerate(specials)]
     voters = _voters(stations, rng)
     out = []
@@ -342,29 +348,35 @@ def _voters(stations: Sequence[tuple[Region, int, LocationType]], rng: random.Ra
     return out
 
 
+def _seat(kab_code: str, geo: RealGeography | None) -> Point:
+    """The capital of a kab/kota: the real point from ``geo`` if given, else the built-in."""
+    if geo and kab_code in geo.capitals:
+        return geo.capitals[kab_code]
+    return _KAB[kab_code].capital_point
+
+
 def _units(regions: Sequence[Region], geo: RealGeography | None) -> tuple[CommandUnit, ...]:
     def seat(kab_code: str) -> Point:
-        if geo and kab_code in geo.capitals:
-            return geo.capitals[kab_code]
-        return _KAB[kab_code].capital_point
+        return _seat(kab_code, geo)
 
     jambi_city = seat("15.71")
+    polda = offset(jambi_city, distance_km=2.0, bearing_deg=200)  # not on Polresta's point
     units = [CommandUnit("polda.15", "Polda Jambi", UnitKind.POLDA, None,
-                         jambi_city.lat, jambi_city.lon, (PROVINCE,))]
+                         round(polda.lat, 6), round(polda.lon, 6), (PROVINCE,))]
     for i, (suffix, name, _, _) in enumerate(POLDA_SATKER):
         p = offset(jambi_city, distance_km=1.0 + 0.4 * i, bearing_deg=40.0 * i)
         units.append(CommandUnit(f"satker.15.{suffix}", name, UnitKind.SATKER, "polda.15",
                                  round(p.lat, 6), round(p.lon, 6), (PROVINCE,)))
     kecamatan = [r for r in regions if r.level == RegionLevel.KECAMATAN]
-    for name, kabs, hq in POLRES:
-        code = f"polres.{kabs[0]}"
-        p = seat(hq)
-        units.append(CommandUnit(code, name, UnitKind.POLRES, "polda.15",
-                                 round(p.lat, 6), round(p.lon, 6), kabs))
+    for polres in POLRES:
+        p = seat(polres.hq_kabkota)
+        units.append(CommandUnit(polres.code, polres.name, UnitKind.POLRES, "polda.15",
+                                 round(p.lat, 6), round(p.lon, 6), polres.kabkota))
         for kec in kecamatan:
-            if ancestor_at(kec.code, RegionLevel.KABKOTA) in kabs:
+            if ancestor_at(kec.code, RegionLevel.KABKOTA) in polres.kabkota:
                 units.append(CommandUnit(f"polsek.{kec.code}", f"Polsek {kec.name}",
-                                         UnitKind.POLSEK, code, kec.lat, kec.lon, (kec.code,)))
+                                         UnitKind.POLSEK, polres.code, kec.lat, kec.lon,
+                                         (kec.code,)))
     korem_hq = offset(jambi_city, distance_km=3.0, bearing_deg=300)
     units.append(CommandUnit(KOREM[0], KOREM[1], UnitKind.KOREM, None, round(korem_hq.lat, 6),
                              round(korem_hq.lon, 6), (PROVINCE,)))
@@ -389,9 +401,9 @@ def _officers(units: Sequence[CommandUnit], tps: Sequence[PollingStation], rng: 
         if u.kind == UnitKind.POLSEK and u.parent_code:
             polsek_of[u.parent_code].append(u)
     brimob = "satker.15.brimob"
-    for name, kabs, hq in POLRES:
-        code = f"polres.{kabs[0]}"
-        strength = strengths[hq] - (KERINCI_BKO_BRIMOB if code == "polres.15.01" else 0)
+    for polres in POLRES:
+        code, name = polres.code, polres.name
+        strength = strengths[code] - (KERINCI_BKO_BRIMOB if code == "polres.15.01" else 0)
         polsek = polsek_of[code]
         at_polsek = apportion(round(strength * POLSEK_SHARE),
                               {u.code: tps_per_kec[u.jurisdiction[0]] + 1 for u in polsek},

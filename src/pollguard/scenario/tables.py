@@ -43,16 +43,16 @@ class Table:
 
 def read_csv(path: Path, *, required: Sequence[str], optional: Sequence[str] = (),
              allow_extra: bool = False, aliases: Mapping[str, str] | None = None,
-             label: str | None = None) -> tuple[Table, list[Problem]]:
+             allow_empty: bool = False, label: str | None = None) -> tuple[Table, list[Problem]]:
     """Read a comma-separated UTF-8 file with a header; return its rows and what is wrong."""
     raw = path.read_bytes()
     return parse_csv(raw, file=label or path.name, required=required, optional=optional,
-                     allow_extra=allow_extra, aliases=aliases)
+                     allow_extra=allow_extra, aliases=aliases, allow_empty=allow_empty)
 
 
 def parse_csv(raw: bytes, *, file: str, required: Sequence[str], optional: Sequence[str] = (),
-              allow_extra: bool = False,
-              aliases: Mapping[str, str] | None = None) -> tuple[Table, list[Problem]]:
+              allow_extra: bool = False, aliases: Mapping[str, str] | None = None,
+              allow_empty: bool = False) -> tuple[Table, list[Problem]]:
     empty = Table(file, [], [])
     first_col = required[0] if required else "-"
     if not raw.strip():
@@ -72,7 +72,8 @@ def parse_csv(raw: bytes, *, file: str, required: Sequence[str], optional: Seque
     if len(written) == 1 and ";" in written[0]:
         return empty, [Problem(file, 1, "-", "the separator is ';' (Excel with Indonesian "
                                "regional settings); PollGuard reads comma-separated files")]
-    return _check_header(file, written, reader, required, optional, allow_extra, aliases)
+    return _check_header(file, written, reader, required, optional, allow_extra, aliases,
+                         allow_empty)
 
 
 def _canonical(written: Sequence[str], aliases: Mapping[str, str] | None) -> list[str]:
@@ -83,7 +84,8 @@ def _canonical(written: Sequence[str], aliases: Mapping[str, str] | None) -> lis
 
 def _check_header(file: str, written: list[str], reader: Any, required: Sequence[str],
                   optional: Sequence[str], allow_extra: bool,
-                  aliases: Mapping[str, str] | None) -> tuple[Table, list[Problem]]:
+                  aliases: Mapping[str, str] | None,
+                  allow_empty: bool = False) -> tuple[Table, list[Problem]]:
     """Check the header, then collect the rows of a csv reader (or any reader that yields
     lists of cells and has ``line_num``)."""
     empty = Table(file, [], [])
@@ -110,7 +112,7 @@ def _check_header(file: str, written: list[str], reader: Any, required: Sequence
                                                            f"found {len(values)}"))
             continue
         rows.append(Row(line_start, {h: v.strip() for h, v in zip(header, values, strict=True)}))
-    if not rows and not problems:
+    if not rows and not problems and not allow_empty:
         problems.append(Problem(file, 2, "-", "no data rows after the header"))
     return Table(file, header, rows, dict(zip(header, written, strict=True))), problems
 
@@ -221,6 +223,16 @@ class RowSchema(Generic[T]):
                 got_text = f" (got {got!r})" if got not in (None, "") else ""
                 problems.append(Problem(file, row.line, shown(column), f"{msg}{got_text}"))
             return None, problems
+
+
+def parse_yes_no(text: str) -> bool:
+    """A yes/no cell as Indonesian and English spreadsheets write it."""
+    value = text.strip().lower()
+    if value in ("true", "ya", "yes", "y", "1"):
+        return True
+    if value in ("false", "tidak", "no", "n", "0"):
+        return False
+    raise ValueError(f"expected ya/tidak (yes/no, true/false), got {text!r}")
 
 
 def write_csv(path: Path, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:

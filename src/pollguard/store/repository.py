@@ -210,3 +210,26 @@ def summary_by_kabkota(session: Session) -> list[tuple[str, str, int, int]]:
         .where(RegionRecord.level == int(RegionLevel.KABKOTA))
         .group_by(RegionRecord.code, RegionRecord.name).order_by(RegionRecord.code)).all()
     return [(c, n, int(t), int(v or 0)) for c, n, t, v in rows]
+
+
+def strength_by_polres(session: Session) -> list[tuple[str, str, int, int, int]]:
+    """(code, name, TPS, officers, of them BKO) per Polres: the Polres HQ and its Polsek."""
+    parent = dict(session.execute(select(UnitRecord.code, UnitRecord.parent_code)).all())
+    kind = dict(session.execute(select(UnitRecord.code, UnitRecord.kind)).all())
+    officers: dict[str, int] = defaultdict(int)
+    bko: dict[str, int] = defaultdict(int)
+    for unit_code, n, is_bko in session.execute(
+            select(OfficerRecord.unit_code, func.count(), OfficerRecord.bko)
+            .group_by(OfficerRecord.unit_code, OfficerRecord.bko)).all():
+        polres = unit_code if kind[unit_code] == UnitKind.POLRES else parent.get(unit_code)
+        if polres and kind.get(polres) == UnitKind.POLRES:
+            officers[polres] += n
+            bko[polres] += n if is_bko else 0
+    tps_per_kab = dict(session.execute(select(TpsRecord.kabkota_code, func.count())
+                                       .group_by(TpsRecord.kabkota_code)).all())
+    out = []
+    for u in units(session):
+        if u.kind == UnitKind.POLRES:
+            tps = sum(tps_per_kab.get(code, 0) for code in u.jurisdiction)
+            out.append((u.code, u.name, tps, officers[u.code], bko[u.code]))
+    return out
