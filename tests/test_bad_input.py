@@ -101,15 +101,22 @@ def assert_reported(exc: InvalidInputError, file: str, row: int, column: str,
     assert any(words in p.reason for p in hits), [str(p) for p in hits]
 
 
+def assert_rejected(db: Database, write: Callable[[], object], where: tuple[str, int, str],
+                    words: str) -> None:
+    """``write`` fails with a problem at ``where`` (file, row, column) and changes nothing."""
+    before = fingerprint(db)
+    with pytest.raises(InvalidInputError) as caught:
+        write()
+    assert_reported(caught.value, *where, words)
+    assert fingerprint(db) == before
+
+
 @pytest.mark.parametrize("case", CASES)
 def test_a_bad_scenario_loads_nothing(case: str, loaded_db: Database, jambi_copy: Path) -> None:
     mutate, row, column, words = CASES[case]
     mutate(jambi_copy / "tps.csv")
-    before = fingerprint(loaded_db)
-    with pytest.raises(InvalidInputError) as caught:
-        scenarios.load_scenario(db=loaded_db, folder=jambi_copy, replace=True)
-    assert_reported(caught.value, "tps.csv", row, column, words)
-    assert fingerprint(loaded_db) == before
+    assert_rejected(loaded_db, lambda: scenarios.load_scenario(
+        db=loaded_db, folder=jambi_copy, replace=True), ("tps.csv", row, column), words)
 
 
 def test_a_wrong_region_code_is_not_kemendagri(jambi_copy: Path, loaded_db: Database) -> None:
@@ -117,11 +124,9 @@ def test_a_wrong_region_code_is_not_kemendagri(jambi_copy: Path, loaded_db: Data
     line = next(i for i, r in enumerate(rows) if r[0].count(".") == 3)
     rows[line][0] = rows[line][0][:-4] + "2999"
     write_rows(jambi_copy / "regions.csv", rows)
-    before = fingerprint(loaded_db)
-    with pytest.raises(InvalidInputError) as caught:
-        scenarios.load_scenario(db=loaded_db, folder=jambi_copy, replace=True)
-    assert_reported(caught.value, "regions.csv", line + 1, "code", "not a Kemendagri code")
-    assert fingerprint(loaded_db) == before
+    assert_rejected(loaded_db, lambda: scenarios.load_scenario(
+        db=loaded_db, folder=jambi_copy, replace=True), ("regions.csv", line + 1, "code"),
+        "not a Kemendagri code")
 
 
 def test_every_problem_is_reported_not_just_the_first(jambi_copy: Path) -> None:
@@ -166,11 +171,8 @@ KPU_CASES = dict(CASES, **{
 def test_a_bad_tps_list_imports_nothing(case: str, loaded_db: Database, kpu_list: Path) -> None:
     mutate, row, column, words = KPU_CASES[case]
     mutate(kpu_list)
-    before = fingerprint(loaded_db)
-    with pytest.raises(InvalidInputError) as caught:
-        scenarios.import_tps(db=loaded_db, path=kpu_list)
-    assert_reported(caught.value, kpu_list.name, row, column, words)
-    assert fingerprint(loaded_db) == before
+    assert_rejected(loaded_db, lambda: scenarios.import_tps(db=loaded_db, path=kpu_list),
+                    (kpu_list.name, row, column), words)
 
 
 def test_a_good_tps_list_replaces_only_its_kabkota(loaded_db: Database, kpu_list: Path) -> None:
@@ -227,11 +229,8 @@ ROSTER_CASES: dict[str, tuple[Callable[[Path], None], int, str, str]] = {
 def test_a_bad_roster_imports_nothing(case: str, loaded_db: Database, roster_csv: Path) -> None:
     mutate, row, column, words = ROSTER_CASES[case]
     mutate(roster_csv)
-    before = fingerprint(loaded_db)
-    with pytest.raises(InvalidInputError) as caught:
-        scenarios.import_roster(db=loaded_db, path=roster_csv)
-    assert_reported(caught.value, "roster.csv", row, column, words)
-    assert fingerprint(loaded_db) == before
+    assert_rejected(loaded_db, lambda: scenarios.import_roster(db=loaded_db, path=roster_csv),
+                    ("roster.csv", row, column), words)
 
 
 def write_xlsx(path: Path, rows: list[list[object]]) -> Path:

@@ -49,3 +49,20 @@ def test_the_database_url_comes_from_the_environment(db_url: str, tmp_path: Path
 def test_unknown_builder_is_a_clear_error(tmp_path: Path) -> None:
     result = runner.invoke(app, ["scenario", "build", "atlantis", "--out", str(tmp_path)])
     assert result.exit_code == 1 and "unknown scenario 'atlantis'" in result.output
+
+
+def test_import_commands(db_url: str, tmp_path: Path) -> None:
+    assert runner.invoke(app, ["--db", db_url, "demo", "--out", str(tmp_path / "d")]).exit_code == 0
+    roster = tmp_path / "roster.csv"
+    roster.write_text("NRP,Nama,Pangkat,Satuan,Fungsi\n"
+                      "99020001,Andi Saputra,Bripda,Polres Tebo,Samapta\n", encoding="utf-8")
+    added = runner.invoke(app, ["--db", db_url, "import", "roster", str(roster)])
+    assert added.exit_code == 0 and "1 added, 0 updated" in added.output
+    tps = tmp_path / "tps.csv"
+    tps.write_text("tps_id,tps_no,desa_code\n1572011001001,1,15.72.01.1001\n"
+                   "1572011001003,2,15.72.01.1001\n", encoding="utf-8")
+    bad = runner.invoke(app, ["--db", db_url, "import", "tps", str(tps)])
+    assert bad.exit_code == 1
+    assert "tps.csv:3:tps_id: '1572011001003' should be desa digits + 3-digit number" in bad.output
+    before = json.loads(runner.invoke(app, ["--db", db_url, "summary", "--json"]).stdout)
+    assert before["polri"] == 5_401 and before["tps"] == 6_391

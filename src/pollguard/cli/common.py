@@ -65,7 +65,7 @@ def fail(message: str, code: int = 1) -> NoReturn:
 def report_invalid(exc: InvalidInputError) -> NoReturn:
     """Print every problem as file:row:column: reason (the format editors jump to)."""
     for problem in exc.problems[:MAX_PROBLEMS_SHOWN]:
-        errors.print(str(problem), highlight=False, markup=False)
+        errors.print(str(problem), highlight=False, markup=False, soft_wrap=True)
     hidden = len(exc.problems) - MAX_PROBLEMS_SHOWN
     if hidden > 0:
         errors.print(f"... and {hidden} more", markup=False)

@@ -2,17 +2,32 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 import typer
 
 from pollguard.cli.common import console, report_invalid, state, steps
 from pollguard.scenario.problems import InvalidInputError
 from pollguard.services import scenarios
+from pollguard.store.database import Database
 
 app = typer.Typer(help="Import what users already have: KPU TPS lists, personnel rosters.",
                   no_args_is_help=True)
+R = TypeVar("R")
+
+
+def _run(ctx: typer.Context, title: str, file: Path,
+         use_case: Callable[[Database, Path], R]) -> R:
+    """Run an import with a progress display; print every problem if the file is rejected."""
+    db = state(ctx).db()
+    try:
+        with steps(title, 1) as step:
+            step(file.name)
+            return use_case(db, file)
+    except InvalidInputError as exc:
+        report_invalid(exc)
 
 
 @app.command()
@@ -20,13 +35,8 @@ def tps(ctx: typer.Context,
         file: Annotated[Path, typer.Argument(help="KPU-style TPS list (CSV)", exists=True,
                                              dir_okay=False)]) -> None:
     """Replace the TPS of each kab/kota in a KPU-style list (tps_id, tps_no, desa_code...)."""
-    db = state(ctx).db()
-    try:
-        with steps("importing TPS", 1) as step:
-            step(file.name)
-            result = scenarios.import_tps(db=db, path=file)
-    except InvalidInputError as exc:
-        report_invalid(exc)
+    result = _run(ctx, "importing TPS", file,
+                  lambda db, path: scenarios.import_tps(db=db, path=path))
     console.print(f"[green]imported[/] {result.tps:,} TPS in {result.desa:,} desa of "
                   f"{len(result.kabkota)} kab/kota (replacing {result.removed:,})")
 
@@ -37,12 +47,7 @@ def roster(ctx: typer.Context,
                                                 dir_okay=False)]) -> None:
     """Add or update officers by NRP (columns NRP, name/nama, rank/pangkat, unit/satuan,
     branch/fungsi; optional home_unit/asal, bko, phone/no_hp)."""
-    db = state(ctx).db()
-    try:
-        with steps("importing roster", 1) as step:
-            step(file.name)
-            result = scenarios.import_roster(db=db, path=file)
-    except InvalidInputError as exc:
-        report_invalid(exc)
+    result = _run(ctx, "importing roster", file,
+                  lambda db, path: scenarios.import_roster(db=db, path=path))
     console.print(f"[green]imported[/] roster: {result.added:,} added, "
                   f"{result.updated:,} updated")
