@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TypeVar
 
 from pollguard.domain.forces import CommandUnit, ForceCount, Officer, UnitKind
 from pollguard.domain.regions import Region, RegionLevel
@@ -73,16 +71,3 @@ class ScenarioSummary:
     tni: int
     linmas: int
 
-
-T = TypeVar("T")
-
-
-def duplicates(keys: Iterable[T]) -> list[T]:
-    """Keys that occur more than once, in first-repeat order."""
-    seen: set[T] = set()
-    repeated: list[T] = []
-    for key in keys:
-        if key in seen and key not in repeated:
-            repeated.append(key)
-        seen.add(key)
-    return repeated

@@ -17,12 +17,6 @@ class OfficialRegion:
     kind: RegionKind
 
 
-def official_name(code: str) -> str | None:
-    """The official name of a region, or None when Kemendagri has no such code."""
-    w = get_wilayah(code) if code else None
-    return w.name if w is not None and w.code == code else None
-
-
 @cache
 def official_regions(province_code: str) -> tuple[OfficialRegion, ...]:
     """Every region of a province, parents before children, in code order."""
