@@ -15,6 +15,8 @@ from pollguard.scenario.problems import InvalidInputError
 from pollguard.store.database import Database, open_database
 
 console = Console()
+if not console.is_terminal:  # logs and pipes: tables as wide as a report, not 80 columns
+    console.width = 120
 errors = Console(stderr=True)
 MAX_PROBLEMS_SHOWN = 200
 

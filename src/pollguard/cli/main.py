@@ -11,7 +11,7 @@ import typer
 from rich.table import Table
 
 from pollguard import __version__
-from pollguard.cli import imports, scenario
+from pollguard.cli import imports, risk, scenario
 from pollguard.cli.common import State, console, state
 from pollguard.services import scenarios
 from pollguard.store import repository as repo
@@ -23,6 +23,7 @@ app = typer.Typer(
     help="PollGuard: plan and run the security of an election's polling stations (TPS).")
 app.add_typer(scenario.app, name="scenario")
 app.add_typer(imports.app, name="import")
+app.add_typer(risk.app, name="risk")
 
 DEMO_DIR = Path("out/scenario/jambi")
 
@@ -99,7 +100,9 @@ def _print_summary(ctx: typer.Context) -> None:
 def demo(ctx: typer.Context,
          out: Annotated[Path, typer.Option(help="Where to write the scenario")] = DEMO_DIR,
          ) -> None:
-    """Build the Jambi Pilkada 2024 scenario, load it and show the summary."""
+    """Build the Jambi Pilkada 2024 scenario, load it, assess every TPS, show the summary."""
     ctx.invoke(scenario.build, name="jambi", out=out)
     ctx.invoke(scenario.load, ctx=ctx, folder=out, replace=True)
     _print_summary(ctx)
+    ctx.invoke(risk.assess, ctx=ctx, profile=None, as_of=None, note="make demo", as_json=False)
+    risk.print_polres_counts(risk.latest(ctx))

@@ -15,7 +15,7 @@ from pollguard.services import scenarios
 app = typer.Typer(help="Build, validate and load scenarios (a folder of CSV files + TOML).",
                   no_args_is_help=True)
 
-BUILD_STEPS = 6
+BUILD_STEPS = 7
 
 
 @app.command()

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from pollguard.domain.forces import CommandUnit, ForceCount, Officer, UnitKind
 from pollguard.domain.regions import Region, RegionLevel
+from pollguard.domain.risk import AreaScore, Observation, RiskEvent
 from pollguard.domain.tps import MAX_VOTERS, Election, PollingStation
 
 
@@ -34,6 +35,9 @@ class Scenario:
     officers: tuple[Officer, ...]
     tni: tuple[ForceCount, ...] = ()
     linmas: tuple[ForceCount, ...] = ()
+    observations: tuple[Observation, ...] = ()  # vulnerability indicators per TPS
+    events: tuple[RiskEvent, ...] = ()  # past incidents that raise nearby TPS
+    area_scores: tuple[AreaScore, ...] = ()  # Bawaslu kab/kota scores
 
     def regions_at(self, level: RegionLevel) -> list[Region]:
         return [r for r in self.regions if r.level == level]

@@ -27,6 +27,25 @@ class LocationType(StrEnum):
     def is_special(self) -> bool:
         return self is not LocationType.REGULAR
 
+    @property
+    def label_id(self) -> str:
+        return _LOCATION_LABELS[self][0]
+
+    @property
+    def label_en(self) -> str:
+        return _LOCATION_LABELS[self][1]
+
+
+_LOCATION_LABELS = {
+    LocationType.REGULAR: ("TPS reguler", "regular TPS"),
+    LocationType.PRISON: ("lembaga pemasyarakatan (lapas)", "prison"),
+    LocationType.DETENTION_CENTRE: ("rumah tahanan (rutan)", "detention centre"),
+    LocationType.HOSPITAL: ("rumah sakit", "hospital"),
+    LocationType.CARE_HOME: ("panti sosial", "care home"),
+    LocationType.RELOCATION_SITE: ("lokasi relokasi/pengungsian", "relocation site"),
+    LocationType.SPECIAL_OTHER: ("lokasi khusus", "special location"),
+}
+
 
 class Election(StrEnum):
     PILKADA = "pilkada"  # regional head election

@@ -7,6 +7,7 @@ Reading validates everything before returning anything, and reports every proble
 from __future__ import annotations
 
 import datetime as dt
+import re
 import tomllib
 from collections import Counter
 from pathlib import Path
@@ -25,6 +26,7 @@ from pollguard.domain.forces import (
     officer_problems,
 )
 from pollguard.domain.regions import Region, RegionLevel, is_region_code, region_problems
+from pollguard.domain.risk import AreaScore, Observation, RiskEvent
 from pollguard.domain.scenario import Scenario, ScenarioInfo
 from pollguard.domain.tps import Election, PollingStation, tps_problems
 from pollguard.scenario import kemendagri
@@ -34,6 +36,9 @@ from pollguard.scenario.tables import RowSchema, cell, parse_yes_no, read_csv, w
 PROFILE = "scenario.toml"
 REGIONS, TPS, UNITS, OFFICERS, TNI, LINMAS = (
     "regions.csv", "tps.csv", "units.csv", "officers.csv", "tni.csv", "linmas.csv")
+#: Optional: what is known of vulnerability before assessing it.
+INDICATORS, EVENTS, AREA_SCORES = "indicators.csv", "events.csv", "area_scores.csv"
+OPTIONAL_FILES = (INDICATORS, EVENTS, AREA_SCORES)
 
 
 def _codes(text: str) -> tuple[str, ...]:
@@ -52,6 +57,10 @@ OFFICER_ROWS = RowSchema(Officer, {c: c for c in (
     parsers={"rank": Rank.parse, "branch": Branch.parse, "bko": parse_yes_no},
     defaults={"home_unit_code": lambda v: v.get("unit_code")})
 TNI_ROWS = RowSchema(ForceCount, {"unit_code": "code", "personnel": "personnel"})
+INDICATOR_ROWS = RowSchema(Observation, {c: c for c in ("tps_id", "indicator", "value")})
+EVENT_ROWS = RowSchema(RiskEvent, {c: c for c in (
+    "event_id", "kind", "lat", "lon", "occurred_on", "severity", "description")})
+AREA_ROWS = RowSchema(AreaScore, {c: c for c in ("region_code", "score")})
 LINMAS_ROWS = RowSchema(ForceCount, {"desa_code": "code", "personnel": "personnel"})
 
 _REQUIRED = {
@@ -61,8 +70,13 @@ _REQUIRED = {
     OFFICERS: ["nrp", "name", "rank", "branch", "unit_code"],
     TNI: ["unit_code", "personnel"],
     LINMAS: ["desa_code", "personnel"],
+    INDICATORS: ["tps_id", "indicator", "value"],
+    EVENTS: ["event_id", "kind", "lat", "lon", "occurred_on", "severity"],
+    AREA_SCORES: ["region_code", "score"],
 }
-_OPTIONAL = {REGIONS: ["area_km2"], OFFICERS: ["home_unit_code", "bko", "phone"]}
+_OPTIONAL = {REGIONS: ["area_km2"], OFFICERS: ["home_unit_code", "bko", "phone"],
+             EVENTS: ["description"]}
+_CODE = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
 class _ScenarioSection(BaseModel):
@@ -113,15 +127,19 @@ def read_scenario(folder: Path) -> Scenario:
     problems: list[Problem] = []
     info, found = read_info(folder)
     problems += found
+    written: dict[str, set[str]] = {}  # ids as written, parsed or not: no cascading errors
 
     def table(name: str, schema: RowSchema[Any]) -> list[tuple[Any, Any]]:
         path = folder / name
         if not path.is_file():
-            problems.append(Problem(name, 1, "-", f"missing file in {folder}"))
+            if name not in OPTIONAL_FILES:
+                problems.append(Problem(name, 1, "-", f"missing file in {folder}"))
             return []
         tbl, found = read_csv(path, required=_REQUIRED[name], optional=_OPTIONAL.get(name, ()),
-                              allow_empty=name in (TNI, LINMAS))
+                              allow_empty=name in (TNI, LINMAS, *OPTIONAL_FILES))
         problems.extend(found)
+        key = next(iter(schema.columns))
+        written[name] = {row.cells.get(key, "") for row in tbl.rows}
         parsed, found = schema.parse(tbl)
         problems.extend(found)
         return parsed
@@ -132,8 +150,13 @@ def read_scenario(folder: Path) -> Scenario:
     officers = table(OFFICERS, OFFICER_ROWS)
     tni = table(TNI, TNI_ROWS)
     linmas = table(LINMAS, LINMAS_ROWS)
+    indicators = table(INDICATORS, INDICATOR_ROWS)
+    events = table(EVENTS, EVENT_ROWS)
+    areas = table(AREA_SCORES, AREA_ROWS)
     if info is not None:
         problems += _cross_check(info, regions, tps, units, officers, tni, linmas)
+        problems += _check_risk_inputs(regions, written.get(TPS, set()), indicators, events,
+                                       areas)
     if problems:
         raise InvalidInputError(problems)
     assert info is not None
@@ -145,7 +168,37 @@ def read_scenario(folder: Path) -> Scenario:
         officers=tuple(o for _, o in officers),
         tni=tuple(c for _, c in tni),
         linmas=tuple(c for _, c in linmas),
+        observations=tuple(o for _, o in indicators),
+        events=tuple(e for _, e in events),
+        area_scores=tuple(a for _, a in areas),
     )
+
+
+def _check_risk_inputs(regions: list[Any], tps_ids: set[str], indicators: list[Any],
+                       events: list[Any], areas: list[Any]) -> list[Problem]:
+    problems: list[Problem] = []
+    seen: dict[tuple[str, str], int] = {}
+    for row, o in indicators:
+        if o.tps_id not in tps_ids:
+            problems.append(Problem(INDICATORS, row.line, "tps_id", f"TPS {o.tps_id} is not in "
+                                    f"{TPS}"))
+        if not _CODE.match(o.indicator):
+            problems.append(Problem(INDICATORS, row.line, "indicator", "an indicator code is "
+                                    f"lower-case letters, digits and _: {o.indicator!r}"))
+        if (o.tps_id, o.indicator) in seen:
+            problems.append(Problem(INDICATORS, row.line, "indicator", f"{o.indicator} for TPS "
+                                    f"{o.tps_id} is also on line {seen[o.tps_id, o.indicator]}"))
+        seen.setdefault((o.tps_id, o.indicator), row.line)
+    problems += _dupes(EVENTS, "event_id", events, "event_id")
+    problems += [Problem(EVENTS, row.line, "kind", "an event kind is lower-case letters, digits "
+                         f"and _: {e.kind!r}") for row, e in events if not _CODE.match(e.kind)]
+    kabkota = {r.code for _, r in regions if is_region_code(r.code)
+               and r.level == RegionLevel.KABKOTA}
+    problems += _dupes(AREA_SCORES, "region_code", areas, "region_code")
+    problems += [Problem(AREA_SCORES, row.line, "region_code", f"{a.region_code} is not a "
+                         f"kab/kota in {REGIONS}") for row, a in areas
+                 if a.region_code not in kabkota]
+    return problems
 
 
 def _dupes(file: str, column: str, rows: list[tuple[Any, Any]], key: str) -> list[Problem]:
@@ -237,7 +290,10 @@ def write_scenario(scenario: Scenario, folder: Path) -> None:
         (UNITS, UNIT_ROWS, scenario.units), (OFFICERS, OFFICER_ROWS, scenario.officers),
         (TNI, TNI_ROWS, scenario.tni), (LINMAS, LINMAS_ROWS, scenario.linmas),
     ]
-    for name, schema, objs in tables:
+    optional: list[tuple[str, RowSchema[Any], tuple[Any, ...]]] = [
+        (INDICATORS, INDICATOR_ROWS, scenario.observations), (EVENTS, EVENT_ROWS, scenario.events),
+        (AREA_SCORES, AREA_ROWS, scenario.area_scores)]
+    for name, schema, objs in tables + [o for o in optional if o[2]]:
         write_csv(folder / name, list(schema.columns), rows(objs, list(schema.columns.values())))
 
 

@@ -197,3 +197,61 @@ def _parse(file: str, row: Row, table: Table, column: str, parser: Any,
         return None
 
 
+
+
+# --- Panwaslu observation form ---------------------------------------------------------------
+
+#: Columns a form may carry for the reader's sake; they are not indicators and are not stored.
+FORM_INFO_COLUMNS = ("desa", "desa_name", "kecamatan", "kabkota", "tps_no", "no_tps",
+                     "pengawas", "nama_pengawas", "keterangan", "catatan", "notes")
+
+
+def read_observation_form(path: Path, *, indicators: Mapping[str, bool],
+                          tps_ids: set[str]) -> dict[str, dict[str, float]]:
+    """Indicator values per TPS from the form desa supervisors fill: one row per TPS id, one
+    column per indicator code. ``indicators`` maps each known code to whether it is a flag
+    (ya/tidak, 1/0) or a count. An empty cell leaves that indicator as it was; ``tidak`` or 0
+    clears it."""
+    reader = read_xlsx if path.suffix.lower() in (".xlsx", ".xlsm") else read_csv
+    table, problems = reader(path, required=("tps_id",),
+                             optional=tuple(indicators) + FORM_INFO_COLUMNS,
+                             aliases={"tps_id": "tps_id", "id_tps": "tps_id",
+                                      "kode_tps": "tps_id"})
+    if not problems and not any(c in indicators for c in table.header):
+        problems.append(Problem(table.file, 1, "-", "no indicator columns (expected codes of "
+                                "the profile, e.g. " + ", ".join(list(indicators)[:3]) + ")"))
+    values: dict[str, dict[str, float]] = {}
+    lines: dict[str, list[int]] = {}
+    for row in table.rows:
+        tps_id = row.cells["tps_id"]
+        if tps_id not in tps_ids:
+            problems.append(Problem(table.file, row.line, table.label("tps_id"),
+                                    f"TPS {tps_id!r} is not in the loaded scenario"))
+        lines.setdefault(tps_id, []).append(row.line)
+        observed: dict[str, float] = {}
+        for code, is_flag in indicators.items():
+            cell = row.cells.get(code, "")
+            if cell == "":
+                continue
+            try:
+                observed[code] = (1.0 if parse_yes_no(cell) else 0.0) if is_flag else (
+                    _count(cell))
+            except ValueError as exc:
+                problems.append(Problem(table.file, row.line, table.label(code), str(exc)))
+        values[tps_id] = observed
+    for tps_id, at in lines.items():
+        problems += [Problem(table.file, line, table.label("tps_id"), f"TPS {tps_id} appears "
+                             "more than once") for line in at if len(at) > 1]
+    if problems:
+        raise InvalidInputError(problems)
+    return values
+
+
+def _count(text: str) -> float:
+    try:
+        value = float(text.replace(",", "."))
+    except ValueError:
+        raise ValueError(f"expected a number (a count), got {text!r}") from None
+    if value < 0 or value != value:
+        raise ValueError(f"a count cannot be negative, got {text!r}")
+    return value

@@ -32,7 +32,7 @@ from pollguard.domain.tps import (
     PollingStation,
     tps_id_for,
 )
-from pollguard.scenario import kemendagri
+from pollguard.scenario import jambi_risk, kemendagri
 from pollguard.scenario.geography import RealGeography
 
 K = TypeVar("K")
@@ -220,12 +220,19 @@ def build_jambi(*, seed: int = DEFAULT_SEED, geo: RealGeography | None = None,
     linmas_by_desa = Counter(t.desa_code for t in tps)
     linmas = tuple(ForceCount(code, n * LINMAS_PER_TPS)
                    for code, n in sorted(linmas_by_desa.items()))
+    step("vulnerability indicators")
+    voting_day = dt.date(2024, 11, 27)
+    urban = {r.code for r in regions if r.level == RegionLevel.DESA and (
+        r.is_urban or ancestor_at(r.code, RegionLevel.KABKOTA) in ("15.71", "15.72"))}
     info = ScenarioInfo(
         name="Pilkada Jambi 2024", election=Election.PILKADA, province_code=PROVINCE,
-        voting_date=dt.date(2024, 11, 27), seed=seed,
+        voting_date=voting_day, seed=seed,
         description="Built-in scenario: real regions and totals, synthetic points and roster"
         + (" (real region points)" if geo else ""))
-    return Scenario(info, regions, tps, units, officers, tni, linmas)
+    return Scenario(info, regions, tps, units, officers, tni, linmas,
+                    observations=jambi_risk.observations(tps, rng, urban),
+                    events=jambi_risk.events(tps, rng, voting_day, urban),
+                    area_scores=jambi_risk.area_scores())
 
 
 def _area(code: str, geo: RealGeography | None) -> float | None:

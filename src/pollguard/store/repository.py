@@ -13,22 +13,29 @@ from sqlalchemy.orm import Session
 from pollguard.domain.forces import CommandUnit, ForceCount, Officer, UnitKind
 from pollguard.domain.geo import Point
 from pollguard.domain.regions import Region, RegionLevel, ancestor_at
+from pollguard.domain.risk import AreaScore, Observation, RiskEvent
 from pollguard.domain.scenario import Scenario, ScenarioInfo, ScenarioSummary
 from pollguard.domain.tps import PollingStation
 from pollguard.store.tables import (
+    AreaScoreRecord,
+    AssessmentRecord,
+    AssessmentResultRecord,
     JurisdictionRecord,
     LinmasStrengthRecord,
     OfficerRecord,
     RegionRecord,
+    RiskEventRecord,
     ScenarioRecord,
     TniStrengthRecord,
+    TpsIndicatorRecord,
     TpsRecord,
     UnitRecord,
 )
 
 #: Child tables first: the order to delete in without breaking a foreign key.
-_ALL = (TniStrengthRecord, LinmasStrengthRecord, OfficerRecord, JurisdictionRecord, TpsRecord,
-        UnitRecord, RegionRecord, ScenarioRecord)
+_ALL = (AssessmentResultRecord, AssessmentRecord, TpsIndicatorRecord, RiskEventRecord,
+        AreaScoreRecord, TniStrengthRecord, LinmasStrengthRecord, OfficerRecord,
+        JurisdictionRecord, TpsRecord, UnitRecord, RegionRecord, ScenarioRecord)
 
 
 def current_info(session: Session) -> ScenarioInfo | None:
@@ -58,6 +65,19 @@ def replace_scenario(session: Session, scenario: Scenario, *, source: str = "") 
           [{"unit_code": c.code, "personnel": c.personnel} for c in scenario.tni])
     _bulk(session, LinmasStrengthRecord,
           [{"desa_code": c.code, "personnel": c.personnel} for c in scenario.linmas])
+    _bulk(session, TpsIndicatorRecord, [
+        {"tps_id": o.tps_id, "indicator": o.indicator, "value": o.value}
+        for o in scenario.observations if o.value > 0])
+    add_events(session, scenario.events)
+    _bulk(session, AreaScoreRecord, [{"region_code": a.region_code, "score": a.score}
+                                     for a in scenario.area_scores])
+
+
+def add_events(session: Session, events: Iterable[RiskEvent]) -> None:
+    _bulk(session, RiskEventRecord, [
+        {"event_id": e.event_id, "kind": e.kind, "lat": e.lat, "lon": e.lon,
+         "occurred_on": e.occurred_on, "severity": e.severity, "description": e.description}
+        for e in events])
 
 
 def _bulk(session: Session, table: type, rows: list[dict[str, object]]) -> None:
@@ -123,10 +143,17 @@ def replace_tps_of(session: Session, kabkota_codes: Iterable[str],
                    stations: Sequence[PollingStation]) -> int:
     """Replace every TPS of the given kab/kota with ``stations``; returns how many went."""
     codes = sorted(set(kabkota_codes))
-    removed = session.scalar(select(func.count()).select_from(TpsRecord).where(
-        TpsRecord.kabkota_code.in_(codes))) or 0
+    in_kabs = select(TpsRecord.tps_id).where(TpsRecord.kabkota_code.in_(codes))
+    removed = session.scalar(select(func.count()).select_from(in_kabs.subquery())) or 0
+    # Observations of TPS ids that stay are kept; the others go with their TPS.
+    staying = {t.tps_id for t in stations}
+    kept = [{"tps_id": r.tps_id, "indicator": r.indicator, "value": r.value}
+            for r in session.scalars(select(TpsIndicatorRecord).where(
+                TpsIndicatorRecord.tps_id.in_(in_kabs))) if r.tps_id in staying]
+    session.execute(delete(TpsIndicatorRecord).where(TpsIndicatorRecord.tps_id.in_(in_kabs)))
     session.execute(delete(TpsRecord).where(TpsRecord.kabkota_code.in_(codes)))
     add_tps(session, stations)
+    _bulk(session, TpsIndicatorRecord, kept)
     return removed
 
 
@@ -175,7 +202,57 @@ def load_scenario(session: Session) -> Scenario | None:
         select(TniStrengthRecord).order_by(TniStrengthRecord.unit_code)))
     linmas = tuple(ForceCount(c.desa_code, c.personnel) for c in session.scalars(
         select(LinmasStrengthRecord).order_by(LinmasStrengthRecord.desa_code)))
-    return Scenario(info, regions, tps, tuple(units(session)), officers, tni, linmas)
+    return Scenario(info, regions, tps, tuple(units(session)), officers, tni, linmas,
+                    observations=tuple(
+                        Observation(o.tps_id, o.indicator, o.value)
+                        for o in session.scalars(select(TpsIndicatorRecord).order_by(
+                            TpsIndicatorRecord.tps_id, TpsIndicatorRecord.indicator))),
+                    events=tuple(events(session)),
+                    area_scores=tuple(AreaScore(code, score) for code, score in sorted(
+                        area_scores(session).items())))
+
+
+def tps_ids(session: Session) -> set[str]:
+    return set(session.scalars(select(TpsRecord.tps_id)))
+
+
+def events(session: Session) -> list[RiskEvent]:
+    return [RiskEvent(e.event_id, e.kind, e.lat, e.lon, e.occurred_on, e.severity,
+                      e.description)
+            for e in session.scalars(select(RiskEventRecord).order_by(RiskEventRecord.event_id))]
+
+
+def area_scores(session: Session) -> dict[str, float]:
+    return dict(session.execute(select(AreaScoreRecord.region_code, AreaScoreRecord.score)).all())
+
+
+def observations(session: Session) -> dict[str, dict[str, float]]:
+    out: dict[str, dict[str, float]] = defaultdict(dict)
+    for tps_id, indicator, value in session.execute(select(
+            TpsIndicatorRecord.tps_id, TpsIndicatorRecord.indicator, TpsIndicatorRecord.value)):
+        out[tps_id][indicator] = value
+    return dict(out)
+
+
+def set_observations(session: Session, per_tps: dict[str, dict[str, float]]) -> int:
+    """Set the given indicators of the given TPS (0 clears one); returns how many changed."""
+    rows = session.scalars(select(TpsIndicatorRecord).where(
+        TpsIndicatorRecord.tps_id.in_(list(per_tps)))).all()
+    current = {(r.tps_id, r.indicator): r for r in rows}
+    changed = 0
+    for tps_id, values in sorted(per_tps.items()):
+        for indicator, value in sorted(values.items()):
+            rec = current.get((tps_id, indicator))
+            if value > 0 and rec is None:
+                session.add(TpsIndicatorRecord(tps_id=tps_id, indicator=indicator, value=value))
+            elif value > 0 and rec is not None and rec.value != value:
+                rec.value = value
+            elif value <= 0 and rec is not None:
+                session.delete(rec)
+            else:
+                continue
+            changed += 1
+    return changed
 
 
 def summary(session: Session) -> ScenarioSummary:

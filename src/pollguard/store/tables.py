@@ -7,6 +7,7 @@ import datetime as dt
 from enum import Enum as PyEnum
 
 from sqlalchemy import (
+    JSON,
     Boolean,
     Date,
     DateTime,
@@ -23,6 +24,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from pollguard.domain.forces import Branch, Rank, UnitKind
 from pollguard.domain.regions import RegionKind
+from pollguard.domain.risk import RiskClass
 from pollguard.domain.tps import Election, LocationType
 
 NAMING = {
@@ -130,3 +132,58 @@ class LinmasStrengthRecord(Base):
 
 
 Index("ix_officer_home_unit", OfficerRecord.home_unit_code)
+
+
+class TpsIndicatorRecord(Base):
+    """The current observation of one indicator at one TPS (absent: not observed or no)."""
+
+    __tablename__ = "tps_indicator"
+    tps_id: Mapped[str] = mapped_column(ForeignKey("tps.tps_id"), primary_key=True)
+    indicator: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[float] = mapped_column(Float)
+
+
+class RiskEventRecord(Base):
+    """A past or live event at a point: raises the risk of TPS around it."""
+
+    __tablename__ = "risk_event"
+    event_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    lat: Mapped[float] = mapped_column(Float)
+    lon: Mapped[float] = mapped_column(Float)
+    occurred_on: Mapped[dt.date] = mapped_column(Date, index=True)
+    severity: Mapped[int] = mapped_column(Integer)
+    description: Mapped[str] = mapped_column(Text, default="")
+
+
+class AreaScoreRecord(Base):
+    """Bawaslu's kab/kota vulnerability score (0-100), the area prior."""
+
+    __tablename__ = "area_score"
+    region_code: Mapped[str] = mapped_column(ForeignKey("region.code"), primary_key=True)
+    score: Mapped[float] = mapped_column(Float)
+
+
+class AssessmentRecord(Base):
+    """One dated run of the vulnerability assessment, with the profile it used."""
+
+    __tablename__ = "assessment"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    as_of: Mapped[dt.date] = mapped_column(Date)
+    profile_id: Mapped[str] = mapped_column(String(80))
+    profile_toml: Mapped[str] = mapped_column(Text)
+    note: Mapped[str] = mapped_column(Text, default="")
+    tps_count: Mapped[int] = mapped_column(Integer)
+
+
+class AssessmentResultRecord(Base):
+    """A TPS's score, class and explanation in one assessment. ``tps_id`` has no foreign key:
+    an assessment is history and outlives a later TPS list."""
+
+    __tablename__ = "assessment_result"
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessment.id"), primary_key=True)
+    tps_id: Mapped[str] = mapped_column(String(13), primary_key=True)
+    score: Mapped[float] = mapped_column(Float)
+    risk_class: Mapped[RiskClass] = mapped_column(_enum(RiskClass, "risk_class"))
+    reasons: Mapped[list[list[object]]] = mapped_column(JSON)

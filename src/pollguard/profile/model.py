@@ -1,0 +1,200 @@
+"""The profile's shape and its validation (pydantic), read from and written to TOML."""
+
+from __future__ import annotations
+
+import tomllib
+from collections import Counter
+from enum import StrEnum
+from importlib import resources
+from pathlib import Path
+from typing import Any, Self
+
+import tomli_w
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from pollguard.domain.risk import RiskClass
+from pollguard.profile.neutrality import political_reference
+
+DEFAULT_PROFILE = "id-pilkada-2024"
+
+
+class ProfileError(ValueError):
+    """A profile that cannot be used, with every reason found (``file:line?:key: reason``)."""
+
+    def __init__(self, source: str, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(f"{source}: {p}" for p in problems))
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class IndicatorType(StrEnum):
+    FLAG = "flag"  # present (1) or not (0): the points are the weight
+    COUNT = "count"  # a number: points = weight * min(value, saturation) / saturation
+
+
+class Variable(_Model):
+    code: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    name_id: str
+    name_en: str
+    source: str = "bawaslu"  # who defines it: bawaslu, polri, local
+
+
+class Indicator(_Model):
+    code: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    variable: str
+    name_id: str
+    name_en: str
+    type: IndicatorType = IndicatorType.FLAG
+    weight: float = Field(ge=0, le=100)
+    saturation: float = Field(default=1, gt=0)  # for counts: the value that earns the weight
+    description: str = ""
+
+
+class Rule(_Model):
+    """A hard rule: when any listed indicator (or any indicator of a listed variable) is
+    present, the class is at least ``min_class`` whatever the score."""
+
+    code: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    min_class: RiskClass
+    indicators: tuple[str, ...] = ()
+    variables: tuple[str, ...] = ()
+    reason_id: str
+    reason_en: str
+
+    @model_validator(mode="after")
+    def _has_a_condition(self) -> Self:
+        if not self.indicators and not self.variables:
+            raise ValueError("a rule needs indicators or variables to fire on")
+        if self.min_class is RiskClass.KHUSUS:
+            raise ValueError("khusus comes from the TPS location, not from a rule")
+        return self
+
+
+class EventKind(_Model):
+    code: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    name_id: str
+    name_en: str
+    weight: float = Field(ge=0, le=100)  # points at distance 0, age 0, severity 3
+
+
+class Spillover(_Model):
+    """Events raise nearby TPS: weight * severity/3 * (1 - d/radius) * 0.5^(age/half_life),
+    summed over events within the radius and capped. Towns are dense: a TPS in a kelurahan
+    feels events within ``urban_radius_km`` only."""
+
+    radius_km: float = Field(default=5.0, gt=0)
+    urban_radius_km: float = Field(default=1.5, gt=0)
+    half_life_days: float = Field(default=365.0, gt=0)
+    cap: float = Field(default=25.0, ge=0, le=100)
+
+
+class Thresholds(_Model):
+    rawan: float = Field(ge=0, le=100)
+    sangat_rawan: float = Field(ge=0, le=100)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Self:
+        if self.sangat_rawan <= self.rawan:
+            raise ValueError("sangat_rawan must be above rawan")
+        return self
+
+
+class Scoring(_Model):
+    area_weight: float = Field(default=0.3, ge=0, le=1)  # points per point of area score
+    spillover: Spillover = Spillover()
+    thresholds: Thresholds
+
+
+class ProfileInfo(_Model):
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9_.-]*$")
+    name: str
+    description: str = ""
+    version: int = 1
+
+
+class Profile(_Model):
+    profile: ProfileInfo
+    scoring: Scoring
+    variables: tuple[Variable, ...]
+    indicators: tuple[Indicator, ...]
+    rules: tuple[Rule, ...] = ()
+    events: tuple[EventKind, ...] = ()
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Self:
+        problems: list[str] = []
+        for name, items in (("variable", self.variables), ("indicator", self.indicators),
+                            ("rule", self.rules), ("event kind", self.events)):
+            problems += [f"duplicate {name} code {c!r}"
+                         for c, n in Counter(i.code for i in items).items() if n > 1]
+        variables = {v.code for v in self.variables}
+        indicators = {i.code for i in self.indicators}
+        problems += [f"indicator {i.code!r}: unknown variable {i.variable!r}"
+                     for i in self.indicators if i.variable not in variables]
+        for r in self.rules:
+            problems += [f"rule {r.code!r}: unknown indicator {c!r}"
+                         for c in r.indicators if c not in indicators]
+            problems += [f"rule {r.code!r}: unknown variable {c!r}"
+                         for c in r.variables if c not in variables]
+        for i in self.indicators:
+            for text in (i.code.replace("_", " "), i.name_id, i.name_en, i.description):
+                words = political_reference(text)
+                if words:
+                    problems.append(f"indicator {i.code!r} names a party, candidate or "
+                                    f"political preference ({words!r}): indicators describe "
+                                    "places and events only (neutrality)")
+                    break
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+    # -- lookups the scorer needs ------------------------------------------------------------
+    def indicator(self, code: str) -> Indicator | None:
+        return self._indicators().get(code)
+
+    def event_kind(self, code: str) -> EventKind | None:
+        return {e.code: e for e in self.events}.get(code)
+
+    def _indicators(self) -> dict[str, Indicator]:
+        return {i.code: i for i in self.indicators}
+
+    def with_thresholds(self, *, rawan: float, sangat_rawan: float) -> Profile:
+        scoring = self.scoring.model_copy(update={"thresholds": Thresholds(
+            rawan=rawan, sangat_rawan=sangat_rawan)})
+        return self.model_copy(update={"scoring": scoring})
+
+
+def _locate(text: str, loc: tuple[Any, ...]) -> str:
+    path = ".".join(str(p) for p in loc)
+    return path or "-"
+
+
+def parse_profile(text: str, *, source: str = "profile") -> Profile:
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ProfileError(source, [str(exc)]) from None
+    try:
+        return Profile.model_validate(data)
+    except ValidationError as exc:
+        raise ProfileError(source, [f"{_locate(text, e['loc'])}: {e['msg']}"
+                                    for e in exc.errors()]) from None
+
+
+def load_profile(path: Path | str | None = None) -> Profile:
+    """A profile from a TOML file, or the shipped default (``None`` or a shipped id)."""
+    if path is None or str(path) == DEFAULT_PROFILE:
+        text = resources.files("pollguard.profile").joinpath(
+            "profiles", f"{DEFAULT_PROFILE}.toml").read_text(encoding="utf-8")
+        return parse_profile(text, source=f"{DEFAULT_PROFILE}.toml")
+    path = Path(path)
+    if not path.is_file():
+        raise ProfileError(str(path), ["no such file"])
+    return parse_profile(path.read_text(encoding="utf-8"), source=str(path))
+
+
+def dump_profile(profile: Profile) -> str:
+    return tomli_w.dumps(profile.model_dump(mode="json", exclude_defaults=False))

@@ -1,0 +1,1 @@
+"""Documents and exchange files: CSV, XLSX, GeoJSON (and later PDF, HTML, KML)."""

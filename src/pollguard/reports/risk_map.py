@@ -1,0 +1,180 @@
+"""The vulnerability map as files: CSV, an XLSX workbook ("Peta Kerawanan TPS", one sheet
+per Polres) and GeoJSON (TPS points; region points with their class counts) for any GIS."""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from pollguard.domain.regions import RegionLevel, ancestor_at
+from pollguard.domain.risk import Factor, RiskClass, TpsRisk
+from pollguard.risk.aggregate import RiskSummary
+from pollguard.risk.view import AssessedScenario, summaries
+
+TITLE = "Peta Kerawanan TPS"
+CLASS_FILL = {RiskClass.SANGAT_RAWAN: "F4B6B6", RiskClass.RAWAN: "FBE3A5",
+              RiskClass.KHUSUS: "C9DAF8", RiskClass.KURANG_RAWAN: "FFFFFF"}
+COLUMNS = ("tps_id", "polres", "kab_kota", "kecamatan", "desa", "no_tps", "pemilih", "lat",
+           "lon", "skor", "kelas", "alasan", "reasons")
+HEADERS_ID = ("ID TPS", "Polres", "Kab/Kota", "Kecamatan", "Desa/Kel", "No TPS", "Pemilih",
+              "Lintang", "Bujur", "Skor", "Kategori", "Alasan", "Reasons (EN)")
+
+
+@dataclass(frozen=True)
+class TpsRow:
+    values: tuple[Any, ...]
+    risk: TpsRisk
+    polres: str
+
+
+def _why(risk: TpsRisk, english: bool) -> str:
+    parts = []
+    for c in risk.reasons:
+        text = c.text_en if english else c.text_id
+        parts.append(f"{text} (+{c.points:.1f})" if c.factor in (
+            Factor.INDICATOR, Factor.AREA, Factor.EVENT) else text)
+    return "; ".join(parts)
+
+
+def tps_rows(view: AssessedScenario) -> list[TpsRow]:
+    names = view.names()
+    polres = view.polres_of_tps()
+    rows = []
+    for t in view.scenario.tps:
+        risk = view.risks.get(t.tps_id)
+        if risk is None:
+            continue
+        p = polres.get(t.tps_id, "")
+        rows.append(TpsRow((
+            t.tps_id, names.get(p, p), names[ancestor_at(t.desa_code, RegionLevel.KABKOTA)],
+            names[ancestor_at(t.desa_code, RegionLevel.KECAMATAN)], names[t.desa_code],
+            t.number, t.voters, t.lat, t.lon, round(risk.score, 2), risk.risk_class.value,
+            _why(risk, english=False), _why(risk, english=True)), risk, p))
+    return rows
+
+
+def write_csv(view: AssessedScenario, out: Path) -> Path:
+    path = out / "peta_kerawanan_tps.csv"
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh, lineterminator="\n")
+        writer.writerow(COLUMNS)
+        writer.writerows(r.values for r in tps_rows(view))
+    return path
+
+
+def write_xlsx(view: AssessedScenario, out: Path) -> Path:
+    """A summary sheet, then one sheet per Polres with its TPS, classes coloured."""
+    path = out / "peta_kerawanan_tps.xlsx"
+    book = Workbook()
+    summary = book.active
+    assert summary is not None
+    summary.title = "Ringkasan"
+    info = view.info
+    summary.append([f"{TITLE} — {view.scenario.info.name}"])
+    summary.append([f"Penilaian #{info.id}, untuk {info.as_of:%d-%m-%Y}, profil {info.profile_id}"])
+    summary.append([])
+    _summary_table(summary, summaries(view, None))
+    rows = tps_rows(view)
+    for s in summaries(view, None):
+        sheet = book.create_sheet(_sheet_name(s.name))
+        sheet.append(list(HEADERS_ID))
+        for r in (r for r in rows if r.polres == s.code):
+            sheet.append(list(r.values))
+            fill = PatternFill("solid", fgColor=CLASS_FILL[r.risk.risk_class])
+            sheet.cell(sheet.max_row, COLUMNS.index("kelas") + 1).fill = fill
+        _format(sheet, len(HEADERS_ID))
+    book.save(path)
+    return path
+
+
+def _summary_table(sheet: Any, rows: Sequence[RiskSummary]) -> None:
+    header = ["Polres", "TPS", "Sangat rawan", "Rawan", "Kurang rawan", "Khusus",
+              "Skor rata-rata", "Skor maks", "Indikator terbanyak"]
+    sheet.append(header)
+    start = sheet.max_row
+    for s in rows:
+        sheet.append([s.name, s.tps, s.count(RiskClass.SANGAT_RAWAN), s.count(RiskClass.RAWAN),
+                      s.count(RiskClass.KURANG_RAWAN), s.count(RiskClass.KHUSUS),
+                      round(s.mean_score, 2), round(s.max_score, 2),
+                      ", ".join(f"{code} ({n})" for code, n in s.top_indicators)])
+    for cell in sheet[start]:
+        cell.font = Font(bold=True)
+    for i, width in enumerate((32, 8, 13, 8, 13, 8, 14, 10, 70), start=1):
+        sheet.column_dimensions[get_column_letter(i)].width = width
+
+
+def _format(sheet: Any, width: int) -> None:
+    """Bold header, frozen below it, a filter on every column, landscape A4 fit to width."""
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = f"A1:{get_column_letter(width)}{max(sheet.max_row, 1)}"
+    for i, w in enumerate((16, 24, 22, 20, 22, 7, 8, 10, 10, 7, 13, 80, 60), start=1):
+        sheet.column_dimensions[get_column_letter(i)].width = w
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_title_rows = "1:1"
+
+
+def _sheet_name(name: str) -> str:
+    """Excel allows 31 characters and no []:*?/\\ in a sheet name."""
+    clean = "".join(ch for ch in name if ch not in "[]:*?/\\")
+    return clean[:31]
+
+
+def write_geojson(view: AssessedScenario, out: Path) -> list[Path]:
+    """``tps.geojson``: one point per TPS with its class and reasons. ``wilayah.geojson``: a
+    point per kab/kota, kecamatan and desa with its class counts (the scenario has no
+    polygons)."""
+    tps_features = [{
+        "type": "Feature",
+        "geometry": {"type": "Point", "coordinates": [r.values[8], r.values[7]]},
+        "properties": dict(zip(COLUMNS, r.values, strict=True)),
+    } for r in tps_rows(view)]
+    regions = {r.code: r for r in view.scenario.regions}
+    region_features = []
+    for level in (RegionLevel.KABKOTA, RegionLevel.KECAMATAN, RegionLevel.DESA):
+        for s in summaries(view, level):
+            region = regions[s.code]
+            region_features.append({
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [region.lon, region.lat]},
+                "properties": {"code": s.code, "name": s.name, "level": int(level), "tps": s.tps,
+                               **{k.value: s.count(k) for k in RiskClass},
+                               "mean_score": round(s.mean_score, 2),
+                               "max_score": round(s.max_score, 2),
+                               "top_indicators": [c for c, _ in s.top_indicators]},
+            })
+    paths = []
+    for name, features in (("tps.geojson", tps_features), ("wilayah.geojson", region_features)):
+        path = out / name
+        path.write_text(json.dumps({"type": "FeatureCollection", "features": features},
+                                   ensure_ascii=False), encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+FORMATS = ("csv", "xlsx", "geojson")
+
+
+def export(view: AssessedScenario, fmt: str, out: Path) -> list[Path]:
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    out.mkdir(parents=True, exist_ok=True)
+    if fmt == "csv":
+        return [write_csv(view, out)]
+    if fmt == "xlsx":
+        return [write_xlsx(view, out)]
+    return write_geojson(view, out)

@@ -1,0 +1,147 @@
+"""Vulnerability use cases: assess, show, compare, import observations, export, calibrate."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from pollguard.domain.risk import RiskClass
+from pollguard.domain.scenario import Scenario
+from pollguard.profile import dump_profile, load_profile
+from pollguard.profile.model import IndicatorType
+from pollguard.reports import risk_map
+from pollguard.risk.calibrate import Calibration, calibrate
+from pollguard.risk.diff import ClassChange, class_changes
+from pollguard.risk.scoring import RiskInputs, assess, unknown_codes
+from pollguard.risk.view import AssessedScenario
+from pollguard.scenario.importers import read_observation_form
+from pollguard.store import assessments
+from pollguard.store import repository as repo
+from pollguard.store.database import Database
+from pollguard.store.uow import UnitOfWork
+
+
+class NoScenarioError(LookupError):
+    """The database holds no scenario (or no assessment) to work on."""
+
+
+@dataclass(frozen=True)
+class AssessmentOutcome:
+    assessment_id: int
+    assessed: int
+    classes: dict[RiskClass, int]
+    as_of: dt.date
+    profile_id: str
+    ignored: dict[str, int]  # codes in the data that the profile does not know
+
+    def as_json(self) -> dict[str, object]:
+        return {"assessment_id": self.assessment_id, "assessed": self.assessed,
+                "classes": {k.value: self.classes.get(k, 0) for k in RiskClass},
+                "as_of": self.as_of.isoformat(), "profile": self.profile_id,
+                "ignored_codes": self.ignored}
+
+
+def _scenario(uow: UnitOfWork) -> Scenario:
+    scenario = repo.load_scenario(uow.session)
+    if scenario is None:
+        raise NoScenarioError("the database holds no scenario: run `pollguard scenario load` "
+                              "or `pollguard demo` first")
+    return scenario
+
+
+def _inputs(scenario: Scenario, as_of: dt.date) -> RiskInputs:
+    observed: dict[str, dict[str, float]] = defaultdict(dict)
+    for o in scenario.observations:
+        observed[o.tps_id][o.indicator] = o.value
+    urban = frozenset(r.code for r in scenario.regions if r.is_urban)
+    return RiskInputs(scenario.tps, observed, {a.region_code: a.score
+                                               for a in scenario.area_scores},
+                      scenario.events, as_of, urban)
+
+
+def run_assessment(*, db: Database, profile: Path | None = None, as_of: dt.date | None = None,
+                   note: str = "") -> AssessmentOutcome:
+    """Score and classify every TPS and store the result as a new assessment version.
+    ``as_of`` defaults to the scenario's voting day: risk is assessed for that day."""
+    chosen = load_profile(profile)
+    with UnitOfWork(db) as uow:
+        scenario = _scenario(uow)
+        day = as_of or scenario.info.voting_date
+        inputs = _inputs(scenario, day)
+        risks = assess(chosen, inputs)
+        assessment_id = assessments.save(uow.session, as_of=day, profile_id=chosen.profile.id,
+                                         profile_toml=dump_profile(chosen), note=note,
+                                         risks=risks)
+    classes = Counter(r.risk_class for r in risks)
+    return AssessmentOutcome(assessment_id, len(risks), {k: classes.get(k, 0) for k in RiskClass},
+                             day, chosen.profile.id, unknown_codes(chosen, inputs))
+
+
+def load_assessed(*, db: Database, assessment_id: int | None = None) -> AssessedScenario:
+    with UnitOfWork(db) as uow:
+        scenario = _scenario(uow)
+        chosen = assessment_id or assessments.latest_id(uow.session)
+        found = assessments.info(uow.session, chosen) if chosen else None
+        if found is None:
+            raise NoScenarioError(f"no assessment {assessment_id}" if assessment_id else
+                                  "no assessment yet: run `pollguard risk assess` first")
+        return AssessedScenario(found, scenario, assessments.results(uow.session, found.id))
+
+
+def export_map(*, db: Database, fmt: str, out: Path,
+               assessment_id: int | None = None) -> list[Path]:
+    """Write the vulnerability map of an assessment (the latest by default) as files."""
+    return risk_map.export(load_assessed(db=db, assessment_id=assessment_id), fmt, out)
+
+
+def compare(*, db: Database, before: int, after: int) -> list[ClassChange]:
+    with UnitOfWork(db) as uow:
+        for n in (before, after):
+            if assessments.info(uow.session, n) is None:
+                raise NoScenarioError(f"no assessment {n}")
+        return class_changes(assessments.results(uow.session, before),
+                             assessments.results(uow.session, after))
+
+
+@dataclass(frozen=True)
+class ObservationImport:
+    tps: int
+    changed: int
+
+
+def import_observations(*, db: Database, path: Path,
+                        profile: Path | None = None) -> ObservationImport:
+    """Apply a Panwaslu observation form (CSV or XLSX) in one transaction: all rows or none."""
+    chosen = load_profile(profile)
+    kinds = {i.code: i.type is IndicatorType.FLAG for i in chosen.indicators}
+    with UnitOfWork(db) as uow:
+        tps_ids = repo.tps_ids(uow.session)
+        values = read_observation_form(path, indicators=kinds, tps_ids=tps_ids)
+        changed = repo.set_observations(uow.session, values)
+    return ObservationImport(len(values), changed)
+
+
+def fit_thresholds(*, db: Database, shares: Mapping[str, float], profile: Path | None = None,
+                   out: Path) -> Calibration:
+    """Fit the profile's thresholds to target class shares on the loaded scenario and write
+    the fitted profile to ``out``."""
+    unknown = set(shares) - {RiskClass.RAWAN.value, RiskClass.SANGAT_RAWAN.value}
+    if unknown:
+        raise ValueError(f"--share takes rawan and sangat_rawan, not {', '.join(sorted(unknown))}")
+    chosen = load_profile(profile)
+    with UnitOfWork(db) as uow:
+        scenario = _scenario(uow)
+        risks = assess(chosen, _inputs(scenario, scenario.info.voting_date))
+    fitted = calibrate(chosen, risks, rawan=shares.get("rawan", 0.0),
+                       sangat_rawan=shares.get("sangat_rawan", 0.0))
+    achieved = ", ".join(f"{k.value} {v:.2%}" for k, v in fitted.shares.items())
+    described = fitted.profile.model_copy(update={"profile": fitted.profile.profile.model_copy(
+        update={"id": f"{chosen.profile.id}-calibrated",
+                "description": f"{chosen.profile.description} Thresholds fitted on "
+                               f"{scenario.info.name} to {achieved}."})})
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(dump_profile(described), encoding="utf-8")
+    return Calibration(described, fitted.shares)
