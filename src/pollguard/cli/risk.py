@@ -11,9 +11,10 @@ import typer
 from rich.table import Table
 
 from pollguard.cli.common import console, fail, report_invalid, state, steps
-from pollguard.domain.regions import RegionLevel, is_region_code, level_of
+from pollguard.domain.regions import RegionLevel, ancestor_at, is_region_code, level_of
 from pollguard.domain.risk import RiskClass
-from pollguard.profile import ProfileError, load_profile
+from pollguard.profile import ProfileError
+from pollguard.profile.model import parse_profile
 from pollguard.risk.aggregate import RiskSummary
 from pollguard.risk.explain import describe, explain, label
 from pollguard.risk.view import AssessedScenario, region_tps, summaries, summary_of
@@ -115,13 +116,13 @@ def show(ctx: typer.Context,
     s = summary_of(view, code)
     console.print(f"[bold]{names.get(code, code)} ({code})[/] — {heading}")
     indicators = {i.code: (i.name_id if lang == "id" else i.name_en)
-                  for i in load_profile(None).indicators}
+                  for i in parse_profile(view.info.profile_toml).indicators}
     console.print(describe(s, lang, indicators))
-    level = level_of(code) if is_region_code(code) else RegionLevel.KABKOTA
+    level = level_of(code) if is_region_code(code) else RegionLevel.KABKOTA  # a Polres
     if level < RegionLevel.DESA:
         child = RegionLevel(int(level) + 1)
-        rows = [r for r in summaries(view, child) if r.code.startswith(code + ".")
-                or not is_region_code(code)]
+        inside = {ancestor_at(tps_by_id[t].desa_code, child) for t in ids}
+        rows = [r for r in summaries(view, child) if r.code in inside]
         console.print(summary_table(rows, "", "Kecamatan" if child == RegionLevel.KECAMATAN
                                     else "Wilayah"))
     ranked = sorted((view.risks[t] for t in ids), key=lambda r: (-r.risk_class.rank, -r.score))
