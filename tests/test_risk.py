@@ -146,12 +146,19 @@ def test_calibration_hits_the_target_shares(loaded_db: Database, tmp_path: Path)
 
 def test_exports(assessed: tuple[Database, risk.AssessmentOutcome], tmp_path: Path) -> None:
     db, outcome = assessed
-    (path,) = risk.export_map(db=db, fmt="csv", out=tmp_path)
+    path, totals = risk.export_map(db=db, fmt="csv", out=tmp_path)
     with path.open(encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
     assert len(rows) == 6_391
     assert Counter(r["kelas"] for r in rows) == Counter(
         {k.value: v for k, v in outcome.classes.items() if v})
+    with totals.open(encoding="utf-8") as fh:
+        summary = list(csv.DictReader(fh))
+    assert Counter(r["tingkat"] for r in summary) == {"polres": 10, "kabkota": 11,
+                                                      "kecamatan": 144, "desa": 1_585}
+    for level in ("polres", "kabkota", "kecamatan", "desa"):
+        assert sum(int(r["rawan"]) for r in summary if r["tingkat"] == level) == (
+            outcome.classes[RiskClass.RAWAN])
     (book_path,) = risk.export_map(db=db, fmt="xlsx", out=tmp_path)
     book = load_workbook(book_path, read_only=True)
     assert book.sheetnames[0] == "Ringkasan" and len(book.sheetnames) == 11

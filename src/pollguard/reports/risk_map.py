@@ -61,13 +61,26 @@ def tps_rows(view: AssessedScenario) -> list[TpsRow]:
     return rows
 
 
-def write_csv(view: AssessedScenario, out: Path) -> Path:
+def write_csv(view: AssessedScenario, out: Path) -> list[Path]:
+    """``peta_kerawanan_tps.csv``, a row per TPS; ``ringkasan_kerawanan.csv``, a row per
+    Polres, kab/kota, kecamatan and desa with class counts, scores and top indicators."""
     path = out / "peta_kerawanan_tps.csv"
     with path.open("w", encoding="utf-8", newline="") as fh:
         writer = csv.writer(fh, lineterminator="\n")
         writer.writerow(COLUMNS)
         writer.writerows(r.values for r in tps_rows(view))
-    return path
+    totals = out / "ringkasan_kerawanan.csv"
+    with totals.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh, lineterminator="\n")
+        writer.writerow(["tingkat", "kode", "nama", "tps", *(k.value for k in RiskClass),
+                         "skor_rata_rata", "skor_maks", "indikator_terbanyak"])
+        for level, name in ((None, "polres"), (RegionLevel.KABKOTA, "kabkota"),
+                            (RegionLevel.KECAMATAN, "kecamatan"), (RegionLevel.DESA, "desa")):
+            writer.writerows([name, s.code, s.name, s.tps, *(s.count(k) for k in RiskClass),
+                              round(s.mean_score, 2), round(s.max_score, 2),
+                              " ".join(f"{c}:{n}" for c, n in s.top_indicators)]
+                             for s in summaries(view, level))
+    return [path, totals]
 
 
 def write_xlsx(view: AssessedScenario, out: Path) -> Path:
@@ -174,7 +187,7 @@ def export(view: AssessedScenario, fmt: str, out: Path) -> list[Path]:
         raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
     out.mkdir(parents=True, exist_ok=True)
     if fmt == "csv":
-        return [write_csv(view, out)]
+        return write_csv(view, out)
     if fmt == "xlsx":
         return [write_xlsx(view, out)]
     return write_geojson(view, out)
