@@ -213,3 +213,29 @@ def test_with_real_geography_the_geojson_opens_in_geopandas(
     where = {t.tps_id: (t.lon, t.lat) for t in stored.tps}
     assert all(where[row.tps_id] == pytest.approx((row.geometry.x, row.geometry.y), abs=1e-9)
                for row in frame.itertuples())
+
+
+def test_form_headers_as_people_write_them(loaded_db: Database, tmp_path: Path) -> None:
+    (tps,) = _quiet_tps(loaded_db, 1)
+    form = _form(tmp_path / "form.csv", [["ID TPS", "Desa", "Violence History", "Keterangan"],
+                                         [tps, "x", "Ya", "dicek 20/11"]])
+    assert risk.import_observations(db=loaded_db, path=form).changed == 1
+    assert _observations(loaded_db)[tps] == {"violence_history": 1.0}
+
+
+def test_show_skips_tps_added_after_the_assessment(
+        assessed: tuple[Database, risk.AssessmentOutcome], db_url: str, tmp_path: Path) -> None:
+    from pollguard.services import scenarios
+
+    db, _ = assessed
+    view = risk.load_assessed(db=db)
+    sp = [t for t in view.scenario.tps if t.desa_code.startswith("15.72.")]
+    rows = [["tps_id", "tps_no", "desa_code"]] + [[t.tps_id, str(t.number), t.desa_code]
+                                                   for t in sp]
+    last = max(t.number for t in sp if t.desa_code == sp[0].desa_code and t.number < 900)
+    rows.append([f"{sp[0].desa_code.replace('.', '')}{last + 1:03d}", str(last + 1),
+                 sp[0].desa_code])
+    scenarios.import_tps(db=db, path=_form(tmp_path / "tps.csv", rows))
+    shown = runner.invoke(app, ["--db", db_url, "risk", "show", "15.72"])
+    assert shown.exit_code == 0, shown.output
+    assert f"{len(sp)} TPS:" in shown.output

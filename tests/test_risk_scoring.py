@@ -150,3 +150,22 @@ def test_a_broken_profile_is_refused_with_its_reason(change: str, words: str) ->
         text = text.replace('code = "dptb_voters"', change, 1)
     with pytest.raises(ProfileError, match=words):
         parse_profile(text)
+
+
+def test_neutrality_covers_event_kinds_and_rules_but_not_ordinary_words() -> None:
+    text = dump_profile(PROFILE)
+    with pytest.raises(ProfileError, match="event kind 'clash'"):
+        parse_profile(text.replace('name_id = "bentrokan massa"',
+                                   'name_id = "bentrokan massa Partai Gerindra"'))
+    with pytest.raises(ProfileError, match="rule 'revote_history'"):
+        parse_profile(text.replace('reason_id = "pernah PSU: sekurang-kurangnya rawan"',
+                                   'reason_id = "basis pendukung paslon 01"'))
+    # Tax arrears (PBB), a crowd's 'gelora', and a local party as a kind of place are fine.
+    parse_profile(_with_indicator("Tunggakan PBB dan gelora massa dekat sekretariat partai lokal"))
+
+
+def test_profile_errors_name_the_line() -> None:
+    text = dump_profile(PROFILE).replace("weight = 15.0", "weight = -1.0", 1)
+    line = next(i for i, s in enumerate(text.splitlines(), 1) if s == "weight = -1.0")
+    with pytest.raises(ProfileError, match=f"line {line}: indicators.4.weight"):
+        parse_profile(text)

@@ -53,7 +53,8 @@ def assess(ctx: typer.Context, profile: ProfileOption = None,
     console.print(f"[green]assessment #{outcome.assessment_id}[/] ({outcome.profile_id}, "
                   f"for {outcome.as_of}): {outcome.assessed:,} TPS: {counts}")
     for code, n in sorted(outcome.ignored.items()):
-        console.print(f"[yellow]ignored[/] {code} ({n} rows): not in the profile")
+        console.print(f"[yellow]ignored[/] {code} ({n} row{'s' if n != 1 else ''}): "
+                      "not in the profile")
 
 
 def latest(ctx: typer.Context) -> AssessedScenario:
@@ -106,11 +107,11 @@ def show(ctx: typer.Context,
                f"{view.info.profile_id}" if lang == "id" else
                f"assessment #{view.info.id} for {view.info.as_of}, profile "
                f"{view.info.profile_id}")
-    if code in tps_by_id:
+    if code in tps_by_id and code in view.risks:
         console.print(f"[bold]{_tps_title(view, code)}[/] — {heading}")
         _print_explanation(view, code, lang)
         return
-    ids = region_tps(view, code)
+    ids = [t for t in region_tps(view, code) if t in view.risks]  # TPS added since: not assessed
     if not ids:
         fail(f"no TPS in {code!r}: give a region code of the scenario, a Polres code or a TPS id")
     s = summary_of(view, code)

@@ -7,6 +7,7 @@ alone says the level and the parent, so neither is stored twice.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import IntEnum, StrEnum
 from typing import Annotated
@@ -100,6 +101,13 @@ class Region:
     @property
     def is_urban(self) -> bool:
         return self.kind in (RegionKind.KOTA, RegionKind.KELURAHAN)
+
+
+def urban_desa(regions: Iterable[Region]) -> frozenset[str]:
+    """Desa/kelurahan that count as town: every kelurahan, and every desa of a kota."""
+    kota = {r.code for r in regions if r.kind == RegionKind.KOTA}
+    return frozenset(r.code for r in regions if r.level == RegionLevel.DESA and (
+        r.kind == RegionKind.KELURAHAN or ancestor_at(r.code, RegionLevel.KABKOTA) in kota))
 
 
 def region_problems(region: Region) -> list[tuple[str, str]]:

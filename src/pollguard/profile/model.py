@@ -139,14 +139,19 @@ class Profile(_Model):
                          for c in r.indicators if c not in indicators]
             problems += [f"rule {r.code!r}: unknown variable {c!r}"
                          for c in r.variables if c not in variables]
-        for i in self.indicators:
-            for text in (i.code.replace("_", " "), i.name_id, i.name_en, i.description):
-                words = political_reference(text)
-                if words:
-                    problems.append(f"indicator {i.code!r} names a party, candidate or "
-                                    f"political preference ({words!r}): indicators describe "
-                                    "places and events only (neutrality)")
-                    break
+        texts: list[tuple[str, str, tuple[str, ...]]] = [
+            ("indicator", i.code, (i.code.replace("_", " "), i.name_id, i.name_en,
+                                   i.description)) for i in self.indicators]
+        texts += [("event kind", e.code, (e.code.replace("_", " "), e.name_id, e.name_en))
+                  for e in self.events]
+        texts += [("rule", r.code, (r.code.replace("_", " "), r.reason_id, r.reason_en))
+                  for r in self.rules]
+        for what, code, strings in texts:
+            words = next((w for w in map(political_reference, strings) if w), None)
+            if words:
+                problems.append(f"{what} {code!r} names a party, candidate or political "
+                                f"preference ({words!r}): a profile describes places and events "
+                                "only (neutrality)")
         if problems:
             raise ValueError("; ".join(problems))
         return self
@@ -168,8 +173,23 @@ class Profile(_Model):
 
 
 def _locate(text: str, loc: tuple[Any, ...]) -> str:
-    path = ".".join(str(p) for p in loc)
-    return path or "-"
+    """``line N: key.path`` for an error's location, the line found best-effort: the n-th
+    ``[[table]]`` header for an array item, then the key below it."""
+    path = ".".join(str(p) for p in loc) or "-"
+    lines = text.splitlines()
+    start = 0
+    if len(loc) >= 2 and isinstance(loc[1], int):
+        headers = [i for i, line in enumerate(lines) if line.strip() == f"[[{loc[0]}]]"]
+        if loc[1] < len(headers):
+            start = headers[loc[1]]
+    key = str(loc[-1]) if loc else ""
+    for i in range(start, len(lines)):
+        stripped = lines[i].strip()
+        if i > start and stripped.startswith("[") and start:
+            break
+        if stripped.startswith((f"{key} =", f"{key}=")):
+            return f"line {i + 1}: {path}"
+    return f"line {start + 1}: {path}" if start else path
 
 
 def parse_profile(text: str, *, source: str = "profile") -> Profile:

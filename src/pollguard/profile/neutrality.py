@@ -7,15 +7,15 @@ from __future__ import annotations
 import re
 
 #: Parties that contested Indonesian elections 2019-2024 (national and Aceh), as commonly written.
+#: Short names that are also ordinary words (Gelora, Berkarya, PBB: a tax and the UN) are
+#: only matched with "Partai" before them, through the ``partai ...`` pattern below.
 PARTIES = (
-    "PKB", "Gerindra", "PDI-P", "PDIP", "PDI Perjuangan", "Golkar", "NasDem", "Partai Buruh",
-    "Gelora", "PKS", "PKN", "Hanura", "Partai Garuda", "PAN", "PBB", "Demokrat", "PSI",
-    "Perindo", "PPP", "Partai Ummat", "Berkarya", "Partai Aceh", "Partai Nanggroe Aceh",
-    "Partai Darul Aceh", "Partai Adil Sejahtera", "Partai Generasi Atjeh",
+    "PKB", "Gerindra", "PDI-P", "PDIP", "PDI Perjuangan", "Golkar", "NasDem", "PKS", "PKN",
+    "Hanura", "PAN", "Demokrat", "PSI", "Perindo", "PPP",
 )
 
 _PREFERENCE = (
-    r"partai\s+(?!politik)\w+", r"party\s+(of|supporters?)", r"nomor\s+urut", r"no\.?\s*urut",
+    r"partai\s+(?!politik|lokal)\w+", r"party\s+(of|supporters?)", r"nomor\s+urut", r"no\.?\s*urut",
     r"paslon\s*(no\.?\s*)?\d", r"pasangan\s+calon\s+(nomor|no\.?)\s*\d",
     r"calon\s+(nomor|no\.?)\s*\d", r"candidate\s+(no\.?|number)\s*\d",
     r"pendukung", r"simpatisan", r"basis\s+(massa|pendukung|suara)", r"kantong\s+suara",

@@ -97,7 +97,7 @@ def write_xlsx(view: AssessedScenario, out: Path) -> Path:
     _summary_table(summary, summaries(view, None))
     rows = tps_rows(view)
     for s in summaries(view, None):
-        sheet = book.create_sheet(_sheet_name(s.name))
+        sheet = book.create_sheet(_sheet_name(s.name, book.sheetnames))
         sheet.append(list(HEADERS_ID))
         for r in (r for r in rows if r.polres == s.code):
             sheet.append(list(r.values))
@@ -141,10 +141,14 @@ def _format(sheet: Any, width: int) -> None:
     sheet.print_title_rows = "1:1"
 
 
-def _sheet_name(name: str) -> str:
-    """Excel allows 31 characters and no []:*?/\\ in a sheet name."""
-    clean = "".join(ch for ch in name if ch not in "[]:*?/\\")
-    return clean[:31]
+def _sheet_name(name: str, taken: list[str]) -> str:
+    """Excel allows 31 characters, no []:*?/\\ and no two sheets of one name."""
+    base = "".join(ch for ch in name if ch not in "[]:*?/\\")[:31]
+    clean, n = base, 2
+    while clean in taken:
+        suffix = f" ({n})"
+        clean, n = base[: 31 - len(suffix)] + suffix, n + 1
+    return clean
 
 
 def write_geojson(view: AssessedScenario, out: Path) -> list[Path]:

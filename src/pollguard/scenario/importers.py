@@ -213,10 +213,10 @@ def read_observation_form(path: Path, *, indicators: Mapping[str, bool],
     (ya/tidak, 1/0) or a count. An empty cell leaves that indicator as it was; ``tidak`` or 0
     clears it."""
     reader = read_xlsx if path.suffix.lower() in (".xlsx", ".xlsm") else read_csv
-    table, problems = reader(path, required=("tps_id",),
-                             optional=tuple(indicators) + FORM_INFO_COLUMNS,
-                             aliases={"tps_id": "tps_id", "id_tps": "tps_id",
-                                      "kode_tps": "tps_id"})
+    known = (*indicators, *FORM_INFO_COLUMNS)
+    table, problems = reader(path, required=("tps_id",), optional=known,
+                             aliases={c: c for c in known} | {
+                                 "tps_id": "tps_id", "id_tps": "tps_id", "kode_tps": "tps_id"})
     if not problems and not any(c in indicators for c in table.header):
         problems.append(Problem(table.file, 1, "-", "no indicator columns (expected codes of "
                                 "the profile, e.g. " + ", ".join(list(indicators)[:3]) + ")"))

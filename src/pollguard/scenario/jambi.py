@@ -22,7 +22,7 @@ from faker import Faker
 
 from pollguard.domain.forces import Branch, CommandUnit, ForceCount, Officer, Rank, UnitKind
 from pollguard.domain.geo import Point, offset, radius_for_area_km
-from pollguard.domain.regions import Region, RegionLevel, ancestor_at
+from pollguard.domain.regions import Region, RegionLevel, ancestor_at, urban_desa
 from pollguard.domain.scenario import Scenario, ScenarioInfo
 from pollguard.domain.tps import (
     LINMAS_PER_TPS,
@@ -222,8 +222,7 @@ def build_jambi(*, seed: int = DEFAULT_SEED, geo: RealGeography | None = None,
                    for code, n in sorted(linmas_by_desa.items()))
     step("vulnerability indicators")
     voting_day = dt.date(2024, 11, 27)
-    urban = {r.code for r in regions if r.level == RegionLevel.DESA and (
-        r.is_urban or ancestor_at(r.code, RegionLevel.KABKOTA) in ("15.71", "15.72"))}
+    urban = set(urban_desa(regions))
     info = ScenarioInfo(
         name="Pilkada Jambi 2024", election=Election.PILKADA, province_code=PROVINCE,
         voting_date=voting_day, seed=seed,

@@ -92,7 +92,7 @@ def _check_header(file: str, written: list[str], reader: Any, required: Sequence
     header = _canonical(written, aliases)
     problems = [Problem(file, 1, col, f"missing column (found: {', '.join(header) or 'none'})")
                 for col in required if col not in header]
-    known = set(required) | set(optional)
+    known = list(dict.fromkeys([*required, *optional]))
     if not allow_extra:
         problems += [Problem(file, 1, col, f"unknown column (expected: {', '.join(known)})")
                      for col in header if col not in known]

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from pollguard.domain.regions import urban_desa
 from pollguard.domain.risk import RiskClass
 from pollguard.domain.scenario import Scenario
 from pollguard.profile import dump_profile, load_profile
@@ -56,10 +57,9 @@ def _inputs(scenario: Scenario, as_of: dt.date) -> RiskInputs:
     observed: dict[str, dict[str, float]] = defaultdict(dict)
     for o in scenario.observations:
         observed[o.tps_id][o.indicator] = o.value
-    urban = frozenset(r.code for r in scenario.regions if r.is_urban)
     return RiskInputs(scenario.tps, observed, {a.region_code: a.score
                                                for a in scenario.area_scores},
-                      scenario.events, as_of, urban)
+                      scenario.events, as_of, urban_desa(scenario.regions))
 
 
 def run_assessment(*, db: Database, profile: Path | None = None, as_of: dt.date | None = None,
