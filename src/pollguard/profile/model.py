@@ -82,8 +82,8 @@ class EventKind(_Model):
 
 class Spillover(_Model):
     """Events raise nearby TPS: weight * severity/3 * (1 - d/radius) * 0.5^(age/half_life),
-    summed over events within the radius and capped. Towns are dense: a TPS in a kelurahan
-    feels events within ``urban_radius_km`` only."""
+    summed over events within the radius and capped. Towns are dense: a town TPS (in a
+    kelurahan, or in any desa of a kota) feels events within ``urban_radius_km`` only."""
 
     radius_km: float = Field(default=5.0, gt=0)
     urban_radius_km: float = Field(default=1.5, gt=0)
@@ -108,6 +108,83 @@ class Scoring(_Model):
     thresholds: Thresholds
 
 
+class Pattern(_Model):
+    """Pola a-b-c: ``officers`` guard up to ``tps`` TPS with ``linmas`` Linmas per TPS. A
+    pattern without ``tps`` is 2-N-2N: N is chosen by the planner within ``[min_n, max_n]``."""
+
+    officers: int = Field(ge=2, le=12)
+    tps: int | None = Field(default=None, ge=1, le=50)
+    linmas_per_tps: int = Field(default=2, ge=0, le=10)
+
+    @model_validator(mode="after")
+    def _pairs(self) -> Self:
+        if self.officers % 2:
+            raise ValueError("officers work in pairs: a pattern's officers must be even")
+        return self
+
+
+class Patterns(_Model):
+    sangat_rawan: Pattern = Pattern(officers=2, tps=1)
+    rawan: Pattern = Pattern(officers=2, tps=2)
+    kurang_rawan: Pattern = Pattern(officers=2)
+    khusus: Pattern = Pattern(officers=2, tps=1)
+
+    def of(self, risk_class: RiskClass) -> Pattern:
+        return {RiskClass.SANGAT_RAWAN: self.sangat_rawan, RiskClass.RAWAN: self.rawan,
+                RiskClass.KURANG_RAWAN: self.kurang_rawan, RiskClass.KHUSUS: self.khusus}[
+            risk_class]
+
+
+class Duties(_Model):
+    """Officers fixed duties take before any TPS (all even: pairs)."""
+
+    kpu_office_province: int = Field(default=6, ge=0)
+    kpu_office_kabkota: int = Field(default=4, ge=0)
+    bawaslu_office_province: int = Field(default=4, ge=0)
+    bawaslu_office_kabkota: int = Field(default=2, ge=0)
+    ppk_office: int = Field(default=2, ge=0)  # per kecamatan
+    walpri_per_pair: int = Field(default=2, ge=0)  # per candidate pair
+    escort_per_ppk: int = Field(default=2, ge=0)  # logistics escort per kecamatan
+
+
+class Travel(_Model):
+    """Travel time = great-circle km x ``detour`` / speed of the destination's area type."""
+
+    detour: float = Field(default=1.35, ge=1.0, le=3.0)
+    city_kmh: float = Field(default=25.0, gt=0)
+    rural_kmh: float = Field(default=40.0, gt=0)
+    remote_kmh: float = Field(default=20.0, gt=0)
+    remote_indicators: tuple[str, ...] = ("hard_to_reach", "difficult_terrain")
+
+
+class Tni(_Model):
+    static_per_sangat_rawan: int = Field(default=2, ge=0)  # TNI at each sangat rawan TPS
+    mobile_team_size: int = Field(default=4, ge=0)  # one mobile team per kecamatan
+
+
+class Planning(_Model):
+    patterns: Patterns = Patterns()
+    min_n: int = Field(default=3, ge=1)
+    max_n: int = Field(default=24, ge=1)
+    post_radius_km_city: float = Field(default=2.0, gt=0)
+    post_radius_km_rural: float = Field(default=8.0, gt=0)
+    surplus: str = Field(default="tighten", pattern="^(tighten|pool)$")
+    pool_tighten_share: float = Field(default=0.5, ge=0, le=1)  # of the spare Polda pool
+    reserve_share: float = Field(default=0.15, ge=0, le=0.9)
+    reserve_team_size: int = Field(default=30, ge=2)
+    reserve_branches: tuple[str, ...] = ("brimob", "samapta")
+    duties: Duties = Duties()
+    travel: Travel = Travel()
+    tni: Tni = Tni()
+    change_penalty_km: float = Field(default=50.0, ge=0)  # re-planning: cost of moving one
+
+    @model_validator(mode="after")
+    def _range(self) -> Self:
+        if self.min_n > self.max_n:
+            raise ValueError("min_n must not exceed max_n")
+        return self
+
+
 class ProfileInfo(_Model):
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9_.-]*$")
     name: str
@@ -122,6 +199,7 @@ class Profile(_Model):
     indicators: tuple[Indicator, ...]
     rules: tuple[Rule, ...] = ()
     events: tuple[EventKind, ...] = ()
+    planning: Planning = Planning()
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:
@@ -217,4 +295,4 @@ def load_profile(path: Path | str | None = None) -> Profile:
 
 
 def dump_profile(profile: Profile) -> str:
-    return tomli_w.dumps(profile.model_dump(mode="json", exclude_defaults=False))
+    return tomli_w.dumps(profile.model_dump(mode="json", exclude_none=True))

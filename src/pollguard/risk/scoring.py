@@ -5,8 +5,9 @@ For a TPS *t* on the day ``as_of``::
     indicators(t) = sum_i  w_i * min(x_i, s_i) / s_i          (a flag has x = 1, s = 1)
     area(t)       = a * P(kab/kota of t)                        (Bawaslu score P in 0..100)
     events(t)     = min(C, sum_e  w_k(e) * sev_e/3 * (1 - d_te/R) * 0.5 ** (age_e / H))
-                    over events e with d_te < R and 0 <= age_e (R is shorter in a kelurahan)
-    score(t)      = min(100, indicators + area + events)
+                    over events e with d_te < R and 0 <= age_e (R is shorter for a
+                    town TPS: one in a kelurahan or in any desa of a kota)
+    score(t)      = round(min(100, indicators + area + events), 1)
 
 The class is the highest of: the threshold class of the score (rawan from T_r, sangat rawan
 from T_s), and the ``min_class`` of every hard rule that fires. A special-location TPS is
@@ -47,7 +48,7 @@ class RiskInputs:
     area_scores: Mapping[str, float]  # kab/kota code -> Bawaslu score 0..100
     events: Sequence[RiskEvent]
     as_of: dt.date
-    urban_desa: frozenset[str] = frozenset()  # kelurahan: dense, so a shorter event reach
+    urban_desa: frozenset[str] = frozenset()  # town desa: dense, so a shorter event reach
 
 
 class _EventGrid:
@@ -102,7 +103,8 @@ class Scorer:
                 f"kab/kota vulnerability score (Bawaslu) {area:.2f} x {w:g}"))
         radius = self.spill.urban_radius_km if urban else self.spill.radius_km
         reasons += self._event_points(tps, events, as_of, radius)
-        score = min(MAX_SCORE, sum(c.points for c in reasons))
+        # One decimal, as every explanation shows it: the class follows the score people read.
+        score = round(min(MAX_SCORE, sum(c.points for c in reasons)), 1)
         risk_class, class_reasons = self._classify(tps, score, observed)
         return TpsRisk(tps.tps_id, score, risk_class, tuple(reasons + class_reasons))
 

@@ -230,7 +230,7 @@ def build_jambi(*, seed: int = DEFAULT_SEED, geo: RealGeography | None = None,
         + (" (real region points)" if geo else ""))
     return Scenario(info, regions, tps, units, officers, tni, linmas,
                     observations=jambi_risk.observations(tps, rng, urban),
-                    events=jambi_risk.events(tps, rng, voting_day, urban),
+                    events=jambi_risk.events(tps, rng, voting_day),
                     area_scores=jambi_risk.area_scores())
 
 

@@ -135,8 +135,8 @@ def observations(tps: Sequence[PollingStation], rng: random.Random,
     return tuple(sorted(out, key=lambda o: (o.tps_id, o.indicator)))
 
 
-def events(tps: Sequence[PollingStation], rng: random.Random, voting_day: dt.date,
-           urban_desa: set[str]) -> tuple[RiskEvent, ...]:
+def events(tps: Sequence[PollingStation], rng: random.Random,
+           voting_day: dt.date) -> tuple[RiskEvent, ...]:
     regular = [t for t in tps if not t.is_special]
     out: list[RiskEvent] = []
     for kind, count, kab_weight in EVENTS:

@@ -1,0 +1,88 @@
+"""What a plan is made from, gathered once: the scenario seen from the planner's side."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from pollguard.domain.forces import CommandUnit, Officer, UnitKind
+from pollguard.domain.plan import Race
+from pollguard.domain.regions import RegionLevel, ancestor_at, urban_desa
+from pollguard.domain.risk import RiskClass, TpsRisk
+from pollguard.domain.scenario import Scenario
+from pollguard.domain.tps import PollingStation
+from pollguard.profile.model import Planning
+
+POOL = "pool"  # the owner code of the Polda pool's officers, posts and reserve
+
+
+@dataclass
+class PlanInputs:
+    scenario: Scenario
+    risks: Mapping[str, TpsRisk]
+    planning: Planning
+    races: tuple[Race, ...] = ()
+    remote_tps: frozenset[str] = frozenset()  # TPS whose access is remote (slow travel)
+    classes: dict[str, RiskClass] = field(default_factory=dict)  # overrides (what-if)
+
+    @cached_property
+    def units(self) -> dict[str, CommandUnit]:
+        return {u.code: u for u in self.scenario.units}
+
+    @cached_property
+    def polda(self) -> CommandUnit:
+        return next(u for u in self.scenario.units if u.kind == UnitKind.POLDA)
+
+    @cached_property
+    def polres(self) -> list[CommandUnit]:
+        return sorted((u for u in self.scenario.units if u.kind == UnitKind.POLRES),
+                      key=lambda u: u.code)
+
+    @cached_property
+    def polres_of_kab(self) -> dict[str, str]:
+        return {kab: p.code for p in self.polres for kab in p.jurisdiction}
+
+    @cached_property
+    def polsek_of_kec(self) -> dict[str, CommandUnit]:
+        return {u.jurisdiction[0]: u for u in self.scenario.units
+                if u.kind == UnitKind.POLSEK and u.jurisdiction}
+
+    def polres_of_tps(self, tps: PollingStation) -> str:
+        return self.polres_of_kab[ancestor_at(tps.desa_code, RegionLevel.KABKOTA)]
+
+    def owner_of(self, officer: Officer) -> str:
+        """The Polres an officer serves in, or ``POOL`` for the Polda's own units."""
+        unit = self.units[officer.unit_code]
+        if unit.kind == UnitKind.POLRES:
+            return unit.code
+        if unit.kind == UnitKind.POLSEK and unit.parent_code:
+            return unit.parent_code
+        return POOL
+
+    def class_of(self, tps_id: str) -> RiskClass:
+        if tps_id in self.classes:
+            return self.classes[tps_id]
+        risk = self.risks.get(tps_id)
+        return risk.risk_class if risk else RiskClass.KURANG_RAWAN
+
+    def score_of(self, tps_id: str) -> float:
+        risk = self.risks.get(tps_id)
+        return risk.score if risk else 0.0
+
+    @cached_property
+    def urban(self) -> frozenset[str]:
+        return urban_desa(self.scenario.regions)
+
+    @cached_property
+    def tps_by_kecamatan(self) -> dict[str, list[PollingStation]]:
+        out: dict[str, list[PollingStation]] = defaultdict(list)
+        for t in sorted(self.scenario.tps, key=lambda t: t.tps_id):
+            out[ancestor_at(t.desa_code, RegionLevel.KECAMATAN)].append(t)
+        return dict(out)
+
+    def is_city(self, kecamatan_code: str) -> bool:
+        kab = ancestor_at(kecamatan_code, RegionLevel.KABKOTA)
+        return any(r.code == kab and r.is_urban for r in self.scenario.regions
+                   if r.level == RegionLevel.KABKOTA)

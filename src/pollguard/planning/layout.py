@@ -1,0 +1,236 @@
+"""Which posts the plan has: fixed patterns for the riskier classes, N chosen for the rest.
+
+Sangat rawan, khusus and rawan TPS always get their doctrine pattern. Kurang rawan TPS of each
+Polres are split into two tiers by score (the riskier quarter, tier A, and the rest, tier B)
+per kecamatan, and each group's N is chosen within [min_n, max_n]:
+
+1. Start every group at max_n: the least force that covers every TPS.
+2. A Polres short of officers even then gets BKO officers from the Polda pool, riskiest posts
+   first; what the pool cannot cover is listed as uncovered, riskiest first, with the BKO
+   that would close the gap.
+3. With ``surplus = "tighten"``, a Polres spends its spare officers on tighter patterns:
+   repeatedly, the group whose next tighter N buys the most risk-weighted presence per
+   officer, sum_t (score_t + 1) * delta(officers per TPS at t), never letting tier B be
+   tighter than tier A. Then ``pool_tighten_share`` of the spare Polda pool goes as BKO the
+   same way, across all Polres; the rest stays with the Polda. With ``"pool"``, spare
+   officers return to the Polda pool.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from pollguard.domain.plan import Post
+from pollguard.domain.risk import RiskClass
+from pollguard.domain.tps import PollingStation
+from pollguard.planning.inputs import PlanInputs
+from pollguard.planning.posts import Group, lower_bound
+
+TIER_A_SHARE = 0.25  # the riskier share of a Polres's kurang rawan TPS
+
+
+@dataclass
+class Layout:
+    posts: list[Post]
+    n_by_group: dict[str, int]
+    uncovered: list[str]
+    bko: dict[str, int]  # Polres -> Polda-pool officers used at its TPS
+    bko_needed: dict[str, int]  # Polres -> officers still short after the pool
+    lower_bound: int
+    returned_to_pool: dict[str, int] = field(default_factory=dict)
+
+
+def groups(inputs: PlanInputs) -> list[Group]:
+    """Groups per kecamatan: one per fixed class, two N tiers for kurang rawan."""
+    by_polres: dict[str, list[PollingStation]] = defaultdict(list)
+    for t in inputs.scenario.tps:
+        if inputs.class_of(t.tps_id) == RiskClass.KURANG_RAWAN:
+            by_polres[inputs.polres_of_tps(t)].append(t)
+    cut: dict[str, float] = {}
+    for polres, tps in by_polres.items():
+        scores = sorted((inputs.score_of(t.tps_id) for t in tps), reverse=True)
+        cut[polres] = scores[max(0, int(len(scores) * TIER_A_SHARE) - 1)] if scores else 0.0
+    out: list[Group] = []
+    for kec, tps in sorted(inputs.tps_by_kecamatan.items()):
+        polres = inputs.polres_of_tps(tps[0])
+        radius = (inputs.planning.post_radius_km_city if inputs.is_city(kec)
+                  else inputs.planning.post_radius_km_rural)
+        by_key: dict[str, list[PollingStation]] = defaultdict(list)
+        for t in tps:
+            c = inputs.class_of(t.tps_id)
+            if c == RiskClass.KURANG_RAWAN:
+                tier = "a" if inputs.score_of(t.tps_id) >= cut[polres] else "b"
+                by_key[f"{c.value}/{tier}"].append(t)
+            else:
+                by_key[c.value].append(t)
+        for key, members in sorted(by_key.items()):
+            c = RiskClass(key.split("/")[0])
+            out.append(Group(f"{polres}/{kec}/{key}", polres, kec, c, tuple(members), radius))
+    return out
+
+
+def _capacity(inputs: PlanInputs, g: Group, n: int | None = None) -> int:
+    pattern = inputs.planning.patterns.of(g.risk_class)
+    return pattern.tps if pattern.tps is not None else (n or inputs.planning.max_n)
+
+
+def _benefit(inputs: PlanInputs, g: Group, n: int, officers: int) -> float:
+    """Risk-weighted presence: sum over the group's TPS of (score + 1) * officers per TPS."""
+    return sum(sum(inputs.score_of(g.tps[i].tps_id) + 1.0 for i in members)
+               * officers / len(members) for members in g.form(n))
+
+
+def choose(inputs: PlanInputs, own: Mapping[str, int], pool: int) -> Layout:
+    """Lay out posts with ``own[polres]`` officers for TPS per Polres and ``pool`` Polda-pool
+    officers available as BKO."""
+    p = inputs.planning
+    all_groups = groups(inputs)
+    n_of: dict[str, int] = {}
+    for g in all_groups:
+        n_of[g.key] = _capacity(inputs, g)
+    officers_of = {g.key: p.patterns.of(g.risk_class).officers for g in all_groups}
+
+    def need(g: Group) -> int:
+        return g.posts_at(n_of[g.key]) * officers_of[g.key]
+
+    by_polres: dict[str, list[Group]] = defaultdict(list)
+    for g in all_groups:
+        by_polres[g.polres_code].append(g)
+    spare = {code: own.get(code, 0) - sum(need(g) for g in gs) for code, gs in by_polres.items()}
+
+    # 2. Shortage: the pool first, riskiest posts first; then uncovered.
+    bko: dict[str, int] = defaultdict(int)
+    bko_needed: dict[str, int] = defaultdict(int)
+    uncovered_posts: set[tuple[str, int]] = set()
+    short = []
+    short_polres: set[str] = set()
+    for code, gs in by_polres.items():
+        if spare[code] >= 0:
+            continue
+        short_polres.add(code)
+        ranked = sorted(((g, i) for g in gs for i in range(g.posts_at(n_of[g.key]))),
+                        key=lambda gi: _priority(inputs, gi[0], gi[1], n_of[gi[0].key]))
+        budget = own.get(code, 0)
+        for g, i in ranked:
+            cost = officers_of[g.key]
+            if budget >= cost:
+                budget -= cost
+            else:
+                short.append((_priority(inputs, g, i, n_of[g.key]), code, g, i, cost))
+        spare[code] = budget
+    for _, code, g, i, cost in sorted(short, key=lambda s: s[0]):
+        if pool >= cost:
+            pool -= cost
+            bko[code] += cost
+        else:
+            uncovered_posts.add((g.key, i))
+            bko_needed[code] += cost
+
+    # 3. Spare officers: tighter patterns, or back to the pool.
+    returned: dict[str, int] = {}
+    if p.surplus == "tighten":
+        open_groups = {code: [g for g in gs if p.patterns.of(g.risk_class).tps is None]
+                       for code, gs in by_polres.items() if code not in short_polres}
+        for code, gs in open_groups.items():
+            if spare[code] > 0:
+                spare[code] = _tighten(inputs, gs, n_of, officers_of, spare[code])
+        budget = round(pool * p.pool_tighten_share)
+        left = _tighten(inputs, [g for gs in open_groups.values() for g in gs], n_of,
+                        officers_of, budget, spent=bko)
+        pool -= budget - left
+    for code in by_polres:
+        if spare[code] > 0:
+            returned[code] = spare[code]
+
+    posts: list[Post] = []
+    uncovered: list[str] = []
+    for g in all_groups:
+        n = n_of[g.key]
+        made = g.make_posts(n, officers=officers_of[g.key],
+                            linmas_per_tps=p.patterns.of(g.risk_class).linmas_per_tps,
+                            prefix=_prefix(g))
+        for i, post in enumerate(made):
+            if (g.key, i) in uncovered_posts:
+                uncovered.extend(post.tps_ids)
+            else:
+                posts.append(post)
+    uncovered.sort(key=lambda t: (-inputs.class_of(t).rank, -inputs.score_of(t), t))
+    bound = sum(lower_bound(len(g.tps), _capacity(inputs, g, n_of[g.key])) for g in all_groups)
+    return Layout(posts, {g.key: n_of[g.key] for g in all_groups
+                          if p.patterns.of(g.risk_class).tps is None},
+                  uncovered, dict(bko), dict(bko_needed), bound, returned)
+
+
+def _prefix(g: Group) -> str:
+    kind = {RiskClass.SANGAT_RAWAN: "SR", RiskClass.RAWAN: "R", RiskClass.KHUSUS: "K",
+            RiskClass.KURANG_RAWAN: "KR"}[g.risk_class]
+    tier = g.key.rsplit("/", 1)[-1].upper() if g.risk_class == RiskClass.KURANG_RAWAN else ""
+    return f"{g.kecamatan_code}-{kind}{tier}"
+
+
+def _priority(inputs: PlanInputs, g: Group, i: int, n: int) -> tuple[int, float, str]:
+    """Cover first: the higher class, then the higher top score in the post."""
+    members = g.form(n)[i]
+    top = max(inputs.score_of(g.tps[m].tps_id) for m in members)
+    return (-g.risk_class.rank, -top, g.tps[members[0]].tps_id)
+
+
+def _tighten(inputs: PlanInputs, groups_: list[Group], n_of: dict[str, int],
+             officers_of: dict[str, int], spare: int,
+             spent: dict[str, int] | None = None) -> int:
+    """Greedy tightening of ``groups_`` with ``spare`` officers; returns those left over.
+    ``spent`` tallies, per Polres, what was used (the BKO from the pool)."""
+    p = inputs.planning
+    sibling = {}
+    for g in groups_:
+        base = g.key.rsplit("/", 1)[0]
+        sibling[g.key] = next((h for h in groups_ if h.key.rsplit("/", 1)[0] == base
+                               and h.key != g.key), None)
+
+    def next_move(g: Group) -> tuple[float, int, int] | None:
+        n = n_of[g.key]
+        posts = g.posts_at(n)
+        floor = p.min_n
+        other = sibling[g.key]
+        if g.key.endswith("/b") and other is not None:
+            floor = max(floor, n_of[other.key])  # tier B never tighter than tier A
+        for m in range(n - 1, floor - 1, -1):
+            more = g.posts_at(m)
+            if more > posts:
+                cost = (more - posts) * officers_of[g.key]
+                gain = (_benefit(inputs, g, m, officers_of[g.key])
+                        - _benefit(inputs, g, n, officers_of[g.key]))
+                return gain / cost, m, cost
+        return None
+
+    heap: list[tuple[float, str, int, int]] = []
+    by_key = {g.key: g for g in groups_}
+
+    def push(g: Group) -> None:
+        move = next_move(g)
+        if move:
+            ratio, m, cost = move
+            heapq.heappush(heap, (-ratio, g.key, m, cost))
+
+    for g in groups_:
+        push(g)
+    while heap:
+        _, key, m, cost = heapq.heappop(heap)
+        g = by_key[key]
+        current = next_move(g)
+        if current is None or current[1] != m:  # stale entry
+            continue
+        if cost > spare:
+            continue
+        spare -= cost
+        if spent is not None:
+            spent[g.polres_code] = spent.get(g.polres_code, 0) + cost
+        n_of[key] = m
+        push(g)
+        other = sibling[key]
+        if other is not None and key.endswith("/a"):
+            push(other)  # tier B may tighten now that tier A did
+    return spare
