@@ -110,3 +110,4 @@ class Plan:
     n_by_group: dict[str, int] = field(default_factory=dict)  # "polres/kecamatan/tier" -> N
     bko_needed: dict[str, int] = field(default_factory=dict)  # Polres -> officers short
     metrics: PlanMetrics | None = None
+    tier_cut: dict[str, float] = field(default_factory=dict)  # Polres -> tier A from score

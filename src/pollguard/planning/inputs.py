@@ -9,7 +9,7 @@ from functools import cached_property
 
 from pollguard.domain.forces import CommandUnit, Officer, UnitKind
 from pollguard.domain.plan import Race
-from pollguard.domain.regions import RegionLevel, ancestor_at, urban_desa
+from pollguard.domain.regions import RegionKind, RegionLevel, ancestor_at, urban_desa
 from pollguard.domain.risk import RiskClass, TpsRisk
 from pollguard.domain.scenario import Scenario
 from pollguard.domain.tps import PollingStation
@@ -82,7 +82,10 @@ class PlanInputs:
             out[ancestor_at(t.desa_code, RegionLevel.KECAMATAN)].append(t)
         return dict(out)
 
+    @cached_property
+    def _city_kabkota(self) -> frozenset[str]:
+        return frozenset(r.code for r in self.scenario.regions
+                         if r.kind == RegionKind.KOTA)
+
     def is_city(self, kecamatan_code: str) -> bool:
-        kab = ancestor_at(kecamatan_code, RegionLevel.KABKOTA)
-        return any(r.code == kab and r.is_urban for r in self.scenario.regions
-                   if r.level == RegionLevel.KABKOTA)
+        return ancestor_at(kecamatan_code, RegionLevel.KABKOTA) in self._city_kabkota

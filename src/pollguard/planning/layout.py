@@ -41,10 +41,11 @@ class Layout:
     bko_needed: dict[str, int]  # Polres -> officers still short after the pool
     lower_bound: int
     returned_to_pool: dict[str, int] = field(default_factory=dict)
+    tier_cut: dict[str, float] = field(default_factory=dict)  # Polres -> tier A from score
 
 
-def groups(inputs: PlanInputs) -> list[Group]:
-    """Groups per kecamatan: one per fixed class, two N tiers for kurang rawan."""
+def tier_cuts(inputs: PlanInputs) -> dict[str, float]:
+    """Per Polres, the score from which a kurang rawan TPS is in the riskier tier A."""
     by_polres: dict[str, list[PollingStation]] = defaultdict(list)
     for t in inputs.scenario.tps:
         if inputs.class_of(t.tps_id) == RiskClass.KURANG_RAWAN:
@@ -53,6 +54,11 @@ def groups(inputs: PlanInputs) -> list[Group]:
     for polres, tps in by_polres.items():
         scores = sorted((inputs.score_of(t.tps_id) for t in tps), reverse=True)
         cut[polres] = scores[max(0, int(len(scores) * TIER_A_SHARE) - 1)] if scores else 0.0
+    return cut
+
+
+def groups(inputs: PlanInputs, cut: Mapping[str, float]) -> list[Group]:
+    """Groups per kecamatan: one per fixed class, two N tiers for kurang rawan."""
     out: list[Group] = []
     for kec, tps in sorted(inputs.tps_by_kecamatan.items()):
         polres = inputs.polres_of_tps(tps[0])
@@ -62,7 +68,7 @@ def groups(inputs: PlanInputs) -> list[Group]:
         for t in tps:
             c = inputs.class_of(t.tps_id)
             if c == RiskClass.KURANG_RAWAN:
-                tier = "a" if inputs.score_of(t.tps_id) >= cut[polres] else "b"
+                tier = "a" if inputs.score_of(t.tps_id) >= cut.get(polres, 0.0) else "b"
                 by_key[f"{c.value}/{tier}"].append(t)
             else:
                 by_key[c.value].append(t)
@@ -83,14 +89,18 @@ def _benefit(inputs: PlanInputs, g: Group, n: int, officers: int) -> float:
                * officers / len(members) for members in g.form(n))
 
 
-def choose(inputs: PlanInputs, own: Mapping[str, int], pool: int) -> Layout:
+def choose(inputs: PlanInputs, own: Mapping[str, int], pool: int,
+           fixed_n: Mapping[str, int] | None = None,
+           fixed_cut: Mapping[str, float] | None = None) -> Layout:
     """Lay out posts with ``own[polres]`` officers for TPS per Polres and ``pool`` Polda-pool
-    officers available as BKO."""
+    officers available as BKO. Re-planning passes ``fixed_n`` and ``fixed_cut``: groups keep
+    their tiers and N and nothing is tightened, so unchanged groups keep exactly their posts."""
     p = inputs.planning
-    all_groups = groups(inputs)
+    cut = dict(fixed_cut) if fixed_cut is not None else tier_cuts(inputs)
+    all_groups = groups(inputs, cut)
     n_of: dict[str, int] = {}
     for g in all_groups:
-        n_of[g.key] = _capacity(inputs, g)
+        n_of[g.key] = _capacity(inputs, g, (fixed_n or {}).get(g.key))
     officers_of = {g.key: p.patterns.of(g.risk_class).officers for g in all_groups}
 
     def need(g: Group) -> int:
@@ -131,7 +141,7 @@ def choose(inputs: PlanInputs, own: Mapping[str, int], pool: int) -> Layout:
 
     # 3. Spare officers: tighter patterns, or back to the pool.
     returned: dict[str, int] = {}
-    if p.surplus == "tighten":
+    if p.surplus == "tighten" and fixed_n is None:
         open_groups = {code: [g for g in gs if p.patterns.of(g.risk_class).tps is None]
                        for code, gs in by_polres.items() if code not in short_polres}
         for code, gs in open_groups.items():
@@ -161,7 +171,7 @@ def choose(inputs: PlanInputs, own: Mapping[str, int], pool: int) -> Layout:
     bound = sum(lower_bound(len(g.tps), _capacity(inputs, g, n_of[g.key])) for g in all_groups)
     return Layout(posts, {g.key: n_of[g.key] for g in all_groups
                           if p.patterns.of(g.risk_class).tps is None},
-                  uncovered, dict(bko), dict(bko_needed), bound, returned)
+                  uncovered, dict(bko), dict(bko_needed), bound, returned, cut)
 
 
 def _prefix(g: Group) -> str:

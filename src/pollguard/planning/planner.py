@@ -184,9 +184,13 @@ def _pairs(inputs: PlanInputs, plotting: Plotting, posts: Sequence[Post],
 
 def make_plan(inputs: PlanInputs, *, travel: TravelModel | None = None,
               previous: Mapping[str, str] | None = None, penalty_km: float = 0.0,
-              layout: Layout | None = None) -> Plan:
+              layout: Layout | None = None,
+              placement: Mapping[str, list[str]] | None = None) -> Plan:
     """Plan: duties, reserve share, posts and N (layout), plotting by min-cost flow, and
-    reserve teams staged for the least p95 travel time to rawan and sangat rawan TPS."""
+    reserve teams staged for the least p95 travel time to rawan and sangat rawan TPS.
+
+    Re-planning passes ``previous`` (NRP -> target held), a ``penalty_km`` per officer moved,
+    a ``layout`` and the reserve ``placement`` to keep."""
     started = time.perf_counter()
     travel = travel or GreatCircleTravel(inputs.planning.travel)
     duties = fixed_duties(inputs)
@@ -196,7 +200,8 @@ def make_plan(inputs: PlanInputs, *, travel: TravelModel | None = None,
     demands = _demands(layout.posts, duties)
     plotting = plot(_supplies(inputs, force.available, previous), demands, travel,
                     penalty_km=penalty_km, with_bound=previous is None)
-    return _finish(inputs, travel, force, duties, layout, plotting, started, optimise=True)
+    return _finish(inputs, travel, force, duties, layout, plotting, started,
+                   placement=placement)
 
 
 def manual_plan(inputs: PlanInputs, *, travel: TravelModel | None = None) -> Plan:
@@ -214,7 +219,9 @@ def manual_plan(inputs: PlanInputs, *, travel: TravelModel | None = None) -> Pla
     layout = choose(manual_inputs, own, pool)
     plotting = _greedy(_supplies(inputs, force.available), _demands(layout.posts, duties),
                        travel)
-    return _finish(inputs, travel, force, duties, layout, plotting, started, optimise=False)
+    at_hq = {owner: [owner if owner != POOL else inputs.polda.code] * 99
+             for owner in force.reserve}
+    return _finish(inputs, travel, force, duties, layout, plotting, started, placement=at_hq)
 
 
 def _greedy(supplies: Sequence[Supply], demands: Sequence[Demand],
@@ -240,21 +247,20 @@ def _greedy(supplies: Sequence[Supply], demands: Sequence[Demand],
 
 
 def _finish(inputs: PlanInputs, travel: TravelModel, force: Force, duties: Sequence[Duty],
-            layout: Layout, plotting: Plotting, started: float, *, optimise: bool) -> Plan:
+            layout: Layout, plotting: Plotting, started: float, *,
+            placement: Mapping[str, list[str]] | None) -> Plan:
+    """Reserve teams (staged by the MIP unless ``placement`` is given), pairs, metrics."""
     officer = {o.nrp: o for o in inputs.scenario.officers}
     in_reserve = {owner: list(people) for owner, people in force.reserve.items()}
     for nrp, owner in plotting.spare:  # officers no post or duty needs join their reserve
         in_reserve.setdefault(owner, []).append(officer[nrp])
     targets = _reserve_targets(inputs)
     sites = _sites(inputs)
-    minutes = _minutes(travel, sites, targets, pool_teams=True)
     team_count = {owner: len(_team_sizes(len(p), inputs.planning.reserve_team_size))
                   for owner, p in in_reserve.items()}
-    if optimise:
-        placement = staging.stage(team_count, sites, targets, minutes)
-    else:
-        placement = {owner: [owner if owner != POOL else inputs.polda.code] * n
-                     for owner, n in team_count.items()}
+    if placement is None:
+        placement = staging.stage(team_count, sites, targets,
+                                  _minutes(travel, sites, targets, pool_teams=True))
     teams, reserve_assignments = _reserve(inputs, travel, in_reserve, placement)
     assignments = _pairs(inputs, plotting, layout.posts, duties) + reserve_assignments
     site_of = {s.code: s for s in sites}
@@ -282,7 +288,7 @@ def _finish(inputs: PlanInputs, travel: TravelModel, force: Force, duties: Seque
     )
     return Plan(tuple(layout.posts), tuple(duties), tuple(teams), tuple(assignments),
                 tuple(layout.uncovered), layout.n_by_group,
-                layout.bko_needed, metrics)
+                layout.bko_needed, metrics, layout.tier_cut)
 
 
 class _EtaLookup(dict[tuple[str, str], float]):

@@ -18,7 +18,7 @@ When re-planning, an arc other than the officer's current post costs ``penalty``
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -64,103 +64,160 @@ class InfeasibleError(RuntimeError):
     """The demands cannot be met by the eligible supplies."""
 
 
-def _eligible(s: Supply, d: Demand) -> bool:
-    return s.owner == d.owner or s.owner == POOL
+def _eligible(owner: str, d: Demand) -> bool:
+    return owner == d.owner or owner == POOL
 
 
-def _arcs(supplies: Sequence[Supply], demands: Sequence[Demand], travel: TravelModel,
+@dataclass
+class _Hub:
+    """All officers of one home base and owner: the network's supply node."""
+
+    base_code: str
+    owner: str
+    lat: float
+    lon: float
+    free: list[str] = field(default_factory=list)  # officers holding nothing yet
+
+
+def _hubs(supplies: Sequence[Supply]) -> tuple[list[_Hub], list[int]]:
+    """Hubs, and for each supply the index of its hub."""
+    index: dict[tuple[str, str], int] = {}
+    hubs: list[_Hub] = []
+    of: list[int] = []
+    for s in supplies:
+        key = (s.base_code, s.owner)
+        if key not in index:
+            index[key] = len(hubs)
+            hubs.append(_Hub(s.base_code, s.owner, s.lat, s.lon))
+        of.append(index[key])
+        if s.previous is None:
+            hubs[index[key]].free.extend(s.nrps)
+    return hubs, of
+
+
+def _arcs(hubs: Sequence[_Hub], demands: Sequence[Demand], travel: TravelModel,
           k: int | None) -> list[tuple[int, int, float]]:
-    """(supply index, demand index, road km), the k nearest eligible own bases per demand
-    plus every pool base; every eligible pair when ``k`` is None."""
+    """(hub, demand, road km): the k nearest eligible own hubs of each demand and every pool
+    hub (few); every eligible pair when ``k`` is None."""
     by_owner: dict[str, list[int]] = defaultdict(list)
-    for i, s in enumerate(supplies):
-        by_owner[s.owner].append(i)
+    for i, h in enumerate(hubs):
+        by_owner[h.owner].append(i)
     out = []
     for j, d in enumerate(demands):
-        own = [(travel.road_km(supplies[i].lat, supplies[i].lon, d.lat, d.lon), i)
-               for i in by_owner.get(d.owner, []) if d.owner != POOL]
-        own.sort()
+        own = sorted((travel.road_km(hubs[i].lat, hubs[i].lon, d.lat, d.lon), i)
+                     for i in by_owner.get(d.owner, []) if d.owner != POOL)
         chosen = own if k is None else own[:k]
-        pool = [(travel.road_km(supplies[i].lat, supplies[i].lon, d.lat, d.lon), i)
+        pool = [(travel.road_km(hubs[i].lat, hubs[i].lon, d.lat, d.lon), i)
                 for i in by_owner.get(POOL, [])]
         out += [(i, j, dist) for dist, i in chosen + pool]
     return out
 
 
-def _solve(supplies: Sequence[Supply], demands: Sequence[Demand],
-           arcs: list[tuple[int, int, float]], penalty: float,
-           previous_of: Mapping[int, str | None]) -> tuple[float, dict[tuple[int, int], int],
-                                                           dict[int, int]]:
-    ns, nd = len(supplies), len(demands)
-    spare_node = ns + nd
-    flow = min_cost_flow.SimpleMinCostFlow()
+def _solve(supplies: Sequence[Supply], hubs: Sequence[_Hub], hub_of: Sequence[int],
+           demands: Sequence[Demand], arcs: list[tuple[int, int, float]], penalty: float,
+           travel: TravelModel) -> tuple[float, list[tuple[int, int, int, int]]]:
+    """Solve; return the total km and (kind, from, to, flow) with kind 0 for hub->demand,
+    1 for held->demand (staying), 2 for held->hub (moving), 3 for hub->spare, 4 for
+    held->spare (staying spare)."""
+    nh, ns, nd = len(hubs), len(supplies), len(demands)
+    held_node = {i: nh + i for i, s in enumerate(supplies) if s.previous is not None}
+    demand_node = nh + ns
+    spare_node = demand_node + nd
+    target_index = {d.target_id: j for j, d in enumerate(demands)}
     total_supply = sum(len(s.nrps) for s in supplies)
     total_demand = sum(d.officers for d in demands)
     if total_demand > total_supply:
         raise InfeasibleError(f"{total_demand} officers needed, {total_supply} available")
-    tails, heads, caps, costs = [], [], [], []
+    rows: list[tuple[int, int, int, int, int, int, float]] = []  # tail, head, cap, cost, kind
+    big = total_supply
     for i, j, dist in arcs:
-        extra = penalty if previous_of.get(i) not in (None, demands[j].target_id) else 0.0
-        tails.append(i)
-        heads.append(ns + j)
-        caps.append(min(len(supplies[i].nrps), demands[j].officers))
-        costs.append(round((dist + extra) * 1000))
-    for i, s in enumerate(supplies):  # leaving officers spare costs nothing, except a move
-        extra = penalty if previous_of.get(i) not in (None, SPARE) else 0.0
-        tails.append(i)
-        heads.append(spare_node)
-        caps.append(len(s.nrps))
-        costs.append(round(extra * 1000))
+        rows.append((i, demand_node + j, big, round(dist * 1000), 0, i, dist))
+    for i in range(nh):
+        rows.append((i, spare_node, big, 0, 3, i, 0.0))
+    for i, node in held_node.items():
+        s = supplies[i]
+        n = len(s.nrps)
+        rows.append((node, hub_of[i], n, round(penalty * 1000), 2, i, 0.0))
+        if s.previous == SPARE:
+            rows.append((node, spare_node, n, 0, 4, i, 0.0))
+        elif s.previous in target_index:
+            d = demands[target_index[s.previous]]
+            if _eligible(s.owner, d):
+                dist = travel.road_km(s.lat, s.lon, d.lat, d.lon)
+                rows.append((node, demand_node + target_index[s.previous], n,
+                             round(dist * 1000), 1, i, dist))
+    flow = min_cost_flow.SimpleMinCostFlow()
     arc_ids = flow.add_arcs_with_capacity_and_unit_cost(
-        np.array(tails, dtype=np.int32), np.array(heads, dtype=np.int32),
-        np.array(caps, dtype=np.int64), np.array(costs, dtype=np.int64))
-    supply_values = [len(s.nrps) for s in supplies] + [-d.officers for d in demands] + [
-        -(total_supply - total_demand)]
-    flow.set_nodes_supplies(np.arange(ns + nd + 1, dtype=np.int32),
-                            np.array(supply_values, dtype=np.int64))
+        np.array([r[0] for r in rows], dtype=np.int32),
+        np.array([r[1] for r in rows], dtype=np.int32),
+        np.array([r[2] for r in rows], dtype=np.int64),
+        np.array([r[3] for r in rows], dtype=np.int64))
+    supply = np.zeros(spare_node + 1, dtype=np.int64)
+    for i, s in enumerate(supplies):
+        supply[held_node.get(i, hub_of[i])] += len(s.nrps)
+    for j, d in enumerate(demands):
+        supply[demand_node + j] = -d.officers
+    supply[spare_node] = -(total_supply - total_demand)
+    flow.set_nodes_supplies(np.arange(spare_node + 1, dtype=np.int32), supply)
     if flow.solve() != flow.OPTIMAL:
         raise InfeasibleError("no plotting meets every post and duty with eligible officers")
-    flows = flow.flows(arc_ids)
-    sent: dict[tuple[int, int], int] = {}
-    spare: dict[int, int] = {}
+    out = []
     km_total = 0.0
-    for a, f in enumerate(flows):
+    for a, f in zip(arc_ids, flow.flows(arc_ids), strict=True):
         if f <= 0:
             continue
-        if heads[a] == spare_node:
-            spare[tails[a]] = int(f)
-        else:
-            j = heads[a] - ns
-            sent[(tails[a], j)] = int(f)
-            km_total += f * arcs[a][2]
-    return km_total, sent, spare
+        _, head, _, _, kind, origin, dist = rows[a]
+        to = head - demand_node if kind in (0, 1) else head
+        out.append((kind, origin, to, int(f)))
+        km_total += f * dist
+    return km_total, out
 
 
 def plot(supplies: Sequence[Supply], demands: Sequence[Demand], travel: TravelModel, *,
          k: int | None = 30, penalty_km: float = 0.0, with_bound: bool = True) -> Plotting:
-    """Send officers from bases to demands at least total road distance."""
-    previous_of = {i: s.previous for i, s in enumerate(supplies)}
-    arcs = _arcs(supplies, demands, travel, k)
+    """Send officers from bases to demands at least total road distance (plus ``penalty_km``
+    for each officer who leaves the target they held)."""
+    hubs, hub_of = _hubs(supplies)
+    arcs = _arcs(hubs, demands, travel, k)
     try:
-        km_total, sent, spare = _solve(supplies, demands, arcs, penalty_km, previous_of)
+        km_total, flows = _solve(supplies, hubs, hub_of, demands, arcs, penalty_km, travel)
     except InfeasibleError:
         if k is None:
             raise
-        arcs = _arcs(supplies, demands, travel, None)  # a demand out of reach: every arc
-        km_total, sent, spare = _solve(supplies, demands, arcs, penalty_km, previous_of)
+        arcs = _arcs(hubs, demands, travel, None)  # a demand out of reach: every arc
+        km_total, flows = _solve(supplies, hubs, hub_of, demands, arcs, penalty_km, travel)
         k = None
     bound = km_total
     if with_bound and k is not None:
-        bound = _solve(supplies, demands, _arcs(supplies, demands, travel, None), 0.0, {})[0]
+        bound = _solve(supplies, hubs, hub_of, demands, _arcs(hubs, demands, travel, None),
+                       0.0, travel)[0]
     result = Plotting(cost_km=km_total, bound_km=bound, arcs=len(arcs))
-    queues = {i: list(s.nrps) for i, s in enumerate(supplies)}
-    distance = {(i, j): dist for i, j, dist in arcs}
-    for (i, j), f in sorted(sent.items(), key=lambda kv: (demands[kv[0][1]].target_id,
-                                                          kv[0][0])):
-        taken, queues[i] = queues[i][:f], queues[i][f:]
-        result.sent.setdefault(demands[j].target_id, []).extend(
-            (nrp, distance[(i, j)]) for nrp in taken)
-    for i, f in sorted(spare.items()):
-        taken, queues[i] = queues[i][:f], queues[i][f:]
-        result.spare.extend((nrp, supplies[i].owner) for nrp in taken)
+    held = {i: list(s.nrps) for i, s in enumerate(supplies) if s.previous is not None}
+    queues = {i: list(h.free) for i, h in enumerate(hubs)}
+    # Officers who stay first, then those who move join their hub's queue, then hubs send.
+    order = sorted(flows, key=lambda f: (f[0] not in (1, 4), f[0] != 2, f))
+    for kind, origin, to, f in order:
+        if kind in (1, 4):
+            taken, held[origin] = held[origin][:f], held[origin][f:]
+            if kind == 1:
+                s = supplies[origin]
+                d = demands[to]
+                dist = travel.road_km(s.lat, s.lon, d.lat, d.lon)
+                result.sent.setdefault(d.target_id, []).extend((n, dist) for n in taken)
+            else:
+                result.spare.extend((n, supplies[origin].owner) for n in taken)
+        elif kind == 2:
+            taken, held[origin] = held[origin][:f], held[origin][f:]
+            queues[hub_of[origin]].extend(taken)
+    for kind, origin, to, f in sorted(flows):
+        if kind == 0:
+            taken, queues[origin] = queues[origin][:f], queues[origin][f:]
+            h, d = hubs[origin], demands[to]
+            dist = travel.road_km(h.lat, h.lon, d.lat, d.lon)
+            result.sent.setdefault(d.target_id, []).extend((n, dist) for n in taken)
+        elif kind == 3:
+            taken, queues[origin] = queues[origin][:f], queues[origin][f:]
+            result.spare.extend((n, hubs[origin].owner) for n in taken)
+    for target in result.sent:
+        result.sent[target].sort(key=lambda x: x[0])
     return result

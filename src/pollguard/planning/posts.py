@@ -17,7 +17,7 @@ from functools import cached_property
 from pollguard.domain.plan import Post
 from pollguard.domain.risk import RiskClass
 from pollguard.domain.tps import PollingStation
-from pollguard.planning.geometry import km
+from pollguard.planning.geometry import km, km_matrix
 
 
 @dataclass
@@ -34,8 +34,7 @@ class Group:
 
     @cached_property
     def distances(self) -> list[list[float]]:
-        t = self.tps
-        return [[km(a.lat, a.lon, b.lat, b.lon) for b in t] for a in t]
+        return km_matrix([t.lat for t in self.tps], [t.lon for t in self.tps])
 
     @cached_property
     def _outside_in(self) -> list[int]:

@@ -23,6 +23,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 import highspy
+import numpy as np
 
 from pollguard.planning.inputs import POOL
 
@@ -94,61 +95,88 @@ def stage(teams: Mapping[str, int], sites: Sequence[Site], targets: Sequence[Tar
     for s in sites:
         own_sites[s.owner].append(s.code)
     allowed = {owner: (list(site_by_code) if owner == POOL else own_sites[owner])
-               for owner in teams if teams[owner] > 0}
+               for owner in teams if teams[owner] > 0 and (owner == POOL or own_sites[owner])}
     if not targets or not allowed:
-        return _fallback(teams, own_sites, site_by_code)
-    times = sorted({minutes[(s, t.tps_id)] for t in targets for owner in (t.owner, POOL)
-                    if owner in allowed for s in allowed[owner]})
+        return _round_robin(teams, allowed)
+    model = _Covering(teams, allowed, targets, minutes)
+    times = np.unique(np.concatenate([t for t in model.times if len(t)]))
     need = math.ceil(COVERAGE * len(targets))
     lo, hi = 0, len(times) - 1
     best: dict[str, list[str]] | None = None
     while lo <= hi:
         mid = (lo + hi) // 2
-        covered, placement = _cover(times[mid], teams, allowed, targets, minutes)
+        covered, placement = model.solve(float(times[mid]))
         if covered >= need:
             best, hi = placement, mid - 1
         else:
             lo = mid + 1
     if best is None:  # even the longest time leaves TPS uncovered (a Polres with no team)
-        best = _cover(times[-1], teams, allowed, targets, minutes)[1]
+        best = model.solve(float(times[-1]))[1]
     return best
 
 
-def _cover(limit: float, teams: Mapping[str, int], allowed: Mapping[str, list[str]],
-           targets: Sequence[Target], minutes: Mapping[tuple[str, str], float]
-           ) -> tuple[int, dict[str, list[str]]]:
-    h = _highs()
-    x = {(owner, s): h.addVariable(lb=0, ub=teams[owner], type=highspy.HighsVarType.kInteger)
-         for owner, codes in allowed.items() for s in codes}
-    for owner, codes in allowed.items():
-        h.addConstr(sum(x[(owner, s)] for s in codes) == teams[owner])
-    z = []
-    for t in targets:
-        reach = [x[(owner, s)] for owner in (t.owner, POOL) if owner in allowed
-                 for s in allowed[owner] if minutes[(s, t.tps_id)] <= limit]
-        if not reach:
-            continue
-        zt = h.addBinary()
-        h.addConstr(zt <= sum(reach))
-        z.append(zt)
-    if not z:
-        return 0, _round_robin(teams, allowed)
-    h.maximize(sum(z))
-    covered = round(sum(h.val(v) for v in z))
-    placement: dict[str, list[str]] = defaultdict(list)
-    for (owner, s), var in sorted(x.items()):
-        placement[owner] += [s] * round(h.val(var))
-    return covered, dict(placement)
+class _Covering:
+    """The maximal covering MIP, rebuilt cheaply for each time limit: per target, the
+    eligible team columns are kept sorted by travel time, so a limit is a prefix."""
+
+    def __init__(self, teams: Mapping[str, int], allowed: Mapping[str, list[str]],
+                 targets: Sequence[Target], minutes: Mapping[tuple[str, str], float]) -> None:
+        self.columns = [(owner, s) for owner, codes in sorted(allowed.items()) for s in codes]
+        index = {c: i for i, c in enumerate(self.columns)}
+        self.teams = teams
+        self.owner_rows = [(teams[owner], [index[(owner, s)] for s in codes])
+                           for owner, codes in sorted(allowed.items())]
+        self.times: list[np.ndarray] = []
+        self.cols: list[np.ndarray] = []
+        for t in targets:
+            pairs = sorted((minutes[(s, t.tps_id)], index[(owner, s)])
+                           for owner in (t.owner, POOL) if owner in allowed
+                           for s in allowed[owner])
+            self.times.append(np.array([p[0] for p in pairs]))
+            self.cols.append(np.array([p[1] for p in pairs], dtype=np.int32))
+
+    def solve(self, limit: float) -> tuple[int, dict[str, list[str]]]:
+        nx, nt = len(self.columns), len(self.times)
+        h = _highs()
+        inf = highspy.kHighsInf
+        ub = [float(self.teams[o]) for o, _ in self.columns] + [1.0] * nt
+        cost = [0.0] * nx + [1.0] * nt
+        h.addVars(nx + nt, np.zeros(nx + nt), np.array(ub))
+        h.changeColsIntegrality(nx + nt, np.arange(nx + nt, dtype=np.int32),
+                                np.array([highspy.HighsVarType.kInteger] * (nx + nt)))
+        h.changeColsCost(nx + nt, np.arange(nx + nt, dtype=np.int32), np.array(cost))
+        h.changeObjectiveSense(highspy.ObjSense.kMaximize)
+        lower: list[float] = []
+        upper: list[float] = []
+        starts: list[int] = []
+        index: list[int] = []
+        value: list[float] = []
+        for n, cols in self.owner_rows:
+            lower.append(float(n))
+            upper.append(float(n))
+            starts.append(len(index))
+            index += cols
+            value += [1.0] * len(cols)
+        for t in range(nt):
+            k = int(np.searchsorted(self.times[t], limit, side="right"))
+            lower.append(-inf)
+            upper.append(0.0)
+            starts.append(len(index))
+            index += [nx + t, *self.cols[t][:k].tolist()]
+            value += [1.0] + [-1.0] * k
+        h.addRows(len(lower), np.array(lower), np.array(upper), len(index),
+                  np.array(starts, dtype=np.int32), np.array(index, dtype=np.int32),
+                  np.array(value))
+        h.run()
+        solution = h.getSolution().col_value
+        covered = round(sum(solution[nx:]))
+        placement: dict[str, list[str]] = defaultdict(list)
+        for i, (owner, s) in enumerate(self.columns):
+            placement[owner] += [s] * round(solution[i])
+        return covered, dict(placement)
 
 
 def _round_robin(teams: Mapping[str, int], allowed: Mapping[str, list[str]]
                  ) -> dict[str, list[str]]:
     return {owner: [allowed[owner][i % len(allowed[owner])] for i in range(n)]
             for owner, n in teams.items() if n > 0 and allowed.get(owner)}
-
-
-def _fallback(teams: Mapping[str, int], own_sites: Mapping[str, list[str]],
-              site_by_code: Mapping[str, Site]) -> dict[str, list[str]]:
-    allowed = {owner: (list(site_by_code) if owner == POOL else list(own_sites[owner]))
-               for owner in teams}
-    return _round_robin(teams, allowed)

@@ -1,0 +1,81 @@
+"""Minimum-change re-planning: a Sprin may be signed already, so move as few plotted officers
+as possible when risk or force changes.
+
+Groups keep their N, so posts of groups whose TPS did not change are the same posts; reserve
+teams keep their staging points. The plotting flow then runs with one supply node per
+(home base, target held) and an arc to any other target costing ``change_penalty_km`` more:
+an officer moves only when the change saves more travel than the penalty, or when their old
+post or duty is gone or needs fewer officers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from pollguard.domain.plan import Plan, Role
+from pollguard.planning.duties import duties as fixed_duties
+from pollguard.planning.inputs import PlanInputs
+from pollguard.planning.layout import choose
+from pollguard.planning.planner import _budgets, make_plan, split_force
+from pollguard.planning.plotting import SPARE
+
+
+@dataclass(frozen=True)
+class Move:
+    nrp: str
+    before: str  # target held (post, duty or reserve team id)
+    after: str
+    reason_id: str
+    reason_en: str
+
+
+def update_plan(inputs: PlanInputs, previous: Plan) -> tuple[Plan, list[Move]]:
+    """Re-plan ``inputs`` starting from ``previous``; return the plan and who moves, and why."""
+    held = {a.nrp: (a.target_id if a.role != Role.RESERVE else SPARE)
+            for a in previous.assignments}
+    duties = fixed_duties(inputs)
+    force = split_force(inputs)
+    own, pool = _budgets(inputs, force, duties)
+    layout = choose(inputs, own, pool, fixed_n=previous.n_by_group,
+                    fixed_cut=previous.tier_cut)
+    placement: dict[str, list[str]] = {}
+    for team in previous.reserves:
+        placement.setdefault(team.owner_code, []).append(team.staging_code)
+    plan = make_plan(inputs, previous=held, penalty_km=inputs.planning.change_penalty_km,
+                     layout=layout, placement=placement)
+    return plan, moves(previous, plan)
+
+
+def moves(before: Plan, after: Plan) -> list[Move]:
+    """Officers whose target changed, with the reason as the planner sees it."""
+    was = {a.nrp: a for a in before.assignments}
+    old_posts = {p.post_id: p for p in before.posts}
+    new_posts = {p.post_id: p for p in after.posts}
+    out = []
+    for a in sorted(after.assignments, key=lambda a: a.nrp):
+        prev = was.get(a.nrp)
+        if prev is None or prev.target_id == a.target_id:
+            continue
+        if prev.role == Role.RESERVE and a.role == Role.RESERVE:
+            continue  # reserve teams are renumbered, not moved
+        gone = prev.target_id in old_posts and prev.target_id not in new_posts
+        changed = (prev.target_id in old_posts and prev.target_id in new_posts and
+                   old_posts[prev.target_id].tps_ids != new_posts[prev.target_id].tps_ids)
+        if gone:
+            why = (f"pos {prev.target_id} tidak ada lagi (kelas TPS-nya berubah)",
+                   f"post {prev.target_id} no longer exists (its TPS changed class)")
+        elif changed:
+            why = (f"pos {prev.target_id} berubah susunan TPS-nya",
+                   f"post {prev.target_id} now guards different TPS")
+        elif a.target_id in new_posts and a.target_id not in old_posts:
+            why = (f"mengisi pos baru {a.target_id}", f"fills the new post {a.target_id}")
+        else:
+            why = (f"dipindah untuk mengisi {a.target_id}", f"moved to fill {a.target_id}")
+        out.append(Move(a.nrp, prev.target_id, a.target_id, *why))
+    return out
+
+
+def reclassified(before: Mapping[str, str], after: Mapping[str, str]) -> list[str]:
+    """TPS ids whose class differs between two class maps."""
+    return sorted(t for t in before.keys() & after.keys() if before[t] != after[t])
