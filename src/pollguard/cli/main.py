@@ -11,7 +11,7 @@ import typer
 from rich.table import Table
 
 from pollguard import __version__
-from pollguard.cli import imports, risk, scenario
+from pollguard.cli import imports, plan, risk, scenario
 from pollguard.cli.common import State, console, state
 from pollguard.services import scenarios
 from pollguard.store import repository as repo
@@ -24,8 +24,10 @@ app = typer.Typer(
 app.add_typer(scenario.app, name="scenario")
 app.add_typer(imports.app, name="import")
 app.add_typer(risk.app, name="risk")
+app.add_typer(plan.app, name="plan")
 
 DEMO_DIR = Path("out/scenario/jambi")
+DOCS_DIR = Path("out/plan")
 
 
 def _version(value: bool) -> None:
@@ -99,10 +101,15 @@ def _print_summary(ctx: typer.Context) -> None:
 @app.command()
 def demo(ctx: typer.Context,
          out: Annotated[Path, typer.Option(help="Where to write the scenario")] = DEMO_DIR,
+         documents: Annotated[Path, typer.Option(help="Where to write the plan documents")] = (
+             DOCS_DIR),
          ) -> None:
-    """Build the Jambi Pilkada 2024 scenario, load it, assess every TPS, show the summary."""
+    """Build the Jambi Pilkada 2024 scenario, load it, assess every TPS, plan the deployment
+    and write the plan documents to ./out/."""
     ctx.invoke(scenario.build, name="jambi", out=out)
     ctx.invoke(scenario.load, ctx=ctx, folder=out, replace=True)
     _print_summary(ctx)
     ctx.invoke(risk.assess, ctx=ctx, profile=None, as_of=None, note="make demo", as_json=False)
     risk.print_polres_counts(risk.latest(ctx))
+    ctx.invoke(plan.run, ctx=ctx, profile=None, surplus=None, note="make demo", as_json=False)
+    ctx.invoke(plan.export, ctx=ctx, out=documents, plan=None)

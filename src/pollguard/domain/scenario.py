@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from pollguard.domain.forces import CommandUnit, ForceCount, Officer, UnitKind
+from pollguard.domain.plan import Race
 from pollguard.domain.regions import Region, RegionLevel
 from pollguard.domain.risk import AreaScore, Observation, RiskEvent
 from pollguard.domain.tps import MAX_VOTERS, Election, PollingStation
@@ -38,6 +39,7 @@ class Scenario:
     observations: tuple[Observation, ...] = ()  # vulnerability indicators per TPS
     events: tuple[RiskEvent, ...] = ()  # past incidents that raise nearby TPS
     area_scores: tuple[AreaScore, ...] = ()  # Bawaslu kab/kota scores
+    races: tuple[Race, ...] = ()  # contests on the ballot (walpri per candidate pair)
 
     def regions_at(self, level: RegionLevel) -> list[Region]:
         return [r for r in self.regions if r.level == level]

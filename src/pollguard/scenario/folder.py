@@ -25,6 +25,7 @@ from pollguard.domain.forces import (
     Rank,
     officer_problems,
 )
+from pollguard.domain.plan import Race
 from pollguard.domain.regions import Region, RegionLevel, is_region_code, region_problems
 from pollguard.domain.risk import AreaScore, Observation, RiskEvent
 from pollguard.domain.scenario import Scenario, ScenarioInfo
@@ -38,7 +39,8 @@ REGIONS, TPS, UNITS, OFFICERS, TNI, LINMAS = (
     "regions.csv", "tps.csv", "units.csv", "officers.csv", "tni.csv", "linmas.csv")
 #: Optional: what is known of vulnerability before assessing it.
 INDICATORS, EVENTS, AREA_SCORES = "indicators.csv", "events.csv", "area_scores.csv"
-OPTIONAL_FILES = (INDICATORS, EVENTS, AREA_SCORES)
+RACES = "races.csv"  # optional: contests and their candidate pairs
+OPTIONAL_FILES = (INDICATORS, EVENTS, AREA_SCORES, RACES)
 
 
 def _codes(text: str) -> tuple[str, ...]:
@@ -61,6 +63,7 @@ INDICATOR_ROWS = RowSchema(Observation, {c: c for c in ("tps_id", "indicator", "
 EVENT_ROWS = RowSchema(RiskEvent, {c: c for c in (
     "event_id", "kind", "lat", "lon", "occurred_on", "severity", "description")})
 AREA_ROWS = RowSchema(AreaScore, {c: c for c in ("region_code", "score")})
+RACE_ROWS = RowSchema(Race, {c: c for c in ("race_id", "region_code", "office", "pairs")})
 LINMAS_ROWS = RowSchema(ForceCount, {"desa_code": "code", "personnel": "personnel"})
 
 _REQUIRED = {
@@ -73,6 +76,7 @@ _REQUIRED = {
     INDICATORS: ["tps_id", "indicator", "value"],
     EVENTS: ["event_id", "kind", "lat", "lon", "occurred_on", "severity"],
     AREA_SCORES: ["region_code", "score"],
+    RACES: ["race_id", "region_code", "office", "pairs"],
 }
 _OPTIONAL = {REGIONS: ["area_km2"], OFFICERS: ["home_unit_code", "bko", "phone"],
              EVENTS: ["description"]}
@@ -153,10 +157,12 @@ def read_scenario(folder: Path) -> Scenario:
     indicators = table(INDICATORS, INDICATOR_ROWS)
     events = table(EVENTS, EVENT_ROWS)
     areas = table(AREA_SCORES, AREA_ROWS)
+    races = table(RACES, RACE_ROWS)
     if info is not None:
         problems += _cross_check(info, regions, tps, units, officers, tni, linmas)
         problems += _check_risk_inputs(regions, written.get(TPS, set()), indicators, events,
                                        areas)
+        problems += _check_races(regions, races)
     if problems:
         raise InvalidInputError(problems)
     assert info is not None
@@ -171,7 +177,17 @@ def read_scenario(folder: Path) -> Scenario:
         observations=tuple(o for _, o in indicators),
         events=tuple(e for _, e in events),
         area_scores=tuple(a for _, a in areas),
+        races=tuple(r for _, r in races),
     )
+
+
+def _check_races(regions: list[Any], races: list[Any]) -> list[Problem]:
+    """A race is for the province (governor) or a kab/kota (bupati, walikota)."""
+    where = {r.code for _, r in regions if is_region_code(r.code)
+             and r.level in (RegionLevel.PROVINCE, RegionLevel.KABKOTA)}
+    return _dupes(RACES, "race_id", races, "race_id") + [
+        Problem(RACES, row.line, "region_code", f"{r.region_code} is not the province or a "
+                f"kab/kota in {REGIONS}") for row, r in races if r.region_code not in where]
 
 
 def _check_risk_inputs(regions: list[Any], tps_ids: set[str], indicators: list[Any],
@@ -292,7 +308,7 @@ def write_scenario(scenario: Scenario, folder: Path) -> None:
     ]
     optional: list[tuple[str, RowSchema[Any], tuple[Any, ...]]] = [
         (INDICATORS, INDICATOR_ROWS, scenario.observations), (EVENTS, EVENT_ROWS, scenario.events),
-        (AREA_SCORES, AREA_ROWS, scenario.area_scores)]
+        (AREA_SCORES, AREA_ROWS, scenario.area_scores), (RACES, RACE_ROWS, scenario.races)]
     for name, schema, objs in tables + [o for o in optional if o[2]]:
         write_csv(folder / name, list(schema.columns), rows(objs, list(schema.columns.values())))
 

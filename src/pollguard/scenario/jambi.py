@@ -22,6 +22,7 @@ from faker import Faker
 
 from pollguard.domain.forces import Branch, CommandUnit, ForceCount, Officer, Rank, UnitKind
 from pollguard.domain.geo import Point, offset, radius_for_area_km
+from pollguard.domain.plan import Race
 from pollguard.domain.regions import Region, RegionLevel, ancestor_at, urban_desa
 from pollguard.domain.scenario import Scenario, ScenarioInfo
 from pollguard.domain.tps import (
@@ -132,6 +133,17 @@ POLDA_SATKER: tuple[tuple[str, str, tuple[Branch, ...], float], ...] = (
     ("polairud", "Dit Polairud Polda Jambi", (Branch.POLAIRUD,), 0.03),
 )
 
+#: Pilkada 2024 contests: the governor race had 2 pairs (reported); the pairs of the 11 kab/kota
+#: races (2 to 4 each, reported as a range) are assumed here. Edit races.csv to correct them.
+RACES: tuple[Race, ...] = (
+    Race("gubernur-15", "15", "gubernur", 2),
+    *(Race(f"bupati-{code}", code, "bupati", n) for code, n in (
+        ("15.01", 3), ("15.02", 2), ("15.03", 2), ("15.04", 3), ("15.05", 3), ("15.06", 2),
+        ("15.07", 2), ("15.08", 2), ("15.09", 2))),
+    Race("walikota-15.71", "15.71", "walikota", 4),
+    Race("walikota-15.72", "15.72", "walikota", 2),
+)
+
 #: Special-location TPS: kab/kota and kind. They are numbered 901+ in the desa nearest the seat.
 SPECIAL_TPS: tuple[tuple[str, LocationType], ...] = (
     ("15.71", LocationType.PRISON),
@@ -231,7 +243,7 @@ def build_jambi(*, seed: int = DEFAULT_SEED, geo: RealGeography | None = None,
     return Scenario(info, regions, tps, units, officers, tni, linmas,
                     observations=jambi_risk.observations(tps, rng, urban),
                     events=jambi_risk.events(tps, rng, voting_day),
-                    area_scores=jambi_risk.area_scores())
+                    area_scores=jambi_risk.area_scores(), races=RACES)
 
 
 def _area(code: str, geo: RealGeography | None) -> float | None:

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from pollguard.domain.forces import CommandUnit, ForceCount, Officer, UnitKind
 from pollguard.domain.geo import Point
+from pollguard.domain.plan import Race
 from pollguard.domain.regions import Region, RegionLevel, ancestor_at
 from pollguard.domain.risk import AreaScore, Observation, RiskEvent
 from pollguard.domain.scenario import Scenario, ScenarioInfo, ScenarioSummary
@@ -23,6 +24,12 @@ from pollguard.store.tables import (
     JurisdictionRecord,
     LinmasStrengthRecord,
     OfficerRecord,
+    PlanAssignmentRecord,
+    PlanDutyRecord,
+    PlanPostRecord,
+    PlanRecord,
+    PlanReserveRecord,
+    RaceRecord,
     RegionRecord,
     RiskEventRecord,
     ScenarioRecord,
@@ -33,7 +40,8 @@ from pollguard.store.tables import (
 )
 
 #: Child tables first: the order to delete in without breaking a foreign key.
-_ALL = (AssessmentResultRecord, AssessmentRecord, TpsIndicatorRecord, RiskEventRecord,
+_ALL = (PlanAssignmentRecord, PlanReserveRecord, PlanDutyRecord, PlanPostRecord, PlanRecord,
+        RaceRecord, AssessmentResultRecord, AssessmentRecord, TpsIndicatorRecord, RiskEventRecord,
         AreaScoreRecord, TniStrengthRecord, LinmasStrengthRecord, OfficerRecord,
         JurisdictionRecord, TpsRecord, UnitRecord, RegionRecord, ScenarioRecord)
 
@@ -71,6 +79,8 @@ def replace_scenario(session: Session, scenario: Scenario, *, source: str = "") 
     add_events(session, scenario.events)
     _bulk(session, AreaScoreRecord, [{"region_code": a.region_code, "score": a.score}
                                      for a in scenario.area_scores])
+    _bulk(session, RaceRecord, [{"race_id": r.race_id, "region_code": r.region_code,
+                                 "office": r.office, "pairs": r.pairs} for r in scenario.races])
 
 
 def add_events(session: Session, events: Iterable[RiskEvent]) -> None:
@@ -209,7 +219,10 @@ def load_scenario(session: Session) -> Scenario | None:
                             TpsIndicatorRecord.tps_id, TpsIndicatorRecord.indicator))),
                     events=tuple(events(session)),
                     area_scores=tuple(AreaScore(code, score) for code, score in sorted(
-                        area_scores(session).items())))
+                        area_scores(session).items())),
+                    races=tuple(Race(r.race_id, r.region_code, r.office, r.pairs)
+                                for r in session.scalars(select(RaceRecord).order_by(
+                                    RaceRecord.race_id))))
 
 
 def tps_ids(session: Session) -> set[str]:

@@ -187,3 +187,81 @@ class AssessmentResultRecord(Base):
     score: Mapped[float] = mapped_column(Float)
     risk_class: Mapped[RiskClass] = mapped_column(_enum(RiskClass, "risk_class"))
     reasons: Mapped[list[list[object]]] = mapped_column(JSON)
+
+
+class RaceRecord(Base):
+    __tablename__ = "race"
+    race_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    region_code: Mapped[str] = mapped_column(ForeignKey("region.code"))
+    office: Mapped[str] = mapped_column(String(20))
+    pairs: Mapped[int] = mapped_column(Integer)
+
+
+class PlanRecord(Base):
+    """A plan version: what it was made from, its figures, and the plan it updates."""
+
+    __tablename__ = "plan"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    assessment_id: Mapped[int | None] = mapped_column(ForeignKey("assessment.id"))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("plan.id"))
+    note: Mapped[str] = mapped_column(Text, default="")
+    profile_toml: Mapped[str] = mapped_column(Text)
+    metrics: Mapped[dict[str, object]] = mapped_column(JSON)
+    n_by_group: Mapped[dict[str, int]] = mapped_column(JSON)
+    bko_needed: Mapped[dict[str, int]] = mapped_column(JSON)
+    tier_cut: Mapped[dict[str, float]] = mapped_column(JSON)
+    uncovered: Mapped[list[str]] = mapped_column(JSON)
+    classes: Mapped[dict[str, str]] = mapped_column(JSON)  # class overrides it was made with
+
+
+class PlanPostRecord(Base):
+    __tablename__ = "plan_post"
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id"), primary_key=True)
+    post_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    polres_code: Mapped[str] = mapped_column(String(40))
+    kecamatan_code: Mapped[str] = mapped_column(String(13))
+    risk_class: Mapped[RiskClass] = mapped_column(_enum(RiskClass, "post_class"))
+    tps_ids: Mapped[list[str]] = mapped_column(JSON)
+    lat: Mapped[float] = mapped_column(Float)
+    lon: Mapped[float] = mapped_column(Float)
+    officers: Mapped[int] = mapped_column(Integer)
+    linmas: Mapped[int] = mapped_column(Integer)
+    walk_km: Mapped[float] = mapped_column(Float)
+    n: Mapped[int] = mapped_column(Integer)
+
+
+class PlanDutyRecord(Base):
+    __tablename__ = "plan_duty"
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id"), primary_key=True)
+    duty_id: Mapped[str] = mapped_column(String(60), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    unit_code: Mapped[str] = mapped_column(String(40))
+    label: Mapped[str] = mapped_column(String(200))
+    lat: Mapped[float] = mapped_column(Float)
+    lon: Mapped[float] = mapped_column(Float)
+    officers: Mapped[int] = mapped_column(Integer)
+
+
+class PlanReserveRecord(Base):
+    __tablename__ = "plan_reserve"
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id"), primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(60), primary_key=True)
+    owner_code: Mapped[str] = mapped_column(String(40))
+    staging_code: Mapped[str] = mapped_column(String(40))
+    lat: Mapped[float] = mapped_column(Float)
+    lon: Mapped[float] = mapped_column(Float)
+    size: Mapped[int] = mapped_column(Integer)
+
+
+class PlanAssignmentRecord(Base):
+    """One officer's place in a plan. No foreign key to the officer: a plan is history."""
+
+    __tablename__ = "plan_assignment"
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id"), primary_key=True)
+    nrp: Mapped[str] = mapped_column(String(8), primary_key=True)
+    role: Mapped[str] = mapped_column(String(10))
+    target_id: Mapped[str] = mapped_column(String(60), index=True)
+    pair: Mapped[int] = mapped_column(Integer)
+    travel_km: Mapped[float] = mapped_column(Float)
+    bko_to: Mapped[str | None] = mapped_column(String(40))

@@ -1,0 +1,116 @@
+"""Plans in the database: each plan is a version, never changed; an update is a new plan
+whose parent is the plan it changed."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, insert, select
+from sqlalchemy.orm import Session
+
+from pollguard.domain.plan import (
+    Assignment,
+    Duty,
+    DutyKind,
+    Plan,
+    PlanMetrics,
+    Post,
+    ReserveTeam,
+    Role,
+)
+from pollguard.domain.risk import RiskClass
+from pollguard.store.tables import (
+    PlanAssignmentRecord,
+    PlanDutyRecord,
+    PlanPostRecord,
+    PlanRecord,
+    PlanReserveRecord,
+)
+
+
+@dataclass(frozen=True)
+class PlanInfo:
+    id: int
+    created_at: dt.datetime
+    assessment_id: int | None
+    parent_id: int | None
+    note: str
+    profile_toml: str
+    classes: dict[str, str]
+
+
+def save(session: Session, plan: Plan, *, assessment_id: int | None, parent_id: int | None,
+         note: str, profile_toml: str, classes: dict[str, str] | None = None) -> int:
+    rec = PlanRecord(
+        created_at=dt.datetime.now(dt.UTC), assessment_id=assessment_id, parent_id=parent_id,
+        note=note, profile_toml=profile_toml,
+        metrics=dataclasses.asdict(plan.metrics) if plan.metrics else {},
+        n_by_group=dict(plan.n_by_group), bko_needed=dict(plan.bko_needed),
+        tier_cut=dict(plan.tier_cut), uncovered=list(plan.uncovered), classes=classes or {})
+    session.add(rec)
+    session.flush()
+    pid = rec.id
+
+    def bulk(table: type, rows: list[dict[str, object]]) -> None:
+        if rows:
+            session.execute(insert(table), rows)
+
+    bulk(PlanPostRecord, [{"plan_id": pid, **dataclasses.asdict(p),
+                           "tps_ids": list(p.tps_ids)} for p in plan.posts])
+    bulk(PlanDutyRecord, [{"plan_id": pid, **dataclasses.asdict(d), "kind": d.kind.value}
+                          for d in plan.duties])
+    bulk(PlanReserveRecord, [{"plan_id": pid, **dataclasses.asdict(t)} for t in plan.reserves])
+    bulk(PlanAssignmentRecord, [{"plan_id": pid, **dataclasses.asdict(a), "role": a.role.value}
+                                for a in plan.assignments])
+    return pid
+
+
+def info(session: Session, plan_id: int) -> PlanInfo | None:
+    rec = session.get(PlanRecord, plan_id)
+    if rec is None:
+        return None
+    return PlanInfo(rec.id, rec.created_at, rec.assessment_id, rec.parent_id, rec.note,
+                    rec.profile_toml, dict(rec.classes))
+
+
+def listing(session: Session) -> list[tuple[PlanInfo, dict[str, object]]]:
+    out = []
+    for rec in session.scalars(select(PlanRecord).order_by(PlanRecord.id)):
+        found = info(session, rec.id)
+        assert found is not None
+        out.append((found, dict(rec.metrics)))
+    return out
+
+
+def latest_id(session: Session) -> int | None:
+    return session.scalar(select(func.max(PlanRecord.id)))
+
+
+def load(session: Session, plan_id: int) -> Plan | None:
+    rec = session.get(PlanRecord, plan_id)
+    if rec is None:
+        return None
+
+    def rows(table: Any) -> list[Any]:
+        return list(session.scalars(select(table).where(table.plan_id == plan_id)))
+
+    posts = tuple(sorted((Post(p.post_id, p.polres_code, p.kecamatan_code,
+                               RiskClass(p.risk_class), tuple(p.tps_ids), p.lat, p.lon,
+                               p.officers, p.linmas, p.walk_km, p.n)
+                          for p in rows(PlanPostRecord)), key=lambda p: p.post_id))
+    duties = tuple(sorted((Duty(d.duty_id, DutyKind(d.kind), d.unit_code, d.label, d.lat,
+                                d.lon, d.officers) for d in rows(PlanDutyRecord)),
+                          key=lambda d: d.duty_id))
+    teams = tuple(sorted((ReserveTeam(t.team_id, t.owner_code, t.staging_code, t.lat, t.lon,
+                                      t.size) for t in rows(PlanReserveRecord)),
+                         key=lambda t: t.team_id))
+    assignments = tuple(sorted((Assignment(a.nrp, Role(a.role), a.target_id, a.pair,
+                                           a.travel_km, a.bko_to)
+                                for a in rows(PlanAssignmentRecord)),
+                               key=lambda a: (a.target_id, a.pair, a.nrp)))
+    metrics = PlanMetrics(**rec.metrics) if rec.metrics else None  # type: ignore[arg-type]
+    return Plan(posts, duties, teams, assignments, tuple(rec.uncovered), dict(rec.n_by_group),
+                dict(rec.bko_needed), metrics, dict(rec.tier_cut))
