@@ -97,7 +97,7 @@ def test_same_seed_same_files_other_seed_other_files(tmp_path: Path, jambi_dir: 
     write_scenario(build_jambi(), again)
     names = sorted(p.name for p in jambi_dir.iterdir())
     match, mismatch, errors = filecmp.cmpfiles(jambi_dir, again, names, shallow=False)
-    assert (mismatch, errors) == ([], []) and len(match) == 10
+    assert (mismatch, errors) == ([], []) and len(match) == 11
     other = tmp_path / "other"
     write_scenario(build_jambi(seed=7), other)
     assert (other / "tps.csv").read_bytes() != (jambi_dir / "tps.csv").read_bytes()

@@ -242,3 +242,39 @@ def test_duties_come_from_races(inputs: PlanInputs) -> None:
     assert len(walpri) == sum(r.pairs for r in inputs.scenario.races)
     governor = [d for d in walpri if d.duty_id.startswith("walpri-gubernur")]
     assert governor and all(d.unit_code == POOL for d in governor)
+
+
+def test_plan_commands(db_url: str, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    from typer.testing import CliRunner
+
+    from pollguard.cli.main import app
+
+    runner = CliRunner()
+    folder = tmp_path / "s"
+    assert runner.invoke(app, ["scenario", "build", "jambi", "--out", str(folder)]).exit_code == 0
+    assert runner.invoke(app, ["--db", db_url, "scenario", "load", str(folder)]).exit_code == 0
+    early = runner.invoke(app, ["--db", db_url, "plan", "run"])
+    assert early.exit_code == 1 and "risk assess" in early.output
+    assert runner.invoke(app, ["--db", db_url, "risk", "assess"]).exit_code == 0
+    result = runner.invoke(app, ["--db", db_url, "plan", "run", "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    for key in ("plan_id", "posts", "officers_at_tps", "officers_on_duties",
+                "officers_in_reserve", "uncovered_tps", "tps_by_class", "travel_km_total",
+                "lp_bound_km", "gap", "reserve_eta_p95_min", "seconds"):
+        assert key in data, key
+    assert data["uncovered_tps"] == 0 and sum(data["tps_by_class"].values()) == 6_391
+    moved = runner.invoke(app, ["--db", db_url, "plan", "update", "--set-class",
+                                f"{PLAN_TPS}=sangat_rawan", "--json"])
+    assert moved.exit_code == 0, moved.output
+    second = json.loads(moved.stdout)
+    assert second["plan_id"] == 2 and 0 < second["moved"] <= 10
+    diff = runner.invoke(app, ["--db", db_url, "plan", "diff", "1", "2"])
+    assert f"{second['moved']} officers changed place" in diff.output
+    bad = runner.invoke(app, ["--db", db_url, "plan", "update", "--set-class", "x=aman"])
+    assert bad.exit_code == 1 and "TPS_ID=CLASS" in bad.output
+
+
+PLAN_TPS = "1501011004001"

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from pollguard.domain.plan import Assignment, Plan
+from pollguard.domain.plan import Assignment, Plan, Role
 from pollguard.domain.risk import RiskClass
 from pollguard.planning.inputs import PlanInputs
 from pollguard.planning.planner import make_plan
@@ -103,15 +103,21 @@ class AssignmentChange:
 
 
 def compare(*, db: Database, before: int, after: int) -> list[AssignmentChange]:
-    """Officers whose place differs between two plans."""
+    """Officers whose post or duty differs between two plans, or who left or joined the
+    reserve."""
     with UnitOfWork(db) as uow:
         a, b = plans.load(uow.session, before), plans.load(uow.session, after)
     if a is None or b is None:
         raise NoScenarioError(f"no plan {before if a is None else after}")
     was = {x.nrp: x for x in a.assignments}
     now = {x.nrp: x for x in b.assignments}
+
+    def place(x: Assignment | None) -> str | None:
+        """Reserve teams are renumbered between plans: staying in reserve is no move."""
+        return None if x is None else ("reserve" if x.role == Role.RESERVE else x.target_id)
+
     return [AssignmentChange(n, was.get(n), now.get(n)) for n in sorted(was.keys() | now.keys())
-            if (was.get(n) and was[n].target_id) != (now.get(n) and now[n].target_id)]
+            if place(was.get(n)) != place(now.get(n))]
 
 
 def export_plan(*, db: Database, out: Path, plan_id: int | None = None) -> list[Path]:
