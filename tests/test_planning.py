@@ -278,3 +278,16 @@ def test_plan_commands(db_url: str, tmp_path) -> None:  # type: ignore[no-untype
 
 
 PLAN_TPS = "1501011004001"
+
+
+def test_tni_static_posts_and_mobile_teams(inputs: PlanInputs, plan: Plan) -> None:
+    rule = PROFILE.planning.tni
+    total = next(a for a in plan.tni if a.unit_code == "total")
+    sangat = sum(1 for t in inputs.scenario.tps
+                 if inputs.class_of(t.tps_id) == RiskClass.SANGAT_RAWAN)
+    assert total.static == sangat * rule.static_per_sangat_rawan
+    assert total.mobile_teams == len(inputs.polsek_of_kec)
+    assert total.mobile == total.mobile_teams * rule.mobile_team_size
+    assert total.available == sum(c.personnel for c in inputs.scenario.tni)
+    kodim = [a for a in plan.tni if a.unit_code != "total"]
+    assert sum(a.static for a in kodim) == total.static

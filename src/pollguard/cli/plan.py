@@ -58,6 +58,11 @@ def _print(ctx: typer.Context, outcome: planning.PlanOutcome) -> None:
     console.print(f"travel {m.travel_km_total:,.0f} km (bound {m.lp_bound_km:,.0f}, gap "
                   f"{m.gap:.2%}); reserve p95 {m.reserve_eta_p95_min:.1f} min to rawan and "
                   f"sangat rawan TPS; uncovered TPS: {m.uncovered_tps}", highlight=False)
+    total = next((a for a in plan.tni if a.unit_code == "total"), None)
+    if total:
+        console.print(f"TNI: {total.static:,} at sangat rawan TPS, {total.mobile_teams} mobile "
+                      f"teams ({total.mobile:,}) of {total.available:,}"
+                      + (f"; short {total.short:,}" if total.short else ""), highlight=False)
     if plan.bko_needed:
         console.print("[yellow]short[/]: " + ", ".join(
             f"{names.get(c, c)} needs {n} more BKO" for c, n in sorted(plan.bko_needed.items())))

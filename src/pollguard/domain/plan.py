@@ -83,6 +83,19 @@ class Assignment:
     bko_to: str | None = None  # a Polda-pool officer placed under this Polres
 
 
+@dataclass(frozen=True, slots=True)
+class TniAllocation:
+    """TNI a Kodim puts at static posts (sangat rawan TPS) and in mobile teams (per
+    kecamatan), against what it has; ``short`` is what the Korem cannot make up (total row)."""
+
+    unit_code: str
+    static: int
+    mobile_teams: int
+    mobile: int
+    available: int
+    short: int = 0
+
+
 @dataclass(frozen=True)
 class PlanMetrics:
     posts: int
@@ -111,3 +124,4 @@ class Plan:
     bko_needed: dict[str, int] = field(default_factory=dict)  # Polres -> officers short
     metrics: PlanMetrics | None = None
     tier_cut: dict[str, float] = field(default_factory=dict)  # Polres -> tier A from score
+    tni: tuple[TniAllocation, ...] = ()

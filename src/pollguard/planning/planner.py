@@ -29,6 +29,7 @@ from pollguard.planning.duties import duties as fixed_duties
 from pollguard.planning.inputs import POOL, PlanInputs
 from pollguard.planning.layout import Layout, choose
 from pollguard.planning.plotting import Demand, Plotting, Supply, plot
+from pollguard.planning.tni import allocate as allocate_tni
 from pollguard.planning.travel import GreatCircleTravel, TravelModel
 
 MANUAL_N = 10
@@ -288,7 +289,7 @@ def _finish(inputs: PlanInputs, travel: TravelModel, force: Force, duties: Seque
     )
     return Plan(tuple(layout.posts), tuple(duties), tuple(teams), tuple(assignments),
                 tuple(layout.uncovered), layout.n_by_group,
-                layout.bko_needed, metrics, layout.tier_cut)
+                layout.bko_needed, metrics, layout.tier_cut, allocate_tni(inputs))
 
 
 class _EtaLookup(dict[tuple[str, str], float]):

@@ -20,6 +20,7 @@ from pollguard.domain.plan import (
     Post,
     ReserveTeam,
     Role,
+    TniAllocation,
 )
 from pollguard.domain.risk import RiskClass
 from pollguard.store.tables import (
@@ -49,7 +50,8 @@ def save(session: Session, plan: Plan, *, assessment_id: int | None, parent_id: 
         note=note, profile_toml=profile_toml,
         metrics=dataclasses.asdict(plan.metrics) if plan.metrics else {},
         n_by_group=dict(plan.n_by_group), bko_needed=dict(plan.bko_needed),
-        tier_cut=dict(plan.tier_cut), uncovered=list(plan.uncovered), classes=classes or {})
+        tier_cut=dict(plan.tier_cut), uncovered=list(plan.uncovered), classes=classes or {},
+        tni=[dataclasses.asdict(a) for a in plan.tni])
     session.add(rec)
     session.flush()
     pid = rec.id
@@ -113,4 +115,5 @@ def load(session: Session, plan_id: int) -> Plan | None:
                                key=lambda a: (a.target_id, a.pair, a.nrp)))
     metrics = PlanMetrics(**rec.metrics) if rec.metrics else None  # type: ignore[arg-type]
     return Plan(posts, duties, teams, assignments, tuple(rec.uncovered), dict(rec.n_by_group),
-                dict(rec.bko_needed), metrics, dict(rec.tier_cut))
+                dict(rec.bko_needed), metrics, dict(rec.tier_cut),
+                tuple(TniAllocation(**a) for a in rec.tni))  # type: ignore[arg-type]

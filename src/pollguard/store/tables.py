@@ -213,6 +213,7 @@ class PlanRecord(Base):
     tier_cut: Mapped[dict[str, float]] = mapped_column(JSON)
     uncovered: Mapped[list[str]] = mapped_column(JSON)
     classes: Mapped[dict[str, str]] = mapped_column(JSON)  # class overrides it was made with
+    tni: Mapped[list[dict[str, object]]] = mapped_column(JSON)
 
 
 class PlanPostRecord(Base):

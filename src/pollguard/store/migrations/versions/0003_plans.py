@@ -32,6 +32,7 @@ def upgrade() -> None:
         sa.Column("tier_cut", sa.JSON(), nullable=False),
         sa.Column("uncovered", sa.JSON(), nullable=False),
         sa.Column("classes", sa.JSON(), nullable=False),
+        sa.Column("tni", sa.JSON(), nullable=False),
         sa.ForeignKeyConstraint(
             ["assessment_id"], ["assessment.id"], name=op.f("fk_plan_assessment_id_assessment")
         ),
