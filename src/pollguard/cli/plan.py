@@ -55,8 +55,10 @@ def _print(ctx: typer.Context, outcome: planning.PlanOutcome) -> None:
                       f"{per_polres[code]:,}", f"{r[Role.POST.value]:,}", f"{r['bko']:,}",
                       f"{r[Role.DUTY.value]:,}", f"{r[Role.RESERVE.value]:,}")
     console.print(table)
-    console.print(f"travel {m.travel_km_total:,.0f} km (bound {m.lp_bound_km:,.0f}, gap "
-                  f"{m.gap:.2%}); reserve p95 {m.reserve_eta_p95_min:.1f} min to rawan and "
+    bound = (f"bound {m.lp_bound_km:,.0f}, gap {m.gap:.2%}" if m.gap is not None
+             else "no bound: re-planned with a change penalty")
+    console.print(f"travel {m.travel_km_total:,.0f} km ({bound}); reserve p95 "
+                  f"{m.reserve_eta_p95_min:.1f} min to rawan and "
                   f"sangat rawan TPS; uncovered TPS: {m.uncovered_tps}", highlight=False)
     total = next((a for a in plan.tni if a.unit_code == "total"), None)
     if total:

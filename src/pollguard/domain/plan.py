@@ -105,8 +105,8 @@ class PlanMetrics:
     uncovered_tps: int
     tps_by_class: dict[str, int]
     travel_km_total: float
-    lp_bound_km: float
-    gap: float
+    lp_bound_km: float | None  # None where no bound was computed (re-planning)
+    gap: float | None
     reserve_eta_p95_min: float
     seconds: float
     posts_lower_bound: int

@@ -14,7 +14,8 @@ def _even(n: int) -> int:
 
 def duties(inputs: PlanInputs) -> list[Duty]:
     """Per the profile: KPU and Bawaslu offices of the province (Polda pool) and of each
-    kab/kota (its Polres), each PPK (kecamatan) office and its logistics escort (the Polres),
+    kab/kota (its Polres), each PPK office and its logistics escort (one per Polsek, that is
+    per kecamatan, staffed by the Polres),
     and walpri for every candidate pair (the Polda for a governor race, else the Polres)."""
     d = inputs.planning.duties
     polda = inputs.polda
@@ -25,9 +26,10 @@ def duties(inputs: PlanInputs) -> list[Duty]:
         if officers > 0:
             out.append(Duty(duty_id, kind, owner, label, lat, lon, _even(officers)))
 
-    add("kpu-15", DutyKind.KPU_OFFICE, POOL, "KPU Provinsi", polda.hq_lat, polda.hq_lon,
-        d.kpu_office_province)
-    add("bawaslu-15", DutyKind.BAWASLU_OFFICE, POOL, "Bawaslu Provinsi", polda.hq_lat,
+    province = inputs.scenario.info.province_code
+    add(f"kpu-{province}", DutyKind.KPU_OFFICE, POOL, "KPU Provinsi", polda.hq_lat,
+        polda.hq_lon, d.kpu_office_province)
+    add(f"bawaslu-{province}", DutyKind.BAWASLU_OFFICE, POOL, "Bawaslu Provinsi", polda.hq_lat,
         polda.hq_lon, d.bawaslu_office_province)
     names = {r.code: r.name for r in inputs.scenario.regions}
     for p in inputs.polres:

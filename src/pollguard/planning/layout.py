@@ -9,16 +9,17 @@ per kecamatan, and each group's N is chosen within [min_n, max_n]:
    first; what the pool cannot cover is listed as uncovered, riskiest first, with the BKO
    that would close the gap.
 3. With ``surplus = "tighten"``, a Polres spends its spare officers on tighter patterns:
-   repeatedly, the group whose next tighter N buys the most risk-weighted presence per
-   officer, sum_t (score_t + 1) * delta(officers per TPS at t), never letting tier B be
+   repeatedly, the group whose next tighter N buys the most risk-weighted protection per
+   officer, sum_t (score_t + 1) * delta sqrt(officers per TPS at t), never letting tier B be
    tighter than tier A. Then ``pool_tighten_share`` of the spare Polda pool goes as BKO the
-   same way, across all Polres; the rest stays with the Polda. With ``"pool"``, spare
-   officers return to the Polda pool.
+   same way, across all Polres once every TPS is covered; the rest stays with the Polda.
+   With ``"pool"``, spare officers return to the Polda pool.
 """
 
 from __future__ import annotations
 
 import heapq
+import math
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -84,9 +85,11 @@ def _capacity(inputs: PlanInputs, g: Group, n: int | None = None) -> int:
 
 
 def _benefit(inputs: PlanInputs, g: Group, n: int, officers: int) -> float:
-    """Risk-weighted presence: sum over the group's TPS of (score + 1) * officers per TPS."""
+    """Risk-weighted protection: sum over the group's TPS of (score + 1) * sqrt(officers per
+    TPS). The square root makes each further officer at a TPS worth less than the last, so
+    spare officers spread over the riskier groups instead of piling into one."""
     return sum(sum(inputs.score_of(g.tps[i].tps_id) + 1.0 for i in members)
-               * officers / len(members) for members in g.form(n))
+               * math.sqrt(officers / len(members)) for members in g.form(n))
 
 
 def choose(inputs: PlanInputs, own: Mapping[str, int], pool: int,
@@ -147,6 +150,10 @@ def choose(inputs: PlanInputs, own: Mapping[str, int], pool: int,
         for code, gs in open_groups.items():
             if spare[code] > 0:
                 spare[code] = _tighten(inputs, gs, n_of, officers_of, spare[code])
+        # The pool may tighten anywhere once every post is covered, short Polres included.
+        if not uncovered_posts:
+            open_groups = {code: [g for g in gs if p.patterns.of(g.risk_class).tps is None]
+                           for code, gs in by_polres.items()}
         budget = round(pool * p.pool_tighten_share)
         left = _tighten(inputs, [g for gs in open_groups.values() for g in gs], n_of,
                         officers_of, budget, spent=bko)

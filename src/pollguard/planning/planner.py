@@ -253,8 +253,11 @@ def _finish(inputs: PlanInputs, travel: TravelModel, force: Force, duties: Seque
     """Reserve teams (staged by the MIP unless ``placement`` is given), pairs, metrics."""
     officer = {o.nrp: o for o in inputs.scenario.officers}
     in_reserve = {owner: list(people) for owner, people in force.reserve.items()}
-    for nrp, owner in plotting.spare:  # officers no post or duty needs join their reserve
-        in_reserve.setdefault(owner, []).append(officer[nrp])
+    # Officers no post or duty needs join their own reserve, or with surplus = "pool" the
+    # Polda's: they are returned to the pool.
+    to_pool = inputs.planning.surplus == "pool"
+    for nrp, owner in plotting.spare:
+        in_reserve.setdefault(POOL if to_pool else owner, []).append(officer[nrp])
     targets = _reserve_targets(inputs)
     sites = _sites(inputs)
     team_count = {owner: len(_team_sizes(len(p), inputs.planning.reserve_team_size))
@@ -279,9 +282,10 @@ def _finish(inputs: PlanInputs, travel: TravelModel, force: Force, duties: Seque
             Counter(inputs.class_of(t.tps_id) for t in inputs.scenario.tps).items(),
             key=lambda kv: kv[0].value)},
         travel_km_total=round(float(plotting.cost_km), 1),
-        lp_bound_km=round(float(plotting.bound_km), 1),
+        lp_bound_km=round(float(plotting.bound_km), 1) if plotting.bound_known else None,
         gap=round(float((plotting.cost_km - plotting.bound_km) / plotting.bound_km), 6)
-        if plotting.bound_km else 0.0,
+        if plotting.bound_km and plotting.bound_known else (0.0 if plotting.bound_known
+                                                            else None),
         reserve_eta_p95_min=round(staging.percentile(eta), 1),
         seconds=round(time.perf_counter() - started, 3),
         posts_lower_bound=layout.lower_bound,

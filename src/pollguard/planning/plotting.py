@@ -58,6 +58,7 @@ class Plotting:
     cost_km: float = 0.0
     bound_km: float = 0.0
     arcs: int = 0
+    bound_known: bool = True  # False when re-planning: the penalty changes the objective
 
 
 class InfeasibleError(RuntimeError):
@@ -191,7 +192,8 @@ def plot(supplies: Sequence[Supply], demands: Sequence[Demand], travel: TravelMo
     if with_bound and k is not None:
         bound = _solve(supplies, hubs, hub_of, demands, _arcs(hubs, demands, travel, None),
                        0.0, travel)[0]
-    result = Plotting(cost_km=km_total, bound_km=bound, arcs=len(arcs))
+    result = Plotting(cost_km=km_total, bound_km=bound, arcs=len(arcs),
+                      bound_known=with_bound or k is None)
     held = {i: list(s.nrps) for i, s in enumerate(supplies) if s.previous is not None}
     queues = {i: list(h.free) for i, h in enumerate(hubs)}
     # Officers who stay first, then those who move join their hub's queue, then hubs send.

@@ -168,6 +168,8 @@ class _Covering:
                   np.array(starts, dtype=np.int32), np.array(index, dtype=np.int32),
                   np.array(value))
         h.run()
+        if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            raise RuntimeError(f"reserve staging MIP: {h.modelStatusToString(h.getModelStatus())}")
         solution = h.getSolution().col_value
         covered = round(sum(solution[nx:]))
         placement: dict[str, list[str]] = defaultdict(list)
