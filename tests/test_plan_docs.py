@@ -1,0 +1,233 @@
+"""Plan documents: every officer plotted exactly once across the Sprin workbooks, a card per
+officer, a self-contained summary, and geo files that GIS, Google Earth and ATAK can read.
+
+The Jambi plan is built and written once for the module; the tests only read the files."""
+
+from __future__ import annotations
+
+import json
+import re
+import xml.etree.ElementTree as ET
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from pollguard.domain.forces import UnitKind
+from pollguard.domain.plan import Plan, Post, Role
+from pollguard.domain.regions import urban_desa
+from pollguard.domain.risk import RiskClass
+from pollguard.domain.scenario import Scenario
+from pollguard.planning.inputs import POOL, PlanInputs
+from pollguard.planning.planner import make_plan
+from pollguard.profile import load_profile
+from pollguard.reports import plan_docs
+from pollguard.risk.scoring import RiskInputs, assess
+from pollguard.scenario.jambi import build_jambi
+
+pytestmark = pytest.mark.slow
+
+SPRIN_HEADERS = ["No", "Nama", "Pangkat", "NRP", "Satuan/asal BKO", "Pos", "Desa/Kel",
+                 "Kecamatan", "No TPS", "Kategori", "Pola", "Jumlah Linmas", "Koordinat"]
+PAGE = re.compile(rb"/Type\s*/Page(?!s)")
+KML = "{http://www.opengis.net/kml/2.2}"
+
+
+@dataclass(frozen=True)
+class Written:
+    scenario: Scenario
+    plan: Plan
+    out: Path
+    paths: list[Path]
+
+
+@pytest.fixture(scope="module")
+def written(tmp_path_factory: pytest.TempPathFactory) -> Written:
+    scenario = build_jambi()
+    profile = load_profile()
+    observed: dict[str, dict[str, float]] = defaultdict(dict)
+    for o in scenario.observations:
+        observed[o.tps_id][o.indicator] = o.value
+    risk_inputs = RiskInputs(scenario.tps, observed,
+                             {a.region_code: a.score for a in scenario.area_scores},
+                             scenario.events, scenario.info.voting_date,
+                             urban_desa(scenario.regions))
+    risks = {r.tps_id: r for r in assess(profile, risk_inputs)}
+    plan = make_plan(PlanInputs(scenario, risks, profile.planning))
+    out = tmp_path_factory.mktemp("plan_docs")
+    return Written(scenario, plan, out, plan_docs.write_all(plan, scenario, out=out))
+
+
+def _slug(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")
+
+
+def _polres(scenario: Scenario) -> dict[str, str]:
+    return {u.code: u.name for u in scenario.units if u.kind == UnitKind.POLRES}
+
+
+def _owner_counts(plan: Plan) -> Counter[str]:
+    """Officers per commanding unit, read straight from the plan's targets."""
+    owner = ({p.post_id: p.polres_code for p in plan.posts}
+             | {d.duty_id: d.unit_code for d in plan.duties}
+             | {t.team_id: t.owner_code for t in plan.reserves})
+    return Counter(owner[a.target_id] for a in plan.assignments)
+
+
+def _sheet_rows(path: Path) -> dict[str, list[tuple[object, ...]]]:
+    book = load_workbook(path, read_only=True)
+    try:
+        return {name: list(book[name].iter_rows(values_only=True)) for name in book.sheetnames}
+    finally:
+        book.close()
+
+
+def test_write_all_names_every_file(written: Written) -> None:
+    names = {p.name for p in written.paths}
+    polres = [_slug(n) for n in _polres(written.scenario).values()]
+    assert {f"plotting_{s}.xlsx" for s in polres} | {"plotting_polda.xlsx"} <= names
+    assert {f"kartu_{s}.pdf" for s in polres} | {"kartu_polda.pdf"} <= names
+    assert {"rencana_pengamanan.html", "rencana_pengamanan.pdf", "rencana.geojson",
+            "rencana.kml"} <= names
+    assert "plotting_polres_kerinci.xlsx" in names
+    assert all(p.is_file() and p.stat().st_size > 0 for p in written.paths)
+
+
+def test_workbooks_plot_every_officer_exactly_once(written: Written) -> None:
+    seen: Counter[str] = Counter()
+    by_role: dict[Role, set[str]] = defaultdict(set)
+    for path in sorted(written.out.glob("plotting_*.xlsx")):
+        for name, rows in _sheet_rows(path).items():
+            if name in plan_docs.NON_PLOTTING_SHEETS:
+                continue
+            nrp = list(rows[0]).index("NRP")
+            role = {plan_docs.DUTY_SHEET: Role.DUTY,
+                    plan_docs.RESERVE_SHEET: Role.RESERVE}.get(name, Role.POST)
+            for row in rows[1:]:
+                seen[str(row[nrp])] += 1
+                by_role[role].add(str(row[nrp]))
+    assert seen == Counter(a.nrp for a in written.plan.assignments)
+    assert set(seen.values()) == {1}
+    for role in Role:
+        assert by_role[role] == {a.nrp for a in written.plan.assignments if a.role == role}
+
+
+def test_polres_workbook_is_a_sprin(written: Written) -> None:
+    path = written.out / "plotting_polres_kerinci.xlsx"
+    book = load_workbook(path)
+    assert book.sheetnames[0] == plan_docs.SUMMARY_SHEET
+    assert book.sheetnames[-2:] == [plan_docs.DUTY_SHEET, plan_docs.RESERVE_SHEET]
+    polsek = book.sheetnames[1:-2]
+    assert polsek and all(name.startswith("Polsek ") for name in polsek)
+    labels = {c.label_id for c in RiskClass}
+    for name in polsek:
+        sheet = book[name]
+        assert [c.value for c in sheet[1]] == SPRIN_HEADERS
+        assert all(c.font.bold for c in sheet[1])
+        assert sheet.freeze_panes == "A2"
+        assert sheet.auto_filter.ref.startswith("A1:M")
+        assert sheet.page_setup.orientation == "landscape"
+        assert sheet.print_title_rows == "$1:$1"
+        for row in sheet.iter_rows(min_row=2, values_only=True):
+            assert row[SPRIN_HEADERS.index("Kategori")] in labels
+            assert re.fullmatch(r"\d+-\d+-\d+", str(row[SPRIN_HEADERS.index("Pola")]))
+            lat, lon = (float(v) for v in str(row[-1]).split(", "))
+            assert -3.5 < lat < 0 and 101 < lon < 105
+    summary = [c for row in book[plan_docs.SUMMARY_SHEET].iter_rows(values_only=True)
+               for c in row if c is not None]
+    assert "Polres Kerinci" in str(summary[0])
+    assert "TPS tidak terjaga" in summary
+
+
+def test_bko_officers_show_where_they_come_from(written: Written) -> None:
+    bko = {a.nrp for a in written.plan.assignments if a.bko_to}
+    assert bko, "the Jambi plan sends Polda officers to Polres as BKO"
+    origin: dict[str, str] = {}
+    for path in written.out.glob("plotting_polres*.xlsx"):
+        for name, rows in _sheet_rows(path).items():
+            if name not in plan_docs.NON_PLOTTING_SHEETS:
+                origin.update((str(r[3]), str(r[4])) for r in rows[1:])
+    assert all(origin[nrp].startswith("BKO dari ") for nrp in bko)
+    pool = _sheet_rows(written.out / "plotting_polda.xlsx")[plan_docs.BKO_SHEET]
+    assert {str(r[3]) for r in pool[1:]} == bko
+
+
+def test_force_balance_adds_up(written: Written) -> None:
+    rows = plan_docs.force_balance(written.plan, written.scenario)
+    assert [r.code for r in rows][-1] == POOL
+    for r in rows:
+        assert r.available + r.bko_in - r.lent == r.duties + r.at_tps + r.reserve
+    assert sum(r.duties + r.at_tps + r.reserve for r in rows) == len(written.plan.assignments)
+    assert sum(r.tps for r in rows) == len(written.scenario.tps)
+
+
+def test_kml_has_a_placemark_per_post_tps_and_team(written: Written) -> None:
+    root = ET.parse(written.out / "rencana.kml").getroot()
+    folders = {f.findtext(f"{KML}name"): f for f in root.iter(f"{KML}Folder")}
+    assert set(folders) == {"Posts", "TPS", "Cadangan"}
+    counts = {name: len(f.findall(f"{KML}Placemark")) for name, f in folders.items()}
+    assert counts == {"Posts": len(written.plan.posts), "TPS": len(written.scenario.tps),
+                      "Cadangan": len(written.plan.reserves)}
+    assert len(list(root.iter(f"{KML}Placemark"))) == sum(counts.values())
+
+
+def test_geojson_features(written: Written) -> None:
+    data = json.loads((written.out / "rencana.geojson").read_text(encoding="utf-8"))
+    assert data["type"] == "FeatureCollection"
+    kinds = Counter(f["properties"]["jenis"] for f in data["features"])
+    assert kinds == {"pos": len(written.plan.posts), "tps": len(written.scenario.tps),
+                     "cadangan": len(written.plan.reserves)}
+    post_of = {t: p.post_id for p in written.plan.posts for t in p.tps_ids}
+    for f in data["features"]:
+        lon, lat = f["geometry"]["coordinates"]
+        assert f["geometry"]["type"] == "Point" and -3.5 < lat < 0 and 101 < lon < 105
+        if f["properties"]["jenis"] == "tps":
+            assert f["properties"]["post_id"] == post_of.get(f["properties"]["tps_id"])
+
+
+def test_cards_have_a_page_per_officer(written: Written) -> None:
+    expected = _owner_counts(written.plan)
+    names = _polres(written.scenario)
+    for code, name in [*names.items(), (POOL, "polda")]:
+        pdf = (written.out / f"kartu_{_slug(name)}.pdf").read_bytes()
+        assert pdf.startswith(b"%PDF")
+        assert len(PAGE.findall(pdf)) == expected[code], name
+    assert b"Kartu Penugasan" in (written.out / "kartu_polres_kerinci.pdf").read_bytes()
+
+
+def test_summary_is_self_contained(written: Written) -> None:
+    text = (written.out / "rencana_pengamanan.html").read_text(encoding="utf-8")
+    assert "<svg" in text and "Rencana Pengamanan" in text
+    links = re.findall(r"https?://[^\s\"'<>)]+", text)
+    assert set(links) <= {"http://www.w3.org/2000/svg"}
+    svg = text[text.index("<svg"):text.index("</svg>") + len("</svg>")]
+    ET.fromstring(svg)  # well-formed
+    for name in _polres(written.scenario).values():
+        assert name in text
+    pdf = (written.out / "rencana_pengamanan.pdf").read_bytes()
+    assert pdf.startswith(b"%PDF") and len(PAGE.findall(pdf)) >= 1
+
+
+def test_pattern_names_the_guarding_pattern() -> None:
+    def post(risk: RiskClass, tps: int, n: int) -> Post:
+        return Post("p", "polres.15.01", "15.01.01", risk, tuple(f"t{i}" for i in range(tps)),
+                    -2.0, 101.3, 2, 2 * tps, 0.0, n)
+
+    assert plan_docs.pattern(post(RiskClass.SANGAT_RAWAN, 1, 1)) == "2-1-2"
+    assert plan_docs.pattern(post(RiskClass.RAWAN, 1, 2)) == "2-2-4"
+    assert plan_docs.pattern(post(RiskClass.KURANG_RAWAN, 7, 7)) == "2-7-14"
+    assert plan_docs.pattern(post(RiskClass.KURANG_RAWAN, 3, 24)) == "2-24-48"
+
+
+def test_an_unplanned_scenario_still_writes(written: Written, tmp_path: Path) -> None:
+    """No posts, no officers placed: every TPS is uncovered and each unit gets an empty
+    Sprin and a card file that says so, rather than a crash."""
+    plan = Plan((), (), (), (), tuple(t.tps_id for t in written.scenario.tps[:5]))
+    paths = plan_docs.write_all(plan, written.scenario, out=tmp_path)
+    assert len(paths) == len(written.paths)
+    kartu = (tmp_path / "kartu_polda.pdf").read_bytes()
+    assert len(PAGE.findall(kartu)) == 1
+    html = (tmp_path / "rencana_pengamanan.html").read_text(encoding="utf-8")
+    assert written.scenario.tps[0].tps_id in html
