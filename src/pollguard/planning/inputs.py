@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from pollguard.domain.command import CommandIndex
 from pollguard.domain.forces import CommandUnit, Officer, UnitKind
 from pollguard.domain.plan import Race
 from pollguard.domain.regions import RegionKind, RegionLevel, ancestor_at, urban_desa
@@ -28,26 +29,28 @@ class PlanInputs:
     classes: dict[str, RiskClass] = field(default_factory=dict)  # overrides (what-if)
 
     @cached_property
+    def command(self) -> CommandIndex:
+        return CommandIndex(self.scenario)
+
+    @property
     def units(self) -> dict[str, CommandUnit]:
-        return {u.code: u for u in self.scenario.units}
+        return self.command.units
 
-    @cached_property
+    @property
     def polda(self) -> CommandUnit:
-        return next(u for u in self.scenario.units if u.kind == UnitKind.POLDA)
+        return self.command.polda
 
-    @cached_property
+    @property
     def polres(self) -> list[CommandUnit]:
-        return sorted((u for u in self.scenario.units if u.kind == UnitKind.POLRES),
-                      key=lambda u: u.code)
+        return self.command.polres
 
-    @cached_property
+    @property
     def polres_of_kab(self) -> dict[str, str]:
-        return {kab: p.code for p in self.polres for kab in p.jurisdiction}
+        return self.command.polres_of_kab
 
-    @cached_property
+    @property
     def polsek_of_kec(self) -> dict[str, CommandUnit]:
-        return {u.jurisdiction[0]: u for u in self.scenario.units
-                if u.kind == UnitKind.POLSEK and u.jurisdiction}
+        return self.command.polsek_of_kec
 
     def polres_of_tps(self, tps: PollingStation) -> str:
         return self.polres_of_kab[ancestor_at(tps.desa_code, RegionLevel.KABKOTA)]

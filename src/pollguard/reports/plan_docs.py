@@ -31,7 +31,7 @@ from typing import Any, ClassVar
 
 import simplekml
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from reportlab import rl_config
 from reportlab.graphics.shapes import Circle, Drawing, Polygon, Rect, String
@@ -52,6 +52,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from pollguard.domain.command import CommandIndex
 from pollguard.domain.forces import CommandUnit, Officer, UnitKind
 from pollguard.domain.plan import Assignment, Duty, DutyKind, Plan, Post, ReserveTeam, Role
 from pollguard.domain.regions import RegionLevel, ancestor_at
@@ -60,6 +61,7 @@ from pollguard.domain.scenario import Scenario
 from pollguard.domain.tps import Election, PollingStation
 from pollguard.planning.geometry import km
 from pollguard.planning.inputs import POOL
+from pollguard.reports.xlsx import print_layout, sheet_name, table_layout
 
 #: Light fills for spreadsheet cells (as in the vulnerability workbook) and strong colours
 #: for map points, per class; severity order for tables.
@@ -108,9 +110,9 @@ class _Index:
     plan: Plan
     scenario: Scenario
 
-    @cached_property
+    @property
     def units(self) -> dict[str, CommandUnit]:
-        return {u.code: u for u in self.scenario.units}
+        return self.command.units
 
     @cached_property
     def names(self) -> dict[str, str]:
@@ -137,22 +139,24 @@ class _Index:
         return {t.team_id: t for t in self.plan.reserves}
 
     @cached_property
+    def command(self) -> CommandIndex:
+        return CommandIndex(self.scenario)
+
+    @property
     def polda(self) -> CommandUnit | None:
-        return next((u for u in self.scenario.units if u.kind == UnitKind.POLDA), None)
+        return self.command.polda
 
-    @cached_property
+    @property
     def polres(self) -> list[CommandUnit]:
-        return sorted((u for u in self.scenario.units if u.kind == UnitKind.POLRES),
-                      key=lambda u: u.code)
+        return self.command.polres
 
-    @cached_property
+    @property
     def polres_of_kab(self) -> dict[str, str]:
-        return {kab: p.code for p in self.polres for kab in p.jurisdiction}
+        return self.command.polres_of_kab
 
-    @cached_property
+    @property
     def polsek_of_kec(self) -> dict[str, CommandUnit]:
-        return {u.jurisdiction[0]: u for u in self.scenario.units
-                if u.kind == UnitKind.POLSEK and u.jurisdiction}
+        return self.command.polsek_of_kec
 
     @cached_property
     def post_of_tps(self) -> dict[str, Post]:
@@ -376,7 +380,7 @@ def _write_workbooks(ix: _Index, out: Path) -> list[Path]:
         else:
             _polres_summary(ix, summary, owner, totals[owner])
             for title, posts_rows in _polsek_sheets(ix, owner, rows):
-                sheet = book.create_sheet(_sheet_name(title, book.sheetnames))
+                sheet = book.create_sheet(sheet_name(title, book.sheetnames))
                 _table(sheet, SPRIN_HEADERS, SPRIN_WIDTHS, posts_rows,
                        fill_column=SPRIN_HEADERS.index("Kategori"))
         _table(book.create_sheet(DUTY_SHEET), DUTY_HEADERS, DUTY_WIDTHS,
@@ -538,7 +542,7 @@ def _summary_layout(sheet: Any, widths: Sequence[int]) -> None:
     for i, w in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(i)].width = w
     sheet.freeze_panes = "A3"
-    _print_layout(sheet, "1:2")
+    print_layout(sheet, "1:2")
 
 
 def _table(sheet: Any, headers: Sequence[str], widths: Sequence[int],
@@ -550,33 +554,7 @@ def _table(sheet: Any, headers: Sequence[str], widths: Sequence[int],
         sheet.append(list(row))
         if fill_column is not None and row[fill_column] in fills:
             sheet.cell(sheet.max_row, fill_column + 1).fill = fills[row[fill_column]]
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-    sheet.freeze_panes = "A2"
-    sheet.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{max(sheet.max_row, 1)}"
-    for i, w in enumerate(widths, start=1):
-        sheet.column_dimensions[get_column_letter(i)].width = w
-    _print_layout(sheet, "1:1")
-
-
-def _print_layout(sheet: Any, title_rows: str) -> None:
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    sheet.print_title_rows = title_rows
-
-
-def _sheet_name(name: str, taken: list[str]) -> str:
-    """Excel allows 31 characters, no []:*?/\\ and no two sheets of one name."""
-    base = "".join(ch for ch in name if ch not in "[]:*?/\\")[:31]
-    clean, n = base, 2
-    while clean in taken:
-        suffix = f" ({n})"
-        clean, n = base[: 31 - len(suffix)] + suffix, n + 1
-    return clean
+    table_layout(sheet, len(headers), widths)
 
 
 # --- assignment cards -----------------------------------------------------------------------

@@ -11,11 +11,12 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from pollguard.domain.regions import RegionLevel, ancestor_at
 from pollguard.domain.risk import Factor, RiskClass, TpsRisk
+from pollguard.reports.xlsx import sheet_name, table_layout
 from pollguard.risk.aggregate import RiskSummary
 from pollguard.risk.view import AssessedScenario, summaries
 
@@ -97,7 +98,7 @@ def write_xlsx(view: AssessedScenario, out: Path) -> Path:
     _summary_table(summary, summaries(view, None))
     rows = tps_rows(view)
     for s in summaries(view, None):
-        sheet = book.create_sheet(_sheet_name(s.name, book.sheetnames))
+        sheet = book.create_sheet(sheet_name(s.name, book.sheetnames))
         sheet.append(list(HEADERS_ID))
         for r in (r for r in rows if r.polres == s.code):
             sheet.append(list(r.values))
@@ -125,30 +126,7 @@ def _summary_table(sheet: Any, rows: Sequence[RiskSummary]) -> None:
 
 
 def _format(sheet: Any, width: int) -> None:
-    """Bold header, frozen below it, a filter on every column, landscape A4 fit to width."""
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-    sheet.freeze_panes = "A2"
-    sheet.auto_filter.ref = f"A1:{get_column_letter(width)}{max(sheet.max_row, 1)}"
-    for i, w in enumerate((16, 24, 22, 20, 22, 7, 8, 10, 10, 7, 13, 80, 60), start=1):
-        sheet.column_dimensions[get_column_letter(i)].width = w
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    sheet.print_title_rows = "1:1"
-
-
-def _sheet_name(name: str, taken: list[str]) -> str:
-    """Excel allows 31 characters, no []:*?/\\ and no two sheets of one name."""
-    base = "".join(ch for ch in name if ch not in "[]:*?/\\")[:31]
-    clean, n = base, 2
-    while clean in taken:
-        suffix = f" ({n})"
-        clean, n = base[: 31 - len(suffix)] + suffix, n + 1
-    return clean
+    table_layout(sheet, width, (16, 24, 22, 20, 22, 7, 8, 10, 10, 7, 13, 80, 60))
 
 
 def write_geojson(view: AssessedScenario, out: Path) -> list[Path]:

@@ -1,0 +1,36 @@
+"""The command structure of a scenario, indexed: who is the Polda, which Polres covers a
+kab/kota, which Polsek a kecamatan. Planning and every plan document read it."""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+from pollguard.domain.forces import CommandUnit, UnitKind
+from pollguard.domain.scenario import Scenario
+
+
+class CommandIndex:
+    def __init__(self, scenario: Scenario) -> None:
+        self.scenario = scenario
+
+    @cached_property
+    def units(self) -> dict[str, CommandUnit]:
+        return {u.code: u for u in self.scenario.units}
+
+    @cached_property
+    def polda(self) -> CommandUnit:
+        return next(u for u in self.scenario.units if u.kind == UnitKind.POLDA)
+
+    @cached_property
+    def polres(self) -> list[CommandUnit]:
+        return sorted((u for u in self.scenario.units if u.kind == UnitKind.POLRES),
+                      key=lambda u: u.code)
+
+    @cached_property
+    def polres_of_kab(self) -> dict[str, str]:
+        return {kab: p.code for p in self.polres for kab in p.jurisdiction}
+
+    @cached_property
+    def polsek_of_kec(self) -> dict[str, CommandUnit]:
+        return {u.jurisdiction[0]: u for u in self.scenario.units
+                if u.kind == UnitKind.POLSEK and u.jurisdiction}

@@ -1,0 +1,42 @@
+"""What every workbook PollGuard writes shares: sheet names Excel accepts, and tables that
+print well (bold frozen header, filters, landscape A4 fit to width)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+
+
+def sheet_name(name: str, taken: list[str]) -> str:
+    """Excel allows 31 characters, no []:*?/\\ and no two sheets of one name."""
+    base = "".join(ch for ch in name if ch not in "[]:*?/\\")[:31]
+    clean, n = base, 2
+    while clean in taken:
+        suffix = f" ({n})"
+        clean, n = base[: 31 - len(suffix)] + suffix, n + 1
+    return clean
+
+
+def print_layout(sheet: Any, title_rows: str = "1:1") -> None:
+    """Landscape A4, fit to the page width, the title rows repeated on every page."""
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_title_rows = title_rows
+
+
+def table_layout(sheet: Any, columns: int, widths: Sequence[float]) -> None:
+    """The first row as a bold, frozen, filtered header; column widths; print layout."""
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = f"A1:{get_column_letter(columns)}{max(sheet.max_row, 1)}"
+    for i, w in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(i)].width = w
+    print_layout(sheet)
