@@ -291,3 +291,17 @@ def test_tni_static_posts_and_mobile_teams(inputs: PlanInputs, plan: Plan) -> No
     assert total.available == sum(c.personnel for c in inputs.scenario.tni)
     kodim = [a for a in plan.tni if a.unit_code != "total"]
     assert sum(a.static for a in kodim) == total.static
+
+
+def test_plan_the_scenario_built_with_real_geography(shared_data) -> None:  # type: ignore[no-untyped-def]
+    from pollguard.scenario.geography import read_geography
+
+    scenario = build_jambi(geo=read_geography(shared_data))
+    risks = {r.tps_id: r for r in assess(PROFILE, risk_inputs(scenario,
+                                                              scenario.info.voting_date))}
+    geo_plan = make_plan(PlanInputs(scenario, risks, PROFILE.planning, scenario.races))
+    assert geo_plan.uncovered == ()
+    assert {t for p in geo_plan.posts for t in p.tps_ids} == {t.tps_id for t in scenario.tps}
+    assert len(geo_plan.assignments) == len(scenario.officers)
+    m = geo_plan.metrics
+    assert m is not None and m.gap is not None and m.gap <= 0.005
