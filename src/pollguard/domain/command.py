@@ -34,3 +34,34 @@ class CommandIndex:
     def polsek_of_kec(self) -> dict[str, CommandUnit]:
         return {u.jurisdiction[0]: u for u in self.scenario.units
                 if u.kind == UnitKind.POLSEK and u.jurisdiction}
+
+
+class CommandLookups:
+    """The index's look-ups as attributes of a class that holds a ``scenario``: planning
+    inputs and plan documents both read them this way."""
+
+    scenario: Scenario
+
+    @cached_property
+    def command(self) -> CommandIndex:
+        return CommandIndex(self.scenario)
+
+    @property
+    def units(self) -> dict[str, CommandUnit]:
+        return self.command.units
+
+    @property
+    def polda(self) -> CommandUnit:
+        return self.command.polda
+
+    @property
+    def polres(self) -> list[CommandUnit]:
+        return self.command.polres
+
+    @property
+    def polres_of_kab(self) -> dict[str, str]:
+        return self.command.polres_of_kab
+
+    @property
+    def polsek_of_kec(self) -> dict[str, CommandUnit]:
+        return self.command.polsek_of_kec

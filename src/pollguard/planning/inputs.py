@@ -7,8 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from pollguard.domain.command import CommandIndex
-from pollguard.domain.forces import CommandUnit, Officer, UnitKind
+from pollguard.domain.command import CommandLookups
+from pollguard.domain.forces import Officer, UnitKind
 from pollguard.domain.plan import Race
 from pollguard.domain.regions import RegionKind, RegionLevel, ancestor_at, urban_desa
 from pollguard.domain.risk import RiskClass, TpsRisk
@@ -20,37 +20,13 @@ POOL = "pool"  # the owner code of the Polda pool's officers, posts and reserve
 
 
 @dataclass
-class PlanInputs:
+class PlanInputs(CommandLookups):
     scenario: Scenario
     risks: Mapping[str, TpsRisk]
     planning: Planning
     races: tuple[Race, ...] = ()
     remote_tps: frozenset[str] = frozenset()  # TPS whose access is remote (slow travel)
     classes: dict[str, RiskClass] = field(default_factory=dict)  # overrides (what-if)
-
-    @cached_property
-    def command(self) -> CommandIndex:
-        return CommandIndex(self.scenario)
-
-    @property
-    def units(self) -> dict[str, CommandUnit]:
-        return self.command.units
-
-    @property
-    def polda(self) -> CommandUnit:
-        return self.command.polda
-
-    @property
-    def polres(self) -> list[CommandUnit]:
-        return self.command.polres
-
-    @property
-    def polres_of_kab(self) -> dict[str, str]:
-        return self.command.polres_of_kab
-
-    @property
-    def polsek_of_kec(self) -> dict[str, CommandUnit]:
-        return self.command.polsek_of_kec
 
     def polres_of_tps(self, tps: PollingStation) -> str:
         return self.polres_of_kab[ancestor_at(tps.desa_code, RegionLevel.KABKOTA)]

@@ -52,8 +52,8 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from pollguard.domain.command import CommandIndex
-from pollguard.domain.forces import CommandUnit, Officer, UnitKind
+from pollguard.domain.command import CommandLookups
+from pollguard.domain.forces import Officer, UnitKind
 from pollguard.domain.plan import Assignment, Duty, DutyKind, Plan, Post, ReserveTeam, Role
 from pollguard.domain.regions import RegionLevel, ancestor_at
 from pollguard.domain.risk import RiskClass
@@ -104,15 +104,11 @@ NON_PLOTTING_SHEETS = (SUMMARY_SHEET, BKO_SHEET)
 
 
 @dataclass(frozen=True)
-class _Index:
+class _Index(CommandLookups):
     """Look-ups every document needs; built once per call so each writer stays a loop."""
 
     plan: Plan
     scenario: Scenario
-
-    @property
-    def units(self) -> dict[str, CommandUnit]:
-        return self.command.units
 
     @cached_property
     def names(self) -> dict[str, str]:
@@ -137,26 +133,6 @@ class _Index:
     @cached_property
     def teams(self) -> dict[str, ReserveTeam]:
         return {t.team_id: t for t in self.plan.reserves}
-
-    @cached_property
-    def command(self) -> CommandIndex:
-        return CommandIndex(self.scenario)
-
-    @property
-    def polda(self) -> CommandUnit | None:
-        return self.command.polda
-
-    @property
-    def polres(self) -> list[CommandUnit]:
-        return self.command.polres
-
-    @property
-    def polres_of_kab(self) -> dict[str, str]:
-        return self.command.polres_of_kab
-
-    @property
-    def polsek_of_kec(self) -> dict[str, CommandUnit]:
-        return self.command.polsek_of_kec
 
     @cached_property
     def post_of_tps(self) -> dict[str, Post]:
