@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import getpass
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -72,3 +73,8 @@ def report_invalid(exc: InvalidInputError) -> NoReturn:
     if hidden > 0:
         errors.print(f"... and {hidden} more", markup=False)
     fail(f"{len(exc.problems)} problem(s) found; nothing was written")
+
+
+def cli_actor() -> str:
+    """Who acts from the command line, as the audit trail names them."""
+    return f"cli:{getpass.getuser()}"

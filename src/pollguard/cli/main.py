@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 from pathlib import Path
 from typing import Annotated
 
@@ -11,11 +12,11 @@ import typer
 from rich.table import Table
 
 from pollguard import __version__
-from pollguard.cli import imports, plan, risk, scenario
+from pollguard.cli import audit, imports, plan, risk, scenario, users
 from pollguard.cli.common import State, console, state
 from pollguard.services import scenarios
 from pollguard.store import repository as repo
-from pollguard.store.database import ENV_URL
+from pollguard.store.database import ENV_URL, database_url
 from pollguard.store.uow import UnitOfWork
 
 app = typer.Typer(
@@ -25,6 +26,8 @@ app.add_typer(scenario.app, name="scenario")
 app.add_typer(imports.app, name="import")
 app.add_typer(risk.app, name="risk")
 app.add_typer(plan.app, name="plan")
+app.add_typer(users.app, name="user")
+app.add_typer(audit.app, name="audit")
 
 DEMO_DIR = Path("out/scenario/jambi")
 DOCS_DIR = Path("out/plan")
@@ -103,9 +106,15 @@ def demo(ctx: typer.Context,
          out: Annotated[Path, typer.Option(help="Where to write the scenario")] = DEMO_DIR,
          documents: Annotated[Path, typer.Option(help="Where to write the plan documents")] = (
              DOCS_DIR),
+         serve_after: Annotated[bool | None, typer.Option(
+             "--serve/--no-serve",
+             help="Serve the command centre at the end (default: yes, unless CI is set)")] = None,
+         host: Annotated[str, typer.Option(help="Address to serve on")] = "127.0.0.1",
+         port: Annotated[int, typer.Option(help="Port to serve on")] = 8000,
          ) -> None:
-    """Build the Jambi Pilkada 2024 scenario, load it, assess every TPS, plan the deployment
-    and write the plan documents to ./out/."""
+    """Build the Jambi Pilkada 2024 scenario, load it, assess every TPS, plan the deployment,
+    write the plan documents to ./out/, make one demo account per role and serve the command
+    centre at http://127.0.0.1:8000 (not when the CI variable is set)."""
     ctx.invoke(scenario.build, name="jambi", out=out)
     ctx.invoke(scenario.load, ctx=ctx, folder=out, replace=True)
     _print_summary(ctx)
@@ -113,3 +122,39 @@ def demo(ctx: typer.Context,
     risk.print_polres_counts(risk.latest(ctx))
     ctx.invoke(plan.run, ctx=ctx, profile=None, surplus=None, note="make demo", as_json=False)
     ctx.invoke(plan.export, ctx=ctx, out=documents, plan=None)
+    _print_demo_accounts(ctx)
+    if serve_after is None:
+        serve_after = not os.environ.get("CI")
+    if serve_after:
+        serve(ctx, host=host, port=port)
+
+
+def _print_demo_accounts(ctx: typer.Context) -> None:
+    from pollguard.services import accounts
+
+    table = Table("Username", "Password", "Role", "Unit / NRP",
+                  title="Demo accounts (this demo database only)", title_justify="left")
+    for a in accounts.demo_accounts(db=state(ctx).db()):
+        table.add_row(a.username, a.password, a.role.label_en, a.unit_code or a.nrp or "")
+    console.print(table)
+
+
+@app.command()
+def serve(ctx: typer.Context,
+          host: Annotated[str, typer.Option(help="Address to listen on")] = "127.0.0.1",
+          port: Annotated[int, typer.Option(help="Port to listen on")] = 8000,
+          workers: Annotated[int, typer.Option(help="Worker processes")] = 1) -> None:
+    """Serve the command centre (pages and the /api/v1 JSON API) on the same database."""
+    import uvicorn
+
+    db = state(ctx).db()
+    console.print(f"PollGuard command centre: [bold]http://{host}:{port}/[/] "
+                  f"(API: /api/v1/docs) on {db.url} — Ctrl+C stops it")
+    if workers > 1:
+        os.environ[ENV_URL] = database_url(state(ctx).db_url)
+        uvicorn.run("pollguard.web.main:app", host=host, port=port, workers=workers,
+                    log_level="warning")
+        return
+    from pollguard.web.app import create_app
+
+    uvicorn.run(create_app(db), host=host, port=port, log_level="warning")

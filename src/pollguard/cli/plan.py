@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from pollguard.cli.common import console, fail, state, steps
+from pollguard.cli.common import cli_actor, console, fail, state, steps
 from pollguard.domain.plan import Role
 from pollguard.domain.risk import RiskClass
 from pollguard.planning.plotting import InfeasibleError
@@ -82,7 +82,7 @@ def run(ctx: typer.Context,
         with steps("planning", 1) as step:
             step("posts, plotting, reserves")
             outcome = planning.run_plan(db=state(ctx).db(), profile=profile, surplus=surplus,
-                                        note=note)
+                                        note=note, actor=cli_actor())
     except Errors as exc:
         fail(str(exc))
     if as_json:
@@ -96,9 +96,21 @@ def update(ctx: typer.Context,
            base: Annotated[int | None, typer.Option("--from", help="Plan to update")] = None,
            set_class: Annotated[list[str] | None, typer.Option(
                "--set-class", help="TPS_ID=CLASS, e.g. 1572042006001=sangat_rawan")] = None,
+           set_n: Annotated[list[str] | None, typer.Option(
+               "--set-n", help="POLRES=N: one N for the Polres's kurang rawan TPS")] = None,
+           reserve_share: Annotated[float | None, typer.Option(
+               help="Share of each force held in reserve (0-0.9)")] = None,
+           draft: Annotated[bool, typer.Option(
+               help="Store as a draft to accept later (`plan accept`)")] = False,
            note: Annotated[str, typer.Option(help="Why")] = "",
            as_json: Json = False) -> None:
     """Re-plan after risk or force changes, moving as few plotted officers as possible."""
+    n_by_polres = {}
+    for item in set_n or []:
+        code, _, value = item.partition("=")
+        if not value.strip().isdigit():
+            fail(f"--set-n takes POLRES=N with N a whole number; got {item!r}")
+        n_by_polres[code.strip()] = int(value)
     classes = {}
     for item in set_class or []:
         tps_id, _, value = item.partition("=")
@@ -108,7 +120,9 @@ def update(ctx: typer.Context,
             fail(f"--set-class takes TPS_ID=CLASS with CLASS one of "
                  f"{', '.join(c.value for c in RiskClass)}; got {item!r}")
     try:
-        outcome = planning.replan(db=state(ctx).db(), base=base, classes=classes, note=note)
+        outcome = planning.replan(
+            db=state(ctx).db(), base=base, note=note, draft=draft, actor=cli_actor(),
+            changes=planning.PlanChanges(n_by_polres, reserve_share, classes))
     except Errors as exc:
         fail(str(exc))
     if as_json:
@@ -119,6 +133,16 @@ def update(ctx: typer.Context,
     for mv in outcome.moves:
         console.print(f"  {mv.nrp}: {mv.before} -> {mv.after} ({mv.reason_id})",
                       highlight=False, markup=False)
+
+
+@app.command()
+def accept(ctx: typer.Context, plan_id: Annotated[int, typer.Argument(help="Draft plan")]) -> None:
+    """Publish a draft plan: it becomes the plan in force."""
+    try:
+        planning.accept(db=state(ctx).db(), plan_id=plan_id, actor=cli_actor())
+    except (LookupError, ValueError) as exc:
+        fail(str(exc))
+    console.print(f"plan #{plan_id} accepted")
 
 
 @app.command()
@@ -140,9 +164,11 @@ def list_(ctx: typer.Context) -> None:
     """The stored plans, oldest first."""
     with UnitOfWork(state(ctx).db()) as uow:
         rows = plans.listing(uow.session)
-    table = Table("No", "Dibuat", "Penilaian", "Dari rencana", "Pos", "Tak terjaga", "Catatan")
+    table = Table("No", "Status", "Dibuat", "Oleh", "Penilaian", "Dari rencana", "Pos",
+                  "Tak terjaga", "Catatan")
     for info, metrics in rows:
-        table.add_row(str(info.id), f"{info.created_at:%Y-%m-%d %H:%M}", str(info.assessment_id),
+        table.add_row(str(info.id), info.status, f"{info.created_at:%Y-%m-%d %H:%M}",
+                      info.author, str(info.assessment_id),
                       str(info.parent_id or ""), str(metrics.get("posts", "")),
                       str(metrics.get("uncovered_tps", "")), info.note)
     console.print(table)

@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from pollguard.cli.common import console, fail, report_invalid, state, steps
+from pollguard.cli.common import cli_actor, console, fail, report_invalid, state, steps
 from pollguard.domain.regions import RegionLevel, ancestor_at, is_region_code, level_of
 from pollguard.domain.risk import RiskClass
 from pollguard.profile import ProfileError
@@ -43,7 +43,8 @@ def assess(ctx: typer.Context, profile: ProfileOption = None,
         day = dt.date.fromisoformat(as_of) if as_of else None
         with steps("assessing", 1) as step:
             step("scoring TPS")
-            outcome = risk.run_assessment(db=db, profile=profile, as_of=day, note=note)
+            outcome = risk.run_assessment(db=db, profile=profile, as_of=day, note=note,
+                                           actor=cli_actor())
     except (ProfileError, risk.NoScenarioError, ValueError) as exc:
         fail(str(exc))
     if as_json:

@@ -94,16 +94,19 @@ def _benefit(inputs: PlanInputs, g: Group, n: int, officers: int) -> float:
 
 def choose(inputs: PlanInputs, own: Mapping[str, int], pool: int,
            fixed_n: Mapping[str, int] | None = None,
-           fixed_cut: Mapping[str, float] | None = None) -> Layout:
+           fixed_cut: Mapping[str, float] | None = None,
+           n_by_polres: Mapping[str, int] | None = None) -> Layout:
     """Lay out posts with ``own[polres]`` officers for TPS per Polres and ``pool`` Polda-pool
     officers available as BKO. Re-planning passes ``fixed_n`` and ``fixed_cut``: groups keep
-    their tiers and N and nothing is tightened, so unchanged groups keep exactly their posts."""
+    their tiers and N and nothing is tightened, so unchanged groups keep exactly their posts.
+    ``n_by_polres`` sets one N for every kurang rawan group of a Polres (the planner's say)."""
     p = inputs.planning
     cut = dict(fixed_cut) if fixed_cut is not None else tier_cuts(inputs)
     all_groups = groups(inputs, cut)
     n_of: dict[str, int] = {}
     for g in all_groups:
-        n_of[g.key] = _capacity(inputs, g, (fixed_n or {}).get(g.key))
+        chosen = (n_by_polres or {}).get(g.polres_code) or (fixed_n or {}).get(g.key)
+        n_of[g.key] = _capacity(inputs, g, chosen)
     officers_of = {g.key: p.patterns.of(g.risk_class).officers for g in all_groups}
 
     def need(g: Group) -> int:

@@ -30,15 +30,17 @@ class Move:
     reason_en: str
 
 
-def update_plan(inputs: PlanInputs, previous: Plan) -> tuple[Plan, list[Move]]:
-    """Re-plan ``inputs`` starting from ``previous``; return the plan and who moves, and why."""
+def update_plan(inputs: PlanInputs, previous: Plan,
+                n_by_polres: Mapping[str, int] | None = None) -> tuple[Plan, list[Move]]:
+    """Re-plan ``inputs`` starting from ``previous``; return the plan and who moves, and why.
+    ``n_by_polres`` replaces the N of every kurang rawan group of the Polres named."""
     held = {a.nrp: (a.target_id if a.role != Role.RESERVE else SPARE)
             for a in previous.assignments}
     duties = fixed_duties(inputs)
     force = split_force(inputs)
     own, pool = _budgets(inputs, force, duties)
     layout = choose(inputs, own, pool, fixed_n=previous.n_by_group,
-                    fixed_cut=previous.tier_cut)
+                    fixed_cut=previous.tier_cut, n_by_polres=n_by_polres)
     placement: dict[str, list[str]] = {}
     for team in previous.reserves:
         placement.setdefault(team.owner_code, []).append(team.staging_code)
@@ -63,8 +65,8 @@ def moves(before: Plan, after: Plan) -> list[Move]:
         changed = (prev.target_id in old_posts and prev.target_id in new_posts and
                    old_posts[prev.target_id].tps_ids != new_posts[prev.target_id].tps_ids)
         if gone:
-            why = (f"pos {prev.target_id} tidak ada lagi (kelas TPS-nya berubah)",
-                   f"post {prev.target_id} no longer exists (its TPS changed class)")
+            why = (f"pos {prev.target_id} tidak ada lagi (kelas TPS atau N berubah)",
+                   f"post {prev.target_id} no longer exists (a TPS class or N changed)")
         elif changed:
             why = (f"pos {prev.target_id} berubah susunan TPS-nya",
                    f"post {prev.target_id} now guards different TPS")

@@ -25,7 +25,6 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from functools import cached_property
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -52,15 +51,14 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from pollguard.domain.command import CommandLookups
-from pollguard.domain.forces import Officer, UnitKind
-from pollguard.domain.plan import Assignment, Duty, DutyKind, Plan, Post, ReserveTeam, Role
+from pollguard.domain.plan import Assignment, DutyKind, Plan, Post, ReserveTeam, Role
 from pollguard.domain.regions import RegionLevel, ancestor_at
 from pollguard.domain.risk import RiskClass
 from pollguard.domain.scenario import Scenario
 from pollguard.domain.tps import Election, PollingStation
 from pollguard.planning.geometry import km
 from pollguard.planning.inputs import POOL
+from pollguard.planning.view import PlanView
 from pollguard.reports.xlsx import print_layout, sheet_name, table_layout
 
 #: Light fills for spreadsheet cells (as in the vulnerability workbook) and strong colours
@@ -103,134 +101,6 @@ NON_PLOTTING_SHEETS = (SUMMARY_SHEET, BKO_SHEET)
 # --- the plan, indexed once ---------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Index(CommandLookups):
-    """Look-ups every document needs; built once per call so each writer stays a loop."""
-
-    plan: Plan
-    scenario: Scenario
-
-    @cached_property
-    def names(self) -> dict[str, str]:
-        return {r.code: r.name for r in self.scenario.regions}
-
-    @cached_property
-    def tps(self) -> dict[str, PollingStation]:
-        return {t.tps_id: t for t in self.scenario.tps}
-
-    @cached_property
-    def officers(self) -> dict[str, Officer]:
-        return {o.nrp: o for o in self.scenario.officers}
-
-    @cached_property
-    def posts(self) -> dict[str, Post]:
-        return {p.post_id: p for p in self.plan.posts}
-
-    @cached_property
-    def duties(self) -> dict[str, Duty]:
-        return {d.duty_id: d for d in self.plan.duties}
-
-    @cached_property
-    def teams(self) -> dict[str, ReserveTeam]:
-        return {t.team_id: t for t in self.plan.reserves}
-
-    @cached_property
-    def post_of_tps(self) -> dict[str, Post]:
-        return {t: p for p in self.plan.posts for t in p.tps_ids}
-
-    @cached_property
-    def by_target(self) -> dict[str, list[Assignment]]:
-        out: dict[str, list[Assignment]] = defaultdict(list)
-        for a in self.plan.assignments:
-            out[a.target_id].append(a)
-        return out
-
-    @cached_property
-    def partners(self) -> dict[str, list[Officer]]:
-        """NRP -> the other officers of the same pair at the same target."""
-        pairs: dict[tuple[str, int], list[str]] = defaultdict(list)
-        for a in self.plan.assignments:
-            pairs[(a.target_id, a.pair)].append(a.nrp)
-        return {nrp: [self.officers[o] for o in group if o != nrp]
-                for group in pairs.values() for nrp in group}
-
-    @cached_property
-    def ordered(self) -> dict[str, list[Assignment]]:
-        """Owner -> its assignments in document order: posts by id (kecamatan first), then
-        duties and reserve teams in plan order, each target's officers pair by pair. Every
-        workbook and card file follows this order so a card matches its Sprin row."""
-        out: dict[str, list[Assignment]] = defaultdict(list)
-        targets = ([p.post_id for p in sorted(self.plan.posts, key=lambda p: p.post_id)]
-                   + [d.duty_id for d in self.plan.duties]
-                   + [t.team_id for t in self.plan.reserves])
-        for target in targets:
-            for a in self.by_target.get(target, ()):
-                out[self.owner_of_target(a)].append(a)
-        return dict(out)
-
-    def owners(self) -> list[str]:
-        """Every Polres (by code), then the Polda pool."""
-        return [p.code for p in self.polres] + [POOL]
-
-    def owner_of_target(self, a: Assignment) -> str:
-        if a.role == Role.POST:
-            return self.posts[a.target_id].polres_code
-        if a.role == Role.DUTY:
-            return self.duties[a.target_id].unit_code
-        return self.teams[a.target_id].owner_code
-
-    def owner_of_officer(self, o: Officer) -> str:
-        """The Polres an officer belongs to, or ``POOL`` (as the planner reads it)."""
-        unit = self.units.get(o.unit_code)
-        if unit is None:
-            return POOL
-        if unit.kind == UnitKind.POLRES:
-            return unit.code
-        if unit.kind == UnitKind.POLSEK and unit.parent_code:
-            return unit.parent_code
-        return POOL
-
-    def unit_name(self, code: str) -> str:
-        if code == POOL:
-            return self.polda.name if self.polda else "Polda"
-        unit = self.units.get(code)
-        return unit.name if unit else code
-
-    def origin(self, a: Assignment, o: Officer) -> str:
-        """The Sprin's "Satuan/asal BKO": the officer's unit, or where a BKO officer is from
-        (a Polda-pool officer the plan sends, or one the roster already lists as BKO)."""
-        if a.bko_to or o.bko:
-            return f"BKO dari {self.unit_name(o.home_unit_code)}"
-        return self.unit_name(o.unit_code)
-
-    def polres_of_tps(self, t: PollingStation) -> str:
-        return self.polres_of_kab.get(ancestor_at(t.desa_code, RegionLevel.KABKOTA), "")
-
-    def class_of(self, tps_id: str) -> RiskClass | None:
-        post = self.post_of_tps.get(tps_id)
-        return post.risk_class if post else None
-
-    def kecamatan_name(self, code: str) -> str:
-        return self.names.get(code, code)
-
-    def desa_names(self, post: Post) -> str:
-        seen = dict.fromkeys(self.names.get(self.tps[t].desa_code, self.tps[t].desa_code)
-                             for t in post.tps_ids if t in self.tps)
-        return ", ".join(seen)
-
-    def tps_numbers(self, post: Post) -> str:
-        """TPS numbers restart in every desa, so a post over several desa names each desa."""
-        by_desa: dict[str, list[int]] = defaultdict(list)
-        for t in post.tps_ids:
-            if t in self.tps:
-                by_desa[self.tps[t].desa_code].append(self.tps[t].number)
-        if len(by_desa) == 1:
-            return ", ".join(str(n) for n in next(iter(by_desa.values())))
-        return "; ".join(f"{self.names.get(d, d)}: {', '.join(str(n) for n in ns)}"
-                         for d, ns in by_desa.items())
-
-    def staging_name(self, team: ReserveTeam) -> str:
-        return self.unit_name(team.staging_code)
 
 
 def pattern(post: Post) -> str:
@@ -262,7 +132,7 @@ def _slug(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_") or "unit"
 
 
-def _file_stems(ix: _Index) -> dict[str, str]:
+def file_stems(ix: PlanView) -> dict[str, str]:
     """Owner -> file stem: ``polres_kerinci`` from its name, ``polda`` for the pool."""
     stems: dict[str, str] = {}
     for p in ix.polres:
@@ -272,7 +142,7 @@ def _file_stems(ix: _Index) -> dict[str, str]:
     return stems
 
 
-def _person(ix: _Index, no: int, a: Assignment) -> tuple[Any, ...]:
+def _person(ix: PlanView, no: int, a: Assignment) -> tuple[Any, ...]:
     o = ix.officers[a.nrp]
     return (no, o.name, o.rank.label, o.nrp, ix.origin(a, o))
 
@@ -305,10 +175,10 @@ class Balance:
 
 def force_balance(plan: Plan, scenario: Scenario) -> list[Balance]:
     """Each Polres's force in the plan, then the Polda pool's: what the summaries show."""
-    return _balances(_Index(plan, scenario))
+    return _balances(PlanView(plan, scenario))
 
 
-def _balances(ix: _Index) -> list[Balance]:
+def _balances(ix: PlanView) -> list[Balance]:
     own: Counter[str] = Counter(ix.owner_of_officer(o) for o in ix.scenario.officers)
     tps: Counter[str] = Counter(ix.polres_of_tps(t) for t in ix.scenario.tps)
     posts: Counter[str] = Counter(p.polres_code for p in ix.plan.posts)
@@ -337,12 +207,12 @@ def write_plotting_workbooks(plan: Plan, scenario: Scenario, out: Path) -> list[
     """One workbook per Polres (``plotting_polres_kerinci.xlsx``) and ``plotting_polda.xlsx``
     for the Polda pool: the plotting table behind each unit's Sprin, so that the Bag Ops
     checks and signs a table instead of typing 5,000 rows."""
-    return _write_workbooks(_Index(plan, scenario), out)
+    return _write_workbooks(PlanView(plan, scenario), out)
 
 
-def _write_workbooks(ix: _Index, out: Path) -> list[Path]:
+def _write_workbooks(ix: PlanView, out: Path) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
-    stems = _file_stems(ix)
+    stems = file_stems(ix)
     totals = {b.code: b for b in _balances(ix)}
     paths = []
     for owner in ix.owners():
@@ -371,7 +241,7 @@ def _write_workbooks(ix: _Index, out: Path) -> list[Path]:
     return paths
 
 
-def _polsek_sheets(ix: _Index, owner: str,
+def _polsek_sheets(ix: PlanView, owner: str,
                    rows: Sequence[Assignment]) -> list[tuple[str, list[tuple[Any, ...]]]]:
     """A sheet per Polsek (per kecamatan: a kecamatan without a Polsek gets its own name)."""
     by_kec: dict[str, list[Assignment]] = defaultdict(list)
@@ -393,7 +263,7 @@ def _polsek_sheets(ix: _Index, owner: str,
     return sheets
 
 
-def _duty_rows(ix: _Index, rows: Sequence[Assignment]) -> list[tuple[Any, ...]]:
+def _duty_rows(ix: PlanView, rows: Sequence[Assignment]) -> list[tuple[Any, ...]]:
     out = []
     for no, a in enumerate(rows, start=1):
         d = ix.duties[a.target_id]
@@ -402,7 +272,7 @@ def _duty_rows(ix: _Index, rows: Sequence[Assignment]) -> list[tuple[Any, ...]]:
     return out
 
 
-def _reserve_rows(ix: _Index, rows: Sequence[Assignment]) -> list[tuple[Any, ...]]:
+def _reserve_rows(ix: PlanView, rows: Sequence[Assignment]) -> list[tuple[Any, ...]]:
     out = []
     for no, a in enumerate(rows, start=1):
         t = ix.teams[a.target_id]
@@ -411,7 +281,7 @@ def _reserve_rows(ix: _Index, rows: Sequence[Assignment]) -> list[tuple[Any, ...
     return out
 
 
-def _bko_rows(ix: _Index) -> list[tuple[Any, ...]]:
+def _bko_rows(ix: PlanView) -> list[tuple[Any, ...]]:
     """Where the Polda's officers went as BKO (they are plotted in the receiving Polres's
     workbook; this sheet lets the Polda account for its own people)."""
     out = []
@@ -432,7 +302,7 @@ def _bko_rows(ix: _Index) -> list[tuple[Any, ...]]:
     return out
 
 
-def _polres_summary(ix: _Index, sheet: Any, owner: str, total: Balance) -> None:
+def _polres_summary(ix: PlanView, sheet: Any, owner: str, total: Balance) -> None:
     _title(ix, sheet, f"Plotting Personel Pengamanan TPS — {ix.unit_name(owner)}")
     tps_by_class: Counter[RiskClass | None] = Counter(
         ix.class_of(t.tps_id) for t in ix.scenario.tps if ix.polres_of_tps(t) == owner)
@@ -481,7 +351,7 @@ def _polres_summary(ix: _Index, sheet: Any, owner: str, total: Balance) -> None:
     _summary_layout(sheet, (38, 24, 10, 10, 16))
 
 
-def _pool_summary(ix: _Index, sheet: Any, totals: dict[str, Balance]) -> None:
+def _pool_summary(ix: PlanView, sheet: Any, totals: dict[str, Balance]) -> None:
     pool = totals[POOL]
     _title(ix, sheet, f"Plotting Personel — {ix.unit_name(POOL)} (pasukan Polda)")
     _section(sheet, ("Personel Polda", "Jumlah"))
@@ -498,7 +368,7 @@ def _pool_summary(ix: _Index, sheet: Any, totals: dict[str, Balance]) -> None:
     _summary_layout(sheet, (38, 9, 9, 10, 9, 9, 10, 12, 11, 12))
 
 
-def _title(ix: _Index, sheet: Any, title: str) -> None:
+def _title(ix: PlanView, sheet: Any, title: str) -> None:
     info = ix.scenario.info
     sheet.append([title])
     sheet["A1"].font = Font(bold=True, size=13)
@@ -545,12 +415,12 @@ def write_assignment_cards(plan: Plan, scenario: Scenario, out: Path) -> list[Pa
     """``kartu_<unit>.pdf``: one A6 page per officer that unit commands in the plan, in Sprin
     order, so each officer gets a card that says where to stand, with whom and what they
     guard without carrying the whole Sprin."""
-    return _write_cards(_Index(plan, scenario), out)
+    return _write_cards(PlanView(plan, scenario), out)
 
 
-def _write_cards(ix: _Index, out: Path) -> list[Path]:
+def _write_cards(ix: PlanView, out: Path) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
-    stems = _file_stems(ix)
+    stems = file_stems(ix)
     title = f"Kartu Penugasan — {operation_name(ix.scenario)}"
     a85, rl_config.useA85 = rl_config.useA85, 0  # binary streams: base-85 costs a third
     try:
@@ -560,7 +430,7 @@ def _write_cards(ix: _Index, out: Path) -> list[Path]:
         rl_config.useA85 = a85
 
 
-def _card_file(ix: _Index, owner: str, title: str, path: Path) -> Path:
+def _card_file(ix: PlanView, owner: str, title: str, path: Path) -> Path:
     canvas = Canvas(str(path), pagesize=CARD_SIZE, pageCompression=1)
     canvas.setTitle(f"{title} — {ix.unit_name(owner)}")
     canvas.setAuthor("PollGuard")
@@ -579,7 +449,7 @@ def _card_file(ix: _Index, owner: str, title: str, path: Path) -> Path:
     return path
 
 
-def _card_header_form(canvas: Canvas, ix: _Index, owner: str, title: str) -> None:
+def _card_header_form(canvas: Canvas, ix: PlanView, owner: str, title: str) -> None:
     """The band every card of one file shares, drawn once and reused on each page."""
     w, h = CARD_SIZE
     canvas.beginForm("header")
@@ -695,7 +565,7 @@ class _CardWriter:
         return text
 
 
-def _card(canvas: Canvas, ix: _Index, a: Assignment, page: str) -> float:
+def _card(canvas: Canvas, ix: PlanView, a: Assignment, page: str) -> float:
     """One officer's page; returns where the text ended (it must clear the footer)."""
     h = CARD_SIZE[1]
     canvas.doForm("header")
@@ -773,7 +643,7 @@ TPS_RADIUS = {RiskClass.KURANG_RAWAN: 1.0, RiskClass.RAWAN: 1.7, RiskClass.SANGA
               RiskClass.KHUSUS: 2.2}
 
 
-def _map(ix: _Index, width: float) -> _Map:
+def _map(ix: PlanView, width: float) -> _Map:
     """Equirectangular projection of the scenario's points (fine at a province's scale):
     TPS by class, riskier on top; posts; reserve staging points sized by team count; Polres
     headquarters labelled."""
@@ -951,7 +821,7 @@ class _Summary:
     uncovered_rows: Sequence[Sequence[str]]
 
 
-def _summary(ix: _Index) -> _Summary:
+def _summary(ix: PlanView) -> _Summary:
     plan, info = ix.plan, ix.scenario.info
     rows = _balances(ix)
     balance_rows: list[tuple[str, ...]] = [
@@ -1025,7 +895,7 @@ def _summary(ix: _Index) -> _Summary:
     )
 
 
-def _reach(ix: _Index) -> dict[str, tuple[int, float]]:
+def _reach(ix: PlanView) -> dict[str, tuple[int, float]]:
     """Team -> (rawan and sangat rawan TPS it is the nearest eligible team to, the farthest of
     them in straight-line km). A Polres team serves its own TPS and a Polda team any TPS, as
     the planner stages them; its p95 minutes are in the plan's metrics."""
@@ -1053,10 +923,10 @@ BALANCE_NOTE = ("Tersedia: personel satuan itu sendiri. Tersedia + BKO diterima 
 def write_plan_summary(plan: Plan, scenario: Scenario, out: Path) -> list[Path]:
     """``rencana_pengamanan.html`` (self-contained: opens offline on any laptop at the
     briefing) and ``rencana_pengamanan.pdf`` (for the file and the TFG table)."""
-    return _write_summary(_Index(plan, scenario), out)
+    return _write_summary(PlanView(plan, scenario), out)
 
 
-def _write_summary(ix: _Index, out: Path) -> list[Path]:
+def _write_summary(ix: PlanView, out: Path) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     s = _summary(ix)
     html_path = out / "rencana_pengamanan.html"
@@ -1226,10 +1096,10 @@ def write_geo(plan: Plan, scenario: Scenario, out: Path) -> list[Path]:
     """``rencana.geojson`` for a GIS and ``rencana.kml`` for Google Earth and ATAK: posts with
     their officers, TPS with their post and class, and reserve staging points, so field
     commanders see the plan on the map they already use."""
-    return _write_geo(_Index(plan, scenario), out)
+    return _write_geo(PlanView(plan, scenario), out)
 
 
-def _post_properties(ix: _Index, post: Post) -> dict[str, Any]:
+def _post_properties(ix: PlanView, post: Post) -> dict[str, Any]:
     people = []
     for a in ix.by_target.get(post.post_id, ()):
         o = ix.officers[a.nrp]
@@ -1244,7 +1114,7 @@ def _post_properties(ix: _Index, post: Post) -> dict[str, Any]:
             "petugas": people}
 
 
-def _tps_properties(ix: _Index, t: PollingStation) -> dict[str, Any]:
+def _tps_properties(ix: PlanView, t: PollingStation) -> dict[str, Any]:
     post = ix.post_of_tps.get(t.tps_id)
     c = post.risk_class if post else None
     return {"jenis": "tps", "tps_id": t.tps_id, "no_tps": t.number,
@@ -1255,13 +1125,13 @@ def _tps_properties(ix: _Index, t: PollingStation) -> dict[str, Any]:
             "kategori": _label(c), "terjaga": post is not None}
 
 
-def _team_properties(ix: _Index, team: ReserveTeam) -> dict[str, Any]:
+def _team_properties(ix: PlanView, team: ReserveTeam) -> dict[str, Any]:
     return {"jenis": "cadangan", "team_id": team.team_id,
             "satuan": ix.unit_name(team.owner_code), "titik_siaga": ix.staging_name(team),
             "staging_code": team.staging_code, "anggota": team.size}
 
 
-def _write_geo(ix: _Index, out: Path) -> list[Path]:
+def _write_geo(ix: PlanView, out: Path) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     posts = [(p.lat, p.lon, _post_properties(ix, p)) for p in ix.plan.posts]
     tps = [(t.lat, t.lon, _tps_properties(ix, t)) for t in ix.scenario.tps]
@@ -1298,7 +1168,7 @@ RESERVE_ICON = "http://maps.google.com/mapfiles/kml/shapes/triangle.png"
 Located = tuple[float, float, dict[str, Any]]
 
 
-def _kml(ix: _Index, posts: Sequence[Located], tps: Sequence[Located],
+def _kml(ix: PlanView, posts: Sequence[Located], tps: Sequence[Located],
          teams: Sequence[Located]) -> Any:
     info = ix.scenario.info
     kml = simplekml.Kml(name=f"Rencana Pengamanan — {info.name}")
@@ -1350,7 +1220,7 @@ def _kml(ix: _Index, posts: Sequence[Located], tps: Sequence[Located],
 
 def write_all(plan: Plan, scenario: Scenario, out: Path) -> list[Path]:
     """Every plan document into ``out``: workbooks, cards, the summary and the geo files."""
-    ix = _Index(plan, scenario)
-    writers: tuple[Callable[[_Index, Path], list[Path]], ...] = (
+    ix = PlanView(plan, scenario)
+    writers: tuple[Callable[[PlanView, Path], list[Path]], ...] = (
         _write_workbooks, _write_cards, _write_summary, _write_geo)
     return [path for write in writers for path in write(ix, out)]

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+
+from pydantic import ValidationError
 
 from pollguard.domain.plan import Assignment, Plan, Role
 from pollguard.domain.risk import RiskClass
@@ -15,9 +17,10 @@ from pollguard.planning.update import Move, update_plan
 from pollguard.profile import dump_profile, load_profile
 from pollguard.profile.model import parse_profile
 from pollguard.services.risk import NoScenarioError
-from pollguard.store import assessments, plans
+from pollguard.store import assessments, audit, plans
 from pollguard.store import repository as repo
 from pollguard.store.database import Database
+from pollguard.store.plans import PlanInfo
 from pollguard.store.uow import UnitOfWork
 
 
@@ -60,21 +63,39 @@ def _inputs(uow: UnitOfWork, *, profile_toml: str | None, profile: Path | None,
 
 
 def run_plan(*, db: Database, profile: Path | None = None, surplus: str | None = None,
-             note: str = "") -> PlanOutcome:
+             note: str = "", actor: str = "cli") -> PlanOutcome:
     """Plan the loaded scenario under the latest assessment; store it as a new version."""
     with UnitOfWork(db) as uow:
         inputs, assessment, toml = _inputs(uow, profile_toml=None, profile=profile,
                                            surplus=surplus)
         plan = make_plan(inputs)
         plan_id = plans.save(uow.session, plan, assessment_id=assessment, parent_id=None,
-                             note=note, profile_toml=toml)
+                             note=note, profile_toml=toml, author=actor)
+        audit.append(uow.session, actor=actor, action="plan.create", subject=f"plan {plan_id}",
+                     detail={"assessment": assessment, "note": note, "posts": len(plan.posts)})
     return PlanOutcome(plan_id, plan)
 
 
-def replan(*, db: Database, base: int | None = None,
-           classes: Mapping[str, RiskClass] | None = None, note: str = "") -> PlanOutcome:
-    """Re-plan from plan ``base`` (the latest by default) after the latest assessment or the
-    given class changes, moving as few plotted officers as possible."""
+@dataclass(frozen=True)
+class PlanChanges:
+    """What a planner changes before re-planning: N for a Polres's kurang rawan TPS, the
+    reserve share, the class of some TPS."""
+
+    n_by_polres: Mapping[str, int] = field(default_factory=dict)
+    reserve_share: float | None = None
+    classes: Mapping[str, RiskClass] = field(default_factory=dict)
+
+    def as_json(self) -> dict[str, object]:
+        return {"n_by_polres": dict(self.n_by_polres), "reserve_share": self.reserve_share,
+                "classes": {t: c.value for t, c in self.classes.items()}}
+
+
+def replan(*, db: Database, base: int | None = None, changes: PlanChanges | None = None,
+           note: str = "", draft: bool = False, actor: str = "cli") -> PlanOutcome:
+    """Re-plan from plan ``base`` (the plan in force by default) after the latest assessment
+    and the planner's ``changes``, moving as few plotted officers as possible. A ``draft`` waits
+    for ``accept``; otherwise the new version is in force at once."""
+    changes = changes or PlanChanges()
     with UnitOfWork(db) as uow:
         base_id = base or plans.latest_id(uow.session)
         previous = plans.load(uow.session, base_id) if base_id else None
@@ -82,17 +103,56 @@ def replan(*, db: Database, base: int | None = None,
         if previous is None or found is None:
             raise NoScenarioError(f"no plan {base}" if base else
                                   "no plan yet: run `pollguard plan run` first")
-        merged = {t: RiskClass(c) for t, c in found.classes.items()} | dict(classes or {})
+        merged = {t: RiskClass(c) for t, c in found.classes.items()} | dict(changes.classes)
         unknown = set(merged) - repo.tps_ids(uow.session)
         if unknown:
             raise ValueError(f"no such TPS: {', '.join(sorted(unknown)[:5])}")
-        inputs, assessment, toml = _inputs(uow, profile_toml=found.profile_toml, profile=None,
+        toml = _with_reserve_share(found.profile_toml, changes.reserve_share)
+        inputs, assessment, toml = _inputs(uow, profile_toml=toml, profile=None,
                                            classes=merged)
-        plan, moved = update_plan(inputs, previous)
+        _check_changes(inputs, changes)
+        plan, moved = update_plan(inputs, previous, n_by_polres=changes.n_by_polres)
         plan_id = plans.save(uow.session, plan, assessment_id=assessment, parent_id=base_id,
                              note=note, profile_toml=toml,
-                             classes={t: c.value for t, c in merged.items()})
+                             classes={t: c.value for t, c in merged.items()},
+                             status=plans.DRAFT if draft else plans.ACCEPTED, author=actor)
+        audit.append(uow.session, actor=actor,
+                     action="plan.draft" if draft else "plan.update", subject=f"plan {plan_id}",
+                     detail={"base": base_id, "note": note, "moved": len(moved),
+                             **changes.as_json()})
     return PlanOutcome(plan_id, plan, tuple(moved))
+
+
+def _with_reserve_share(profile_toml: str, share: float | None) -> str:
+    if share is None:
+        return profile_toml
+    chosen = parse_profile(profile_toml)
+    try:
+        planning = chosen.planning.model_validate(
+            chosen.planning.model_dump() | {"reserve_share": share})
+    except ValidationError as e:
+        raise ValueError(f"reserve share {share}: must be between 0 and 0.9") from e
+    return dump_profile(chosen.model_copy(update={"planning": planning}))
+
+
+def _check_changes(inputs: PlanInputs, changes: PlanChanges) -> None:
+    polres = {p.code for p in inputs.polres}
+    p = inputs.planning
+    for code, n in changes.n_by_polres.items():
+        if code not in polres:
+            raise ValueError(f"no Polres {code}")
+        if not p.min_n <= n <= p.max_n:
+            raise ValueError(f"N for {code} must be between {p.min_n} and {p.max_n}, not {n}")
+
+
+def accept(*, db: Database, plan_id: int, actor: str = "cli") -> PlanInfo:
+    """Publish a draft as the plan in force."""
+    with UnitOfWork(db) as uow:
+        plans.accept(uow.session, plan_id)
+        audit.append(uow.session, actor=actor, action="plan.accept", subject=f"plan {plan_id}")
+        found = plans.info(uow.session, plan_id)
+    assert found is not None
+    return found
 
 
 @dataclass(frozen=True)

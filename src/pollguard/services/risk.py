@@ -19,7 +19,7 @@ from pollguard.risk.diff import ClassChange, class_changes
 from pollguard.risk.scoring import RiskInputs, assess, unknown_codes
 from pollguard.risk.view import AssessedScenario
 from pollguard.scenario.importers import read_observation_form
-from pollguard.store import assessments
+from pollguard.store import assessments, audit
 from pollguard.store import repository as repo
 from pollguard.store.database import Database
 from pollguard.store.uow import UnitOfWork
@@ -63,7 +63,7 @@ def _inputs(scenario: Scenario, as_of: dt.date) -> RiskInputs:
 
 
 def run_assessment(*, db: Database, profile: Path | None = None, as_of: dt.date | None = None,
-                   note: str = "") -> AssessmentOutcome:
+                   note: str = "", actor: str = "cli") -> AssessmentOutcome:
     """Score and classify every TPS and store the result as a new assessment version.
     ``as_of`` defaults to the scenario's voting day: risk is assessed for that day."""
     chosen = load_profile(profile)
@@ -75,7 +75,11 @@ def run_assessment(*, db: Database, profile: Path | None = None, as_of: dt.date 
         assessment_id = assessments.save(uow.session, as_of=day, profile_id=chosen.profile.id,
                                          profile_toml=dump_profile(chosen), note=note,
                                          risks=risks)
-    classes = Counter(r.risk_class for r in risks)
+        classes = Counter(r.risk_class for r in risks)
+        audit.append(uow.session, actor=actor, action="assessment.create",
+                     subject=f"assessment {assessment_id}",
+                     detail={"as_of": day.isoformat(), "profile": chosen.profile.id,
+                             "classes": {k.value: classes.get(k, 0) for k in RiskClass}})
     return AssessmentOutcome(assessment_id, len(risks), {k: classes.get(k, 0) for k in RiskClass},
                              day, chosen.profile.id, unknown_codes(chosen, inputs))
 

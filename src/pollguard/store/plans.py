@@ -31,6 +31,8 @@ from pollguard.store.tables import (
     PlanReserveRecord,
 )
 
+ACCEPTED, DRAFT = "accepted", "draft"
+
 
 @dataclass(frozen=True)
 class PlanInfo:
@@ -41,12 +43,22 @@ class PlanInfo:
     note: str
     profile_toml: str
     classes: dict[str, str]
+    status: str = ACCEPTED
+    author: str = ""
+
+    @property
+    def accepted(self) -> bool:
+        return self.status == ACCEPTED
 
 
 def save(session: Session, plan: Plan, *, assessment_id: int | None, parent_id: int | None,
-         note: str, profile_toml: str, classes: dict[str, str] | None = None) -> int:
+         note: str, profile_toml: str, classes: dict[str, str] | None = None,
+         status: str = ACCEPTED, author: str = "") -> int:
+    """Store a plan version: accepted (the CLI's plans, a published draft) or a draft."""
+    now = dt.datetime.now(dt.UTC)
     rec = PlanRecord(
-        created_at=dt.datetime.now(dt.UTC), assessment_id=assessment_id, parent_id=parent_id,
+        created_at=now, assessment_id=assessment_id, parent_id=parent_id, status=status,
+        author=author, accepted_at=now if status == ACCEPTED else None,
         note=note, profile_toml=profile_toml,
         metrics=dataclasses.asdict(plan.metrics) if plan.metrics else {},
         n_by_group=dict(plan.n_by_group), bko_needed=dict(plan.bko_needed),
@@ -75,7 +87,7 @@ def info(session: Session, plan_id: int) -> PlanInfo | None:
     if rec is None:
         return None
     return PlanInfo(rec.id, rec.created_at, rec.assessment_id, rec.parent_id, rec.note,
-                    rec.profile_toml, dict(rec.classes))
+                    rec.profile_toml, dict(rec.classes), rec.status, rec.author)
 
 
 def listing(session: Session) -> list[tuple[PlanInfo, dict[str, object]]]:
@@ -88,7 +100,20 @@ def listing(session: Session) -> list[tuple[PlanInfo, dict[str, object]]]:
 
 
 def latest_id(session: Session) -> int | None:
-    return session.scalar(select(func.max(PlanRecord.id)))
+    """The plan in force: the newest accepted version (drafts are proposals)."""
+    return session.scalar(select(func.max(PlanRecord.id)).where(PlanRecord.status == ACCEPTED))
+
+
+def accept(session: Session, plan_id: int) -> None:
+    """Publish a draft: it becomes the plan in force."""
+    rec = session.get(PlanRecord, plan_id)
+    if rec is None:
+        raise LookupError(f"no plan {plan_id}")
+    if rec.status != DRAFT:
+        raise ValueError(f"plan {plan_id} is already accepted")
+    rec.status = ACCEPTED
+    rec.accepted_at = dt.datetime.now(dt.UTC)
+    session.flush()
 
 
 def load(session: Session, plan_id: int) -> Plan | None:

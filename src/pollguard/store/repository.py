@@ -323,3 +323,7 @@ def strength_by_polres(session: Session) -> list[tuple[str, str, int, int, int]]
             tps = sum(tps_per_kab.get(code, 0) for code in u.jurisdiction)
             out.append((u.code, u.name, tps, officers[u.code], bko[u.code]))
     return out
+
+
+def officer_nrps(session: Session) -> set[str]:
+    return set(session.scalars(select(OfficerRecord.nrp)))

@@ -214,6 +214,10 @@ class PlanRecord(Base):
     uncovered: Mapped[list[str]] = mapped_column(JSON)
     classes: Mapped[dict[str, str]] = mapped_column(JSON)  # class overrides it was made with
     tni: Mapped[list[dict[str, object]]] = mapped_column(JSON)
+    # A draft is a proposal from the planning workspace; accepting it publishes the version.
+    status: Mapped[str] = mapped_column(String(10), default="accepted")
+    author: Mapped[str] = mapped_column(String(80), default="")
+    accepted_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class PlanPostRecord(Base):
@@ -266,3 +270,63 @@ class PlanAssignmentRecord(Base):
     pair: Mapped[int] = mapped_column(Integer)
     travel_km: Mapped[float] = mapped_column(Float)
     bko_to: Mapped[str | None] = mapped_column(String(40))
+
+
+class UserRecord(Base):
+    """An account. No political field exists here or anywhere: PollGuard is neutral by design."""
+
+    __tablename__ = "app_user"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    username: Mapped[str] = mapped_column(String(60), unique=True)
+    display_name: Mapped[str] = mapped_column(String(120))
+    role: Mapped[str] = mapped_column(String(20))
+    unit_code: Mapped[str | None] = mapped_column(String(40))  # Polres or Polsek scope
+    nrp: Mapped[str | None] = mapped_column(String(8))  # a field officer's own NRP
+    password_hash: Mapped[str] = mapped_column(String(200))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class SessionRecord(Base):
+    """A browser session: the cookie carries the token, the database only its hash."""
+
+    __tablename__ = "app_session"
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"), index=True)
+    csrf: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class ApiTokenRecord(Base):
+    """A machine's bearer token (hash only; the token is shown once when made)."""
+
+    __tablename__ = "api_token"
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"), index=True)
+    name: Mapped[str] = mapped_column(String(80))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class LoginFailureRecord(Base):
+    """Failed logins, counted per account and per address to rate-limit guessing."""
+
+    __tablename__ = "login_failure"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    username: Mapped[str] = mapped_column(String(60), index=True)
+    address: Mapped[str] = mapped_column(String(64), index=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class AuditRecord(Base):
+    """The hash-chained audit log (``pollguard.audit.chain``): appended, never changed."""
+
+    __tablename__ = "audit_log"
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    at: Mapped[str] = mapped_column(String(40))
+    actor: Mapped[str] = mapped_column(String(80))
+    action: Mapped[str] = mapped_column(String(60), index=True)
+    subject: Mapped[str] = mapped_column(String(200))
+    detail: Mapped[str] = mapped_column(Text)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))

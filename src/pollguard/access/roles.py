@@ -1,0 +1,76 @@
+"""The role matrix: one integrated command, each partner seeing what it may see.
+
+Police roles see personnel data (NRP, names, phones); TNI sees the deployment picture without
+it; KPU and Bawaslu observers see TPS, risk classes and (later) incidents, but neither
+personnel nor where the reserves wait. ``docs/security.md`` prints this table and a test checks
+every API route against it.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    POLDA_COMMAND = "polda_command"  # Karoops / Posko Polda: everything
+    POLRES_OPS = "polres_ops"  # Kabag Ops of one Polres: read and plan its jurisdiction
+    POLSEK = "polsek"  # a Polsek: read its kecamatan
+    FIELD_OFFICER = "field_officer"  # a plotted officer: their own assignment
+    TNI_LIAISON = "tni_liaison"  # Kodim/Korem liaison: the deployment picture
+    OBSERVER = "observer"  # KPU or Bawaslu: TPS, risk classes, incidents
+
+    @property
+    def label_id(self) -> str:
+        return _LABELS[self][0]
+
+    @property
+    def label_en(self) -> str:
+        return _LABELS[self][1]
+
+    @property
+    def scoped_to(self) -> str | None:
+        """The kind of unit an account of this role is tied to, if any."""
+        return {Role.POLRES_OPS: "polres", Role.POLSEK: "polsek"}.get(self)
+
+
+_LABELS = {
+    Role.POLDA_COMMAND: ("Komando Polda", "Polda command"),
+    Role.POLRES_OPS: ("Operasional Polres", "Polres operations"),
+    Role.POLSEK: ("Polsek", "Polsek"),
+    Role.FIELD_OFFICER: ("Petugas lapangan", "Field officer"),
+    Role.TNI_LIAISON: ("Penghubung TNI", "TNI liaison"),
+    Role.OBSERVER: ("Pemantau KPU/Bawaslu", "KPU/Bawaslu observer"),
+}
+
+
+class Permission(StrEnum):
+    TPS_READ = "tps:read"  # TPS on the map, their class, score and explanation
+    RISK_READ = "risk:read"  # assessments, class counts per region, indicator breakdown, diff
+    PLAN_READ = "plan:read"  # posts, duties, force balance, plan versions (no names)
+    RESERVE_READ = "reserve:read"  # where reserve teams wait and what they reach
+    PERSONNEL_READ = "personnel:read"  # NRP, names, phones: plotting tables and downloads
+    PLAN_WRITE = "plan:write"  # draft a re-plan, accept it as a new version
+    OWN_ASSIGNMENT = "assignment:own"  # one's own post and TPS
+    AUDIT_READ = "audit:read"  # who changed what, when
+    ACCOUNTS_MANAGE = "accounts:manage"  # create accounts and API tokens
+
+
+P = Permission
+MATRIX: dict[Role, frozenset[Permission]] = {
+    Role.POLDA_COMMAND: frozenset(Permission),
+    Role.POLRES_OPS: frozenset({P.TPS_READ, P.RISK_READ, P.PLAN_READ, P.RESERVE_READ,
+                                P.PERSONNEL_READ, P.PLAN_WRITE}),
+    Role.POLSEK: frozenset({P.TPS_READ, P.RISK_READ, P.PLAN_READ, P.RESERVE_READ,
+                            P.PERSONNEL_READ}),
+    Role.FIELD_OFFICER: frozenset({P.OWN_ASSIGNMENT}),
+    Role.TNI_LIAISON: frozenset({P.TPS_READ, P.RISK_READ, P.PLAN_READ, P.RESERVE_READ}),
+    Role.OBSERVER: frozenset({P.TPS_READ, P.RISK_READ}),
+}
+
+
+def permissions_of(role: Role) -> frozenset[Permission]:
+    return MATRIX[role]
+
+
+def can(role: Role, permission: Permission) -> bool:
+    return permission in MATRIX[role]

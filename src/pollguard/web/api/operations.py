@@ -1,0 +1,395 @@
+"""The operations map and what a click on it shows: TPS by class, posts, reserve teams and
+their reach, command units, region outlines, one TPS's explanation and guards."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import shapely
+from fastapi import APIRouter, HTTPException, Query, Request
+from pydantic import BaseModel, Field
+
+from pollguard.access import Permission, Scope, can
+from pollguard.domain.forces import UnitKind
+from pollguard.domain.plan import Role
+from pollguard.domain.regions import RegionLevel, ancestor_at
+from pollguard.domain.risk import RiskClass
+from pollguard.profile.model import parse_profile
+from pollguard.services.accounts import Principal
+from pollguard.web.security import needs, signed_in
+from pollguard.web.snapshot import Snapshot
+
+router = APIRouter(tags=["operations"])
+CLASSES = [c.value for c in RiskClass]
+REACH_MINUTES = 30  # the reach drawn around each reserve team
+
+
+def snapshot(request: Request, plan: int | None = None) -> Snapshot:
+    return request.app.state.snapshots.get(plan)
+
+
+def scope_of(snap: Snapshot, who: Principal) -> Scope:
+    return snap.scope_of(who.unit_code)
+
+
+class MapTps(BaseModel):
+    """Columnar, so 6,391 TPS fit in a small response: item i of every list is TPS i."""
+
+    assessment_id: int | None
+    plan_id: int | None
+    count: int
+    classes: list[str] = Field(description="the class names that ``cls`` indexes")
+    kabkota: list[str] = Field(description="codes that ``kab`` indexes")
+    polres: list[str] = Field(description="codes that ``pol`` indexes")
+    ids: list[str]
+    lat: list[float]
+    lon: list[float]
+    cls: list[int]
+    score: list[float]
+    kab: list[int]
+    pol: list[int]
+    guarded: list[int] = Field(description="1 if a post of the plan guards the TPS")
+
+
+@router.get("/map/tps", response_model=MapTps)
+def map_tps(request: Request, who: Principal = needs(Permission.TPS_READ)) -> MapTps:
+    """Every TPS the account may see, with its class and score: the operations map's layer."""
+    snap = snapshot(request)
+    return _map_tps(snap, scope_of(snap, who))
+
+
+def _map_tps(snap: Snapshot, scope: Scope) -> MapTps:
+    rows = snap.visible_tps(scope)
+    kabs = sorted({ancestor_at(t.desa_code, RegionLevel.KABKOTA) for t in rows})
+    pols = sorted({snap.polres_of(t) for t in rows})
+    kab_ix, pol_ix = {k: i for i, k in enumerate(kabs)}, {p: i for i, p in enumerate(pols)}
+    cls_ix = {c: i for i, c in enumerate(CLASSES)}
+    guarded = snap.view.post_of_tps if snap.plan else {}
+    classes = [snap.class_of(t.tps_id) for t in rows]
+    return MapTps(
+        assessment_id=snap.assessment.id if snap.assessment else None,
+        plan_id=snap.plan_info.id if snap.plan_info else None, count=len(rows),
+        classes=CLASSES, kabkota=kabs, polres=pols, ids=[t.tps_id for t in rows],
+        lat=[round(t.lat, 5) for t in rows], lon=[round(t.lon, 5) for t in rows],
+        cls=[cls_ix[c.value] if c else -1 for c in classes],
+        score=[snap.risks[t.tps_id].score if t.tps_id in snap.risks else 0.0 for t in rows],
+        kab=[kab_ix[ancestor_at(t.desa_code, RegionLevel.KABKOTA)] for t in rows],
+        pol=[pol_ix[snap.polres_of(t)] for t in rows],
+        guarded=[1 if t.tps_id in guarded else 0 for t in rows])
+
+
+class MapPost(BaseModel):
+    id: str
+    polres: str
+    kecamatan: str
+    cls: str
+    lat: float
+    lon: float
+    n: int
+    officers: int
+    linmas: int
+    tps: int
+
+
+@router.get("/map/posts", response_model=list[MapPost])
+def map_posts(request: Request, plan: int | None = Query(None, ge=1),
+              who: Principal = needs(Permission.PLAN_READ)) -> list[MapPost]:
+    """The plan's posts (the plan in force by default)."""
+    snap = snapshot(request, plan)
+    scope = scope_of(snap, who)
+    return [MapPost(id=p.post_id, polres=p.polres_code, kecamatan=p.kecamatan_code,
+                    cls=p.risk_class.value, lat=p.lat, lon=p.lon, n=p.n, officers=p.officers,
+                    linmas=p.linmas, tps=len(p.tps_ids))
+            for p in snap.view.plan.posts if scope.sees_kecamatan(p.kecamatan_code)]
+
+
+class MapReserve(BaseModel):
+    id: str
+    owner: str
+    owner_name: str
+    staging: str
+    staging_name: str
+    lat: float
+    lon: float
+    size: int
+    reach_km: float = Field(description=f"how far the team gets in {REACH_MINUTES} minutes")
+
+
+@router.get("/map/reserves", response_model=list[MapReserve])
+def map_reserves(request: Request, plan: int | None = Query(None, ge=1),
+                 who: Principal = needs(Permission.RESERVE_READ)) -> list[MapReserve]:
+    """Reserve teams, where they wait, and the ground they reach in 30 minutes (rural roads)."""
+    snap = snapshot(request, plan)
+    scope = scope_of(snap, who)
+    assert snap.plan_info is not None
+    reach = _reach_km(snap.plan_info.profile_toml)
+    view = snap.view
+    return [MapReserve(id=t.team_id, owner=t.owner_code, owner_name=view.unit_name(t.owner_code),
+                       staging=t.staging_code, staging_name=view.staging_name(t), lat=t.lat,
+                       lon=t.lon, size=t.size, reach_km=reach)
+            for t in view.plan.reserves if scope.sees_polres(t.owner_code)]
+
+
+@lru_cache(maxsize=8)
+def _reach_km(profile_toml: str) -> float:
+    travel = parse_profile(profile_toml).planning.travel
+    return round(travel.rural_kmh * REACH_MINUTES / 60 / travel.detour, 1)
+
+
+class MapUnit(BaseModel):
+    code: str
+    name: str
+    kind: str
+    parent: str | None
+    lat: float
+    lon: float
+
+
+class MapRegion(BaseModel):
+    code: str
+    name: str
+    level: str
+    outline: list[list[float]] = Field(description="[lat, lon] ring around the region's TPS")
+
+
+class MapFrame(BaseModel):
+    name: str
+    units: list[MapUnit]
+    regions: list[MapRegion]
+    bounds: list[list[float]]
+
+
+@router.get("/map/frame", response_model=MapFrame)
+def map_frame(request: Request, who: Principal = needs(Permission.TPS_READ)) -> MapFrame:
+    """Polres and Polsek headquarters and the outlines of kab/kota and kecamatan (drawn from
+    their TPS: the map needs no basemap)."""
+    snap = snapshot(request)
+    scope = scope_of(snap, who)
+    rows = snap.visible_tps(scope)
+    units = [MapUnit(code=u.code, name=u.name, kind=u.kind.value, parent=u.parent_code,
+                     lat=u.hq_lat, lon=u.hq_lon)
+             for u in snap.scenario.units
+             if u.kind in (UnitKind.POLRES, UnitKind.POLSEK)
+             and (scope.everything or u.code == scope.unit_code
+                  or (u.kind == UnitKind.POLSEK and u.jurisdiction
+                      and scope.sees_kecamatan(u.jurisdiction[0]))
+                  or (u.kind == UnitKind.POLRES and scope.sees_polres(u.code)))]
+    outlines = _outlines(snap)
+    regions = [MapRegion(code=code, name=snap.names.get(code, code), level=level, outline=ring)
+               for (code, level), ring in outlines.items()
+               if scope.everything or (level == "kecamatan" and scope.sees_kecamatan(code))
+               or (level == "kabkota" and any(
+                   ancestor_at(k, RegionLevel.KABKOTA) == code for k in scope.kecamatan or ()))]
+    lats, lons = [t.lat for t in rows] or [0.0], [t.lon for t in rows] or [0.0]
+    return MapFrame(name=snap.scenario.info.name, units=units, regions=regions,
+                    bounds=[[min(lats), min(lons)], [max(lats), max(lons)]])
+
+
+def _outlines(snap: Snapshot) -> dict[tuple[str, str], list[list[float]]]:
+    cached = snap.__dict__.get("_outlines")
+    if cached is not None:
+        return cached
+    points: dict[tuple[str, str], list[tuple[float, float]]] = {}
+    for t in snap.scenario.tps:
+        for level, name in ((RegionLevel.KABKOTA, "kabkota"), (RegionLevel.KECAMATAN,
+                                                               "kecamatan")):
+            points.setdefault((ancestor_at(t.desa_code, level), name), []).append((t.lon, t.lat))
+    out = {}
+    for key, pts in sorted(points.items()):
+        hull = shapely.MultiPoint(pts).convex_hull.buffer(0.01, quad_segs=2)
+        if hull.geom_type != "Polygon":
+            continue
+        out[key] = [[round(y, 4), round(x, 4)] for x, y in hull.exterior.coords]
+    snap.__dict__["_outlines"] = out
+    return out
+
+
+class Reason(BaseModel):
+    factor: str
+    code: str
+    points: float
+    text: str
+
+
+class Guard(BaseModel):
+    nrp: str
+    name: str
+    rank: str
+    unit: str
+    phone: str | None
+    pair: int
+    bko_to: str | None
+
+
+class TpsPost(BaseModel):
+    id: str
+    cls: str
+    n: int
+    officers: int
+    linmas: int
+    tps_ids: list[str]
+    lat: float
+    lon: float
+
+
+class TpsDetail(BaseModel):
+    id: str
+    number: int
+    desa: str
+    kecamatan: str
+    kabkota: str
+    polres: str
+    voters: int | None
+    location_type: str
+    lat: float
+    lon: float
+    cls: str | None
+    assessed_cls: str | None
+    score: float | None
+    reasons: list[Reason]
+    post: TpsPost | None
+    guards: list[Guard] | None = Field(description="null when the role may not see personnel")
+    guards_count: int
+
+
+@router.get("/tps/{tps_id}", response_model=TpsDetail,
+            responses={403: {"description": "outside the account's jurisdiction"},
+                       404: {"description": "no such TPS"}})
+def tps_detail(tps_id: str, request: Request, lang: str = Query("id", pattern="^(id|en)$"),
+               who: Principal = needs(Permission.TPS_READ)) -> TpsDetail:
+    """One TPS: why it has its class (each reason and its points), its post and its guards."""
+    snap = snapshot(request)
+    t = snap.tps.get(tps_id)
+    if t is None:
+        raise HTTPException(404, f"no TPS {tps_id}")
+    if not scope_of(snap, who).sees_kecamatan(snap.kecamatan_of(t)):
+        raise HTTPException(403, f"TPS {tps_id} is outside your jurisdiction")
+    risk = snap.risks.get(tps_id)
+    post = snap.view.post_of_tps.get(tps_id) if snap.plan else None
+    guards = snap.view.by_target.get(post.post_id, []) if post else []
+    personnel = can(who.role, Permission.PERSONNEL_READ)
+    officers = snap.view.officers if snap.plan else {}
+    cls = snap.class_of(tps_id)
+    return TpsDetail(
+        id=tps_id, number=t.number, desa=snap.names.get(t.desa_code, t.desa_code),
+        kecamatan=snap.names.get(snap.kecamatan_of(t), ""),
+        kabkota=snap.names.get(ancestor_at(t.desa_code, RegionLevel.KABKOTA), ""),
+        polres=snap.names.get(snap.polres_of(t), ""), voters=t.voters,
+        location_type=t.location_type.value, lat=t.lat, lon=t.lon,
+        cls=cls.value if cls else None,
+        assessed_cls=risk.risk_class.value if risk else None,
+        score=risk.score if risk else None,
+        reasons=[Reason(factor=c.factor.value, code=c.code, points=c.points,
+                        text=c.text_en if lang == "en" else c.text_id)
+                 for c in (risk.reasons if risk else ())],
+        post=TpsPost(id=post.post_id, cls=post.risk_class.value, n=post.n,
+                     officers=post.officers, linmas=post.linmas, tps_ids=list(post.tps_ids),
+                     lat=post.lat, lon=post.lon) if post else None,
+        guards=[Guard(nrp=a.nrp, name=officers[a.nrp].name,
+                      rank=officers[a.nrp].rank.label, unit=snap.names.get(
+                          officers[a.nrp].unit_code, officers[a.nrp].unit_code),
+                      phone=officers[a.nrp].phone, pair=a.pair, bko_to=a.bko_to)
+                for a in guards if a.nrp in officers] if personnel else None,
+        guards_count=len(guards))
+
+
+class RegionItem(BaseModel):
+    code: str
+    name: str
+    polres: str | None = None
+
+
+class Regions(BaseModel):
+    kabkota: list[RegionItem]
+    polres: list[RegionItem]
+    polsek: list[RegionItem]
+
+
+@router.get("/regions", response_model=Regions)
+def regions(request: Request, who: Principal = needs(Permission.TPS_READ)) -> Regions:
+    """The kab/kota, Polres and Polsek the account may filter by."""
+    snap = snapshot(request)
+    scope = scope_of(snap, who)
+    seen = {snap.kecamatan_of(t) for t in snap.visible_tps(scope)}
+    kabs = sorted({ancestor_at(k, RegionLevel.KABKOTA) for k in seen})
+    polres = [u for u in snap.scenario.units if u.kind == UnitKind.POLRES
+              and scope.sees_polres(u.code)]
+    polsek = [u for u in snap.scenario.units if u.kind == UnitKind.POLSEK and u.jurisdiction
+              and u.jurisdiction[0] in seen]
+    return Regions(
+        kabkota=[RegionItem(code=k, name=snap.names.get(k, k), polres=snap.polres_of_kab.get(k))
+                 for k in kabs],
+        polres=[RegionItem(code=u.code, name=u.name) for u in sorted(polres,
+                                                                     key=lambda u: u.name)],
+        polsek=[RegionItem(code=u.code, name=u.name, polres=u.parent_code)
+                for u in sorted(polsek, key=lambda u: u.name)])
+
+
+class Settings(BaseModel):
+    tile_url: str | None
+    tile_attribution: str
+    languages: list[str]
+    scenario: str
+
+
+@router.get("/settings", response_model=Settings)
+def settings(request: Request, who: Principal = signed_in()) -> Settings:
+    """The optional basemap (none by default: the map draws the scenario's regions)."""
+    s = request.app.state.settings
+    snap = snapshot(request)
+    return Settings(tile_url=s.tile_url, tile_attribution=s.tile_attribution,
+                    languages=["id", "en"], scenario=snap.scenario.info.name)
+
+
+class Partner(BaseModel):
+    name: str
+    rank: str
+
+
+class MyAssignment(BaseModel):
+    nrp: str
+    name: str
+    rank: str
+    plan_id: int
+    role: str
+    target_id: str
+    target_label: str
+    pair: int
+    partners: list[Partner]
+    tps: list[TpsPost]
+    lat: float
+    lon: float
+
+
+@router.get("/me/assignment", response_model=MyAssignment,
+            responses={404: {"description": "the account is not plotted in the plan in force"}})
+def my_assignment(request: Request,
+                  who: Principal = needs(Permission.OWN_ASSIGNMENT)) -> MyAssignment:
+    """A field officer's own post (or duty, or reserve team) in the plan in force."""
+    snap = snapshot(request)
+    if who.nrp is None or snap.plan is None:
+        raise HTTPException(404, "this account is not tied to a plotted officer")
+    view = snap.view
+    mine = next((a for a in view.plan.assignments if a.nrp == who.nrp), None)
+    officer = view.officers.get(who.nrp)
+    if mine is None or officer is None:
+        raise HTTPException(404, f"officer {who.nrp} is not plotted in the plan in force")
+    assert snap.plan_info is not None
+    if mine.role == Role.POST:
+        post = view.posts[mine.target_id]
+        label, lat, lon = f"Pos {post.post_id}", post.lat, post.lon
+        tps = [TpsPost(id=post.post_id, cls=post.risk_class.value, n=post.n,
+                       officers=post.officers, linmas=post.linmas,
+                       tps_ids=list(post.tps_ids), lat=post.lat, lon=post.lon)]
+    elif mine.role == Role.DUTY:
+        duty = view.duties[mine.target_id]
+        label, lat, lon, tps = duty.label, duty.lat, duty.lon, []
+    else:
+        team = view.teams[mine.target_id]
+        label, lat, lon, tps = (f"Cadangan {view.staging_name(team)}", team.lat, team.lon, [])
+    return MyAssignment(
+        nrp=who.nrp, name=officer.name, rank=officer.rank.label, plan_id=snap.plan_info.id,
+        role=mine.role.value, target_id=mine.target_id, target_label=label, pair=mine.pair,
+        partners=[Partner(name=o.name, rank=o.rank.label) for o in view.partners.get(who.nrp,
+                                                                                      [])],
+        tps=tps, lat=lat, lon=lon)

@@ -1,0 +1,97 @@
+"""The application factory: ``create_app(db)`` wires the API, the pages and the static files."""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+import xstatic.pkg.leaflet as xleaflet
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.gzip import GZipMiddleware
+from fastapi.responses import JSONResponse
+from fastapi.routing import APIRoute
+from fastapi.staticfiles import StaticFiles
+from pydantic import BaseModel
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from pollguard import __version__
+from pollguard.store.database import Database, open_database
+from pollguard.web import pages
+from pollguard.web.api import accounts, audit, operations, plans, risk, session
+from pollguard.web.i18n import LANGUAGES, catalogue
+from pollguard.web.security import declared_permission, public
+from pollguard.web.settings import WebSettings
+from pollguard.web.snapshot import NoDataError, Snapshots
+
+API = "/api/v1"
+
+
+class Health(BaseModel):
+    status: str
+    version: str
+
+
+def _meta_router() -> APIRouter:
+    router = APIRouter(tags=["meta"])
+
+    @router.get("/health", response_model=Health, dependencies=[public()])
+    def health() -> Health:
+        return Health(status="ok", version=__version__)
+
+    @router.get("/i18n/{lang}", response_model=dict[str, str], dependencies=[public()],
+                responses={404: {"description": "no such language"}})
+    def strings(lang: str) -> dict[str, str]:
+        """The page strings of one language (``id`` or ``en``)."""
+        if lang not in LANGUAGES:
+            from fastapi import HTTPException
+
+            raise HTTPException(404, f"no language {lang}: choose one of {', '.join(LANGUAGES)}")
+        return catalogue(lang)
+
+    return router
+
+
+def create_app(db: Database | str | None = None, settings: WebSettings | None = None) -> FastAPI:
+    database = db if isinstance(db, Database) else open_database(db)
+    app = FastAPI(title="PollGuard command centre", version=__version__,
+                  openapi_url=f"{API}/openapi.json", docs_url=f"{API}/docs", redoc_url=None,
+                  description="Election security operations: vulnerability, deployment plan, "
+                              "plotting. Every route states the permission it needs.")
+    app.state.db = database
+    app.state.settings = settings or WebSettings()
+    app.state.snapshots = Snapshots(database)
+    for module in (session, operations, risk, plans, audit, accounts):
+        app.include_router(module.router, prefix=API)
+    app.include_router(_meta_router(), prefix=API)
+    app.include_router(pages.router)
+    web = Path(str(resources.files("pollguard.web")))
+    app.mount("/static/leaflet", StaticFiles(directory=xleaflet.BASE_DIR), name="leaflet")
+    app.mount("/static", StaticFiles(directory=web / "static"), name="static")
+    app.add_middleware(GZipMiddleware, minimum_size=1000, compresslevel=5)
+    _check_declared(app)
+
+    @app.exception_handler(NoDataError)
+    def no_data(request: Request, exc: NoDataError) -> JSONResponse:
+        return JSONResponse({"detail": str(exc)}, status_code=404)
+
+    @app.exception_handler(RequestValidationError)
+    def invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+        return JSONResponse({"detail": [
+            {"loc": list(e.get("loc", ())), "msg": e.get("msg", ""), "type": e.get("type", "")}
+            for e in exc.errors()]}, status_code=422)
+
+    @app.exception_handler(StarletteHTTPException)
+    def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        return JSONResponse({"detail": exc.detail}, status_code=exc.status_code,
+                            headers=getattr(exc, "headers", None))
+
+    return app
+
+
+def _check_declared(app: FastAPI) -> None:
+    """Refuse to start with an API route that does not say who may call it."""
+    missing = [r.path for r in app.routes if isinstance(r, APIRoute)
+               and r.path.startswith(API) and declared_permission(r) is None]
+    if missing:
+        raise RuntimeError(f"API routes without a declared permission: {', '.join(missing)}")

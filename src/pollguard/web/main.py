@@ -1,0 +1,6 @@
+"""``uvicorn pollguard.web.main:app``: the app on ``POLLGUARD_DATABASE_URL`` (or ./pollguard.db),
+for running several workers or behind another ASGI server."""
+
+from pollguard.web.app import create_app
+
+app = create_app()

@@ -1,0 +1,101 @@
+"""The pages: server-rendered shells (layout, navigation, strings) whose data every script
+fetches from ``/api/v1``. A page the account may not open redirects to one it may."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from importlib import resources
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+
+from pollguard.access import Permission, can
+from pollguard.web.i18n import LANGUAGES, language, translate
+from pollguard.web.security import CSRF_COOKIE, optional_principal
+
+router = APIRouter(include_in_schema=False)
+templates = Jinja2Templates(directory=str(resources.files("pollguard.web") / "templates"))
+
+
+@dataclass(frozen=True)
+class Page:
+    path: str
+    template: str
+    title_key: str
+    permission: Permission
+
+
+PAGES = (
+    Page("/map", "map.html", "nav.map", Permission.TPS_READ),
+    Page("/workspace", "workspace.html", "nav.workspace", Permission.PLAN_READ),
+    Page("/plotting", "plotting.html", "nav.plotting", Permission.PERSONNEL_READ),
+    Page("/risk", "risk.html", "nav.risk", Permission.RISK_READ),
+    Page("/audit", "audit.html", "nav.audit", Permission.AUDIT_READ),
+    Page("/me", "me.html", "nav.me", Permission.OWN_ASSIGNMENT),
+)
+
+
+def _lang(request: Request) -> str:
+    return language(request.query_params.get("lang") or request.cookies.get("pg_lang"))
+
+
+def _context(request: Request, page: Page | None) -> dict[str, object]:
+    lang = _lang(request)
+    who = getattr(request.state, "page_principal", None)
+    return {"request": request, "lang": lang, "languages": LANGUAGES, "page": page,
+            "t": lambda key: translate(lang, key), "who": who,
+            "nav": [p for p in PAGES if who and can(who.role, p.permission)]}
+
+
+def _with_cookies(request: Request, response: Response) -> Response:
+    """Remember a language chosen with ?lang=, and give the login form its CSRF cookie."""
+    chosen = request.query_params.get("lang")
+    if chosen in LANGUAGES:
+        response.set_cookie("pg_lang", chosen, samesite="strict", max_age=365 * 86400)
+    if not request.cookies.get(CSRF_COOKIE):
+        response.set_cookie(CSRF_COOKIE, secrets.token_urlsafe(32), samesite="strict",
+                            secure=request.app.state.settings.secure_cookies)
+    return response
+
+
+def _home(request: Request) -> str:
+    who = getattr(request.state, "page_principal", None)
+    for p in PAGES:
+        if who and can(who.role, p.permission):
+            return p.path
+    return "/login"
+
+
+@router.get("/", response_class=HTMLResponse)
+def index(request: Request) -> Response:
+    request.state.page_principal = optional_principal(request)
+    return RedirectResponse(_home(request), status_code=303)
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_page(request: Request) -> Response:
+    request.state.page_principal = None
+    return _with_cookies(request, templates.TemplateResponse(
+        request, "login.html", _context(request, None)))
+
+
+def _page(page: Page) -> object:
+    def show(request: Request) -> Response:
+        who = optional_principal(request)
+        request.state.page_principal = who
+        if who is None:
+            return RedirectResponse(f"/login?next={page.path}", status_code=303)
+        if not can(who.role, page.permission):
+            return RedirectResponse(_home(request), status_code=303)
+        return _with_cookies(request, templates.TemplateResponse(
+            request, page.template, _context(request, page)))
+
+    show.__name__ = f"page_{page.template.removesuffix('.html')}"
+    return show
+
+
+for _p in PAGES:
+    router.add_api_route(_p.path, _page(_p), methods=["GET"],  # type: ignore[arg-type]
+                         response_class=HTMLResponse)
