@@ -8,6 +8,7 @@ import os
 import shutil
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -38,9 +39,16 @@ def _no_ambient_database(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 def db_url(tmp_path: Path) -> Iterator[str]:
+    with fresh_database_url(tmp_path) as url:
+        yield url
+
+
+@contextmanager
+def fresh_database_url(folder: Path) -> Iterator[str]:
+    """An empty database: a SQLite file in ``folder``, or a new schema on the test server."""
     server = os.environ.get(TEST_DB_ENV)
     if not server:
-        yield f"sqlite:///{tmp_path / 'test.db'}"
+        yield f"sqlite:///{folder / 'test.db'}"
         return
     base = make_url(database_url(server))
     schema = f"t_{uuid.uuid4().hex[:12]}"
@@ -88,3 +96,20 @@ def shared_data() -> Path:
     if not SHARED_DATA.is_dir():
         pytest.skip(f"reference data folder {SHARED_DATA} is absent")
     return SHARED_DATA
+
+
+@pytest.fixture(scope="module")
+def planned_db(tmp_path_factory: pytest.TempPathFactory, jambi_dir: Path) -> Iterator[Database]:
+    """The Jambi demo as ``pollguard demo`` leaves it: loaded, assessed, planned, with one
+    account per role. Shared by a module's tests, which may add plan versions but must not
+    assume they are alone."""
+    from pollguard.services import accounts, planning, risk
+
+    with fresh_database_url(tmp_path_factory.mktemp("planned")) as url:
+        database = open_database(url)
+        scenarios.load_scenario(db=database, folder=jambi_dir)
+        risk.run_assessment(db=database)
+        planning.run_plan(db=database)
+        accounts.demo_accounts(db=database)
+        yield database
+        database.dispose()

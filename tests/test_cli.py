@@ -17,14 +17,15 @@ KEYS = {"kabkota": 11, "kecamatan": 144, "desa": 1_585, "tps": 6_391, "voters": 
 
 def test_demo_then_summary_json(db_url: str, tmp_path: Path) -> None:
     out = tmp_path / "demo"
-    demo = runner.invoke(app, ["--db", db_url, "demo", "--out", str(out)])
+    demo = runner.invoke(app, ["--db", db_url, "demo", "--no-serve", "--out", str(out)])
     assert demo.exit_code == 0, demo.output
     assert "Kota Sungai Penuh" in demo.output and "6,391" in demo.output
     result = runner.invoke(app, ["--db", db_url, "summary", "--json"])
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout) == KEYS
     # Running the demo again replaces the scenario rather than failing or doubling it.
-    assert runner.invoke(app, ["--db", db_url, "demo", "--out", str(out)]).exit_code == 0
+    again = runner.invoke(app, ["--db", db_url, "demo", "--no-serve", "--out", str(out)])
+    assert again.exit_code == 0
     assert json.loads(runner.invoke(app, ["--db", db_url, "summary", "--json"]).stdout) == KEYS
 
 
@@ -42,7 +43,7 @@ def test_build_validate_load(db_url: str, tmp_path: Path) -> None:
 def test_the_database_url_comes_from_the_environment(db_url: str, tmp_path: Path,
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("POLLGUARD_DATABASE_URL", db_url)
-    assert runner.invoke(app, ["demo", "--out", str(tmp_path / "d")]).exit_code == 0
+    assert runner.invoke(app, ["demo", "--no-serve", "--out", str(tmp_path / "d")]).exit_code == 0
     assert json.loads(runner.invoke(app, ["summary", "--json"]).stdout)["tps"] == 6_391
 
 
@@ -52,7 +53,8 @@ def test_unknown_builder_is_a_clear_error(tmp_path: Path) -> None:
 
 
 def test_import_commands(db_url: str, tmp_path: Path) -> None:
-    assert runner.invoke(app, ["--db", db_url, "demo", "--out", str(tmp_path / "d")]).exit_code == 0
+    demo = runner.invoke(app, ["--db", db_url, "demo", "--no-serve", "--out", str(tmp_path / "d")])
+    assert demo.exit_code == 0
     roster = tmp_path / "roster.csv"
     roster.write_text("NRP,Nama,Pangkat,Satuan,Fungsi\n"
                       "99020001,Andi Saputra,Bripda,Polres Tebo,Samapta\n", encoding="utf-8")

@@ -174,7 +174,8 @@ def test_exports(assessed: tuple[Database, risk.AssessmentOutcome], tmp_path: Pa
 
 
 def test_risk_commands(db_url: str, tmp_path: Path) -> None:
-    assert runner.invoke(app, ["--db", db_url, "demo", "--out", str(tmp_path / "d")]).exit_code == 0
+    demo = runner.invoke(app, ["--db", db_url, "demo", "--no-serve", "--out", str(tmp_path / "d")])
+    assert demo.exit_code == 0
     result = runner.invoke(app, ["--db", db_url, "risk", "assess", "--json"])
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)

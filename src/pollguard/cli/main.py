@@ -156,5 +156,11 @@ def serve(ctx: typer.Context,
                     log_level="warning")
         return
     from pollguard.web.app import create_app
+    from pollguard.web.snapshot import NoDataError
 
-    uvicorn.run(create_app(db), host=host, port=port, log_level="warning")
+    web = create_app(db)
+    try:
+        web.state.snapshots.get()  # load the operation now, not on the first map request
+    except NoDataError as exc:
+        console.print(f"[yellow]{exc}[/]")
+    uvicorn.run(web, host=host, port=port, log_level="warning")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import xstatic.pkg.leaflet as xleaflet
 from fastapi import APIRouter, FastAPI, Request
@@ -25,6 +26,21 @@ from pollguard.web.settings import WebSettings
 from pollguard.web.snapshot import NoDataError, Snapshots
 
 API = "/api/v1"
+
+
+class Problem(BaseModel):
+    """Every refusal says why."""
+
+    detail: str | list[dict[str, object]]
+
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    401: {"model": Problem, "description": "not logged in"},
+    403: {"model": Problem, "description": "the role lacks the permission, the request is "
+                                           "outside its jurisdiction, or the CSRF check failed"},
+    404: {"model": Problem, "description": "no such thing, or no data loaded yet"},
+    422: {"model": Problem, "description": "the request is not valid (the reason is given)"},
+}
 
 
 class Health(BaseModel):
@@ -61,15 +77,17 @@ def create_app(db: Database | str | None = None, settings: WebSettings | None = 
     app.state.db = database
     app.state.settings = settings or WebSettings()
     app.state.snapshots = Snapshots(database)
-    for module in (session, operations, risk, plans, audit, accounts):
-        app.include_router(module.router, prefix=API)
-    app.include_router(_meta_router(), prefix=API)
+    routers = [m.router for m in (session, operations, risk, plans, audit, accounts)]
+    routers.append(_meta_router())
+    _check_declared(routers)
+    for router in routers:
+        app.include_router(router, prefix=API, responses=ERRORS)
+    app.state.api_routers = routers
     app.include_router(pages.router)
     web = Path(str(resources.files("pollguard.web")))
     app.mount("/static/leaflet", StaticFiles(directory=xleaflet.BASE_DIR), name="leaflet")
     app.mount("/static", StaticFiles(directory=web / "static"), name="static")
     app.add_middleware(GZipMiddleware, minimum_size=1000, compresslevel=5)
-    _check_declared(app)
 
     @app.exception_handler(NoDataError)
     def no_data(request: Request, exc: NoDataError) -> JSONResponse:
@@ -89,9 +107,15 @@ def create_app(db: Database | str | None = None, settings: WebSettings | None = 
     return app
 
 
-def _check_declared(app: FastAPI) -> None:
+def api_routes(app: FastAPI) -> list[tuple[str, APIRoute]]:
+    """Every API route with its full path (``/api/v1/...``)."""
+    return [(API + r.path, r) for router in app.state.api_routers for r in router.routes
+            if isinstance(r, APIRoute)]
+
+
+def _check_declared(routers: list[APIRouter]) -> None:
     """Refuse to start with an API route that does not say who may call it."""
-    missing = [r.path for r in app.routes if isinstance(r, APIRoute)
-               and r.path.startswith(API) and declared_permission(r) is None]
+    missing = [r.path for router in routers for r in router.routes
+               if isinstance(r, APIRoute) and declared_permission(r) is None]
     if missing:
         raise RuntimeError(f"API routes without a declared permission: {', '.join(missing)}")

@@ -11,6 +11,7 @@ from pollguard.access import Permission
 from pollguard.services.accounts import Principal
 from pollguard.store import audit
 from pollguard.store.uow import UnitOfWork
+from pollguard.web.api.params import MAX_ID
 from pollguard.web.security import needs
 
 router = APIRouter(tags=["audit"])
@@ -36,7 +37,8 @@ class AuditPage(BaseModel):
 
 @router.get("/audit", response_model=AuditPage)
 def audit_log(request: Request, limit: int = Query(100, ge=1, le=1000),
-              offset: int = Query(0, ge=0), action: str | None = Query(None, max_length=60),
+              offset: int = Query(0, ge=0, le=MAX_ID),
+              action: str | None = Query(None, max_length=60),
               who: Principal = needs(Permission.AUDIT_READ)) -> AuditPage:
     """Newest first; ``action`` filters by prefix (``plan.``, ``account.``)."""
     with UnitOfWork(request.app.state.db) as uow:

@@ -15,7 +15,9 @@ from pollguard.domain.plan import Role
 from pollguard.domain.regions import RegionLevel, ancestor_at
 from pollguard.domain.risk import RiskClass
 from pollguard.profile.model import parse_profile
+from pollguard.reports.plan_docs import pattern
 from pollguard.services.accounts import Principal
+from pollguard.web.api.params import MAX_ID
 from pollguard.web.security import needs, signed_in
 from pollguard.web.snapshot import Snapshot
 
@@ -80,6 +82,7 @@ def _map_tps(snap: Snapshot, scope: Scope) -> MapTps:
 
 class MapPost(BaseModel):
     id: str
+    pattern: str = Field(description="the pola, e.g. 2-1-2 or 2-8-16")
     polres: str
     kecamatan: str
     cls: str
@@ -92,14 +95,14 @@ class MapPost(BaseModel):
 
 
 @router.get("/map/posts", response_model=list[MapPost])
-def map_posts(request: Request, plan: int | None = Query(None, ge=1),
+def map_posts(request: Request, plan: int | None = Query(None, ge=1, le=MAX_ID),
               who: Principal = needs(Permission.PLAN_READ)) -> list[MapPost]:
     """The plan's posts (the plan in force by default)."""
     snap = snapshot(request, plan)
     scope = scope_of(snap, who)
-    return [MapPost(id=p.post_id, polres=p.polres_code, kecamatan=p.kecamatan_code,
-                    cls=p.risk_class.value, lat=p.lat, lon=p.lon, n=p.n, officers=p.officers,
-                    linmas=p.linmas, tps=len(p.tps_ids))
+    return [MapPost(id=p.post_id, pattern=pattern(p), polres=p.polres_code,
+                    kecamatan=p.kecamatan_code, cls=p.risk_class.value, lat=p.lat, lon=p.lon,
+                    n=p.n, officers=p.officers, linmas=p.linmas, tps=len(p.tps_ids))
             for p in snap.view.plan.posts if scope.sees_kecamatan(p.kecamatan_code)]
 
 
@@ -116,7 +119,7 @@ class MapReserve(BaseModel):
 
 
 @router.get("/map/reserves", response_model=list[MapReserve])
-def map_reserves(request: Request, plan: int | None = Query(None, ge=1),
+def map_reserves(request: Request, plan: int | None = Query(None, ge=1, le=MAX_ID),
                  who: Principal = needs(Permission.RESERVE_READ)) -> list[MapReserve]:
     """Reserve teams, where they wait, and the ground they reach in 30 minutes (rural roads)."""
     snap = snapshot(request, plan)
@@ -223,6 +226,7 @@ class Guard(BaseModel):
 
 class TpsPost(BaseModel):
     id: str
+    pattern: str
     cls: str
     n: int
     officers: int
@@ -282,7 +286,7 @@ def tps_detail(tps_id: str, request: Request, lang: str = Query("id", pattern="^
         reasons=[Reason(factor=c.factor.value, code=c.code, points=c.points,
                         text=c.text_en if lang == "en" else c.text_id)
                  for c in (risk.reasons if risk else ())],
-        post=TpsPost(id=post.post_id, cls=post.risk_class.value, n=post.n,
+        post=TpsPost(id=post.post_id, pattern=pattern(post), cls=post.risk_class.value, n=post.n,
                      officers=post.officers, linmas=post.linmas, tps_ids=list(post.tps_ids),
                      lat=post.lat, lon=post.lon) if post else None,
         guards=[Guard(nrp=a.nrp, name=officers[a.nrp].name,
@@ -378,7 +382,7 @@ def my_assignment(request: Request,
     if mine.role == Role.POST:
         post = view.posts[mine.target_id]
         label, lat, lon = f"Pos {post.post_id}", post.lat, post.lon
-        tps = [TpsPost(id=post.post_id, cls=post.risk_class.value, n=post.n,
+        tps = [TpsPost(id=post.post_id, pattern=pattern(post), cls=post.risk_class.value, n=post.n,
                        officers=post.officers, linmas=post.linmas,
                        tps_ids=list(post.tps_ids), lat=post.lat, lon=post.lon)]
     elif mine.role == Role.DUTY:

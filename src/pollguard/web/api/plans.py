@@ -27,6 +27,7 @@ from pollguard.services.risk import NoScenarioError
 from pollguard.store import plans
 from pollguard.store.uow import UnitOfWork
 from pollguard.web.api.operations import scope_of, snapshot
+from pollguard.web.api.params import MAX_ID, PlanId, utc_iso
 from pollguard.web.security import needs
 from pollguard.web.snapshot import Snapshot
 
@@ -68,7 +69,7 @@ def list_plans(request: Request, who: Principal = needs(Permission.PLAN_READ)) -
         return float(value) if isinstance(value, int | float) else 0.0
 
     return PlanList(current=current, plans=[PlanVersion(
-        id=i.id, created_at=i.created_at.isoformat(), status=i.status,  # type: ignore[arg-type]
+        id=i.id, created_at=utc_iso(i.created_at), status=i.status,  # type: ignore[arg-type]
         author=i.author, parent_id=i.parent_id, assessment_id=i.assessment_id, note=i.note,
         posts=int(num(m, "posts")), uncovered_tps=int(num(m, "uncovered_tps")),
         officers_at_tps=int(num(m, "officers_at_tps")),
@@ -106,7 +107,7 @@ class Balance(BaseModel):
 
 @router.get("/plans/{plan_id}/balance", response_model=Balance,
             responses={404: {"description": "no such plan"}})
-def balance(plan_id: int, request: Request,
+def balance(plan_id: PlanId, request: Request,
             who: Principal = needs(Permission.PLAN_READ)) -> Balance:
     """Force balance per Polres (and the Polda pool): available, duties, at TPS, reserve,
     BKO, shortage; with the N each Polres's kurang rawan posts use."""
@@ -176,7 +177,7 @@ class DraftResult(BaseModel):
              responses={403: {"description": "outside the account's jurisdiction"},
                         404: {"description": "no such plan"},
                         422: {"description": "the change cannot be planned (reason given)"}})
-def draft(plan_id: int, body: DraftRequest, request: Request,
+def draft(plan_id: PlanId, body: DraftRequest, request: Request,
           lang: str = Query("id", pattern="^(id|en)$"),
           who: Principal = needs(Permission.PLAN_WRITE)) -> DraftResult:
     """Re-plan from plan ``plan_id`` with the changes, moving as few officers as possible; the
@@ -227,7 +228,7 @@ class Changes(BaseModel):
 
 @router.get("/plans/{plan_id}/changes", response_model=Changes,
             responses={404: {"description": "no such plan"}})
-def changes(plan_id: int, request: Request, lang: str = Query("id", pattern="^(id|en)$"),
+def changes(plan_id: PlanId, request: Request, lang: str = Query("id", pattern="^(id|en)$"),
             who: Principal = needs(Permission.PLAN_READ)) -> Changes:
     """Who moves between a plan and the plan it was made from, and why."""
     snap = _plan(request, plan_id)
@@ -255,7 +256,7 @@ class Accepted(BaseModel):
 @router.post("/plans/{plan_id}/accept", response_model=Accepted,
              responses={404: {"description": "no such plan"},
                         409: {"description": "the plan is accepted already"}})
-def accept(plan_id: int, request: Request,
+def accept(plan_id: PlanId, request: Request,
            who: Principal = needs(Permission.PLAN_WRITE)) -> Accepted:
     """Publish a draft: it becomes the plan in force."""
     snap = _plan(request, plan_id)
@@ -314,13 +315,13 @@ SORTS = ("target_id", "nrp", "name", "rank", "unit", "role", "kecamatan", "trave
 
 @router.get("/plans/{plan_id}/plotting", response_model=Plotting,
             responses={404: {"description": "no such plan"}})
-def plotting(plan_id: int, request: Request,
+def plotting(plan_id: PlanId, request: Request,
              polres: str | None = Query(None, max_length=40),
              polsek: str | None = Query(None, max_length=40),
              q: str | None = Query(None, max_length=60,
                                    description="NRP, name, post, duty or TPS id (part of)"),
              sort: str = Query("target_id", pattern="^(" + "|".join(SORTS) + ")$"),
-             desc: bool = False, offset: int = Query(0, ge=0),
+             desc: bool = False, offset: int = Query(0, ge=0, le=MAX_ID),
              limit: int = Query(100, ge=1, le=1000),
              who: Principal = needs(Permission.PERSONNEL_READ)) -> Plotting:
     """The plotting table: every officer's place, filtered, searched and sorted. ``q`` finds
@@ -376,7 +377,7 @@ KINDS = {"plotting": ("plotting_{}.xlsx", plan_docs.write_plotting_workbooks),
 
 @router.get("/plans/{plan_id}/exports", response_model=list[Download],
             responses={404: {"description": "no such plan"}})
-def exports(plan_id: int, request: Request,
+def exports(plan_id: PlanId, request: Request,
             who: Principal = needs(Permission.PERSONNEL_READ)) -> list[Download]:
     """The plan's documents the account may download: per Polres plotting workbooks and
     assignment cards (whole Polres only), and the plan summary (Polda command)."""
@@ -405,7 +406,7 @@ _export_lock = threading.Lock()
             responses={200: {"content": {"application/octet-stream": {}}},
                        403: {"description": "outside the account's jurisdiction"},
                        404: {"description": "no such plan or document"}})
-def download(plan_id: int, name: str, request: Request,
+def download(plan_id: PlanId, name: str, request: Request,
              who: Principal = needs(Permission.PERSONNEL_READ)) -> FileResponse:
     """One plan document, written on first request and kept for the plan version (a plan
     version never changes)."""

@@ -17,6 +17,7 @@ from pollguard.services.accounts import Principal
 from pollguard.store import assessments
 from pollguard.store.uow import UnitOfWork
 from pollguard.web.api.operations import scope_of, snapshot
+from pollguard.web.api.params import MAX_ID, utc_iso
 from pollguard.web.security import needs
 from pollguard.web.snapshot import Snapshot
 
@@ -37,7 +38,7 @@ def list_assessments(request: Request,
                      who: Principal = needs(Permission.RISK_READ)) -> list[Assessment]:
     with UnitOfWork(request.app.state.db) as uow:
         rows = assessments.listing(uow.session)
-    return [Assessment(id=a.id, created_at=a.created_at.isoformat(), as_of=a.as_of.isoformat(),
+    return [Assessment(id=a.id, created_at=utc_iso(a.created_at), as_of=a.as_of.isoformat(),
                        profile_id=a.profile_id, note=a.note, tps_count=a.tps_count)
             for a in rows]
 
@@ -70,7 +71,7 @@ def _risks(request: Request, assessment_id: int | None) -> tuple[Snapshot, dict[
             responses={404: {"description": "no such assessment"}})
 def classes_by_region(request: Request,
                       level: str = Query("kabkota", pattern="^(kabkota|kecamatan|desa|polres)$"),
-                      assessment: int | None = Query(None, ge=1),
+                      assessment: int | None = Query(None, ge=1, le=MAX_ID),
                       who: Principal = needs(Permission.RISK_READ)) -> list[RegionClasses]:
     """Class counts, mean and highest score, and the most frequent indicators per region (or
     per Polres), for the assessment asked (the latest by default)."""
@@ -145,7 +146,8 @@ class Change(BaseModel):
 
 @router.get("/risk/diff", response_model=list[Change],
             responses={404: {"description": "no such assessment"}})
-def assessment_diff(request: Request, before: int = Query(ge=1), after: int = Query(ge=1),
+def assessment_diff(request: Request, before: int = Query(ge=1, le=MAX_ID),
+                    after: int = Query(ge=1, le=MAX_ID),
                     lang: str = Query("id", pattern="^(id|en)$"),
                     who: Principal = needs(Permission.RISK_READ)) -> list[Change]:
     """TPS whose class differs between two assessments, with the reasons gained and lost."""

@@ -82,6 +82,48 @@ const pg = (() => {
     target.textContent = String(err.message || err);
   }
 
+  // Risk classes in order of the map/tps ``classes`` list, and their colours.
+  const CLASSES = ["kurang_rawan", "rawan", "sangat_rawan", "khusus"];
+  const COLORS = {kurang_rawan: "#2e8b57", rawan: "#e67e22", sangat_rawan: "#c0392b",
+                  khusus: "#7d3c98"};
+
+  // A class chip: coloured, labelled in the page's language.
+  function chip(cls) {
+    return el("span", {class: "chip " + (cls || "none"), "data-cls": cls || ""},
+      cls ? t(`cls.${cls}`) : "—");
+  }
+
+  // A table cell; numbers right-aligned.
+  function td(value, {num = false, digits = 0, cls} = {}) {
+    const shown = value === null || value === undefined || value === "" ? "—" :
+      num && typeof value === "number" ? fmt(value, digits) : value;
+    return el("td", {class: [num ? "num" : "", cls || ""].join(" ").trim() || undefined}, shown);
+  }
+
+  // Times from the API are UTC; one without an offset is UTC too. Shown in local time.
+  function date(iso, {seconds = false} = {}) {
+    if (!iso) return "—";
+    const d = new Date(/([zZ]|[+-]\d\d:?\d\d)$/.test(iso) ? iso : iso + "Z");
+    if (isNaN(d)) return iso;
+    return d.toLocaleString(lang === "en" ? "en-GB" : "id-ID", {
+      year: "numeric", month: "short", day: "2-digit", hour: "2-digit", minute: "2-digit",
+      second: seconds ? "2-digit" : undefined});
+  }
+
+  function ready(on = true) { document.body.dataset.ready = on ? "1" : "0"; }
+
+  function debounce(fn, ms = 300) {
+    let timer = null;
+    return (...args) => { clearTimeout(timer); timer = setTimeout(() => fn(...args), ms); };
+  }
+
+  // The optional basemap: a tile layer only when the server names one (air-gapped by default).
+  async function basemap(map) {
+    const s = await api("/settings");
+    if (s.tile_url) L.tileLayer(s.tile_url, {attribution: s.tile_attribution || "", maxZoom: 18}).addTo(map);
+    return s;
+  }
+
   document.addEventListener("DOMContentLoaded", () => {
     const out = document.getElementById("logout");
     if (out) out.addEventListener("click", async () => {
@@ -90,5 +132,6 @@ const pg = (() => {
     });
   });
 
-  return {lang, cookie, i18n, t, session, api, can, el, fmt, showError};
+  return {lang, cookie, i18n, t, session, api, can, el, fmt, showError,
+          CLASSES, COLORS, chip, td, date, ready, debounce, basemap};
 })();

@@ -1,0 +1,94 @@
+// The audit trail: who changed what and when, newest first, and whether the hash chain holds.
+"use strict";
+(() => {
+  const {el, t, fmt} = pg;
+  const $ = (id) => document.getElementById(id);
+  const errorBox = $("audit-error");
+  const chain = $("chain-status");
+  const actionSel = $("audit-action");
+  const body = $("audit-table").tBodies[0];
+  const prev = $("audit-prev");
+  const next = $("audit-next");
+  const LIMIT = 100;
+  const q = {offset: 0, action: ""};
+  let total = 0;
+  let asked = 0;
+
+  // A translated label for the actions we know; others are shown as they are.
+  function actionLabel(action) {
+    const key = "audit.act." + action;
+    const label = t(key);
+    return label === key ? action : label;
+  }
+
+  function detailCell(detail) {
+    const entries = Object.entries(detail || {});
+    if (!entries.length) return el("td", {class: "detail"}, "—");
+    const show = (v) => v === null || v === undefined ? "—" :
+      Array.isArray(v) ? v.map(show).join(", ") || "—" :
+      typeof v === "object" ? Object.entries(v).map(([a, b]) => `${a}=${show(b)}`).join(", ") || "—" :
+      String(v);
+    return el("td", {class: "detail"}, entries.map(([k, v]) =>
+      el("span", {}, el("b", {}, `${k}:`), " ", show(v))));
+  }
+
+  function renderChain(page) {
+    chain.classList.toggle("ok", page.chain_ok);
+    chain.classList.toggle("bad", !page.chain_ok);
+    chain.dataset.ok = page.chain_ok ? "1" : "0";
+    if (page.chain_ok) {
+      delete chain.dataset.brokenAt;
+      chain.textContent = "✔ " + t("audit.chain_ok");
+    } else {
+      chain.dataset.brokenAt = String(page.broken_at ?? "");
+      chain.textContent = "✖ " + t("audit.chain_broken", {n: page.broken_at ?? "?",
+                                                          reason: page.reason || "—"});
+    }
+  }
+
+  async function load() {
+    const mine = ++asked;
+    pg.ready(false);
+    errorBox.hidden = true;
+    const params = new URLSearchParams({limit: String(LIMIT), offset: String(q.offset)});
+    if (q.action) params.set("action", q.action);
+    try {
+      const page = await pg.api(`/audit?${params}`);
+      if (mine !== asked) return;
+      total = page.total;
+      renderChain(page);
+      $("audit-total").textContent = fmt(total);
+      body.replaceChildren(...(page.entries.length ? page.entries.map((e) => el("tr",
+        {"data-seq": e.seq, "data-action": e.action, title: `${t("audit.hash")}: ${e.hash}`},
+        el("td", {class: "num"}, e.seq),
+        el("td", {class: "time"}, pg.date(e.at, {seconds: true})),
+        el("td", {}, e.actor),
+        el("td", {}, el("span", {title: e.action}, actionLabel(e.action))),
+        el("td", {}, e.subject),
+        detailCell(e.detail))) :
+        [el("tr", {}, el("td", {colspan: 6, class: "muted"}, t("audit.none")))]));
+      const from = total ? q.offset + 1 : 0;
+      $("audit-range").textContent = t("common.range", {from: fmt(from),
+        to: fmt(Math.min(q.offset + LIMIT, total)), total: fmt(total)});
+      prev.disabled = q.offset === 0;
+      next.disabled = q.offset + LIMIT >= total;
+    } catch (e) {
+      if (mine !== asked) return;
+      pg.showError(errorBox, e);
+      if (!chain.dataset.ok) { chain.textContent = ""; }
+    } finally {
+      if (mine === asked) pg.ready(true);
+    }
+  }
+
+  async function start() {
+    await pg.i18n();
+    await pg.session();
+    actionSel.addEventListener("change", () => { q.action = actionSel.value; q.offset = 0; load(); });
+    prev.addEventListener("click", () => { q.offset = Math.max(0, q.offset - LIMIT); load(); });
+    next.addEventListener("click", () => { if (q.offset + LIMIT < total) { q.offset += LIMIT; load(); } });
+    await load();
+  }
+
+  start().catch((e) => { pg.showError(errorBox, e); document.body.dataset.ready = "error"; });
+})();

@@ -1,0 +1,447 @@
+// The operations map: every TPS by class on one canvas, posts, reserve teams and their reach,
+// Polres/Polsek headquarters and region outlines; filters; a click opens one TPS's detail.
+// Readiness contract: #map[data-tps-drawn] = markers drawn, body[data-ready="1"], window.pgMap.
+"use strict";
+(() => {
+  const mapEl = document.getElementById("map");
+  const detail = document.getElementById("tps-detail");
+  const errorBox = document.getElementById("map-error");
+  const countEl = document.getElementById("map-count");
+  const selKab = document.getElementById("filter-kabkota");
+  const selPol = document.getElementById("filter-polres");
+  const selCls = document.getElementById("filter-class");
+  const {el, t, fmt} = pg;
+
+  const showError = (err) => pg.showError(errorBox, err);
+
+  function radiusFor(zoom) {
+    return zoom < 8 ? 2.5 : zoom < 10 ? 3.5 : zoom < 12 ? 5 : 7;
+  }
+
+  // A pane with its own canvas. Only the TPS pane takes the mouse: a canvas above another
+  // would swallow its clicks.
+  function canvasPane(map, name, z, interactive) {
+    const pane = map.createPane(name);
+    pane.style.zIndex = String(z);
+    if (!interactive) pane.style.pointerEvents = "none";
+    return L.canvas({pane: name, padding: 0.3});
+  }
+
+  async function start() {
+    await pg.i18n();
+    await pg.session();
+    const canPosts = pg.can("plan:read");
+    const canReserves = pg.can("reserve:read");
+    const soft = (p) => p.catch((e) => { showError(e); return null; });
+    const [tps, frame, regions, posts, reserves] = await Promise.all([
+      pg.api("/map/tps"), pg.api("/map/frame"), pg.api("/regions"),
+      canPosts ? soft(pg.api("/map/posts")) : null,
+      canReserves ? soft(pg.api("/map/reserves")) : null]);
+
+    const map = L.map(mapEl, {preferCanvas: true, zoomControl: false, minZoom: 5, maxZoom: 18,
+                              zoomSnap: 0.5, attributionControl: true});
+    map.attributionControl.setPrefix("");
+    const rOutline = canvasPane(map, "outlines", 350, false);
+    const rReach = canvasPane(map, "reach", 360, false);
+    const rPosts = canvasPane(map, "posts", 420, false);
+    const rTps = canvasPane(map, "tps", 450, true);
+    await soft(pg.basemap(map));
+
+    const bounds = L.latLngBounds(frame.bounds);
+    if (bounds.isValid()) map.fitBounds(bounds, {padding: [20, 20]});
+    else map.setView([-1.6, 103.6], 8);
+
+    // Controls: the filter panel (the template's), zoom, layers, legend, scale.
+    const FilterControl = L.Control.extend({
+      onAdd() {
+        const box = document.getElementById("map-filters");
+        L.DomEvent.disableClickPropagation(box);
+        L.DomEvent.disableScrollPropagation(box);
+        return box;
+      }});
+    new FilterControl({position: "topleft"}).addTo(map);
+    L.control.zoom({position: "topleft", zoomInTitle: t("map.zoom_in"),
+                    zoomOutTitle: t("map.zoom_out")}).addTo(map);
+    L.control.scale({position: "bottomright", imperial: false}).addTo(map);
+
+    const names = {};
+    for (const r of frame.regions) names[r.code] = r.name;
+    for (const u of frame.units) names[u.code] = u.name;
+    for (const k of regions.kabkota) names[k.code] = k.name;
+    for (const p of regions.polres) names[p.code] = p.name;
+    const polresOfKab = {};
+    for (const k of regions.kabkota) polresOfKab[k.code] = k.polres;
+
+    // --- outlines: kab/kota land fill, kecamatan lines, kab/kota lines and names ----------
+    const outlineLayer = L.layerGroup();
+    const kabs = frame.regions.filter((r) => r.level === "kabkota");
+    const kecs = frame.regions.filter((r) => r.level === "kecamatan");
+    for (const r of kabs) {
+      outlineLayer.addLayer(L.polygon(r.outline, {renderer: rOutline, interactive: false,
+        stroke: false, fillColor: "#f7f5ee", fillOpacity: 1}));
+    }
+    for (const r of kecs) {
+      outlineLayer.addLayer(L.polygon(r.outline, {renderer: rOutline, interactive: false,
+        color: "#98a2b3", weight: 0.7, fill: false}));
+    }
+    for (const r of kabs) {
+      const poly = L.polygon(r.outline, {renderer: rOutline, interactive: false,
+        color: "#344054", weight: 1.6, fill: false});
+      outlineLayer.addLayer(poly);
+      outlineLayer.addLayer(L.tooltip({permanent: true, direction: "center",
+        className: "region-label", interactive: false})
+        .setLatLng(poly.getBounds().getCenter()).setContent(r.name));
+    }
+    outlineLayer.addTo(map);
+
+    // --- reserve teams and their 30-minute reach ------------------------------------------
+    const reserveLayer = L.layerGroup();
+    const reserveItems = (reserves || []).map((r) => {
+      const group = L.layerGroup([
+        L.circle([r.lat, r.lon], {radius: r.reach_km * 1000, renderer: rReach,
+          interactive: false, color: "#0b7285", weight: 1, opacity: 0.7, fillColor: "#0b7285",
+          fillOpacity: 0.05}),
+        L.marker([r.lat, r.lon], {icon: L.divIcon({className: "reserve-icon",
+          iconSize: [16, 14], iconAnchor: [8, 16]}), keyboard: false, zIndexOffset: 500})
+          .bindTooltip(() => `<b>${esc(t("map.reserve_team"))}</b> ${esc(r.id)}<br>` +
+            `${esc(r.owner_name)} · ${esc(r.staging_name)}<br>` +
+            esc(t("map.reserve_size", {n: fmt(r.size)})) + "<br>" +
+            esc(t("map.reach", {km: fmt(r.reach_km, 1)})))]);
+      return {r, group};
+    });
+
+    // --- Polres / Polsek headquarters -----------------------------------------------------
+    const unitLayer = L.layerGroup();
+    const unitItems = frame.units.map((u) => {
+      const big = u.kind === "polres";
+      const m = L.marker([u.lat, u.lon], {icon: L.divIcon({
+        className: "unit-icon" + (big ? " polres" : ""), iconSize: big ? [13, 13] : [8, 8]}),
+        keyboard: false, zIndexOffset: big ? 200 : 0})
+        .bindTooltip(`<b>${esc(u.name)}</b>`);
+      return {u, m};
+    });
+
+    // --- posts (rings; a click on empty map finds the nearest) ----------------------------
+    const postLayer = L.layerGroup();
+    const postItems = (posts || []).map((p) => ({p, m: L.circleMarker([p.lat, p.lon], {
+      renderer: rPosts, interactive: false, radius: 5, color: "#14213d", weight: 1.5,
+      fill: false})}));
+
+    // --- TPS: one circle marker each, on the TPS canvas ----------------------------------
+    const tpsLayer = L.layerGroup();
+    const hasPlan = tps.plan_id !== null;
+    const clsOf = (i) => (tps.cls[i] >= 0 ? tps.classes[tps.cls[i]] : null);
+    let radius = radiusFor(map.getZoom());
+    const markers = tps.ids.map((id, i) => {
+      const cls = clsOf(i);
+      const unguarded = hasPlan && !tps.guarded[i];
+      const m = L.circleMarker([tps.lat[i], tps.lon[i]], {renderer: rTps, radius,
+        fillColor: pg.COLORS[cls] || "#98a2b3", fillOpacity: 0.92,
+        color: unguarded ? "#101828" : "#ffffff", weight: unguarded ? 1.6 : 0.6,
+        bubblingMouseEvents: false});
+      m.bindTooltip(() => `<b>TPS ${esc(id)}</b><br>${esc(cls ? t(`cls.${cls}`) : "—")} · ` +
+        `${esc(t("tps.score"))} ${fmt(tps.score[i], 1)}` +
+        (unguarded ? `<br>${esc(t("map.unguarded"))}` : ""), {direction: "top"});
+      m.on("click", () => openTps(id));
+      return m;
+    });
+    map.on("zoomend", () => {
+      const r = radiusFor(map.getZoom());
+      if (r === radius) return;
+      radius = r;
+      for (const m of markers) m.setRadius(r);
+    });
+
+    // --- filters -------------------------------------------------------------------------
+    const total = {};
+    for (const c of tps.classes) total[c] = 0;
+    for (let i = 0; i < tps.count; i++) { const c = clsOf(i); if (c) total[c]++; }
+    // Options: the codes the TPS arrays hold, named from /regions.
+    const named = (list) => Object.fromEntries(list.map((x) => [x.code, x.name]));
+    const kabName = named(regions.kabkota), polName = named(regions.polres);
+    const byName = (a, b) => a[1].localeCompare(b[1]);
+    for (const [code, name] of tps.kabkota.map((c) => [c, kabName[c] || c]).sort(byName)) {
+      selKab.append(el("option", {value: code}, name));
+    }
+    for (const [code, name] of tps.polres.map((c) => [c, polName[c] || c]).sort(byName)) {
+      selPol.append(el("option", {value: code}, name));
+    }
+    for (const c of tps.classes) {
+      selCls.append(el("option", {value: c}, `${t(`cls.${c}`)} (${fmt(total[c])})`));
+    }
+
+    const shown = {counts: {}, tps: 0};
+    function applyFilters({fit = false} = {}) {
+      const kab = selKab.value, pol = selPol.value, cls = selCls.value;
+      // A kab/kota of another Polres cannot match: grey it out.
+      for (const o of selKab.options) {
+        o.disabled = !!(o.value && pol && polresOfKab[o.value] && polresOfKab[o.value] !== pol);
+      }
+      const kabIx = kab ? tps.kabkota.indexOf(kab) : -1;
+      const polIx = pol ? tps.polres.indexOf(pol) : -1;
+      const clsIx = cls ? tps.classes.indexOf(cls) : -1;
+      const onMap = map.hasLayer(tpsLayer);
+      if (onMap) map.removeLayer(tpsLayer);
+      tpsLayer.clearLayers();
+      const counts = {};
+      for (const c of tps.classes) counts[c] = 0;
+      const fitTo = L.latLngBounds([]);
+      let n = 0;
+      for (let i = 0; i < tps.count; i++) {
+        if (kab && tps.kab[i] !== kabIx) continue;
+        if (pol && tps.pol[i] !== polIx) continue;
+        if (cls && tps.cls[i] !== clsIx) continue;
+        tpsLayer.addLayer(markers[i]);
+        const c = clsOf(i);
+        if (c) counts[c]++;
+        n++;
+        if (fit) fitTo.extend([tps.lat[i], tps.lon[i]]);
+      }
+      if (onMap) map.addLayer(tpsLayer);
+
+      const polOfKab = kab ? polresOfKab[kab] : null;
+      postLayer.clearLayers();
+      for (const {p, m} of postItems) {
+        if (kab && !p.kecamatan.startsWith(kab + ".")) continue;
+        if (pol && p.polres !== pol) continue;
+        if (cls && p.cls !== cls) continue;
+        postLayer.addLayer(m);
+      }
+      reserveLayer.clearLayers();
+      for (const {r, group} of reserveItems) {
+        if (pol && r.owner !== pol) continue;
+        if (kab && r.owner !== polOfKab) continue;
+        reserveLayer.addLayer(group);
+      }
+      unitLayer.clearLayers();
+      for (const {u, m} of unitItems) {
+        const owner = u.kind === "polres" ? u.code : u.parent;
+        if (pol && owner !== pol) continue;
+        if (kab && owner !== polOfKab) continue;
+        unitLayer.addLayer(m);
+      }
+      shown.counts = counts;
+      shown.tps = n;
+      if (fit) {
+        if (fitTo.isValid()) map.fitBounds(fitTo, {padding: [30, 30], maxZoom: 13});
+        else if (bounds.isValid()) map.fitBounds(bounds, {padding: [20, 20]});
+      }
+      updateCounts();
+    }
+
+    function updateCounts() {
+      const drawn = map.hasLayer(tpsLayer) ? shown.tps : 0;
+      countEl.textContent = t("map.count", {n: fmt(shown.tps), total: fmt(tps.count)});
+      for (const c of tps.classes) {
+        const cell = legend.querySelector(`[data-count="${c}"]`);
+        if (cell) cell.textContent = fmt(shown.counts[c] || 0);
+      }
+      mapEl.dataset.tpsDrawn = String(drawn);
+    }
+
+    // --- legend --------------------------------------------------------------------------
+    const legend = el("div", {class: "map-panel map-legend", id: "map-legend"},
+      el("table", {},
+        el("tbody", {},
+          tps.classes.map((c) => el("tr", {"data-cls": c},
+            el("td", {}, el("span", {class: "dot", style: `background:${pg.COLORS[c]}`})),
+            el("td", {}, t(`cls.${c}`)),
+            el("td", {class: "num", "data-count": c}, fmt(total[c])))),
+          hasPlan ? el("tr", {}, el("td", {}, el("span", {class: "sym unguarded"})),
+            el("td", {colspan: 2}, t("map.unguarded"))) : null,
+          postItems.length ? el("tr", {}, el("td", {}, el("span", {class: "sym post"})),
+            el("td", {colspan: 2}, t("map.layer.posts"))) : null,
+          reserveItems.length ? el("tr", {}, el("td", {}, el("span", {class: "sym reserve"})),
+            el("td", {colspan: 2}, t("map.legend.reserve"))) : null,
+          unitItems.length ? el("tr", {}, el("td", {}, el("span", {class: "sym unit"})),
+            el("td", {colspan: 2}, t("map.layer.units"))) : null)));
+    const LegendControl = L.Control.extend({onAdd() {
+      L.DomEvent.disableClickPropagation(legend);
+      return legend;
+    }});
+    new LegendControl({position: "bottomleft"}).addTo(map);
+
+    // --- layers on the map, and their switch ----------------------------------------------
+    const overlays = {};
+    overlays[t("map.layer.tps")] = tpsLayer;
+    if (canPosts && posts) overlays[t("map.layer.posts")] = postLayer;
+    if (canReserves && reserves) overlays[t("map.layer.reserves")] = reserveLayer;
+    overlays[t("map.layer.units")] = unitLayer;
+    overlays[t("map.layer.outlines")] = outlineLayer;
+    applyFilters();
+    // Posts stay off at first: at Polda scale their rings hide the TPS classes.
+    if (canReserves && reserves) reserveLayer.addTo(map);
+    unitLayer.addTo(map);
+    tpsLayer.addTo(map);
+    L.control.layers(null, overlays, {position: "topleft", collapsed: false}).addTo(map);
+    map.on("overlayadd overlayremove", updateCounts);
+
+    for (const s of [selKab, selPol, selCls]) {
+      s.addEventListener("change", () => {
+        try { applyFilters({fit: s !== selCls}); } catch (e) { showError(e); }
+      });
+    }
+
+    // A click on the map away from a TPS: the nearest post within a few pixels.
+    map.on("click", (ev) => {
+      if (!map.hasLayer(postLayer)) return;
+      let best = null, bestD = 9;
+      for (const {p, m} of postItems) {
+        if (!postLayer.hasLayer(m)) continue;
+        const d = map.latLngToContainerPoint([p.lat, p.lon]).distanceTo(ev.containerPoint);
+        if (d < bestD) { best = p; bestD = d; }
+      }
+      if (best) {
+        L.popup().setLatLng([best.lat, best.lon]).setContent(postPopup(best)).openOn(map);
+      }
+    });
+
+    function postPopup(p) {
+      return el("div", {class: "post-popup"},
+        el("b", {}, `${t("tps.post")} ${p.id}`), el("br"),
+        pg.chip(p.cls), " ", names[p.kecamatan] || p.kecamatan, el("br"),
+        t("map.post_line", {officers: fmt(p.officers), linmas: fmt(p.linmas), tps: fmt(p.tps),
+                            n: fmt(p.n)}));
+    }
+
+    // --- one TPS's detail ---------------------------------------------------------------
+    let highlight = null;
+    let asked = 0;
+    async function openTps(id) {
+      const mine = ++asked;
+      detail.hidden = false;
+      detail.dataset.tpsId = id;
+      detail.dataset.loaded = "0";
+      detail.replaceChildren(detailHeader(`TPS ${id}`), el("p", {class: "loading"},
+        t("common.loading")));
+      const i = tps.ids.indexOf(id);
+      if (highlight) { highlight.remove(); highlight = null; }
+      if (i >= 0) {
+        const ll = L.latLng(tps.lat[i], tps.lon[i]);
+        highlight = L.circleMarker(ll, {renderer: rTps, radius: 11, color: "#101828",
+          weight: 3, fill: false, interactive: false}).addTo(map);
+        if (!map.getBounds().contains(ll)) map.panTo(ll);
+      }
+      try {
+        const d = await pg.api(`/tps/${encodeURIComponent(id)}`);
+        if (mine !== asked) return;
+        renderDetail(d);
+        detail.dataset.loaded = "1";
+      } catch (e) {
+        if (mine !== asked) return;
+        detail.append(el("p", {class: "error", role: "alert"}, String(e.message || e)));
+        detail.querySelector(".loading")?.remove();
+        detail.dataset.loaded = "error";
+      }
+    }
+
+    function closeDetail() {
+      detail.hidden = true;
+      delete detail.dataset.tpsId;
+      if (highlight) { highlight.remove(); highlight = null; }
+    }
+
+    function detailHeader(title) {
+      return el("header", {},
+        el("h2", {}, title),
+        el("button", {type: "button", class: "close", title: t("common.close"),
+                      "aria-label": t("common.close"), onclick: closeDetail}, "×"));
+    }
+
+    function tpsLinks(ids, current) {
+      return el("div", {class: "tps-ids"}, ids.map((x) => x === current ?
+        el("span", {}, x) :
+        el("a", {href: `#tps=${x}`, onclick: (e) => { e.preventDefault(); openTps(x); }}, x)));
+    }
+
+    function renderDetail(d) {
+      const parts = [detailHeader(`TPS ${String(d.number).padStart(3, "0")} · ${d.desa}`),
+        el("p", {class: "mono", "data-field": "id"}, d.id)];
+      const classLine = el("p", {"data-field": "class"}, t("tps.class_planned"), " ",
+        pg.chip(d.cls));
+      if (d.assessed_cls && d.assessed_cls !== d.cls) {
+        classLine.append(" · ", t("tps.class_assessed"), " ", pg.chip(d.assessed_cls));
+      }
+      parts.push(classLine);
+      parts.push(el("dl", {class: "kv"},
+        el("dt", {}, t("tps.desa")), el("dd", {}, d.desa),
+        el("dt", {}, t("tps.kecamatan")), el("dd", {}, d.kecamatan),
+        el("dt", {}, t("tps.kabkota")), el("dd", {}, d.kabkota),
+        el("dt", {}, t("tps.polres")), el("dd", {}, d.polres),
+        el("dt", {}, t("tps.voters")), el("dd", {}, d.voters === null ? "—" : fmt(d.voters)),
+        el("dt", {}, t("tps.location")), el("dd", {}, t(`loc.${d.location_type}`)),
+        el("dt", {}, t("tps.score")), el("dd", {"data-field": "score"},
+          d.score === null ? "—" : fmt(d.score, 1)),
+        el("dt", {}, t("tps.coords")), el("dd", {class: "mono"},
+          `${d.lat.toFixed(5)}, ${d.lon.toFixed(5)}`)));
+
+      parts.push(el("h3", {}, t("tps.reasons")));
+      if (d.reasons.length) {
+        parts.push(el("table", {class: "data", id: "tps-reasons"},
+          el("thead", {}, el("tr", {}, el("th", {}, t("tps.reason")),
+            el("th", {class: "num"}, t("tps.points")))),
+          el("tbody", {}, d.reasons.map((r) => el("tr", {"data-code": r.code},
+            el("td", {class: r.factor === "threshold" ? "threshold" : undefined}, r.text),
+            el("td", {class: "num"}, r.factor === "threshold" ? "" : fmt(r.points, 1)))))));
+      } else {
+        parts.push(el("p", {class: "muted"}, t("tps.no_reasons")));
+      }
+
+      parts.push(el("h3", {}, t("tps.post")));
+      if (d.post) {
+        const p = d.post;
+        parts.push(el("dl", {class: "kv", id: "tps-post", "data-post-id": p.id},
+          el("dt", {}, t("tps.post_id")), el("dd", {class: "mono"}, p.id),
+          el("dt", {}, t("tps.pattern")), el("dd", {}, p.pattern),
+          el("dt", {}, t("tps.post_class")), el("dd", {}, pg.chip(p.cls)),
+          el("dt", {}, t("tps.post_force")), el("dd", {},
+            t("tps.post_force_value", {officers: fmt(p.officers), linmas: fmt(p.linmas)})),
+          el("dt", {}, t("tps.post_tps", {n: p.tps_ids.length})),
+          el("dd", {}, tpsLinks(p.tps_ids, d.id))));
+      } else {
+        parts.push(el("p", {class: "muted"}, hasPlan ? t("tps.no_post") : t("tps.no_plan")));
+      }
+
+      parts.push(el("h3", {}, t("tps.guards"), ` (${fmt(d.guards_count)})`));
+      if (d.guards === null) {
+        parts.push(el("p", {class: "muted", id: "tps-guards-count"},
+          t("tps.guards_hidden", {n: fmt(d.guards_count)})));
+      } else if (!d.guards.length) {
+        parts.push(el("p", {class: "muted"}, t("tps.no_guards")));
+      } else {
+        parts.push(el("table", {class: "data", id: "tps-guards"},
+          el("thead", {}, el("tr", {},
+            el("th", {}, `${t("col.rank")} / ${t("col.name")}`), el("th", {}, t("col.nrp")),
+            el("th", {}, t("col.phone")), el("th", {class: "num"}, t("col.pair")))),
+          el("tbody", {}, d.guards.map((g) => el("tr", {"data-nrp": g.nrp},
+            el("td", {}, el("span", {"data-field": "rank"}, g.rank), " ",
+              el("span", {"data-field": "name"}, g.name),
+              el("div", {class: "note"}, g.unit),
+              g.bko_to ? el("div", {class: "note"}, `BKO → ${names[g.bko_to] || g.bko_to}`) : null),
+            el("td", {class: "mono"}, g.nrp),
+            el("td", {}, g.phone ? el("a", {href: `tel:${g.phone}`}, g.phone) : "—"),
+            el("td", {class: "num"}, g.pair))))));
+      }
+      detail.replaceChildren(...parts);
+    }
+
+    window.pgMap = {map, tpsLayer, openTps, closeTps: closeDetail};
+    updateCounts();
+    document.body.dataset.ready = "1";
+
+    // /map#tps=ID (the plotting table links here) opens that TPS.
+    const fromHash = () => {
+      const wanted = new URLSearchParams(location.hash.slice(1)).get("tps");
+      if (wanted && wanted !== detail.dataset.tpsId) openTps(wanted);
+    };
+    window.addEventListener("hashchange", fromHash);
+    fromHash();
+  }
+
+  function esc(s) {
+    return String(s).replace(/[&<>"']/g, (c) => ({"&": "&amp;", "<": "&lt;", ">": "&gt;",
+      '"': "&quot;", "'": "&#39;"}[c]));
+  }
+
+  start().catch((e) => { showError(e); });
+})();

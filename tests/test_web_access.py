@@ -1,0 +1,210 @@
+"""The role matrix, route by route: every API route called as every role gets 403 exactly when
+the role lacks the route's permission; docs/security.md says the same; sessions, CSRF, tokens
+and the login rate limit behave as documented."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from pollguard.access import MATRIX, Permission, Role
+from pollguard.services import accounts
+from pollguard.store import audit
+from pollguard.store.database import Database
+from pollguard.store.uow import UnitOfWork
+from pollguard.web.app import api_routes, create_app
+from pollguard.web.security import declared_permission
+from web_client import PASSWORDS, USER_OF_ROLE, log_in, token_headers
+
+DOCS = Path(__file__).resolve().parents[1] / "docs" / "security.md"
+
+
+@pytest.fixture(scope="module")
+def app(planned_db: Database) -> FastAPI:
+    return create_app(planned_db)
+
+
+def _table_after(marker: str) -> list[list[str]]:
+    text = DOCS.read_text(encoding="utf-8")
+    block = text[text.index(marker):].split("\n\n")[0]
+    rows = [line for line in block.splitlines() if line.startswith("|")][2:]
+    return [[c.strip() for c in row.strip("|").split("|")] for row in rows]
+
+
+def test_the_documented_matrix_is_the_code_matrix() -> None:
+    header = [c.strip() for c in DOCS.read_text(encoding="utf-8").split(
+        "<!-- role-matrix")[1].splitlines()[1].strip("|").split("|")]
+    roles = [Role(h) for h in header[1:]]
+    documented = {}
+    for cells in _table_after("<!-- role-matrix"):
+        permission = Permission(re.search(r"`([^`]+)`", cells[0]).group(1))  # type: ignore[union-attr]
+        documented[permission] = {r for r, c in zip(roles, cells[1:], strict=True) if c == "yes"}
+    assert set(documented) == set(Permission)
+    for permission, holders in documented.items():
+        assert holders == {r for r in Role if permission in MATRIX[r]}, permission
+
+
+def test_every_route_is_documented_with_its_permission(app: FastAPI) -> None:
+    documented = {re.search(r"`([^`]+)`", row[0]).group(1):  # type: ignore[union-attr]
+                  row[1].strip("`") for row in _table_after("<!-- routes")}
+    actual = {f"{m} {path}": declared_permission(r) for path, r in api_routes(app)
+              for m in r.methods}
+    assert documented == actual
+
+
+def _arguments(app: FastAPI, db: Database) -> dict[str, str]:
+    """Path parameters that every scoped role may see: a TPS in the demo Polsek's kecamatan,
+    the plan in force, the demo Polres's workbook."""
+    client = TestClient(app)
+    headers = token_headers(db, "polsek")
+    tps = client.get("/api/v1/map/tps", headers=headers).json()
+    headers = token_headers(db, "polres")
+    plans = client.get("/api/v1/plans", headers=headers).json()
+    exports = client.get(f"/api/v1/plans/{plans['current']}/exports", headers=headers).json()
+    return {"tps_id": tps["ids"][0], "plan_id": str(plans["current"]),
+            "name": next(e["name"] for e in exports if e["kind"] == "plotting"),
+            "username": "kpu", "lang": "en"}
+
+
+BODIES: dict[str, Any] = {"/api/v1/plans/{plan_id}/drafts": {"note": "role matrix"},
+                          "/api/v1/accounts": {"username": "x"},
+                          "/api/v1/accounts/{username}/tokens": {"name": "role matrix"},
+                          "/api/v1/session": {"username": "nobody", "password": "x"}}
+
+
+@pytest.mark.slow
+def test_every_route_answers_every_role_as_the_matrix_says(app: FastAPI,
+                                                          planned_db: Database) -> None:
+    args = _arguments(app, planned_db)
+    client = TestClient(app)
+    headers = {role: token_headers(planned_db, user) for role, user in USER_OF_ROLE.items()}
+    checked = 0
+    for path, route in api_routes(app):
+        needed = declared_permission(route)
+        if needed in ("public", "signed_in"):
+            continue
+        url = path.format(**args)
+        for method in route.methods:
+            for role, h in headers.items():
+                r = client.request(method, url, headers=h, json=BODIES.get(path))
+                denied = r.status_code == 403 and "may not" in r.json()["detail"]
+                allowed = Permission(needed) in MATRIX[role]
+                assert denied != allowed, (method, path, role.value, r.status_code, r.text[:200])
+                assert r.status_code < 500, (method, path, role.value, r.text[:300])
+                checked += 1
+    assert checked >= 6 * 20
+
+
+def test_nobody_logged_in_gets_401_everywhere_but_public_routes(app: FastAPI) -> None:
+    client = TestClient(app)
+    for path, route in api_routes(app):
+        if declared_permission(route) == "public":
+            continue
+        url = path.format(tps_id="x", plan_id="1", name="x", username="x", lang="id")
+        for method in route.methods:
+            assert client.request(method, url).status_code == 401, (method, path)
+
+
+def test_login_sets_an_httponly_strict_cookie_and_needs_the_csrf_echo(app: FastAPI) -> None:
+    client = TestClient(app)
+    client.get("/login")
+    body = {"username": "polda", "password": PASSWORDS["polda"]}
+    assert client.post("/api/v1/session", json=body).status_code == 403  # no CSRF echo
+    r = client.post("/api/v1/session", json=body,
+                    headers={"X-CSRF-Token": client.cookies["pg_csrf"]})
+    assert r.status_code == 200
+    cookie = r.headers["set-cookie"].lower()
+    assert "pg_session=" in cookie and "httponly" in cookie and "samesite=strict" in cookie
+    assert r.json()["role"] == "polda_command"
+
+
+def test_state_changing_calls_with_a_session_need_the_csrf_token(app: FastAPI,
+                                                                  planned_db: Database) -> None:
+    client = TestClient(app)
+    csrf = log_in(client, "polda")
+    plan = client.get("/api/v1/plans").json()["current"]
+    r = client.post(f"/api/v1/plans/{plan}/drafts", json={"reserve_share": 2})
+    assert r.status_code == 403 and "CSRF" in r.json()["detail"]
+    r = client.post(f"/api/v1/plans/{plan}/drafts", json={"reserve_share": 2},
+                    headers={"X-CSRF-Token": "forged"})
+    assert r.status_code == 403
+    r = client.post(f"/api/v1/plans/{plan}/drafts", json={"reserve_share": 2},
+                    headers={"X-CSRF-Token": csrf})
+    assert r.status_code == 422  # past CSRF, refused for the value (0 to 0.9)
+    assert client.delete("/api/v1/session", headers={"X-CSRF-Token": csrf}).status_code == 204
+    assert client.get("/api/v1/session").status_code == 401
+
+
+def test_failed_logins_are_rate_limited_per_account(app: FastAPI, planned_db: Database) -> None:
+    accounts.create_user(db=planned_db, username="target", password="correct-horse",
+                         role=Role.OBSERVER)
+    client = TestClient(app)
+    client.get("/login")
+    h = {"X-CSRF-Token": client.cookies["pg_csrf"]}
+    for _ in range(accounts.MAX_FAILURES_PER_ACCOUNT):
+        r = client.post("/api/v1/session", json={"username": "target", "password": "guess"},
+                        headers=h)
+        assert r.status_code == 401
+    r = client.post("/api/v1/session", json={"username": "target", "password": "correct-horse"},
+                    headers=h)
+    assert r.status_code == 429 and int(r.headers["retry-after"]) > 0
+    with UnitOfWork(planned_db) as uow:
+        rows, _ = audit.recent(uow.session, action_prefix="login.failed")
+    assert sum(1 for e in rows if e.subject == "target") == accounts.MAX_FAILURES_PER_ACCOUNT
+
+
+def test_a_polres_sees_only_its_own_tps_and_cannot_plan_another(app: FastAPI,
+                                                                planned_db: Database) -> None:
+    client = TestClient(app)
+    everything = client.get("/api/v1/map/tps", headers=token_headers(planned_db, "polda")).json()
+    polres = token_headers(planned_db, "polres")
+    mine = client.get("/api/v1/map/tps", headers=polres).json()
+    assert 0 < mine["count"] < everything["count"]
+    assert mine["polres"] == ["polres.15.01"]
+    outside = next(t for t, p in zip(everything["ids"], everything["pol"], strict=True)
+                   if everything["polres"][p] != "polres.15.01")
+    r = client.get(f"/api/v1/tps/{outside}", headers=polres)
+    assert r.status_code == 403 and "jurisdiction" in r.json()["detail"]
+    plan = everything["plan_id"]
+    other = next(p for p in everything["polres"] if p != "polres.15.01")
+    r = client.post(f"/api/v1/plans/{plan}/drafts", json={"n_by_polres": {other: 5}},
+                    headers=polres)
+    assert r.status_code == 403 and other in r.json()["detail"]
+    r = client.post(f"/api/v1/plans/{plan}/drafts", json={"reserve_share": 0.2}, headers=polres)
+    assert r.status_code == 403 and "Polda" in r.json()["detail"]
+    rows = client.get(f"/api/v1/plans/{plan}/plotting?limit=1000", headers=polres).json()
+    assert rows["total"] > 0 and {r["owner"] for r in rows["rows"]} == {"polres.15.01"}
+
+
+def test_tni_and_observers_never_see_personnel(app: FastAPI, planned_db: Database) -> None:
+    client = TestClient(app)
+    tps = client.get("/api/v1/map/tps", headers=token_headers(planned_db, "polda")).json()
+    guarded = tps["ids"][tps["guarded"].index(1)]
+    police = client.get(f"/api/v1/tps/{guarded}",
+                        headers=token_headers(planned_db, "polda")).json()
+    assert police["guards"] and police["guards"][0]["nrp"]
+    for user in ("tni", "kpu"):
+        seen = client.get(f"/api/v1/tps/{guarded}", headers=token_headers(planned_db, user))
+        assert seen.status_code == 200
+        body = seen.json()
+        assert body["guards"] is None and body["guards_count"] == len(police["guards"])
+        assert not any(g["nrp"] in seen.text for g in police["guards"])
+    kpu = token_headers(planned_db, "kpu")
+    assert client.get("/api/v1/map/reserves", headers=kpu).status_code == 403
+    assert client.get("/api/v1/map/posts", headers=kpu).status_code == 403
+
+
+def test_a_field_officer_sees_their_own_assignment_only(app: FastAPI,
+                                                        planned_db: Database) -> None:
+    client = TestClient(app)
+    log_in(client, "petugas")
+    mine = client.get("/api/v1/me/assignment").json()
+    me = client.get("/api/v1/session").json()
+    assert mine["nrp"] == me["nrp"] and mine["role"] == "post" and mine["tps"]
+    assert client.get("/api/v1/map/tps").status_code == 403
+    assert client.get(f"/api/v1/plans/{mine['plan_id']}/plotting").status_code == 403
