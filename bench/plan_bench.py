@@ -43,10 +43,11 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
+from pollguard.domain.command import POOL
 from pollguard.domain.plan import Plan, Role
 from pollguard.domain.risk import RiskClass
 from pollguard.planning.duties import duties as fixed_duties
-from pollguard.planning.inputs import POOL, PlanInputs
+from pollguard.planning.inputs import PlanInputs
 from pollguard.planning.layout import choose
 from pollguard.planning.planner import (
     _budgets,

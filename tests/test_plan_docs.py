@@ -15,12 +15,13 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
+from pollguard.domain.command import POOL
 from pollguard.domain.forces import UnitKind
 from pollguard.domain.plan import Plan, Post, Role
 from pollguard.domain.regions import urban_desa
 from pollguard.domain.risk import RiskClass
 from pollguard.domain.scenario import Scenario
-from pollguard.planning.inputs import POOL, PlanInputs
+from pollguard.planning.inputs import PlanInputs
 from pollguard.planning.planner import make_plan
 from pollguard.profile import load_profile
 from pollguard.reports import plan_docs

@@ -13,11 +13,12 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
+from pollguard.domain.command import POOL
 from pollguard.domain.forces import UnitKind
 from pollguard.domain.plan import Plan, Role
 from pollguard.domain.risk import RiskClass
 from pollguard.planning.duties import duties as fixed_duties
-from pollguard.planning.inputs import POOL, PlanInputs
+from pollguard.planning.inputs import PlanInputs
 from pollguard.planning.planner import _greedy, make_plan, manual_plan
 from pollguard.planning.plotting import Demand, InfeasibleError, Supply, plot
 from pollguard.planning.travel import GreatCircleTravel

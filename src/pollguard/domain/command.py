@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from functools import cached_property
 
-from pollguard.domain.forces import CommandUnit, UnitKind
+from pollguard.domain.forces import CommandUnit, Officer, UnitKind
 from pollguard.domain.scenario import Scenario
+
+POOL = "pool"  # the owner code of the Polda pool's officers, posts and reserve
 
 
 class CommandIndex:
@@ -65,3 +67,12 @@ class CommandLookups:
     @property
     def polsek_of_kec(self) -> dict[str, CommandUnit]:
         return self.command.polsek_of_kec
+
+    def owner_of(self, officer: Officer) -> str:
+        """The Polres an officer serves in, or ``POOL`` for the Polda's own units."""
+        unit = self.units.get(officer.unit_code)
+        if unit is not None and unit.kind == UnitKind.POLRES:
+            return unit.code
+        if unit is not None and unit.kind == UnitKind.POLSEK and unit.parent_code:
+            return unit.parent_code
+        return POOL

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from pollguard.domain.command import POOL
 from pollguard.domain.forces import UnitKind
 from pollguard.domain.plan import Duty, DutyKind
 from pollguard.domain.regions import RegionLevel, ancestor_at
-from pollguard.planning.inputs import POOL, PlanInputs
+from pollguard.planning.inputs import PlanInputs
 
 
 def _even(n: int) -> int:

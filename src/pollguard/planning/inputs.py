@@ -8,15 +8,12 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from pollguard.domain.command import CommandLookups
-from pollguard.domain.forces import Officer, UnitKind
 from pollguard.domain.plan import Race
 from pollguard.domain.regions import RegionKind, RegionLevel, ancestor_at, urban_desa
 from pollguard.domain.risk import RiskClass, TpsRisk
 from pollguard.domain.scenario import Scenario
 from pollguard.domain.tps import PollingStation
 from pollguard.profile.model import Planning
-
-POOL = "pool"  # the owner code of the Polda pool's officers, posts and reserve
 
 
 @dataclass
@@ -30,15 +27,6 @@ class PlanInputs(CommandLookups):
 
     def polres_of_tps(self, tps: PollingStation) -> str:
         return self.polres_of_kab[ancestor_at(tps.desa_code, RegionLevel.KABKOTA)]
-
-    def owner_of(self, officer: Officer) -> str:
-        """The Polres an officer serves in, or ``POOL`` for the Polda's own units."""
-        unit = self.units[officer.unit_code]
-        if unit.kind == UnitKind.POLRES:
-            return unit.code
-        if unit.kind == UnitKind.POLSEK and unit.parent_code:
-            return unit.parent_code
-        return POOL
 
     def class_of(self, tps_id: str) -> RiskClass:
         if tps_id in self.classes:

@@ -13,6 +13,7 @@ from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from pollguard.domain.command import POOL
 from pollguard.domain.forces import Branch, Officer, UnitKind
 from pollguard.domain.plan import (
     Assignment,
@@ -26,7 +27,7 @@ from pollguard.domain.plan import (
 from pollguard.domain.risk import RiskClass
 from pollguard.planning import reserves as staging
 from pollguard.planning.duties import duties as fixed_duties
-from pollguard.planning.inputs import POOL, PlanInputs
+from pollguard.planning.inputs import PlanInputs
 from pollguard.planning.layout import Layout, choose
 from pollguard.planning.plotting import Demand, Plotting, Supply, plot
 from pollguard.planning.tni import allocate as allocate_tni

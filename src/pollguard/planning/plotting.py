@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from ortools.graph.python import min_cost_flow
 
-from pollguard.planning.inputs import POOL
+from pollguard.domain.command import POOL
 from pollguard.planning.travel import TravelModel
 
 SPARE = "__spare__"

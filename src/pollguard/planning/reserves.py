@@ -25,7 +25,7 @@ from dataclasses import dataclass
 import highspy
 import numpy as np
 
-from pollguard.planning.inputs import POOL
+from pollguard.domain.command import POOL
 
 COVERAGE = 0.95
 

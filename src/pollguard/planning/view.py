@@ -7,14 +7,13 @@ from collections import defaultdict
 from dataclasses import dataclass
 from functools import cached_property
 
-from pollguard.domain.command import CommandLookups
-from pollguard.domain.forces import Officer, UnitKind
+from pollguard.domain.command import POOL, CommandLookups
+from pollguard.domain.forces import Officer
 from pollguard.domain.plan import Assignment, Duty, Plan, Post, ReserveTeam, Role
 from pollguard.domain.regions import RegionLevel, ancestor_at
 from pollguard.domain.risk import RiskClass
 from pollguard.domain.scenario import Scenario
 from pollguard.domain.tps import PollingStation
-from pollguard.planning.inputs import POOL
 
 
 @dataclass(frozen=True)
@@ -93,17 +92,6 @@ class PlanView(CommandLookups):
         if a.role == Role.DUTY:
             return self.duties[a.target_id].unit_code
         return self.teams[a.target_id].owner_code
-
-    def owner_of_officer(self, o: Officer) -> str:
-        """The Polres an officer belongs to, or ``POOL`` (as the planner reads it)."""
-        unit = self.units.get(o.unit_code)
-        if unit is None:
-            return POOL
-        if unit.kind == UnitKind.POLRES:
-            return unit.code
-        if unit.kind == UnitKind.POLSEK and unit.parent_code:
-            return unit.parent_code
-        return POOL
 
     def unit_name(self, code: str) -> str:
         if code == POOL:

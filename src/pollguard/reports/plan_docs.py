@@ -51,13 +51,13 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from pollguard.domain.command import POOL
 from pollguard.domain.plan import Assignment, DutyKind, Plan, Post, ReserveTeam, Role
 from pollguard.domain.regions import RegionLevel, ancestor_at
 from pollguard.domain.risk import RiskClass
 from pollguard.domain.scenario import Scenario
 from pollguard.domain.tps import Election, PollingStation
 from pollguard.planning.geometry import km
-from pollguard.planning.inputs import POOL
 from pollguard.planning.view import PlanView
 from pollguard.reports.xlsx import print_layout, sheet_name, table_layout
 
@@ -179,7 +179,7 @@ def force_balance(plan: Plan, scenario: Scenario) -> list[Balance]:
 
 
 def _balances(ix: PlanView) -> list[Balance]:
-    own: Counter[str] = Counter(ix.owner_of_officer(o) for o in ix.scenario.officers)
+    own: Counter[str] = Counter(ix.owner_of(o) for o in ix.scenario.officers)
     tps: Counter[str] = Counter(ix.polres_of_tps(t) for t in ix.scenario.tps)
     posts: Counter[str] = Counter(p.polres_code for p in ix.plan.posts)
     uncovered: Counter[str] = Counter(ix.polres_of_tps(ix.tps[t]) for t in ix.plan.uncovered
@@ -192,8 +192,8 @@ def _balances(ix: PlanView) -> list[Balance]:
         role[owner][a.role] += 1
         if a.bko_to:
             bko_in[owner] += 1
-        if ix.owner_of_officer(ix.officers[a.nrp]) != owner:
-            lent[ix.owner_of_officer(ix.officers[a.nrp])] += 1
+        if ix.owner_of(ix.officers[a.nrp]) != owner:
+            lent[ix.owner_of(ix.officers[a.nrp])] += 1
     return [Balance(code, ix.unit_name(code), tps[code], posts[code], own[code],
                     role[code][Role.DUTY], role[code][Role.POST], role[code][Role.RESERVE],
                     bko_in[code], lent[code], ix.plan.bko_needed.get(code, 0), uncovered[code])
@@ -286,7 +286,7 @@ def _bko_rows(ix: PlanView) -> list[tuple[Any, ...]]:
     workbook; this sheet lets the Polda account for its own people)."""
     out = []
     bko = [a for owner in ix.owners() if owner != POOL for a in ix.ordered.get(owner, [])
-           if ix.owner_of_officer(ix.officers[a.nrp]) == POOL]
+           if ix.owner_of(ix.officers[a.nrp]) == POOL]
     for no, a in enumerate(bko, start=1):
         o = ix.officers[a.nrp]
         owner = ix.owner_of_target(a)
@@ -324,7 +324,7 @@ def _polres_summary(ix: PlanView, sheet: Any, owner: str, total: Balance) -> Non
                          ("BKO diterima dari Polda (rencana)", total.bko_in),
                          ("BKO sejak daftar personel (mis. Brimob)", sum(
                              1 for o in ix.scenario.officers
-                             if o.bko and ix.owner_of_officer(o) == owner)),
+                             if o.bko and ix.owner_of(o) == owner)),
                          ("Dipinjamkan ke satuan lain", total.lent),
                          ("Kekurangan setelah BKO", total.shortage)):
         sheet.append([label, value])

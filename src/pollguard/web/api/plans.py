@@ -14,9 +14,9 @@ from fastapi.responses import FileResponse
 from pydantic import BaseModel, Field
 
 from pollguard.access import Permission, Scope, can
+from pollguard.domain.command import POOL
 from pollguard.domain.plan import Assignment, Role
 from pollguard.domain.risk import RiskClass
-from pollguard.planning.inputs import POOL
 from pollguard.planning.update import moves
 from pollguard.planning.view import PlanView
 from pollguard.profile.model import parse_profile
