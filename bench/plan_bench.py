@@ -60,9 +60,8 @@ from pollguard.planning.planner import (
 from pollguard.planning.plotting import Demand, Plotting, Supply, plot
 from pollguard.planning.travel import GreatCircleTravel
 from pollguard.profile import load_profile
-from pollguard.risk.scoring import assess
+from pollguard.risk.scoring import assess, inputs_of
 from pollguard.scenario.jambi import build_jambi
-from pollguard.services.risk import _inputs
 
 MARK = "@@bench "  # prefix of the JSON lines a worker child reports on
 GIB = 1024**3
@@ -79,7 +78,7 @@ def jambi_inputs() -> PlanInputs:
     it (services.planning): its races (walpri duties) and its remote TPS (slower travel)."""
     scenario = build_jambi()
     profile = load_profile()
-    risks = {r.tps_id: r for r in assess(profile, _inputs(scenario, scenario.info.voting_date))}
+    risks = {r.tps_id: r for r in assess(profile, inputs_of(scenario, scenario.info.voting_date))}
     planning = profile.planning
     remote_codes = set(planning.travel.remote_indicators)
     remote = frozenset(o.tps_id for o in scenario.observations

@@ -25,8 +25,8 @@ from pollguard.planning.travel import GreatCircleTravel
 from pollguard.planning.update import update_plan
 from pollguard.profile import load_profile
 from pollguard.risk.scoring import assess
+from pollguard.risk.scoring import inputs_of as risk_inputs
 from pollguard.scenario.jambi import build_jambi
-from pollguard.services.risk import _inputs as risk_inputs
 
 PROFILE = load_profile()
 TRAVEL = GreatCircleTravel(PROFILE.planning.travel)

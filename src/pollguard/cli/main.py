@@ -12,7 +12,7 @@ import typer
 from rich.table import Table
 
 from pollguard import __version__
-from pollguard.cli import audit, imports, plan, risk, scenario, users
+from pollguard.cli import audit, imports, national, plan, risk, scenario, users
 from pollguard.cli.common import State, console, state
 from pollguard.services import scenarios
 from pollguard.store import repository as repo
@@ -28,6 +28,7 @@ app.add_typer(risk.app, name="risk")
 app.add_typer(plan.app, name="plan")
 app.add_typer(users.app, name="user")
 app.add_typer(audit.app, name="audit")
+app.add_typer(national.app, name="national")
 
 DEMO_DIR = Path("out/scenario/jambi")
 DOCS_DIR = Path("out/plan")

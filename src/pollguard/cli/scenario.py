@@ -6,8 +6,10 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.table import Table
 
 from pollguard.cli.common import console, fail, report_invalid, state, steps
+from pollguard.scenario import indonesia
 from pollguard.scenario.jambi import DEFAULT_SEED
 from pollguard.scenario.problems import InvalidInputError
 from pollguard.services import scenarios
@@ -20,14 +22,29 @@ BUILD_STEPS = 7
 
 @app.command()
 def build(
-    name: Annotated[str, typer.Argument(help="Built-in scenario: jambi")],
+    name: Annotated[str, typer.Argument(
+        help="Built-in scenario: jambi (one province) or indonesia (one folder per province)")],
     out: Annotated[Path, typer.Option("--out", help="Folder to write the scenario into")],
     seed: Annotated[int, typer.Option(help="Random seed: one seed, one scenario")] = DEFAULT_SEED,
     geo: Annotated[Path | None, typer.Option(
-        help="Folder with real points: jambi_kecamatan.csv, jambi_desa_kelurahan.csv, "
-             "jambi_ibukota_kabkota_proxy.csv, optionally jambi_kabkota.csv")] = None,
+        help="jambi: a folder with real points: jambi_kecamatan.csv, jambi_desa_kelurahan.csv, "
+             "jambi_ibukota_kabkota_proxy.csv, optionally jambi_kabkota.csv. indonesia: the "
+             "kab/kota centroids file (indonesia_kabkota_centroids.csv)")] = None,
+    tps: Annotated[int | None, typer.Option(
+        help="indonesia: TPS in all (Pilkada 2024: 435296; Pemilu 2024: 820161; above "
+             f"{indonesia.PEMILU_ABOVE:,} builds a Pemilu)", min=1)] = None,
+    provinces: Annotated[str | None, typer.Option(
+        help="indonesia: only these province codes, comma-separated (e.g. 15,16); the TPS "
+             "total is split over them")] = None,
 ) -> None:
     """Generate a built-in scenario deterministically from a seed."""
+    if name == "indonesia":
+        _build_indonesia(out=out, seed=seed, geo=geo, tps=tps, provinces=provinces)
+        return
+    if name not in scenarios.BUILDERS:
+        fail(f"unknown scenario {name!r}; built-in: {', '.join(scenarios.BUILDERS)}, indonesia")
+    if tps is not None or provinces is not None:
+        fail("--tps and --provinces apply to `scenario build indonesia` only")
     try:
         with steps(f"building {name}", BUILD_STEPS) as step:
             scenario = scenarios.build_scenario(name=name, out=out, seed=seed, geo=geo,
@@ -37,6 +54,40 @@ def build(
     s = scenario.summary()
     console.print(f"[green]wrote[/] {out}: {s.tps:,} TPS, {s.voters:,} voters, "
                   f"{s.polri:,} Polri, {s.tni:,} TNI, {s.linmas:,} Linmas")
+
+
+def _build_indonesia(*, out: Path, seed: int, geo: Path | None, tps: int | None,
+                     provinces: str | None) -> None:
+    """One scenario folder per province under ``out`` and ``out/national.toml``."""
+    chosen = [c.strip() for c in provinces.split(",") if c.strip()] if provinces else None
+    try:
+        points = indonesia.read_kabkota_centroids(geo) if geo else None
+        recipes = indonesia.national_recipes(tps or indonesia.PILKADA_2024_TPS, seed=seed,
+                                             geo=points, provinces=chosen)
+        with steps("building indonesia", len(recipes)) as step:
+            built = indonesia.write_national(
+                recipes, out, geo_file=geo, seed=seed,
+                on_province=lambda r: step(f"{r.province_code} {r.name}"))
+    except InvalidInputError as exc:
+        report_invalid(exc)
+    except (ValueError, FileNotFoundError, IsADirectoryError) as exc:
+        fail(str(exc))
+    table = Table(title=f"{out}: {recipes[0].election.value}, seed {seed}"
+                  + (", real kab/kota points" if geo else ""), title_justify="left")
+    for column in ("provinces", "TPS", "voters", "Polri", "TNI", "Linmas", "seconds",
+                   "slowest"):
+        table.add_column(column, justify="right")
+    slowest = max(built, key=lambda b: b.seconds)
+    table.add_row(f"{len(built)}", f"{sum(b.summary.tps for b in built):,}",
+                  f"{sum(b.summary.voters for b in built):,}",
+                  f"{sum(b.summary.polri for b in built):,}",
+                  f"{sum(b.summary.tni for b in built):,}",
+                  f"{sum(b.summary.linmas for b in built):,}",
+                  f"{sum(b.seconds for b in built):.1f}",
+                  f"{slowest.recipe.province_code} ({slowest.seconds:.1f} s)")
+    console.print(table)
+    console.print(f"[green]wrote[/] {len(built)} scenario folders and "
+                  f"{out / indonesia.NATIONAL_FILE}")
 
 
 @app.command()

@@ -25,6 +25,16 @@ class PlanInputs(CommandLookups):
     remote_tps: frozenset[str] = frozenset()  # TPS whose access is remote (slow travel)
     classes: dict[str, RiskClass] = field(default_factory=dict)  # overrides (what-if)
 
+    @classmethod
+    def of(cls, scenario: Scenario, risks: Mapping[str, TpsRisk], planning: Planning,
+           classes: Mapping[str, RiskClass] | None = None) -> PlanInputs:
+        """The inputs for ``scenario`` under an assessment: its races, and as remote the TPS
+        observed with one of the profile's remote indicators."""
+        remote_codes = set(planning.travel.remote_indicators)
+        remote = frozenset(o.tps_id for o in scenario.observations
+                           if o.indicator in remote_codes and o.value > 0)
+        return cls(scenario, risks, planning, scenario.races, remote, dict(classes or {}))
+
     def polres_of_tps(self, tps: PollingStation) -> str:
         return self.polres_of_kab[ancestor_at(tps.desa_code, RegionLevel.KABKOTA)]
 

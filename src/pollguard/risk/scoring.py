@@ -24,7 +24,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from pollguard.domain.geo import Point, haversine_km
-from pollguard.domain.regions import RegionLevel, ancestor_at
+from pollguard.domain.regions import RegionLevel, ancestor_at, urban_desa
 from pollguard.domain.risk import (
     Contribution,
     Factor,
@@ -33,6 +33,7 @@ from pollguard.domain.risk import (
     TpsRisk,
     higher,
 )
+from pollguard.domain.scenario import Scenario
 from pollguard.domain.tps import PollingStation
 from pollguard.profile.model import Indicator, IndicatorType, Profile
 
@@ -49,6 +50,16 @@ class RiskInputs:
     events: Sequence[RiskEvent]
     as_of: dt.date
     urban_desa: frozenset[str] = frozenset()  # town desa: dense, so a shorter event reach
+
+
+def inputs_of(scenario: Scenario, as_of: dt.date) -> RiskInputs:
+    """What an assessment of ``scenario`` on ``as_of`` reads."""
+    observed: dict[str, dict[str, float]] = defaultdict(dict)
+    for o in scenario.observations:
+        observed[o.tps_id][o.indicator] = o.value
+    return RiskInputs(scenario.tps, observed, {a.region_code: a.score
+                                               for a in scenario.area_scores},
+                      scenario.events, as_of, urban_desa(scenario.regions))
 
 
 class _EventGrid:

@@ -54,11 +54,8 @@ def _inputs(uow: UnitOfWork, *, profile_toml: str | None, profile: Path | None,
     planning = chosen.planning
     if surplus:
         planning = planning.model_copy(update={"surplus": surplus})
-    remote_codes = set(planning.travel.remote_indicators)
-    remote = frozenset(o.tps_id for o in scenario.observations
-                       if o.indicator in remote_codes and o.value > 0)
-    inputs = PlanInputs(scenario, assessments.results(uow.session, assessment), planning,
-                        scenario.races, remote, dict(classes or {}))
+    inputs = PlanInputs.of(scenario, assessments.results(uow.session, assessment), planning,
+                           classes)
     return inputs, assessment, dump_profile(chosen)
 
 

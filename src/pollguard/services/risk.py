@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from pollguard.domain.regions import urban_desa
 from pollguard.domain.risk import RiskClass
 from pollguard.domain.scenario import Scenario
 from pollguard.profile import dump_profile, load_profile
@@ -16,7 +15,7 @@ from pollguard.profile.model import IndicatorType
 from pollguard.reports import risk_map
 from pollguard.risk.calibrate import Calibration, calibrate
 from pollguard.risk.diff import ClassChange, class_changes
-from pollguard.risk.scoring import RiskInputs, assess, unknown_codes
+from pollguard.risk.scoring import assess, inputs_of, unknown_codes
 from pollguard.risk.view import AssessedScenario
 from pollguard.scenario.importers import read_observation_form
 from pollguard.store import assessments, audit
@@ -53,15 +52,6 @@ def _scenario(uow: UnitOfWork) -> Scenario:
     return scenario
 
 
-def _inputs(scenario: Scenario, as_of: dt.date) -> RiskInputs:
-    observed: dict[str, dict[str, float]] = defaultdict(dict)
-    for o in scenario.observations:
-        observed[o.tps_id][o.indicator] = o.value
-    return RiskInputs(scenario.tps, observed, {a.region_code: a.score
-                                               for a in scenario.area_scores},
-                      scenario.events, as_of, urban_desa(scenario.regions))
-
-
 def run_assessment(*, db: Database, profile: Path | None = None, as_of: dt.date | None = None,
                    note: str = "", actor: str = "cli") -> AssessmentOutcome:
     """Score and classify every TPS and store the result as a new assessment version.
@@ -70,7 +60,7 @@ def run_assessment(*, db: Database, profile: Path | None = None, as_of: dt.date 
     with UnitOfWork(db) as uow:
         scenario = _scenario(uow)
         day = as_of or scenario.info.voting_date
-        inputs = _inputs(scenario, day)
+        inputs = inputs_of(scenario, day)
         risks = assess(chosen, inputs)
         assessment_id = assessments.save(uow.session, as_of=day, profile_id=chosen.profile.id,
                                          profile_toml=dump_profile(chosen), note=note,
@@ -138,7 +128,7 @@ def fit_thresholds(*, db: Database, shares: Mapping[str, float], profile: Path |
     chosen = load_profile(profile)
     with UnitOfWork(db) as uow:
         scenario = _scenario(uow)
-        risks = assess(chosen, _inputs(scenario, scenario.info.voting_date))
+        risks = assess(chosen, inputs_of(scenario, scenario.info.voting_date))
     fitted = calibrate(chosen, risks, rawan=shares.get("rawan", 0.0),
                        sangat_rawan=shares.get("sangat_rawan", 0.0))
     achieved = ", ".join(f"{k.value} {v:.2%}" for k, v in fitted.shares.items())

@@ -330,3 +330,30 @@ class AuditRecord(Base):
     detail: Mapped[str] = mapped_column(Text)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+
+
+class NationalRunRecord(Base):
+    """A national plan: every Polda planned at once (``pollguard national plan``)."""
+
+    __tablename__ = "national_run"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    total_tps: Mapped[int] = mapped_column(Integer)
+    seed: Mapped[int] = mapped_column(Integer)
+    geo: Mapped[str | None] = mapped_column(Text)  # the centroids file it was built with
+    engine: Mapped[str] = mapped_column(String(20))
+    seconds: Mapped[float] = mapped_column(Float)
+    profile_toml: Mapped[str] = mapped_column(Text)
+
+
+class NationalPoldaRecord(Base):
+    """One Polda's result in a national plan, with the recipe that rebuilds it exactly."""
+
+    __tablename__ = "national_polda"
+    run_id: Mapped[int] = mapped_column(ForeignKey("national_run.id"), primary_key=True)
+    province_code: Mapped[str] = mapped_column(String(2), primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    ok: Mapped[bool] = mapped_column(Boolean)
+    error: Mapped[str] = mapped_column(Text, default="")
+    recipe: Mapped[dict[str, object]] = mapped_column(JSON)
+    result: Mapped[dict[str, object]] = mapped_column(JSON)

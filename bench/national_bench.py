@@ -1,0 +1,166 @@
+"""National plan benchmark: every Polda of Indonesia built, assessed and planned, once with
+``--engine local`` (one process, one Polda after another) and once on Ray (a local Ray on
+this machine's cores, start-up included), on the same recipes in the same run.
+
+Targets (the national issue), on this 2-core machine:
+  * the 435,296-TPS plan (Pilkada 2024) in at most 60 s and 8 GB peak memory;
+  * the 820,161-TPS plan (Pemilu 2024) in at most 120 s.
+
+Peak memory is sampled every 0.2 s as the resident memory of this process and all of its
+children (the Ray workers, raylet and GCS included), so it is what the machine must hold.
+Per Polda it prints where the time goes (build, risk, plan), and from the task times it
+projects the wall time on more cores: max(longest Polda, total work / cores) + Ray start-up.
+
+    .venv/bin/python bench/national_bench.py                # 435,296 TPS, local and Ray
+    .venv/bin/python bench/national_bench.py --tps 820161   # Pemilu scale
+    .venv/bin/python bench/national_bench.py --engines ray --cpus 16   # on a bigger machine
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+
+import psutil
+from pollguard.scenario.indonesia import PILKADA_2024_TPS, national_recipes
+
+from pollguard.national.engines import Engine, LocalEngine, RayEngine
+from pollguard.national.polda import PoldaResult
+from pollguard.profile import dump_profile, load_profile
+
+GB = 1024**3
+TARGETS = {PILKADA_2024_TPS: (60.0, 8.0), 820_161: (120.0, 8.0)}
+
+
+class PeakMemory:
+    """The peak resident memory of this process tree, sampled in a thread."""
+
+    def __init__(self, every: float = 0.2) -> None:
+        self.every, self.peak, self._stop = every, 0, threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _tree_rss(self) -> int:
+        me = psutil.Process()
+        total = me.memory_info().rss
+        for child in me.children(recursive=True):
+            with contextlib.suppress(psutil.Error):
+                total += child.memory_info().rss
+        return total
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self.peak = max(self.peak, self._tree_rss())
+            time.sleep(self.every)
+
+    def __enter__(self) -> PeakMemory:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+        self.peak = max(self.peak, self._tree_rss())
+
+
+@dataclass
+class Run:
+    engine: str
+    wall: float = 0.0
+    peak_gb: float = 0.0
+    results: list[PoldaResult] = field(default_factory=list)
+    first_result_s: float = 0.0
+
+
+def run(engine: Engine, tps: int, seed: int, cpus: int) -> Run:
+    out = Run(engine.name)
+    toml = dump_profile(load_profile(None))
+    started = time.perf_counter()
+    with PeakMemory() as memory:
+        recipes = national_recipes(tps, seed=seed)
+        for result in engine.run(recipes, profile_toml=toml):
+            if not out.results:
+                out.first_result_s = time.perf_counter() - started
+            out.results.append(result)
+            print(f"  [{engine.name}] {result.province_code} {result.name:<28} "
+                  f"{result.tps:>7,} TPS  build {result.seconds.get('build', 0):5.1f} s  "
+                  f"risk {result.seconds.get('risk', 0):5.1f} s  "
+                  f"plan {result.seconds.get('plan', 0):5.1f} s  "
+                  f"{'ok' if result.ok else result.error}", flush=True)
+    out.wall = time.perf_counter() - started
+    out.peak_gb = memory.peak / GB
+    return out
+
+
+def report(runs: list[Run], tps: int, cpus: int) -> None:
+    limit_s, limit_gb = TARGETS.get(tps, (60.0 * tps / PILKADA_2024_TPS, 8.0))
+    print()
+    print(f"National plan, {tps:,} TPS, {os.cpu_count()} cores here "
+          f"(Ray given {cpus} CPUs); targets: <= {limit_s:.0f} s, <= {limit_gb:.0f} GB")
+    print(f"{'engine':<8}{'wall s':>9}{'target':>9}{'ratio':>8}{'peak GB':>9}{'ratio':>8}"
+          f"{'Polda ok':>10}{'TPS':>10}{'uncovered':>11}  verdict")
+    for r in runs:
+        ok = [x for x in r.results if x.ok]
+        verdict = "PASS" if r.wall <= limit_s and r.peak_gb <= limit_gb and len(ok) == len(
+            r.results) else "FAIL"
+        print(f"{r.engine:<8}{r.wall:>9.1f}{limit_s:>9.0f}{r.wall / limit_s:>8.2f}"
+              f"{r.peak_gb:>9.2f}{r.peak_gb / limit_gb:>8.2f}{len(ok):>6}/{len(r.results):<3}"
+              f"{sum(x.tps for x in ok):>10,}{sum(len(x.uncovered) for x in ok):>11,}  {verdict}")
+    if len(runs) == 2:
+        a, b = runs
+        print(f"{b.engine} vs {a.engine}: {a.wall / b.wall:.2f}x faster "
+              f"(wall {b.wall:.1f} s vs {a.wall:.1f} s)")
+        same = sum(1 for x, y in zip(sorted(a.results, key=lambda r: r.province_code),
+                                     sorted(b.results, key=lambda r: r.province_code),
+                                     strict=True) if x.digest == y.digest)
+        print(f"identical Polda plans between the engines: {same} of {len(a.results)}")
+    base = runs[0]
+    stages = {s: sum(x.seconds.get(s, 0.0) for x in base.results) for s in ("build", "risk",
+                                                                              "plan")}
+    work = sum(stages.values())
+    print(f"where the time goes ({base.engine}, sum over Polda): "
+          + ", ".join(f"{s} {v:.1f} s ({v / work:.0%})" for s, v in stages.items()))
+    per_tps = [sum(x.seconds.values()) / x.tps * 1000 for x in base.results if x.ok and x.tps]
+    longest = max(base.results, key=lambda x: sum(x.seconds.values()))
+    median = statistics.median(sum(x.seconds.values()) for x in base.results)
+    print(f"per Polda: median {median:.2f} s, "
+          f"longest {longest.name} {sum(longest.seconds.values()):.1f} s for {longest.tps:,} TPS; "
+          f"{statistics.median(per_tps):.3f} ms of CPU per TPS (median)")
+    ray_run = next((r for r in runs if r.engine == "ray"), None)
+    startup = 3.0
+    if ray_run and ray_run.results:
+        startup = ray_run.first_result_s - min(sum(x.seconds.values()) for x in ray_run.results)
+    print("projected wall time on more cores (max(longest Polda, work / cores) + Ray start-up "
+          f"{max(startup, 0):.1f} s):")
+    for cores in (2, 4, 8, 16, 32, 64):
+        projected = max(sum(longest.seconds.values()), work / cores) + max(startup, 0)
+        print(f"  {cores:>3} cores: {projected:6.1f} s")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--tps", type=int, default=PILKADA_2024_TPS)
+    parser.add_argument("--seed", type=int, default=2024)
+    parser.add_argument("--engines", default="local,ray", help="comma-separated: local, ray")
+    parser.add_argument("--cpus", type=int, default=os.cpu_count() or 2,
+                        help="CPUs for the local Ray")
+    args = parser.parse_args()
+    runs = []
+    with tempfile.TemporaryDirectory() as home:
+        os.environ["HOME"] = home  # Ray writes its token and sessions under HOME
+        for name in args.engines.split(","):
+            engine: Engine = LocalEngine() if name == "local" else RayEngine(num_cpus=args.cpus)
+            print(f"== {name}", flush=True)
+            runs.append(run(engine, args.tps, args.seed, args.cpus))
+    report(runs, args.tps, args.cpus)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,84 @@
+"""National use cases: plan every Polda at once and store the national picture; export one
+Polda's plotting documents from a stored national plan."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from pollguard.national.engines import Engine
+from pollguard.national.picture import NationalPicture
+from pollguard.national.polda import PoldaResult, plan_polda
+from pollguard.profile import dump_profile, load_profile
+from pollguard.scenario.indonesia import (
+    PILKADA_2024_TPS,
+    national_recipes,
+    read_kabkota_centroids,
+)
+from pollguard.store import national
+from pollguard.store.database import Database
+from pollguard.store.uow import UnitOfWork
+
+
+@dataclass(frozen=True)
+class NationalOutcome:
+    run_id: int
+    picture: NationalPicture
+    seconds: float
+
+
+def plan_nation(*, db: Database, engine: Engine, total_tps: int = PILKADA_2024_TPS,
+                seed: int = 2024, geo: Path | None = None,
+                provinces: Sequence[str] | None = None, profile: Path | None = None,
+                on_result: Callable[[PoldaResult], None] | None = None,
+                fault_dir: str | None = None) -> NationalOutcome:
+    """Plan every Polda (or those in ``provinces``) with ``engine`` and store the result.
+    Each Polda is independent; one that fails is reported by name and the rest still count."""
+    started = time.perf_counter()
+    points = read_kabkota_centroids(geo) if geo else None
+    recipes = national_recipes(total_tps, seed=seed, geo=points, provinces=provinces)
+    toml = dump_profile(load_profile(profile))
+    results = []
+    for result in engine.run(recipes, profile_toml=toml, fault_dir=fault_dir):
+        results.append(result)
+        if on_result:
+            on_result(result)
+    picture = NationalPicture.merge(results)
+    seconds = round(time.perf_counter() - started, 2)
+    with UnitOfWork(db) as uow:
+        run_id = national.save(uow.session, picture=picture, recipes=recipes,
+                               total_tps=total_tps, seed=seed,
+                               geo=str(geo) if geo else None, engine=engine.name,
+                               seconds=seconds, profile_toml=toml)
+    return NationalOutcome(run_id, picture, seconds)
+
+
+def export_polda(*, db: Database, province_code: str, out: Path,
+                 run_id: int | None = None) -> list[Path]:
+    """One Polda's plotting workbooks and assignment cards from a stored national plan: the
+    Polda is rebuilt from its stored recipe and planned again, which gives the same plan (the
+    digest is checked), so the national run need not keep 250,000 assignments."""
+    from pollguard.national.polda import planned_polda
+    from pollguard.reports import plan_docs
+
+    with UnitOfWork(db) as uow:
+        chosen = run_id or national.latest_id(uow.session)
+        run = national.run_info(uow.session, chosen) if chosen else None
+        if run is None:
+            raise LookupError("no national plan yet: run `pollguard national plan` first")
+        recipe = national.recipe(uow.session, run.id, province_code)
+        stored = {r.province_code: r for r in national.picture(uow.session, run.id).results}
+    if recipe is None:
+        raise LookupError(f"national plan {run.id} has no Polda {province_code}")
+    scenario, plan, result = planned_polda(recipe, run.profile_toml)
+    if result.digest != stored[province_code].digest:
+        raise RuntimeError(f"Polda {province_code} did not plan the same way again: the code "
+                           f"or the profile changed since national plan {run.id}")
+    out.mkdir(parents=True, exist_ok=True)
+    return (plan_docs.write_plotting_workbooks(plan, scenario, out)
+            + plan_docs.write_assignment_cards(plan, scenario, out))
+
+
+__all__ = ["NationalOutcome", "PoldaResult", "export_polda", "plan_nation", "plan_polda"]
