@@ -75,7 +75,8 @@ def groups(inputs: PlanInputs, cut: Mapping[str, float]) -> list[Group]:
                 by_key[c.value].append(t)
         for key, members in sorted(by_key.items()):
             c = RiskClass(key.split("/")[0])
-            out.append(Group(f"{polres}/{kec}/{key}", polres, kec, c, tuple(members), radius))
+            out.append(Group(f"{polres}/{kec}/{key}", polres, kec, c, tuple(members), radius,
+                             tuple(inputs.score_of(t.tps_id) + 1.0 for t in members)))
     return out
 
 
@@ -87,9 +88,15 @@ def _capacity(inputs: PlanInputs, g: Group, n: int | None = None) -> int:
 def _benefit(inputs: PlanInputs, g: Group, n: int, officers: int) -> float:
     """Risk-weighted protection: sum over the group's TPS of (score + 1) * sqrt(officers per
     TPS). The square root makes each further officer at a TPS worth less than the last, so
-    spare officers spread over the riskier groups instead of piling into one."""
-    return sum(sum(inputs.score_of(g.tps[i].tps_id) + 1.0 for i in members)
-               * math.sqrt(officers / len(members)) for members in g.form(n))
+    spare officers spread over the riskier groups instead of piling into one. Cached on the
+    group per (N, officers): the tightening greedy asks for the same values again and again."""
+    cache = g.benefits
+    if (n, officers) not in cache:
+        w = g.weights or tuple(inputs.score_of(t.tps_id) + 1.0 for t in g.tps)
+        cache[(n, officers)] = sum(sum(w[i] for i in members)
+                                   * math.sqrt(officers / len(members))
+                                   for members in g.form(n))
+    return cache[(n, officers)]
 
 
 def choose(inputs: PlanInputs, own: Mapping[str, int], pool: int,
@@ -204,11 +211,11 @@ def _tighten(inputs: PlanInputs, groups_: list[Group], n_of: dict[str, int],
     """Greedy tightening of ``groups_`` with ``spare`` officers; returns those left over.
     ``spent`` tallies, per Polres, what was used (the BKO from the pool)."""
     p = inputs.planning
-    sibling = {}
+    by_base: dict[str, list[Group]] = defaultdict(list)
     for g in groups_:
-        base = g.key.rsplit("/", 1)[0]
-        sibling[g.key] = next((h for h in groups_ if h.key.rsplit("/", 1)[0] == base
-                               and h.key != g.key), None)
+        by_base[g.key.rsplit("/", 1)[0]].append(g)
+    sibling = {g.key: next((h for h in by_base[g.key.rsplit("/", 1)[0]] if h.key != g.key),
+                           None) for g in groups_}
 
     def next_move(g: Group) -> tuple[float, int, int] | None:
         n = n_of[g.key]

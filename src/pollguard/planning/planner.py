@@ -127,12 +127,6 @@ def _sites(inputs: PlanInputs) -> list[staging.Site]:
     return sorted(out, key=lambda s: s.code)
 
 
-def _minutes(travel: TravelModel, sites: Sequence[staging.Site],
-             targets: Sequence[staging.Target], pool_teams: bool) -> dict[tuple[str, str], float]:
-    return {(s.code, t.tps_id): travel.minutes(s.lat, s.lon, t.lat, t.lon, area=t.area)
-            for s in sites for t in targets if pool_teams or s.owner == t.owner}
-
-
 def _team_sizes(n: int, size: int) -> list[int]:
     teams = max(1, math.ceil(n / size)) if n else 0
     return [n // teams + (1 if i < n % teams else 0) for i in range(teams)]
@@ -264,15 +258,14 @@ def _finish(inputs: PlanInputs, travel: TravelModel, force: Force, duties: Seque
     team_count = {owner: len(_team_sizes(len(p), inputs.planning.reserve_team_size))
                   for owner, p in in_reserve.items()}
     if placement is None:
-        placement = staging.stage(team_count, sites, targets,
-                                  _minutes(travel, sites, targets, pool_teams=True))
+        placement = staging.stage(team_count, sites, targets, travel)
     teams, reserve_assignments = _reserve(inputs, travel, in_reserve, placement)
     assignments = _pairs(inputs, plotting, layout.posts, duties) + reserve_assignments
-    site_of = {s.code: s for s in sites}
-    eta = staging.nearest_times(
-        {owner: [t.staging_code for t in teams if t.owner_code == owner]
-         for owner in team_count}, site_of, targets,
-        _EtaLookup(travel, inputs, targets))
+    staged: dict[str, list[str]] = {owner: [] for owner in team_count}
+    for team in teams:
+        staged.setdefault(team.owner_code, []).append(team.staging_code)
+    where = {code: (u.hq_lat, u.hq_lon) for code, u in inputs.units.items()}
+    eta = staging.nearest_times(staged, where, targets, travel)
     metrics = PlanMetrics(
         posts=len(layout.posts),
         officers_at_tps=sum(1 for a in assignments if a.role == Role.POST),
@@ -284,7 +277,8 @@ def _finish(inputs: PlanInputs, travel: TravelModel, force: Force, duties: Seque
             key=lambda kv: kv[0].value)},
         travel_km_total=round(float(plotting.cost_km), 1),
         lp_bound_km=round(float(plotting.bound_km), 1) if plotting.bound_known else None,
-        gap=round(float((plotting.cost_km - plotting.bound_km) / plotting.bound_km), 6)
+        # (max: the bound is the optimum over more arcs, so a negative gap is rounding noise)
+        gap=max(0.0, round(float((plotting.cost_km - plotting.bound_km) / plotting.bound_km), 6))
         if plotting.bound_km and plotting.bound_known else (0.0 if plotting.bound_known
                                                             else None),
         reserve_eta_p95_min=round(staging.percentile(eta), 1),
@@ -295,20 +289,3 @@ def _finish(inputs: PlanInputs, travel: TravelModel, force: Force, duties: Seque
     return Plan(tuple(layout.posts), tuple(duties), tuple(teams), tuple(assignments),
                 tuple(layout.uncovered), layout.n_by_group,
                 layout.bko_needed, metrics, layout.tier_cut, allocate_tni(inputs))
-
-
-class _EtaLookup(dict[tuple[str, str], float]):
-    """Travel minutes computed on demand (staging sites of a baseline may be Polda HQ)."""
-
-    def __init__(self, travel: TravelModel, inputs: PlanInputs,
-                 targets: Sequence[staging.Target]) -> None:
-        super().__init__()
-        self.travel, self.inputs = travel, inputs
-        self.target = {t.tps_id: t for t in targets}
-
-    def __missing__(self, key: tuple[str, str]) -> float:
-        unit = self.inputs.units[key[0]]
-        t = self.target[key[1]]
-        value = self.travel.minutes(unit.hq_lat, unit.hq_lon, t.lat, t.lon, area=t.area)
-        self[key] = value
-        return value
