@@ -98,3 +98,23 @@ def test_the_national_picture_is_stored_and_one_polda_exported(db: Database,
     assert len(load_workbook(books[0], read_only=True).sheetnames) >= 2
     with pytest.raises(LookupError):
         national.export_polda(db=db, province_code="11", out=tmp_path / "x")
+
+
+def test_the_national_commands(db_url: str, tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from pollguard.cli.main import app
+
+    runner = CliRunner()
+    base = ["--db", db_url, "national"]
+    planned = runner.invoke(app, [*base, "plan", "--engine", "local", "--provinces", "65,75",
+                                  "--tps", "6000"])
+    assert planned.exit_code == 0, planned.output
+    assert "Kalimantan Utara" in planned.output and "6,000" in planned.output
+    shown = runner.invoke(app, [*base, "show"])
+    assert shown.exit_code == 0 and "Gorontalo" in shown.output
+    exported = runner.invoke(app, [*base, "export", "75", "--out", str(tmp_path / "g")])
+    assert exported.exit_code == 0, exported.output
+    assert list((tmp_path / "g").glob("plotting_*.xlsx"))
+    bad = runner.invoke(app, [*base, "plan", "--engine", "spark"])
+    assert bad.exit_code == 1 and "local or ray" in bad.output
