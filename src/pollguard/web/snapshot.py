@@ -12,6 +12,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from functools import cached_property
 
+import shapely
 from sqlalchemy import func, select
 
 from pollguard.access import Scope
@@ -78,6 +79,23 @@ class Snapshot:
         if scope.everything:
             return list(self.scenario.tps)
         return [t for t in self.scenario.tps if scope.sees_kecamatan(self.kecamatan_of(t))]
+
+    @cached_property
+    def outlines(self) -> dict[tuple[str, str], list[list[float]]]:
+        """(region code, "kabkota" or "kecamatan") -> a [lat, lon] ring around its TPS: the
+        region drawn from the scenario itself, so the map needs no basemap."""
+        points: dict[tuple[str, str], list[tuple[float, float]]] = {}
+        for t in self.scenario.tps:
+            for level, name in ((RegionLevel.KABKOTA, "kabkota"),
+                                (RegionLevel.KECAMATAN, "kecamatan")):
+                points.setdefault((ancestor_at(t.desa_code, level), name), []).append(
+                    (t.lon, t.lat))
+        out = {}
+        for key, pts in sorted(points.items()):
+            hull = shapely.MultiPoint(pts).convex_hull.buffer(0.01, quad_segs=2)
+            if hull.geom_type == "Polygon":
+                out[key] = [[round(y, 4), round(x, 4)] for x, y in hull.exterior.coords]
+        return out
 
     @cached_property
     def scopes(self) -> dict[str | None, Scope]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-import shapely
 from fastapi import APIRouter, HTTPException, Query, Request
 from pydantic import BaseModel, Field
 
@@ -177,7 +176,7 @@ def map_frame(request: Request, who: Principal = needs(Permission.TPS_READ)) -> 
                   or (u.kind == UnitKind.POLSEK and u.jurisdiction
                       and scope.sees_kecamatan(u.jurisdiction[0]))
                   or (u.kind == UnitKind.POLRES and scope.sees_polres(u.code)))]
-    outlines = _outlines(snap)
+    outlines = snap.outlines
     regions = [MapRegion(code=code, name=snap.names.get(code, code), level=level, outline=ring)
                for (code, level), ring in outlines.items()
                if scope.everything or (level == "kecamatan" and scope.sees_kecamatan(code))
@@ -186,25 +185,6 @@ def map_frame(request: Request, who: Principal = needs(Permission.TPS_READ)) -> 
     lats, lons = [t.lat for t in rows] or [0.0], [t.lon for t in rows] or [0.0]
     return MapFrame(name=snap.scenario.info.name, units=units, regions=regions,
                     bounds=[[min(lats), min(lons)], [max(lats), max(lons)]])
-
-
-def _outlines(snap: Snapshot) -> dict[tuple[str, str], list[list[float]]]:
-    cached = snap.__dict__.get("_outlines")
-    if cached is not None:
-        return cached
-    points: dict[tuple[str, str], list[tuple[float, float]]] = {}
-    for t in snap.scenario.tps:
-        for level, name in ((RegionLevel.KABKOTA, "kabkota"), (RegionLevel.KECAMATAN,
-                                                               "kecamatan")):
-            points.setdefault((ancestor_at(t.desa_code, level), name), []).append((t.lon, t.lat))
-    out = {}
-    for key, pts in sorted(points.items()):
-        hull = shapely.MultiPoint(pts).convex_hull.buffer(0.01, quad_segs=2)
-        if hull.geom_type != "Polygon":
-            continue
-        out[key] = [[round(y, 4), round(x, 4)] for x, y in hull.exterior.coords]
-    snap.__dict__["_outlines"] = out
-    return out
 
 
 class Reason(BaseModel):
