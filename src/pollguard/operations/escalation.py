@@ -1,0 +1,79 @@
+"""Automatic escalation along the doctrine's chain: an incident that its level does not
+acknowledge in time moves up by itself, one level per missed limit, until someone acknowledges
+it or it reaches Polda operations. ``now`` is always an argument (the caller's clock)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from pollguard.operations.incidents import SYSTEM, Incident, Level, Status, Step
+
+__all__ = ["EscalationPolicy", "Level", "alerted", "due_at", "escalate", "visible_to"]
+
+
+class EscalationPolicy(BaseModel):
+    """Minutes each level has to acknowledge before the incident moves up.
+
+    Defaults: the TPS guard is on the spot or a walk away (5 min); the Polsek must raise its
+    piket and reach the Kapolsek (10 min); Polres operations (Kaopsres) decides on a Satgas for
+    the whole kab/kota (15 min). Polda operations is the top: nothing above it escalates.
+    Severity scales every limit (a berat incident waits half as long)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    tps_guard_min: float = Field(default=5.0, gt=0)
+    polsek_min: float = Field(default=10.0, gt=0)
+    polres_ops_min: float = Field(default=15.0, gt=0)
+    severity_scale: dict[int, float] = Field(default_factory=lambda: {1: 1.0, 2: 1.0, 3: 0.5})
+
+    def limit(self, level: Level, severity: int = 2) -> dt.timedelta | None:
+        """How long ``level`` has to acknowledge, or None at the top of the chain."""
+        minutes = {Level.TPS_GUARD: self.tps_guard_min, Level.POLSEK: self.polsek_min,
+                   Level.POLRES_OPS: self.polres_ops_min}.get(level)
+        if minutes is None:
+            return None
+        return dt.timedelta(minutes=minutes * self.severity_scale.get(severity, 1.0))
+
+
+def due_at(incident: Incident, policy: EscalationPolicy) -> dt.datetime | None:
+    """When the incident next escalates if nobody acknowledges it; None if it never will."""
+    if incident.status != Status.REPORTED:
+        return None
+    limit = policy.limit(incident.level, incident.severity)
+    return None if limit is None else incident.level_since + limit
+
+
+def escalate(incident: Incident, now: dt.datetime, policy: EscalationPolicy) -> Incident:
+    """``incident`` as it stands at ``now``: moved up one level for every limit it has missed,
+    each move recorded at the moment its limit ran out (by ``system``). An acknowledged incident
+    never moves. Idempotent: calling it again at the same ``now`` changes nothing."""
+    steps: list[Step] = []
+    level, since = incident.level, incident.level_since
+    while incident.status == Status.REPORTED:
+        limit = policy.limit(level, incident.severity)
+        up = level.next
+        if limit is None or up is None or now < since + limit:
+            break
+        since = since + limit
+        steps.append(Step(Status.REPORTED, SYSTEM, since,
+                          f"not acknowledged by {level} in time: escalated to {up}", up))
+        level = up
+    if not steps:
+        return incident
+    return replace(incident, level=level, level_since=since,
+                   history=(*incident.history, *steps))
+
+
+def visible_to(incident: Incident, level: Level) -> bool:
+    """Whether ``level`` sees the incident in its picture: the level that holds it and every
+    level above (command sees what its subordinates hold; a level does not see what has been
+    taken above it). Jurisdiction (which Polsek, which Polres) is the caller's filter."""
+    return level.rank >= incident.level.rank
+
+
+def alerted(incident: Incident, level: Level) -> bool:
+    """Whether ``level`` must act now: it holds the incident and nobody has acknowledged it."""
+    return incident.status == Status.REPORTED and incident.level == level

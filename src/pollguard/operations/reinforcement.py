@@ -1,0 +1,366 @@
+"""Who to send to an incident (or a TPS reclassified on the day), and the units' status.
+
+``recommend`` ranks the reserve teams that may serve the TPS (its own Polres's and the Polda
+pool's, available ones only) by travel minutes. When none is within ``max_minutes`` it also
+proposes borrowing officers from nearby posts that guard only kurang rawan TPS, chosen so that
+the risk left uncovered is smallest:
+
+    uncovered(post, x) = x / officers(post) * sum of risk(t) over the post's TPS t
+
+where ``x`` officers leave a post planned with ``officers(post)``, and ``risk(t)`` is the TPS's
+score (``default_tps_risk`` where none is given). Every officer taken from a post costs the
+same, so taking the cheapest officers first (greedy) is exactly optimal. A post keeps at least
+``min_keep`` officers, and a post with any rawan, sangat rawan or khusus TPS (by the current
+classes) is never a donor.
+
+Pure logic: the plan, the unit statuses and the travel model come in as arguments.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from enum import StrEnum
+
+import numpy as np
+from numpy.typing import NDArray
+from pydantic import BaseModel, ConfigDict, Field
+
+from pollguard.domain.command import POOL
+from pollguard.domain.plan import Plan, Post, ReserveTeam
+from pollguard.domain.risk import RiskClass
+from pollguard.planning.travel import TravelModel, minutes_grid, road_km_grid
+
+
+class DispatchError(ValueError):
+    """A unit status change the workflow does not allow, or a choice not on offer."""
+
+
+class UnitStatus(StrEnum):
+    AVAILABLE = "available"
+    DISPATCHED = "dispatched"
+    ON_SCENE = "on_scene"
+    RETURNING = "returning"
+
+
+# available -> dispatched -> on scene -> returning -> available; a unit en route may be recalled
+# (dispatched -> returning) and a returning unit may be sent on (returning -> dispatched).
+UNIT_STEPS: dict[UnitStatus, frozenset[UnitStatus]] = {
+    UnitStatus.AVAILABLE: frozenset({UnitStatus.DISPATCHED}),
+    UnitStatus.DISPATCHED: frozenset({UnitStatus.ON_SCENE, UnitStatus.RETURNING}),
+    UnitStatus.ON_SCENE: frozenset({UnitStatus.RETURNING}),
+    UnitStatus.RETURNING: frozenset({UnitStatus.AVAILABLE, UnitStatus.DISPATCHED}),
+}
+
+
+def unit_step(current: UnitStatus, to: UnitStatus) -> UnitStatus:
+    """``to`` if a unit may go there from ``current``; DispatchError otherwise."""
+    if to not in UNIT_STEPS[current]:
+        raise DispatchError(f"a unit cannot go from {current} to {to}")
+    return to
+
+
+class ReinforcementPolicy(BaseModel):
+    """The settings of reinforcement (to move into the profile as ``[operations]``)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    max_minutes: float = Field(default=30.0, gt=0)  # a reserve farther than this: borrow
+    borrow_officers: int = Field(default=4, ge=1)  # officers to borrow (two pairs)
+    borrow_max_minutes: float = Field(default=20.0, gt=0)  # donors must be this close
+    borrow_across_polres: bool = False  # donors from other Polres would be BKO
+    min_keep: int = Field(default=1, ge=1)  # officers a donor post always keeps
+    default_tps_risk: float = Field(default=1.0, ge=0)  # a TPS without a score
+    floor_share: float = Field(default=0.5, ge=0, le=1)  # of a Polres's planned reserve
+    floor_officers: int = Field(default=0, ge=0)  # and at least this many available
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """Where help is needed: a TPS (its Polres decides which teams may serve it)."""
+
+    tps_id: str
+    polres_code: str
+    lat: float
+    lon: float
+    area: str = "rural"  # city, rural, remote: sets the travel speed
+
+
+@dataclass(frozen=True, slots=True)
+class TeamOption:
+    team_id: str
+    owner_code: str
+    own: bool  # the target's own Polres (else the Polda pool, sent as BKO)
+    size: int
+    minutes: float
+    km: float
+
+
+@dataclass(frozen=True, slots=True)
+class Donor:
+    post_id: str
+    take: int  # officers borrowed
+    keep: int  # officers left at the post
+    minutes: float
+    uncovered: float  # risk left uncovered by taking them
+
+
+@dataclass(frozen=True, slots=True)
+class Borrowing:
+    donors: tuple[Donor, ...]
+    officers: int
+    uncovered: float
+    short: int  # officers still missing when the donors nearby cannot give enough
+
+
+@dataclass(frozen=True, slots=True)
+class Recommendation:
+    target: Target
+    teams: tuple[TeamOption, ...]  # eligible and available, nearest first
+    within: bool  # the nearest team arrives within ``max_minutes``
+    borrow: Borrowing | None  # only when no team is within ``max_minutes``
+
+
+class Board:
+    """A plan's posts and reserve teams indexed once for fast recommendations."""
+
+    def __init__(self, posts: Sequence[Post], reserves: Sequence[ReserveTeam]) -> None:
+        self.posts = tuple(posts)
+        self.reserves = tuple(reserves)
+        self.post_lat = np.array([p.lat for p in self.posts], dtype=np.float64)
+        self.post_lon = np.array([p.lon for p in self.posts], dtype=np.float64)
+        self.team_lat = np.array([t.lat for t in self.reserves], dtype=np.float64)
+        self.team_lon = np.array([t.lon for t in self.reserves], dtype=np.float64)
+        by_polres: dict[str, list[int]] = defaultdict(list)
+        for i, p in enumerate(self.posts):
+            by_polres[p.polres_code].append(i)
+        self.posts_of_polres = {k: np.array(v, dtype=np.int64) for k, v in by_polres.items()}
+        self.post_of_tps = {t: p.post_id for p in self.posts for t in p.tps_ids}
+
+    @classmethod
+    def of(cls, plan: Plan) -> Board:
+        return cls(plan.posts, plan.reserves)
+
+
+def _row(travel: TravelModel, target: Target, lat: NDArray[np.float64],
+         lon: NDArray[np.float64]) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Minutes and road km from each point to the target."""
+    if len(lat) == 0:
+        empty = np.zeros(0, dtype=np.float64)
+        return empty, empty
+    minutes = minutes_grid(travel, [target.lat], [target.lon], [target.area], lat, lon)[0]
+    road = road_km_grid(travel, [target.lat], [target.lon], lat, lon)[0]
+    return minutes, road
+
+
+def _eligible_donor(post: Post, classes: Mapping[str, RiskClass]) -> bool:
+    """Only posts of kurang rawan TPS, by their current class, may lend officers."""
+    return post.risk_class == RiskClass.KURANG_RAWAN and all(
+        classes.get(t, post.risk_class) == RiskClass.KURANG_RAWAN for t in post.tps_ids)
+
+
+def recommend(board: Board, target: Target, travel: TravelModel, *,
+              classes: Mapping[str, RiskClass] | None = None,
+              scores: Mapping[str, float] | None = None,
+              status: Mapping[str, UnitStatus] | None = None,
+              lent: Mapping[str, int] | None = None, need: int | None = None,
+              policy: ReinforcementPolicy | None = None) -> Recommendation:
+    """Who to send to ``target``.
+
+    ``classes`` and ``scores`` are the current class and score per TPS (a TPS missing from
+    ``classes`` keeps its post's class); ``status`` the status per team (missing: available);
+    ``lent`` the officers each post has already lent; ``need`` the officers to borrow."""
+    pol = policy or ReinforcementPolicy()
+    classes, scores = classes or {}, scores or {}
+    status, lent = status or {}, lent or {}
+    teams = _rank_teams(board, target, travel, status)
+    within = bool(teams) and teams[0].minutes <= pol.max_minutes
+    borrow = None if within else _borrow(board, target, travel, classes, scores, lent,
+                                         need or pol.borrow_officers, pol)
+    return Recommendation(target, teams, within, borrow)
+
+
+def _rank_teams(board: Board, target: Target, travel: TravelModel,
+                status: Mapping[str, UnitStatus]) -> tuple[TeamOption, ...]:
+    idx = [i for i, t in enumerate(board.reserves)
+           if t.owner_code in (target.polres_code, POOL)
+           and status.get(t.team_id, UnitStatus.AVAILABLE) == UnitStatus.AVAILABLE]
+    minutes, road = _row(travel, target, board.team_lat[idx], board.team_lon[idx])
+    out = [TeamOption(t.team_id, t.owner_code, t.owner_code == target.polres_code, t.size,
+                      float(m), float(k))
+           for t, m, k in zip((board.reserves[i] for i in idx), minutes.tolist(),
+                              road.tolist(), strict=True)]
+    out.sort(key=lambda o: (o.minutes, not o.own, o.team_id))
+    return tuple(out)
+
+
+def _borrow(board: Board, target: Target, travel: TravelModel,
+            classes: Mapping[str, RiskClass], scores: Mapping[str, float],
+            lent: Mapping[str, int], need: int, pol: ReinforcementPolicy) -> Borrowing:
+    if pol.borrow_across_polres:
+        idx = np.arange(len(board.posts), dtype=np.int64)
+    else:
+        idx = board.posts_of_polres.get(target.polres_code, np.zeros(0, dtype=np.int64))
+    minutes, _ = _row(travel, target, board.post_lat[idx], board.post_lon[idx])
+    own_post = board.post_of_tps.get(target.tps_id)
+    near = idx[minutes <= pol.borrow_max_minutes]
+    near_min = minutes[minutes <= pol.borrow_max_minutes]
+    # (cost per officer, minutes, post id, capacity, planned officers, risk of the post)
+    offers: list[tuple[float, float, str, int, int, float]] = []
+    for i, m in zip(near.tolist(), near_min.tolist(), strict=True):
+        post = board.posts[i]
+        if post.post_id == own_post or not _eligible_donor(post, classes):
+            continue
+        left = post.officers - lent.get(post.post_id, 0)
+        cap = left - pol.min_keep
+        if cap <= 0 or post.officers <= 0:
+            continue
+        risk = sum(scores.get(t, pol.default_tps_risk) for t in post.tps_ids)
+        offers.append((risk / post.officers, m, post.post_id, cap, left, risk))
+    offers.sort()
+    donors: list[Donor] = []
+    remaining = need
+    for per, m, post_id, cap, left, _risk in offers:
+        if remaining <= 0:
+            break
+        take = min(cap, remaining)
+        donors.append(Donor(post_id, take, left - take, m, per * take))
+        remaining -= take
+    got = need - remaining
+    return Borrowing(tuple(donors), got, sum(d.uncovered for d in donors), remaining)
+
+
+# --- dispatches -------------------------------------------------------------------------------
+
+
+class UnitKind(StrEnum):
+    TEAM = "team"  # a reserve team
+    BORROWED = "borrowed"  # officers lent by a post
+
+
+@dataclass(frozen=True, slots=True)
+class UnitStep:
+    status: UnitStatus
+    by: str
+    at: dt.datetime
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Dispatch:
+    """A unit sent to an incident, and where it stands."""
+
+    id: str
+    incident_id: str
+    unit_id: str  # a reserve team id, or the lending post's id
+    kind: UnitKind
+    officers: int
+    status: UnitStatus
+    history: tuple[UnitStep, ...]
+
+
+def advance(d: Dispatch, to: UnitStatus, by: str, at: dt.datetime, note: str = "") -> Dispatch:
+    """The dispatch moved on (on scene, returning, back); DispatchError where not allowed."""
+    unit_step(d.status, to)
+    if at < d.history[-1].at:
+        raise DispatchError(f"dispatch {d.id}: {at.isoformat()} is before its last step")
+    return replace(d, status=to, history=(*d.history, UnitStep(to, by, at, note)))
+
+
+def accept(rec: Recommendation, incident_id: str, *, by: str, at: dt.datetime,
+           team_ids: Sequence[str] | None = None, borrow: bool | None = None) -> list[Dispatch]:
+    """The dispatches an operator's decision makes. By default (accept as recommended): the
+    nearest team when it is within the limit, else the nearest team (if any) and the borrowing.
+    ``team_ids`` edits the teams (each must be on offer); ``borrow`` takes or drops the
+    borrowing. Rejecting is not calling this."""
+    offered = {o.team_id: o for o in rec.teams}
+    if team_ids is None:
+        team_ids = [rec.teams[0].team_id] if rec.teams else []
+    for t in team_ids:
+        if t not in offered:
+            raise DispatchError(f"team {t} is not on offer (busy, or may not serve the TPS)")
+    take_borrow = (rec.borrow is not None) if borrow is None else borrow
+    if take_borrow and rec.borrow is None:
+        raise DispatchError("no borrowing was proposed")
+    units = [(t, UnitKind.TEAM, offered[t].size) for t in dict.fromkeys(team_ids)]
+    if take_borrow and rec.borrow is not None:
+        units += [(d.post_id, UnitKind.BORROWED, d.take) for d in rec.borrow.donors]
+    step = UnitStep(UnitStatus.DISPATCHED, by, at, f"to {rec.target.tps_id}")
+    return [Dispatch(f"{incident_id}/{n}", incident_id, unit, kind, size, UnitStatus.DISPATCHED,
+                     (step,)) for n, (unit, kind, size) in enumerate(units, start=1)]
+
+
+def team_status(dispatches: Iterable[Dispatch]) -> dict[str, UnitStatus]:
+    """Each team's status from its latest dispatch (a team never dispatched is available)."""
+    out: dict[str, tuple[dt.datetime, UnitStatus]] = {}
+    for d in dispatches:
+        if d.kind == UnitKind.TEAM:
+            at = d.history[-1].at
+            if d.unit_id not in out or at >= out[d.unit_id][0]:
+                out[d.unit_id] = (at, d.status)
+    return {k: v[1] for k, v in out.items()}
+
+
+def lent_officers(dispatches: Iterable[Dispatch]) -> dict[str, int]:
+    """Officers each post has lent and not yet got back."""
+    out: dict[str, int] = defaultdict(int)
+    for d in dispatches:
+        if d.kind == UnitKind.BORROWED and d.status != UnitStatus.AVAILABLE:
+            out[d.unit_id] += d.officers
+    return dict(out)
+
+
+# --- reserve floor ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class FloorWarning:
+    """A Polres whose available reserve fell below its floor, and the Polda-pool teams that
+    could be sent to it as BKO, nearest first."""
+
+    polres_code: str
+    available: int  # officers in its own available teams
+    planned: int  # officers in all its own teams
+    floor: int
+    bko: tuple[TeamOption, ...]
+
+
+def reserve_floor_warnings(teams: Sequence[ReserveTeam], status: Mapping[str, UnitStatus], *,
+                           travel: TravelModel,
+                           hq: Mapping[str, tuple[float, float]] | None = None,
+                           policy: ReinforcementPolicy | None = None,
+                           area: str = "rural") -> list[FloorWarning]:
+    """Every Polres below its floor: ``max(floor_officers, ceil(floor_share * planned))``
+    officers available in its own teams. Distances run from its ``hq`` (default: the mean
+    place of its own teams). Sorted by Polres code."""
+    pol = policy or ReinforcementPolicy()
+    hq = hq or {}
+    own: dict[str, list[ReserveTeam]] = defaultdict(list)
+    for t in teams:
+        if t.owner_code != POOL:
+            own[t.owner_code].append(t)
+
+    def free(t: ReserveTeam) -> bool:
+        return status.get(t.team_id, UnitStatus.AVAILABLE) == UnitStatus.AVAILABLE
+
+    pool = [t for t in teams if t.owner_code == POOL and free(t)]
+    out: list[FloorWarning] = []
+    for code in sorted(own):
+        planned = sum(t.size for t in own[code])
+        available = sum(t.size for t in own[code] if free(t))
+        floor = max(pol.floor_officers, math.ceil(pol.floor_share * planned))
+        if available >= floor:
+            continue
+        lat, lon = hq.get(code) or (sum(t.lat for t in own[code]) / len(own[code]),
+                                     sum(t.lon for t in own[code]) / len(own[code]))
+        where = Target("", code, lat, lon, area)
+        minutes, road = _row(travel, where, np.array([t.lat for t in pool], dtype=np.float64),
+                             np.array([t.lon for t in pool], dtype=np.float64))
+        bko = sorted((TeamOption(t.team_id, t.owner_code, False, t.size, float(m), float(k))
+                      for t, m, k in zip(pool, minutes.tolist(), road.tolist(), strict=True)),
+                     key=lambda o: (o.minutes, o.team_id))
+        out.append(FloorWarning(code, available, planned, floor, tuple(bko)))
+    return out
