@@ -30,7 +30,7 @@ def test_polda_command_holds_every_permission_and_observers_no_personnel() -> No
     for role in (Role.TNI_LIAISON, Role.OBSERVER, Role.FIELD_OFFICER):
         assert Permission.PERSONNEL_READ not in MATRIX[role]
     assert Permission.RESERVE_READ not in MATRIX[Role.OBSERVER]
-    assert MATRIX[Role.FIELD_OFFICER] == {Permission.OWN_ASSIGNMENT}
+    assert MATRIX[Role.FIELD_OFFICER] == {Permission.OWN_ASSIGNMENT, Permission.REPORT_WRITE}
 
 
 def test_scopes_follow_the_command_structure(loaded_db: Database) -> None:

@@ -53,6 +53,7 @@ class Permission(StrEnum):
     OWN_ASSIGNMENT = "assignment:own"  # one's own post and TPS
     AUDIT_READ = "audit:read"  # who changed what, when
     ACCOUNTS_MANAGE = "accounts:manage"  # create accounts and API tokens
+    REPORT_WRITE = "report:write"  # voting-day reports: TPS phase and incidents
 
 
 P = Permission
@@ -62,7 +63,7 @@ MATRIX: dict[Role, frozenset[Permission]] = {
                                 P.PERSONNEL_READ, P.PLAN_WRITE}),
     Role.POLSEK: frozenset({P.TPS_READ, P.RISK_READ, P.PLAN_READ, P.RESERVE_READ,
                             P.PERSONNEL_READ}),
-    Role.FIELD_OFFICER: frozenset({P.OWN_ASSIGNMENT}),
+    Role.FIELD_OFFICER: frozenset({P.OWN_ASSIGNMENT, P.REPORT_WRITE}),
     Role.TNI_LIAISON: frozenset({P.TPS_READ, P.RISK_READ, P.PLAN_READ, P.RESERVE_READ}),
     Role.OBSERVER: frozenset({P.TPS_READ, P.RISK_READ}),
 }

@@ -26,6 +26,7 @@ from pollguard.domain.forces import Branch, Rank, UnitKind
 from pollguard.domain.regions import RegionKind
 from pollguard.domain.risk import RiskClass
 from pollguard.domain.tps import Election, LocationType
+from pollguard.operations.reports import ReportKind, TpsPhase
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -357,3 +358,34 @@ class NationalPoldaRecord(Base):
     error: Mapped[str] = mapped_column(Text, default="")
     recipe: Mapped[dict[str, object]] = mapped_column(JSON)
     result: Mapped[dict[str, object]] = mapped_column(JSON)
+
+
+class FieldReportRecord(Base):
+    """A report from a plotted officer's phone, kept as sent. ``client_id`` is made on the phone:
+    a resend of the same id is the same report. ``tps_id`` has no foreign key: reports are
+    history and outlive a later TPS list. Incident reports live here too (``kind = incident``)
+    until the incident workflow has tables of its own."""
+
+    __tablename__ = "field_report"
+    client_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    nrp: Mapped[str] = mapped_column(String(8), index=True)
+    tps_id: Mapped[str] = mapped_column(String(13), index=True)
+    kind: Mapped[ReportKind] = mapped_column(_enum(ReportKind, "report_kind"))
+    phase: Mapped[TpsPhase | None] = mapped_column(_enum(TpsPhase, "report_phase"))
+    incident_kind: Mapped[str | None] = mapped_column(String(40))
+    severity: Mapped[int | None] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text, default="")
+    lat: Mapped[float | None] = mapped_column(Float)
+    lon: Mapped[float | None] = mapped_column(Float)
+    sent_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    received_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class TpsStatusRecord(Base):
+    """A TPS's phase on voting day: the latest phase reported (it only moves forward)."""
+
+    __tablename__ = "tps_status"
+    tps_id: Mapped[str] = mapped_column(String(13), primary_key=True)
+    phase: Mapped[TpsPhase] = mapped_column(_enum(TpsPhase, "tps_phase"))
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    by_nrp: Mapped[str] = mapped_column(String(8))

@@ -19,7 +19,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from pollguard import __version__
 from pollguard.store.database import Database, open_database
 from pollguard.web import pages
-from pollguard.web.api import accounts, audit, operations, plans, risk, session
+from pollguard.web.api import accounts, audit, operations, plans, reports, risk, session
 from pollguard.web.i18n import LANGUAGES, catalogue
 from pollguard.web.security import declared_permission, public
 from pollguard.web.settings import WebSettings
@@ -77,7 +77,7 @@ def create_app(db: Database | str | None = None, settings: WebSettings | None = 
     app.state.db = database
     app.state.settings = settings or WebSettings()
     app.state.snapshots = Snapshots(database)
-    routers = [m.router for m in (session, operations, risk, plans, audit, accounts)]
+    routers = [m.router for m in (session, operations, risk, plans, reports, audit, accounts)]
     routers.append(_meta_router())
     _check_declared(routers)
     for router in routers:

@@ -1,0 +1,114 @@
+"""Voting-day field reports from plotted officers' phones (TPS phase, incidents), and the
+progress of the TPS in view through the day."""
+
+from __future__ import annotations
+
+from typing import Literal
+from uuid import UUID
+
+from fastapi import APIRouter, HTTPException, Request, Response
+from pydantic import AwareDatetime, BaseModel, Field
+
+from pollguard.access import Permission
+from pollguard.operations.reports import FieldReport, ReportError, ReportKind, TpsPhase
+from pollguard.services import reports
+from pollguard.services.accounts import Principal
+from pollguard.web.api.operations import scope_of, snapshot
+from pollguard.web.api.params import utc_iso
+from pollguard.web.security import needs
+
+router = APIRouter(tags=["reports"])
+
+
+class ReportIn(BaseModel):
+    """A report as the phone sends it. The officer is the account logged in."""
+
+    client_id: UUID = Field(description="made on the phone; a resend carries the same id")
+    tps_id: str = Field(min_length=1, max_length=13)
+    kind: Literal["status", "incident"]
+    phase: TpsPhase | None = Field(default=None, description="status reports")
+    incident_kind: str | None = Field(default=None, max_length=40,
+                                      description="incident reports: a code of the catalogue")
+    severity: int | None = Field(default=None, ge=1, le=3,
+                                 description="incident reports; default: the kind's")
+    text: str = Field(default="", max_length=2000)
+    lat: float | None = Field(default=None, ge=-90, le=90)
+    lon: float | None = Field(default=None, ge=-180, le=180)
+    sent_at: AwareDatetime = Field(description="the phone's clock when the report was made")
+
+
+class StoredReport(BaseModel):
+    client_id: str
+    nrp: str
+    tps_id: str
+    kind: str
+    phase: str | None
+    incident_kind: str | None
+    severity: int | None
+    text: str
+    lat: float | None
+    lon: float | None
+    sent_at: str
+    received_at: str
+
+
+def _out(r: FieldReport) -> StoredReport:
+    return StoredReport(client_id=r.client_id, nrp=r.nrp, tps_id=r.tps_id, kind=r.kind.value,
+                        phase=r.phase.value if r.phase else None,
+                        incident_kind=r.incident_kind, severity=r.severity, text=r.text,
+                        lat=r.lat, lon=r.lon, sent_at=utc_iso(r.sent_at),
+                        received_at=utc_iso(r.received_at))
+
+
+@router.post("/reports", response_model=StoredReport, status_code=201,
+             responses={200: {"model": StoredReport,
+                              "description": "a resend: the report stored first, unchanged"},
+                        403: {"description": "the officer is not plotted at the TPS, or the "
+                                             "account is tied to no plotted officer"},
+                        404: {"description": "no such TPS"},
+                        409: {"description": "the client id is another officer's report"},
+                        422: {"description": "not a valid report (the reason is given)"}})
+def submit(body: ReportIn, request: Request, response: Response,
+           who: Principal = needs(Permission.REPORT_WRITE)) -> StoredReport:
+    """A TPS phase or an incident from the officer's TPS. 201 when stored, 200 with the stored
+    report when its client id was stored already (a resend stores nothing)."""
+    if who.nrp is None:
+        raise HTTPException(403, "this account is not tied to a plotted officer")
+    submission = reports.Submission(
+        client_id=str(body.client_id), tps_id=body.tps_id, kind=ReportKind(body.kind),
+        sent_at=body.sent_at, phase=body.phase, incident_kind=body.incident_kind,
+        severity=body.severity, text=body.text, lat=body.lat, lon=body.lon)
+    try:
+        stored, created = reports.submit_report(db=request.app.state.db, report=submission,
+                                                principal_nrp=who.nrp, actor=who.actor)
+    except reports.NoSuchTpsError as exc:
+        raise HTTPException(404, str(exc)) from exc
+    except reports.NotPlottedError as exc:
+        raise HTTPException(403, str(exc)) from exc
+    except reports.ClientIdTakenError as exc:
+        raise HTTPException(409, str(exc)) from exc
+    except ReportError as exc:
+        raise HTTPException(422, str(exc)) from exc
+    response.status_code = 201 if created else 200
+    return _out(stored)
+
+
+class Progress(BaseModel):
+    tps: int = Field(description="TPS in view")
+    not_reported: int = Field(description="TPS in view with no phase reported yet")
+    phases: dict[str, int] = Field(description="TPS per phase, in the day's order")
+    incidents_by_severity: dict[str, int] = Field(
+        description="incident reports per severity (1 ringan, 2 sedang, 3 berat); all count "
+                    "as open until the incident workflow is stored")
+
+
+@router.get("/reports/progress", response_model=Progress)
+def progress(request: Request, who: Principal = needs(Permission.TPS_READ)) -> Progress:
+    """How far the TPS in the account's jurisdiction are through the day."""
+    snap = snapshot(request)
+    scope = scope_of(snap, who)
+    ids = None if scope.everything else [t.tps_id for t in snap.visible_tps(scope)]
+    p = reports.progress(db=request.app.state.db, tps_ids=ids)
+    return Progress(tps=p.tps, not_reported=p.not_reported,
+                    phases={k.value: v for k, v in p.phases.items()},
+                    incidents_by_severity={str(k): v for k, v in p.incidents_by_severity.items()})
