@@ -28,7 +28,7 @@ def _insert(session: Session, table: Any) -> Any:
         return postgresql.insert(table)
     if dialect == "sqlite":
         return sqlite.insert(table)
-    raise NotImplementedError(f"field reports need SQLite or PostgreSQL, not {dialect}")
+    raise RuntimeError(f"field reports need SQLite or PostgreSQL, not {dialect}")
 
 
 def _aware(t: dt.datetime) -> dt.datetime:
