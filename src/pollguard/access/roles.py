@@ -54,18 +54,23 @@ class Permission(StrEnum):
     AUDIT_READ = "audit:read"  # who changed what, when
     ACCOUNTS_MANAGE = "accounts:manage"  # create accounts and API tokens
     REPORT_WRITE = "report:write"  # voting-day reports: TPS phase and incidents
+    INCIDENT_READ = "incident:read"  # incidents, their workflow, the live picture, sitrep
+    INCIDENT_WRITE = "incident:write"  # acknowledge, verify, respond, resolve, close incidents
+    DISPATCH_WRITE = "dispatch:write"  # recommendations, dispatches, unit status
 
 
 P = Permission
 MATRIX: dict[Role, frozenset[Permission]] = {
     Role.POLDA_COMMAND: frozenset(Permission),
     Role.POLRES_OPS: frozenset({P.TPS_READ, P.RISK_READ, P.PLAN_READ, P.RESERVE_READ,
-                                P.PERSONNEL_READ, P.PLAN_WRITE}),
+                                P.PERSONNEL_READ, P.PLAN_WRITE, P.INCIDENT_READ,
+                                P.INCIDENT_WRITE, P.DISPATCH_WRITE}),
     Role.POLSEK: frozenset({P.TPS_READ, P.RISK_READ, P.PLAN_READ, P.RESERVE_READ,
-                            P.PERSONNEL_READ}),
+                            P.PERSONNEL_READ, P.INCIDENT_READ, P.INCIDENT_WRITE}),
     Role.FIELD_OFFICER: frozenset({P.OWN_ASSIGNMENT, P.REPORT_WRITE}),
-    Role.TNI_LIAISON: frozenset({P.TPS_READ, P.RISK_READ, P.PLAN_READ, P.RESERVE_READ}),
-    Role.OBSERVER: frozenset({P.TPS_READ, P.RISK_READ}),
+    Role.TNI_LIAISON: frozenset({P.TPS_READ, P.RISK_READ, P.PLAN_READ, P.RESERVE_READ,
+                                 P.INCIDENT_READ}),
+    Role.OBSERVER: frozenset({P.TPS_READ, P.RISK_READ, P.INCIDENT_READ}),
 }
 
 

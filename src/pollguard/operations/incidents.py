@@ -72,23 +72,29 @@ class IncidentKind(BaseModel):
     label_id: str
     label_en: str
     severity: int = Field(default=2, ge=1, le=3)  # default: 1 ringan, 2 sedang, 3 berat
+    # The profile's event kind a verified incident of this kind counts as when risk is
+    # reassessed (spillover to nearby TPS); None: it does not raise risk (a power cut).
+    event: str | None = None
 
 
-def _k(code: str, label_id: str, label_en: str, severity: int) -> IncidentKind:
-    return IncidentKind(code=code, label_id=label_id, label_en=label_en, severity=severity)
+def _k(code: str, label_id: str, label_en: str, severity: int,
+       event: str | None) -> IncidentKind:
+    return IncidentKind(code=code, label_id=label_id, label_en=label_en, severity=severity,
+                        event=event)
 
 
 DEFAULT_KINDS: tuple[IncidentKind, ...] = (
-    _k("intimidation", "Intimidasi", "Intimidation", 2),
-    _k("money_politics", "Politik uang", "Money politics", 1),
-    _k("violence", "Kekerasan", "Violence", 3),
-    _k("crowd_gathering", "Pengerahan massa", "Crowd gathering", 2),
-    _k("voting_refused", "Penolakan pemungutan suara", "Refusal of voting", 2),
-    _k("logistics_damaged", "Logistik rusak atau hilang", "Logistics damaged or missing", 2),
+    _k("intimidation", "Intimidasi", "Intimidation", 2, "intimidation"),
+    _k("money_politics", "Politik uang", "Money politics", 1, "money_politics"),
+    _k("violence", "Kekerasan", "Violence", 3, "violence"),
+    _k("crowd_gathering", "Pengerahan massa", "Crowd gathering", 2, "crowd_gathering"),
+    _k("voting_refused", "Penolakan pemungutan suara", "Refusal of voting", 2, "kamtibmas"),
+    _k("logistics_damaged", "Logistik rusak atau hilang", "Logistics damaged or missing", 2,
+       "kamtibmas"),
     _k("ballot_box_seized", "Kotak suara dibakar atau dirampas", "Ballot box burned or seized",
-       3),
-    _k("disaster", "Bencana alam", "Disaster", 3),
-    _k("power_signal_loss", "Listrik atau sinyal padam", "Power or signal loss", 1),
+       3, "ballot_box_burned"),
+    _k("disaster", "Bencana alam", "Disaster", 3, None),
+    _k("power_signal_loss", "Listrik atau sinyal padam", "Power or signal loss", 1, None),
 )
 
 

@@ -24,6 +24,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 import numpy as np
 from numpy.typing import NDArray
@@ -32,7 +33,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from pollguard.domain.command import POOL
 from pollguard.domain.plan import Plan, Post, ReserveTeam
 from pollguard.domain.risk import RiskClass
-from pollguard.planning.travel import TravelModel, minutes_grid, road_km_grid
+
+if TYPE_CHECKING:  # the profile's model imports this module's policy: no cycle at run time
+    from pollguard.planning.travel import TravelModel
 
 
 class DispatchError(ValueError):
@@ -64,7 +67,7 @@ def unit_step(current: UnitStatus, to: UnitStatus) -> UnitStatus:
 
 
 class ReinforcementPolicy(BaseModel):
-    """The settings of reinforcement (to move into the profile as ``[operations]``)."""
+    """The settings of reinforcement: the profile's ``[operations.reinforcement]``."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -148,6 +151,8 @@ class Board:
 def _row(travel: TravelModel, target: Target, lat: NDArray[np.float64],
          lon: NDArray[np.float64]) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     """Minutes and road km from each point to the target."""
+    from pollguard.planning.travel import minutes_grid, road_km_grid
+
     if len(lat) == 0:
         empty = np.zeros(0, dtype=np.float64)
         return empty, empty

@@ -64,5 +64,11 @@ class PlanInputs(CommandLookups):
         return frozenset(r.code for r in self.scenario.regions
                          if r.kind == RegionKind.KOTA)
 
+    def area_of(self, tps: PollingStation) -> str:
+        """city, rural or remote: the travel speed to the TPS."""
+        if tps.desa_code in self.urban:
+            return "city"
+        return "remote" if tps.tps_id in self.remote_tps else "rural"
+
     def is_city(self, kecamatan_code: str) -> bool:
         return ancestor_at(kecamatan_code, RegionLevel.KABKOTA) in self._city_kabkota

@@ -104,15 +104,9 @@ def _budgets(inputs: PlanInputs, force: Force, duties: Sequence[Duty]) -> tuple[
     return own, max(pool, 0)
 
 
-def _area(inputs: PlanInputs, tps_id: str, desa_code: str) -> str:
-    if desa_code in inputs.urban:
-        return "city"
-    return "remote" if tps_id in inputs.remote_tps else "rural"
-
-
 def _reserve_targets(inputs: PlanInputs) -> list[staging.Target]:
     return [staging.Target(t.tps_id, inputs.polres_of_tps(t), t.lat, t.lon,
-                           _area(inputs, t.tps_id, t.desa_code))
+                           inputs.area_of(t))
             for t in inputs.scenario.tps
             if inputs.class_of(t.tps_id) in (RiskClass.RAWAN, RiskClass.SANGAT_RAWAN)]
 

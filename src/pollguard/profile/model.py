@@ -13,6 +13,9 @@ import tomli_w
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from pollguard.domain.risk import RiskClass
+from pollguard.operations.escalation import EscalationPolicy
+from pollguard.operations.incidents import DEFAULT_KINDS, IncidentKind
+from pollguard.operations.reinforcement import ReinforcementPolicy
 from pollguard.profile.neutrality import political_reference
 
 DEFAULT_PROFILE = "id-pilkada-2024"
@@ -192,6 +195,15 @@ class ProfileInfo(_Model):
     version: int = 1
 
 
+class Operations(_Model):
+    """Voting day: the incident catalogue, the escalation limits and reinforcement settings."""
+
+    escalation: EscalationPolicy = EscalationPolicy()
+    reinforcement: ReinforcementPolicy = ReinforcementPolicy()
+    escalate_every_s: float = Field(default=15.0, gt=0)  # how often the server checks
+    incident_kinds: tuple[IncidentKind, ...] = DEFAULT_KINDS
+
+
 class Profile(_Model):
     profile: ProfileInfo
     scoring: Scoring
@@ -200,6 +212,7 @@ class Profile(_Model):
     rules: tuple[Rule, ...] = ()
     events: tuple[EventKind, ...] = ()
     planning: Planning = Planning()
+    operations: Operations = Operations()
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:
@@ -212,6 +225,12 @@ class Profile(_Model):
         indicators = {i.code for i in self.indicators}
         problems += [f"indicator {i.code!r}: unknown variable {i.variable!r}"
                      for i in self.indicators if i.variable not in variables]
+        events = {e.code for e in self.events}
+        problems += [f"incident kind {k.code!r}: unknown event kind {k.event!r}"
+                     for k in self.operations.incident_kinds
+                     if k.event is not None and k.event not in events]
+        problems += [f"duplicate incident kind code {c!r}" for c, n in Counter(
+            k.code for k in self.operations.incident_kinds).items() if n > 1]
         for r in self.rules:
             problems += [f"rule {r.code!r}: unknown indicator {c!r}"
                          for c in r.indicators if c not in indicators]
@@ -222,6 +241,8 @@ class Profile(_Model):
                                    i.description)) for i in self.indicators]
         texts += [("event kind", e.code, (e.code.replace("_", " "), e.name_id, e.name_en))
                   for e in self.events]
+        texts += [("incident kind", k.code, (k.code.replace("_", " "), k.label_id, k.label_en))
+                  for k in self.operations.incident_kinds]
         texts += [("rule", r.code, (r.code.replace("_", " "), r.reason_id, r.reason_en))
                   for r in self.rules]
         for what, code, strings in texts:

@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Iterator
 from typing import Any
 
-from sqlalchemy import func, select, text
+from sqlalchemy import func, or_, select, text
 from sqlalchemy.orm import Session
 
 from pollguard.audit.chain import GENESIS, Entry, Verdict, canonical, link, verify
@@ -63,3 +63,18 @@ def recent(session: Session, *, limit: int = 100, offset: int = 0,
 
 def check(session: Session) -> Verdict:
     return verify(entries(session))
+
+
+def after(session: Session, seq: int, *, prefixes: tuple[str, ...] = (),
+          limit: int = 500) -> list[Entry]:
+    """Entries after ``seq`` in chain order (those whose action starts with one of
+    ``prefixes``, when given): what the live stream sends next."""
+    query = select(AuditRecord).where(AuditRecord.seq > seq)
+    if prefixes:
+        query = query.where(or_(*(AuditRecord.action.startswith(p) for p in prefixes)))
+    return [_entry(r) for r in session.scalars(query.order_by(AuditRecord.seq).limit(limit))]
+
+
+def head(session: Session) -> int:
+    """The newest entry's number (0 for an empty log)."""
+    return int(session.scalar(select(func.max(AuditRecord.seq))) or 0)

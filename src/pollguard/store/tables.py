@@ -26,6 +26,9 @@ from pollguard.domain.forces import Branch, Rank, UnitKind
 from pollguard.domain.regions import RegionKind
 from pollguard.domain.risk import RiskClass
 from pollguard.domain.tps import Election, LocationType
+from pollguard.operations.incidents import Level, Status
+from pollguard.operations.reinforcement import UnitKind as DispatchKind
+from pollguard.operations.reinforcement import UnitStatus
 from pollguard.operations.reports import ReportKind, TpsPhase
 
 NAMING = {
@@ -389,3 +392,59 @@ class TpsStatusRecord(Base):
     phase: Mapped[TpsPhase] = mapped_column(_enum(TpsPhase, "tps_phase"))
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     by_nrp: Mapped[str] = mapped_column(String(8))
+
+
+class IncidentRecord(Base):
+    """An incident as it stands now (status, level, verified). Its history is
+    ``incident_step``, appended only; the audit log holds every change too."""
+
+    __tablename__ = "incident"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)  # the report's client id
+    tps_id: Mapped[str] = mapped_column(String(13), index=True)
+    polres_code: Mapped[str] = mapped_column(String(16), index=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    severity: Mapped[int] = mapped_column(Integer)
+    reported_by: Mapped[str] = mapped_column(String(80))
+    reported_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    text: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[Status] = mapped_column(_enum(Status, "incident_status"), index=True)
+    level: Mapped[Level] = mapped_column(_enum(Level, "incident_level"))
+    level_since: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    verified: Mapped[bool] = mapped_column(Boolean, default=False)
+    lat: Mapped[float | None] = mapped_column(Float)
+    lon: Mapped[float | None] = mapped_column(Float)
+
+
+class IncidentStepRecord(Base):
+    __tablename__ = "incident_step"
+    incident_id: Mapped[str] = mapped_column(ForeignKey("incident.id"), primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    status: Mapped[Status] = mapped_column(_enum(Status, "incident_step_status"))
+    by: Mapped[str] = mapped_column(String(80))
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    note: Mapped[str] = mapped_column(Text, default="")
+    level: Mapped[Level | None] = mapped_column(_enum(Level, "incident_step_level"))
+
+
+class DispatchRecord(Base):
+    """A unit sent to an incident (a reserve team, or officers lent by a post) and its status
+    now; its history is ``dispatch_step``."""
+
+    __tablename__ = "dispatch"
+    id: Mapped[str] = mapped_column(String(48), primary_key=True)  # "<incident>/<n>"
+    incident_id: Mapped[str] = mapped_column(ForeignKey("incident.id"), index=True)
+    unit_id: Mapped[str] = mapped_column(String(40), index=True)
+    kind: Mapped[DispatchKind] = mapped_column(_enum(DispatchKind, "dispatch_kind"))
+    officers: Mapped[int] = mapped_column(Integer)
+    status: Mapped[UnitStatus] = mapped_column(_enum(UnitStatus, "dispatch_status"))
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class DispatchStepRecord(Base):
+    __tablename__ = "dispatch_step"
+    dispatch_id: Mapped[str] = mapped_column(ForeignKey("dispatch.id"), primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    status: Mapped[UnitStatus] = mapped_column(_enum(UnitStatus, "dispatch_step_status"))
+    by: Mapped[str] = mapped_column(String(80))
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    note: Mapped[str] = mapped_column(Text, default="")

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import datetime as dt
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import xstatic.pkg.leaflet as xleaflet
+from anyio import to_thread
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.gzip import GZipMiddleware
@@ -17,9 +24,20 @@ from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from pollguard import __version__
+from pollguard.services import incidents as incident_service
 from pollguard.store.database import Database, open_database
-from pollguard.web import pages
-from pollguard.web.api import accounts, audit, operations, plans, reports, risk, session
+from pollguard.web import field, pages
+from pollguard.web.api import (
+    accounts,
+    audit,
+    events,
+    incidents,
+    operations,
+    plans,
+    reports,
+    risk,
+    session,
+)
 from pollguard.web.i18n import LANGUAGES, catalogue
 from pollguard.web.security import declared_permission, public
 from pollguard.web.settings import WebSettings
@@ -68,22 +86,64 @@ def _meta_router() -> APIRouter:
     return router
 
 
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """Runs the escalation clock while the server is up."""
+    task = asyncio.create_task(escalation_loop(app)) if app.state.settings.escalate else None
+    try:
+        yield
+    finally:
+        if task is not None:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+
+def escalation_round(app: FastAPI, now: dt.datetime | None = None) -> tuple[float, list[Any]]:
+    """One look at the clock: (seconds until the next look, the incidents moved up)."""
+    live = app.state.snapshots.get().live
+    when = now or (app.state.clock() if app.state.clock else dt.datetime.now(dt.UTC))
+    moved = incident_service.escalate_due(db=app.state.db, now=when, policy=live.escalation)
+    return live.profile.operations.escalate_every_s, moved
+
+
+async def escalation_loop(app: FastAPI) -> None:
+    """Every ``[operations] escalate_every_s``: move up the chain every incident whose level
+    let its limit pass. Several workers may run it: each incident is locked while moved."""
+    log = logging.getLogger("pollguard.escalation")
+    while True:
+        every = 15.0
+        try:
+            every, moved = await to_thread.run_sync(escalation_round, app)
+            for inc in moved:
+                log.warning("incident %s at TPS %s escalated to %s", inc.id, inc.tps_id,
+                            inc.level)
+        except NoDataError:
+            pass
+        except Exception:  # keep the clock running whatever one round hits
+            log.exception("escalation round failed")
+        await asyncio.sleep(every)
+
+
 def create_app(db: Database | str | None = None, settings: WebSettings | None = None) -> FastAPI:
     database = db if isinstance(db, Database) else open_database(db)
-    app = FastAPI(title="PollGuard command centre", version=__version__,
+    app = FastAPI(title="PollGuard command centre", version=__version__, lifespan=_lifespan,
                   openapi_url=f"{API}/openapi.json", docs_url=f"{API}/docs", redoc_url=None,
                   description="Election security operations: vulnerability, deployment plan, "
                               "plotting. Every route states the permission it needs.")
     app.state.db = database
     app.state.settings = settings or WebSettings()
     app.state.snapshots = Snapshots(database)
-    routers = [m.router for m in (session, operations, risk, plans, reports, audit, accounts)]
+    app.state.clock = None  # None: the wall clock; tests and drills may set a function
+    routers = [m.router for m in (session, operations, risk, plans, reports, incidents, events,
+                                  audit, accounts)]
     routers.append(_meta_router())
     _check_declared(routers)
     for router in routers:
         app.include_router(router, prefix=API, responses=ERRORS)
     app.state.api_routers = routers
     app.include_router(pages.router)
+    app.include_router(field.router)
     web = Path(str(resources.files("pollguard.web")))
     app.mount("/static/leaflet", StaticFiles(directory=xleaflet.BASE_DIR), name="leaflet")
     app.mount("/static", StaticFiles(directory=web / "static"), name="static")

@@ -33,7 +33,9 @@ PAGES = (
     Page("/plotting", "plotting.html", "nav.plotting", Permission.PERSONNEL_READ),
     Page("/risk", "risk.html", "nav.risk", Permission.RISK_READ),
     Page("/audit", "audit.html", "nav.audit", Permission.AUDIT_READ),
+    Page("/field", "field.html", "nav.field", Permission.REPORT_WRITE),
     Page("/me", "me.html", "nav.me", Permission.OWN_ASSIGNMENT),
+    Page("/sitrep", "sitrep.html", "nav.sitrep", Permission.INCIDENT_READ),
 )
 
 

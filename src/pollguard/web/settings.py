@@ -25,3 +25,7 @@ class WebSettings:
         default_factory=lambda: (_env("POLLGUARD_SECURE_COOKIES") or "0") in ("1", "true"))
     export_dir: str = field(default_factory=lambda: _env("POLLGUARD_EXPORT_DIR") or (
         tempfile.mkdtemp(prefix="pollguard-exports-")))
+    # Run the escalation clock inside the server (off: escalate with `pollguard ops escalate`
+    # from cron, or in tests that drive the clock themselves).
+    escalate: bool = field(
+        default_factory=lambda: (_env("POLLGUARD_ESCALATE") or "1") in ("1", "true"))

@@ -22,6 +22,7 @@ from pollguard.domain.risk import AssessmentInfo, RiskClass, TpsRisk
 from pollguard.domain.scenario import Scenario
 from pollguard.domain.tps import PollingStation
 from pollguard.planning.view import PlanView
+from pollguard.services.incidents import LiveContext, live_context
 from pollguard.store import assessments, plans
 from pollguard.store import repository as repo
 from pollguard.store.database import Database
@@ -47,6 +48,11 @@ class Snapshot:
         if self.plan is None:
             raise NoDataError("no plan yet: run `pollguard plan run` first")
         return PlanView(self.plan, self.scenario)
+
+    @cached_property
+    def live(self) -> LiveContext:
+        """What recommendations, escalation and the progress board read, built once."""
+        return live_context(self.scenario, self.risks, self.plan_info, self.plan)
 
     @cached_property
     def tps(self) -> dict[str, PollingStation]:

@@ -95,20 +95,42 @@ def submit(body: ReportIn, request: Request, response: Response,
 
 class Progress(BaseModel):
     tps: int = Field(description="TPS in view")
-    not_reported: int = Field(description="TPS in view with no phase reported yet")
+    not_reported: int = Field(description="TPS with no phase reported yet")
     phases: dict[str, int] = Field(description="TPS per phase, in the day's order")
-    incidents_by_severity: dict[str, int] = Field(
-        description="incident reports per severity (1 ringan, 2 sedang, 3 berat); all count "
-                    "as open until the incident workflow is stored")
+    incidents_open_by_severity: dict[str, int] = Field(
+        description="open incidents per severity (1 ringan, 2 sedang, 3 berat)")
 
 
-@router.get("/reports/progress", response_model=Progress)
-def progress(request: Request, who: Principal = needs(Permission.TPS_READ)) -> Progress:
-    """How far the TPS in the account's jurisdiction are through the day."""
+class RegionProgress(Progress):
+    code: str
+    name: str
+
+
+class ProgressBoard(Progress):
+    regions: list[RegionProgress] = Field(description="one per Polres in view")
+
+
+def _progress(p: reports.Progress) -> dict[str, object]:
+    return {"tps": p.tps, "not_reported": p.not_reported,
+            "phases": {k.value: v for k, v in p.phases.items()},
+            "incidents_open_by_severity": {str(k): v
+                                           for k, v in p.incidents_by_severity.items()}}
+
+
+def board(request: Request, who: Principal) -> ProgressBoard:
+    """The progress board of the account's jurisdiction (also sent on the live stream)."""
     snap = snapshot(request)
     scope = scope_of(snap, who)
     ids = None if scope.everything else [t.tps_id for t in snap.visible_tps(scope)]
-    p = reports.progress(db=request.app.state.db, tps_ids=ids)
-    return Progress(tps=p.tps, not_reported=p.not_reported,
-                    phases={k.value: v for k, v in p.phases.items()},
-                    incidents_by_severity={str(k): v for k, v in p.incidents_by_severity.items()})
+    b = reports.progress(db=request.app.state.db, tps_ids=ids, region_of=snap.live.polres_of)
+    return ProgressBoard(**_progress(b.total), regions=[  # type: ignore[arg-type]
+        RegionProgress(code=code, name=snap.names.get(code, code),
+                       **_progress(p))  # type: ignore[arg-type]
+        for code, p in b.regions.items()])
+
+
+@router.get("/reports/progress", response_model=ProgressBoard)
+def progress(request: Request, who: Principal = needs(Permission.TPS_READ)) -> ProgressBoard:
+    """How far the TPS in the account's jurisdiction are through the day, in total and per
+    Polres: TPS per phase and open incidents per severity."""
+    return board(request, who)
