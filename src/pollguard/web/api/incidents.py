@@ -6,7 +6,6 @@ Police command acts; TNI and the KPU/Bawaslu observers see incidents but not who
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, HTTPException, Query, Request
@@ -19,19 +18,13 @@ from pollguard.operations.reinforcement import Dispatch, DispatchError, Recommen
 from pollguard.services import incidents
 from pollguard.services.accounts import Principal
 from pollguard.web.api.operations import scope_of, snapshot
-from pollguard.web.api.params import utc_iso
+from pollguard.web.api.params import server_now, utc_iso
 from pollguard.web.security import needs, signed_in
 from pollguard.web.snapshot import Snapshot
 
 router = APIRouter(tags=["incidents"])
 IncidentId = Annotated[str, FastPath(min_length=1, max_length=36,
                                       description="the incident (its report's client id)")]
-
-
-def _now(request: Request) -> dt.datetime:
-    """The server's clock (``app.state.clock``, replaceable in tests and drills)."""
-    clock = getattr(request.app.state, "clock", None)
-    return clock() if clock else dt.datetime.now(dt.UTC)
 
 
 class IncidentKindOut(BaseModel):
@@ -195,7 +188,7 @@ def incident_step(incident_id: IncidentId, body: StepIn, request: Request,
     snap = snapshot(request)
     try:
         done = incidents.step(db=request.app.state.db, incident_id=incident_id,
-                              to=Status(body.to), by=who.actor, now=_now(request),
+                              to=Status(body.to), by=who.actor, now=server_now(request),
                               note=body.note, verified=body.verified,
                               policy=snap.live.escalation, kinds=snap.live.kinds)
     except IncidentError as exc:
@@ -303,7 +296,7 @@ def incident_dispatch(incident_id: IncidentId, body: DispatchIn, request: Reques
     _found(request, who, incident_id)
     try:
         made = incidents.dispatch(db=request.app.state.db, ctx=snapshot(request).live,
-                                  incident_id=incident_id, by=who.actor, now=_now(request),
+                                  incident_id=incident_id, by=who.actor, now=server_now(request),
                                   team_ids=body.team_ids, borrow=body.borrow, note=body.note)
     except (DispatchError, IncidentError) as exc:
         raise HTTPException(409, str(exc)) from exc
@@ -327,7 +320,7 @@ def incident_reject(incident_id: IncidentId, body: RejectIn, request: Request,
                     who: Principal = needs(Permission.DISPATCH_WRITE)) -> Rejected:
     """Turn the recommendation down (recorded in the audit trail; nothing is sent)."""
     _found(request, who, incident_id)
-    now = _now(request)
+    now = server_now(request)
     incidents.reject(db=request.app.state.db, incident_id=incident_id, by=who.actor, now=now,
                      note=body.note)
     return Rejected(incident_id=incident_id, by=who.actor, at=utc_iso(now), note=body.note)
@@ -349,7 +342,7 @@ def dispatch_step(incident_id: IncidentId, n: Annotated[int, FastPath(ge=1, le=9
     _found(request, who, incident_id)
     try:
         d = incidents.unit_step(db=request.app.state.db, dispatch_id=f"{incident_id}/{n}",
-                                to=UnitStatus(body.to), by=who.actor, now=_now(request),
+                                to=UnitStatus(body.to), by=who.actor, now=server_now(request),
                                 note=body.note)
     except incidents.NotFoundError as exc:
         raise HTTPException(404, str(exc)) from exc

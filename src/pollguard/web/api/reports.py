@@ -14,7 +14,7 @@ from pollguard.operations.reports import FieldReport, ReportError, ReportKind, T
 from pollguard.services import reports
 from pollguard.services.accounts import Principal
 from pollguard.web.api.operations import scope_of, snapshot
-from pollguard.web.api.params import utc_iso
+from pollguard.web.api.params import server_now, utc_iso
 from pollguard.web.security import needs
 
 router = APIRouter(tags=["reports"])
@@ -80,7 +80,8 @@ def submit(body: ReportIn, request: Request, response: Response,
         severity=body.severity, text=body.text, lat=body.lat, lon=body.lon)
     try:
         stored, created = reports.submit_report(db=request.app.state.db, report=submission,
-                                                principal_nrp=who.nrp, actor=who.actor)
+                                                principal_nrp=who.nrp, actor=who.actor,
+                                                now=server_now(request))
     except reports.NoSuchTpsError as exc:
         raise HTTPException(404, str(exc)) from exc
     except reports.NotPlottedError as exc:

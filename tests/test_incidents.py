@@ -1,0 +1,324 @@
+"""Incidents through the API, as voting day runs them: an incident report opens an incident;
+operators acknowledge, verify, respond, resolve and close it; the escalation clock moves what
+nobody acknowledges; verifying reassesses risk; reinforcement is recommended, dispatched and
+tracked; the live stream carries all of it, each role seeing what it may."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from pollguard.access import Role
+from pollguard.services import accounts
+from pollguard.store import assessments, audit
+from pollguard.store.database import Database
+from pollguard.store.uow import UnitOfWork
+from pollguard.web.app import create_app, escalation_round
+from pollguard.web.settings import WebSettings
+from web_client import log_in, token_headers
+
+T0 = dt.datetime(2024, 11, 27, 1, 0, tzinfo=dt.UTC)  # 08:00 WIB on voting day
+
+
+class Clock:
+    """The server's clock, moved by the test."""
+
+    def __init__(self, at: dt.datetime) -> None:
+        self.at = at
+
+    def __call__(self) -> dt.datetime:
+        return self.at
+
+    def advance(self, **delta: float) -> None:
+        self.at += dt.timedelta(**delta)
+
+
+@pytest.fixture(scope="module")
+def app(planned_db: Database) -> FastAPI:
+    app = create_app(planned_db, WebSettings(escalate=False))
+    return app
+
+
+@pytest.fixture
+def clock(app: FastAPI) -> Clock:
+    c = Clock(dt.datetime.now(dt.UTC))
+    app.state.clock = c
+    return c
+
+
+@pytest.fixture(scope="module")
+def petugas(app: FastAPI) -> TestClient:
+    client = TestClient(app)
+    client.headers["X-CSRF-Token"] = log_in(client, "petugas")
+    return client
+
+
+def _client(app: FastAPI, db: Database, user: str) -> TestClient:
+    client = TestClient(app)
+    client.headers.update(token_headers(db, user))
+    return client
+
+
+@pytest.fixture(scope="module")
+def polda(app: FastAPI, planned_db: Database) -> TestClient:
+    return _client(app, planned_db, "polda")
+
+
+@pytest.fixture(scope="module")
+def kpu(app: FastAPI, planned_db: Database) -> TestClient:
+    return _client(app, planned_db, "kpu")
+
+
+@pytest.fixture(scope="module")
+def own(petugas: TestClient) -> dict[str, Any]:
+    mine = petugas.get("/api/v1/me/assignment").json()
+    return {"tps": mine["tps"][0]["tps_ids"][0], "lat": mine["lat"], "lon": mine["lon"]}
+
+
+@pytest.fixture
+def report_incident(petugas: TestClient, own: dict[str, Any],
+                    clock: Clock) -> Callable[..., str]:
+    def make(kind: str = "crowd_gathering", **extra: Any) -> str:
+        cid = str(uuid.uuid4())
+        body = {"client_id": cid, "tps_id": own["tps"], "kind": "incident",
+                "incident_kind": kind, "text": "massa berkumpul di depan TPS",
+                "lat": own["lat"], "lon": own["lon"], "sent_at": clock.at.isoformat(), **extra}
+        r = petugas.post("/api/v1/reports", json=body)
+        assert r.status_code == 201, r.text
+        return cid
+    return make
+
+
+def _audit_count(db: Database) -> int:
+    with UnitOfWork(db) as uow:
+        return audit.recent(uow.session, limit=1)[1]
+
+
+def test_an_incident_report_opens_one_incident_held_by_the_polsek(
+        polda: TestClient, petugas: TestClient, report_incident: Callable[..., str],
+        own: dict[str, Any]) -> None:
+    cid = report_incident("intimidation")
+    inc = polda.get(f"/api/v1/incidents/{cid}").json()
+    assert (inc["status"], inc["level"], inc["severity"], inc["verified"]) == (
+        "reported", "polsek", 2, False)
+    assert inc["tps_id"] == own["tps"] and inc["polres_code"] == "polres.15.01"
+    assert inc["reported_by"] == petugas.get("/api/v1/me/assignment").json()["nrp"]
+    assert inc["due_at"] is not None
+    # A resend of the report opens nothing new.
+    before = len(polda.get("/api/v1/incidents").json()["incidents"])
+    again = petugas.post("/api/v1/reports", json={
+        "client_id": cid, "tps_id": own["tps"], "kind": "incident",
+        "incident_kind": "intimidation", "sent_at": T0.isoformat()})
+    assert again.status_code == 200
+    assert len(polda.get("/api/v1/incidents").json()["incidents"]) == before
+
+
+def test_the_workflow_records_who_and_when_and_refuses_skipped_steps(
+        app: FastAPI, planned_db: Database, polda: TestClient,
+        report_incident: Callable[..., str], clock: Clock) -> None:
+    cid = report_incident()
+    url = f"/api/v1/incidents/{cid}/steps"
+    n = _audit_count(planned_db)
+    skipped = polda.post(url, json={"to": "resolved"})
+    assert skipped.status_code == 409 and "not allowed" in skipped.json()["detail"]
+    assert _audit_count(planned_db) == n  # a refused step writes nothing
+    for to in ("acknowledged", "responding", "resolved", "closed"):
+        clock.advance(minutes=1)
+        r = polda.post(url, json={"to": to, "note": f"langkah {to}"})
+        assert r.status_code == 200, r.text
+        assert r.json()["incident"]["status"] == to
+    history = polda.get(f"/api/v1/incidents/{cid}").json()["history"]
+    assert [h["status"] for h in history] == ["reported", "acknowledged", "responding",
+                                             "resolved", "closed"]
+    assert all(h["by"] == "polda (polda_command)" for h in history[1:])
+    assert [h["at"] for h in history] == sorted(h["at"] for h in history)
+    assert polda.post(url, json={"to": "responding"}).status_code == 409  # closed is final
+    assert cid not in {i["id"] for i in polda.get("/api/v1/incidents?open=true").json()[
+        "incidents"]}
+
+
+def test_escalation_fires_at_the_profile_limits_and_stops_once_acknowledged(
+        app: FastAPI, planned_db: Database, polda: TestClient,
+        report_incident: Callable[..., str], clock: Clock) -> None:
+    cid = report_incident("crowd_gathering")  # severity 2: Polsek 10 min, Polres 15 min
+    start = clock.at
+
+    def level() -> str:
+        return str(polda.get(f"/api/v1/incidents/{cid}").json()["level"])
+
+    clock.at = start + dt.timedelta(minutes=10) - dt.timedelta(seconds=1)
+    escalation_round(app)
+    assert level() == "polsek"
+    clock.at = start + dt.timedelta(minutes=10)
+    escalation_round(app)
+    assert level() == "polres_ops"
+    escalation_round(app)  # idempotent at the same time
+    inc = polda.get(f"/api/v1/incidents/{cid}").json()
+    assert [h["level"] for h in inc["history"] if h["by"] == "system"] == ["polres_ops"]
+    assert inc["history"][-1]["at"].startswith((start + dt.timedelta(minutes=10)).isoformat()[:19])
+    clock.at = start + dt.timedelta(minutes=25)
+    escalation_round(app)
+    assert level() == "polda_ops"
+    clock.at = start + dt.timedelta(hours=3)
+    escalation_round(app)
+    assert level() == "polda_ops"  # the top of the chain
+
+    # A berat incident waits half as long; once acknowledged it never moves.
+    berat = report_incident("violence")
+    clock.advance(minutes=5)
+    escalation_round(app)
+    assert polda.get(f"/api/v1/incidents/{berat}").json()["level"] == "polres_ops"
+    assert polda.post(f"/api/v1/incidents/{berat}/steps",
+                      json={"to": "acknowledged"}).status_code == 200
+    clock.advance(hours=1)
+    escalation_round(app)
+    after = polda.get(f"/api/v1/incidents/{berat}").json()
+    assert after["level"] == "polres_ops" and after["due_at"] is None
+    with UnitOfWork(planned_db) as uow:
+        escalations = [e for e in audit.recent(uow.session, limit=50)[0]
+                       if e.action == "incident.escalated"]
+    assert {json.loads(e.detail)["id"] for e in escalations} >= {cid, berat}
+
+
+def test_verifying_an_incident_reassesses_risk_around_it(
+        planned_db: Database, polda: TestClient, report_incident: Callable[..., str],
+        own: dict[str, Any]) -> None:
+    with UnitOfWork(planned_db) as uow:
+        before_id = assessments.latest_id(uow.session)
+        assert before_id is not None
+        before = assessments.results(uow.session, before_id)
+    cid = report_incident("ballot_box_seized")
+    r = polda.post(f"/api/v1/incidents/{cid}/steps",
+                   json={"to": "acknowledged", "verified": True, "note": "dikonfirmasi"})
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["incident"]["verified"] is True
+    new_id = body["assessment_id"]
+    assert new_id is not None and new_id > before_id
+    with UnitOfWork(planned_db) as uow:
+        after = assessments.results(uow.session, new_id)
+        info = assessments.info(uow.session, new_id)
+    assert info is not None and cid in info.note
+    tps = own["tps"]
+    assert after[tps].score > before[tps].score  # the incident's own TPS rose
+    assert any(c.factor.value == "event" and c.code == f"incident:{cid}"
+               for c in after[tps].reasons)
+    changed = {c["tps_id"]: c for c in body["reclassified"]}
+    for t, c in changed.items():
+        assert before[t].risk_class.value == c["before"] and after[t].risk_class.value == c[
+            "after"]
+    # Scores only rise: an incident never lowers the risk of any TPS.
+    assert all(after[t].score >= before[t].score for t in before)
+    # Verifying again makes no new assessment.
+    again = polda.post(f"/api/v1/incidents/{cid}/steps",
+                       json={"to": "responding", "verified": True})
+    assert again.json()["assessment_id"] is None
+
+
+def test_recommend_dispatch_and_track_units(polda: TestClient,
+                                            report_incident: Callable[..., str],
+                                            planned_db: Database) -> None:
+    cid = report_incident("violence")
+    rec = polda.get(f"/api/v1/incidents/{cid}/recommendation").json()
+    minutes = [t["minutes"] for t in rec["teams"]]
+    assert minutes == sorted(minutes) and rec["teams"]
+    assert all(t["owner_code"] in ("polres.15.01", "pool") for t in rec["teams"])
+    nearest = rec["teams"][0]["team_id"]
+
+    refused = polda.post(f"/api/v1/incidents/{cid}/dispatches",
+                         json={"team_ids": ["no-such-team"]})
+    assert refused.status_code == 409 and "not on offer" in refused.json()["detail"]
+    sent = polda.post(f"/api/v1/incidents/{cid}/dispatches", json={"borrow": False})
+    assert sent.status_code == 201, sent.text
+    assert [d["unit_id"] for d in sent.json()] == [nearest]
+    dispatch_id = sent.json()[0]["id"]
+    inc = polda.get(f"/api/v1/incidents/{cid}").json()
+    assert inc["status"] == "responding" and inc["dispatches"][0]["id"] == dispatch_id
+
+    # The team is busy: it is no longer on offer, and the units list says where it is.
+    again = polda.get(f"/api/v1/incidents/{cid}/recommendation").json()
+    assert nearest not in {t["team_id"] for t in again["teams"]}
+    team = next(t for t in polda.get("/api/v1/units").json()["teams"] if t["team_id"] == nearest)
+    assert (team["status"], team["dispatch_id"]) == ("dispatched", dispatch_id)
+
+    step = f"/api/v1/dispatches/{dispatch_id}/steps"
+    assert polda.post(step, json={"to": "available"}).status_code == 409  # not yet back
+    for to in ("on_scene", "returning", "available"):
+        r = polda.post(step, json={"to": to})
+        assert r.status_code == 200 and r.json()["status"] == to
+    assert nearest in {t["team_id"] for t in polda.get(
+        f"/api/v1/incidents/{cid}/recommendation").json()["teams"]}
+
+    n = _audit_count(planned_db)
+    r = polda.post(f"/api/v1/incidents/{cid}/rejections", json={"note": "situasi kondusif"})
+    assert r.status_code == 201 and _audit_count(planned_db) == n + 1
+
+
+def test_observers_see_incidents_without_personnel_or_reserves(
+        kpu: TestClient, polda: TestClient, report_incident: Callable[..., str]) -> None:
+    cid = report_incident("money_politics")
+    assert polda.post(f"/api/v1/incidents/{cid}/dispatches", json={}).status_code == 201
+    seen = kpu.get(f"/api/v1/incidents/{cid}").json()
+    assert seen["kind"] == "money_politics" and seen["reported_by"] is None
+    assert seen["dispatches"] == []
+    assert all(h["by"] in (None, "system") for h in seen["history"])
+    assert kpu.get(f"/api/v1/incidents/{cid}/recommendation").status_code == 403
+    assert kpu.post(f"/api/v1/incidents/{cid}/steps",
+                    json={"to": "acknowledged"}).status_code == 403
+
+
+def test_other_polres_cannot_see_or_act_on_the_incident(
+        app: FastAPI, planned_db: Database, report_incident: Callable[..., str]) -> None:
+    accounts.create_user(db=planned_db, username="polres-merangin", password="merangin-2024-x",
+                         role=Role.POLRES_OPS, unit_code="polres.15.02",
+                         display_name="Kabag Ops Merangin")
+    other = _client(app, planned_db, "polres-merangin")
+    cid = report_incident()
+    assert cid not in {i["id"] for i in other.get("/api/v1/incidents").json()["incidents"]}
+    assert other.get(f"/api/v1/incidents/{cid}").status_code == 403
+    assert other.post(f"/api/v1/incidents/{cid}/steps",
+                      json={"to": "acknowledged"}).status_code == 403
+    assert _client(app, planned_db, "polres").post(
+        f"/api/v1/incidents/{cid}/steps", json={"to": "acknowledged"}).status_code == 200
+
+
+def _stream(client: TestClient, since: int, limit: int) -> list[tuple[str, dict[str, Any]]]:
+    r = client.get(f"/api/v1/events?limit={limit}", headers={"Last-Event-ID": str(since)})
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/event-stream")
+    out = []
+    for block in r.text.split("\n\n"):
+        lines = dict(line.split(": ", 1) for line in block.splitlines()
+                     if ": " in line and not line.startswith(":"))
+        if "event" in lines:
+            out.append((lines["event"], json.loads(lines["data"])))
+    return out
+
+
+def test_the_live_stream_carries_reports_incidents_and_dispatches_by_role(
+        planned_db: Database, polda: TestClient, kpu: TestClient,
+        report_incident: Callable[..., str]) -> None:
+    with UnitOfWork(planned_db) as uow:
+        since = audit.head(uow.session)
+    cid = report_incident("crowd_gathering")
+    assert polda.post(f"/api/v1/incidents/{cid}/dispatches", json={}).status_code == 201
+    events = _stream(polda, since, 6)
+    kinds = [k for k, _ in events]
+    assert kinds[0] == "progress" and kinds[1:4] == ["report", "incident", "dispatch"]
+    report, incident = events[1][1], events[2][1]
+    assert report["client_id"] == cid and report["nrp"]
+    assert incident["id"] == cid and incident["status"] == "reported"
+    assert events[3][1]["incident_id"] == cid
+    board = events[0][1]
+    assert board["tps"] == 6391 and len(board["regions"]) == 10
+
+    seen = _stream(kpu, since, 4)
+    assert "dispatch" not in [k for k, _ in seen]
+    assert all("nrp" not in data for _, data in seen)
+    assert [k for k, _ in seen][1:3] == ["report", "incident"]
