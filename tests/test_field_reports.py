@@ -120,7 +120,8 @@ def test_resends_in_any_order_never_duplicate_a_report(
             assert first[i]["nrp"] and first[i]["tps_id"] == own_tps
     rows, entries = _stored(planned_db)
     assert rows - before_rows == len(bodies)
-    assert entries - before_audit == len(bodies)  # one audit entry per stored report
+    # One audit entry per stored report, and one per incident an incident report opened.
+    assert entries - before_audit == len(bodies) + sum(b["kind"] == "incident" for b in bodies)
     with UnitOfWork(planned_db) as uow:
         for i, body in enumerate(bodies):
             got = store.get(uow.session, body["client_id"])
@@ -236,7 +237,13 @@ def test_progress_counts_tps_per_phase_and_incidents_by_severity(
     assert list(after["phases"]) == [p.value for p in TpsPhase]
     assert after["tps"] == 6391 == after["not_reported"] + sum(after["phases"].values())
     assert after["phases"]["box_escorted"] >= 1
-    assert after["incidents_by_severity"]["3"] == before["incidents_by_severity"]["3"] + 1
+    key = "incidents_open_by_severity"
+    assert after[key]["3"] == before[key]["3"] + 1
+    # Per Polres: the officer's Polres counts the incident, and the regions add up.
+    mine = {r["code"]: r for r in after["regions"]}["polres.15.01"]
+    assert mine[key]["3"] == {r["code"]: r for r in before["regions"]}["polres.15.01"][key][
+        "3"] + 1
+    assert sum(r["tps"] for r in after["regions"]) == after["tps"]
     # A Polsek sees its kecamatan only; a field officer may not read the board.
     polsek = TestClient(app, headers=token_headers(planned_db, "polsek"))
     seen = polsek.get(f"{URL}/progress").json()

@@ -204,7 +204,7 @@ def test_pages_work_air_gapped_and_redirect_by_role(app: FastAPI, planned_db: Da
     assert client.get("/workspace").headers["location"] == "/map"
     assert client.get("/").headers["location"] == "/map"
     log_in(client, "petugas")
-    assert client.get("/").headers["location"] == "/me"
+    assert client.get("/").headers["location"] == "/field"  # the field app first
     english = client.get("/me?lang=en")
     assert "My assignment" in english.text and client.cookies.get("pg_lang") == "en"
     assert client.get("/api/v1/i18n/xx").status_code == 404

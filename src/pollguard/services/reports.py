@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session
@@ -66,63 +66,135 @@ class Submission:
     lon: float | None = None
 
 
+@dataclass(frozen=True)
+class Pending:
+    """A report waiting to be stored: what the phone sent, who sent it, when it arrived."""
+
+    report: Submission
+    principal_nrp: str
+    actor: str
+    received_at: dt.datetime
+
+
+Outcome = tuple[FieldReport, bool] | ReportError
+
+
 def submit_report(*, db: Database, report: Submission, principal_nrp: str, actor: str = "cli",
                   now: dt.datetime | None = None) -> tuple[FieldReport, bool]:
     """Store ``report`` from officer ``principal_nrp``: (the stored report, whether this call
     stored it). ReportError (NoSuchTpsError, NotPlottedError, ClientIdTakenError or plain) with
     the reason when refused."""
-    received = now or dt.datetime.now(dt.UTC)
+    pending = Pending(report, principal_nrp, actor, now or dt.datetime.now(dt.UTC))
+    outcome = submit_reports(db=db, batch=[pending])[0]
+    if isinstance(outcome, ReportError):
+        raise outcome
+    return outcome
+
+
+def submit_reports(*, db: Database, batch: Sequence[Pending]) -> list[Outcome]:
+    """Store a batch of reports in one transaction (the server's writer gathers the reports
+    that arrive together): per report, (the stored report, whether this batch stored it) or
+    the ReportError that refused it. A refused report writes nothing and does not affect the
+    others; a database failure raises and stores none of them (the phones resend)."""
+    out: list[Outcome | None] = [None] * len(batch)
     with UnitOfWork(db) as uow:
         s = uow.session
-        stored = store.get(s, report.client_id)
-        if stored is not None:
-            return _resent(stored, principal_nrp), False
-        if not store.tps_exists(s, report.tps_id):
-            raise NoSuchTpsError(f"no TPS {report.tps_id}")
-        plan_id = plans.latest_id(s)
-        if plan_id is None or report.tps_id not in store.guarded_by(s, plan_id=plan_id,
-                                                                    nrp=principal_nrp):
-            raise NotPlottedError(f"officer {principal_nrp} is not plotted at TPS {report.tps_id}"
-                             f" in the plan in force")
-        kinds = _kinds(db.url, plan_id, s)
-        checked = make_report(
-            client_id=report.client_id, nrp=principal_nrp, tps_id=report.tps_id,
-            kind=report.kind, sent_at=report.sent_at, received_at=received, phase=report.phase,
-            incident_kind=report.incident_kind, severity=report.severity, text=report.text,
-            lat=report.lat, lon=report.lon, kinds=kinds)
-        stored, created = store.insert(s, checked)
-        if not created:  # a resend raced this one and won
-            return _resent(stored, principal_nrp), False
-        detail: dict[str, object] = {"client_id": stored.client_id, "nrp": stored.nrp,
-                                     "sent_at": stored.sent_at.isoformat()}
-        if stored.kind == ReportKind.STATUS:
-            assert stored.phase is not None
-            now_phase = store.move_status(s, tps_id=stored.tps_id, phase=stored.phase,
-                                          at=received, nrp=principal_nrp)
-            detail |= {"phase": stored.phase.value, "tps_phase": now_phase.value}
-        else:
-            detail |= {"incident_kind": stored.incident_kind, "severity": stored.severity}
-        detail |= {"tps_id": stored.tps_id, "kind": stored.kind.value, "lat": stored.lat,
-                   "lon": stored.lon, "at": received.isoformat()}
-        audit.append(s, actor=actor, action=f"report.{stored.kind.value}",
-                     subject=f"TPS {stored.tps_id}", detail=detail)
-        if stored.kind == ReportKind.INCIDENT:
-            incidents.open_from_report(uow, stored=stored, kinds=kinds)
-    return stored, True
+        stored = store.get_many(s, [p.report.client_id for p in batch])
+        plan = plans.in_force(s)
+        guards = _guards(db.url, plan, s)
+        kinds = _kinds(db.url, plan, s)
+        fresh: dict[str, tuple[int, FieldReport]] = {}
+        repeats: list[int] = []  # the same client id twice in one batch
+        for i, p in enumerate(batch):
+            cid = p.report.client_id
+            try:
+                if cid in stored:
+                    out[i] = (_resent(stored[cid], p.principal_nrp), False)
+                elif cid in fresh:
+                    repeats.append(i)
+                else:
+                    fresh[cid] = (i, _checked(s, p, plan is not None, guards, kinds))
+            except ReportError as exc:
+                out[i] = exc
+        created = store.insert_many(s, [r for _, r in fresh.values()])
+        lost = [cid for cid in fresh if cid not in created]  # a concurrent writer won
+        stored |= store.get_many(s, lost)
+        for cid, (i, r) in fresh.items():
+            out[i] = (r, True) if cid in created else _outcome(stored[cid], batch[i])
+        for i in repeats:
+            first = fresh[batch[i].report.client_id][1]
+            out[i] = _outcome(first, batch[i], created=False)
+        new = [(batch[i], r) for cid, (i, r) in fresh.items() if cid in created]
+        phases = store.move_statuses(s, [(r.tps_id, r.phase, r.received_at, r.nrp)
+                                         for _, r in new if r.phase is not None])
+        audit.append_many(s, [(p.actor, f"report.{r.kind.value}", f"TPS {r.tps_id}",
+                               _detail(r, phases)) for p, r in new])
+        for _, r in new:
+            if r.kind == ReportKind.INCIDENT:
+                incidents.open_from_report(uow, stored=r, kinds=kinds)
+    return [o for o in out if o is not None]
 
 
-_PROFILE_KINDS: dict[tuple[str, int], dict[str, IncidentKind]] = {}
+def _outcome(stored: FieldReport, p: Pending, created: bool = False) -> Outcome:
+    try:
+        return _resent(stored, p.principal_nrp), created
+    except ReportError as exc:
+        return exc
 
 
-def _kinds(url: str, plan_id: int, session: Session) -> Mapping[str, IncidentKind]:
-    """The incident catalogue of the plan's profile. A stored plan never changes, so it is read
-    once per plan (parsing its profile at every report would cost more than the report)."""
-    key = (url, plan_id)
-    if key not in _PROFILE_KINDS:
-        info = plans.info(session, plan_id)
-        _PROFILE_KINDS[key] = (catalogue(parse_profile(info.profile_toml)
-                                         .operations.incident_kinds) if info else catalogue())
-    return _PROFILE_KINDS[key]
+def _checked(session: Session, p: Pending, has_plan: bool,
+             guards: Mapping[str, frozenset[str]],
+             kinds: Mapping[str, IncidentKind]) -> FieldReport:
+    """The report made and checked, or the ReportError that refuses it."""
+    r = p.report
+    if r.tps_id not in guards.get(p.principal_nrp, frozenset()):
+        if not store.tps_exists(session, r.tps_id):
+            raise NoSuchTpsError(f"no TPS {r.tps_id}")
+        raise NotPlottedError(f"officer {p.principal_nrp} is not plotted at TPS {r.tps_id} in "
+                              f"the plan in force" if has_plan else "no plan is in force")
+    return make_report(
+        client_id=r.client_id, nrp=p.principal_nrp, tps_id=r.tps_id, kind=r.kind,
+        sent_at=r.sent_at, received_at=p.received_at, phase=r.phase,
+        incident_kind=r.incident_kind, severity=r.severity, text=r.text, lat=r.lat, lon=r.lon,
+        kinds=kinds)
+
+
+def _detail(r: FieldReport, phases: Mapping[str, TpsPhase]) -> dict[str, object]:
+    """The audit entry of a report: what the live picture shows of it."""
+    detail: dict[str, object] = {"client_id": r.client_id, "nrp": r.nrp, "tps_id": r.tps_id,
+                                 "kind": r.kind.value, "sent_at": r.sent_at.isoformat(),
+                                 "lat": r.lat, "lon": r.lon, "at": r.received_at.isoformat()}
+    if r.phase is not None:
+        detail |= {"phase": r.phase.value, "tps_phase": phases[r.tps_id].value}
+    else:
+        detail |= {"incident_kind": r.incident_kind, "severity": r.severity}
+    return detail
+
+
+PlanKey = tuple[int, dt.datetime] | None
+# A stored plan never changes: what reports check against it is read once per plan.
+_PLAN_GUARDS: dict[tuple[str, PlanKey], dict[str, frozenset[str]]] = {}
+_PLAN_KINDS: dict[tuple[str, PlanKey], dict[str, IncidentKind]] = {}
+
+
+def _guards(url: str, plan: PlanKey, session: Session) -> Mapping[str, frozenset[str]]:
+    """Officer -> the TPS their post guards in the plan in force."""
+    if plan is None:
+        return {}
+    if (url, plan) not in _PLAN_GUARDS:
+        _PLAN_GUARDS[(url, plan)] = store.guards_of_plan(session, plan[0])
+    return _PLAN_GUARDS[(url, plan)]
+
+
+def _kinds(url: str, plan: PlanKey, session: Session) -> Mapping[str, IncidentKind]:
+    """The incident catalogue of the plan's profile (parsing the profile at every report
+    would cost more than the report)."""
+    if (url, plan) not in _PLAN_KINDS:
+        info = plans.info(session, plan[0]) if plan else None
+        _PLAN_KINDS[(url, plan)] = (catalogue(parse_profile(info.profile_toml)
+                                              .operations.incident_kinds) if info
+                                    else catalogue())
+    return _PLAN_KINDS[(url, plan)]
 
 
 def _resent(stored: FieldReport, nrp: str) -> FieldReport:

@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Iterator
 from typing import Any
 
-from sqlalchemy import func, or_, select, text
+from sqlalchemy import func, insert, or_, select, text
 from sqlalchemy.orm import Session
 
 from pollguard.audit.chain import GENESIS, Entry, Verdict, canonical, link, verify
@@ -31,6 +31,32 @@ def append(session: Session, *, actor: str, action: str, subject: str,
                             detail=body, prev_hash=prev, hash=digest))
     session.flush()
     return Entry(seq, at, actor, action, subject, body, prev, digest)
+
+
+def append_many(session: Session, items: list[tuple[str, str, str, dict[str, Any]]]
+                ) -> list[Entry]:
+    """Append (actor, action, subject, detail) entries in order, in one statement: the chain
+    links them exactly as one append each would."""
+    if not items:
+        return []
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _LOCK_KEY})
+    head = session.execute(select(AuditRecord.seq, AuditRecord.hash)
+                           .order_by(AuditRecord.seq.desc()).limit(1)).first()
+    seq, prev = (head[0], head[1]) if head else (0, GENESIS)
+    at = dt.datetime.now(dt.UTC).isoformat(timespec="microseconds")
+    out = []
+    for actor, action, subject, detail in items:
+        seq += 1
+        body = canonical(detail)
+        digest = link(prev, seq, at, actor, action, subject, body)
+        out.append(Entry(seq, at, actor, action, subject, body, prev, digest))
+        prev = digest
+    session.execute(insert(AuditRecord), [
+        {"seq": e.seq, "at": e.at, "actor": e.actor, "action": e.action,
+         "subject": e.subject, "detail": e.detail, "prev_hash": e.prev_hash, "hash": e.hash}
+        for e in out])
+    return out
 
 
 def _entry(r: AuditRecord) -> Entry:

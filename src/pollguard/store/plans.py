@@ -104,6 +104,15 @@ def latest_id(session: Session) -> int | None:
     return session.scalar(select(func.max(PlanRecord.id)).where(PlanRecord.status == ACCEPTED))
 
 
+def in_force(session: Session) -> tuple[int, dt.datetime] | None:
+    """(id, created_at) of the plan in force: a key that stays unique when a database is
+    rebuilt and its ids start again (caches of a plan's contents use it)."""
+    found = session.execute(select(PlanRecord.id, PlanRecord.created_at)
+                            .where(PlanRecord.status == ACCEPTED)
+                            .order_by(PlanRecord.id.desc()).limit(1)).first()
+    return (int(found[0]), found[1]) if found else None
+
+
 def accept(session: Session, plan_id: int) -> None:
     """Publish a draft: it becomes the plan in force."""
     rec = session.get(PlanRecord, plan_id)

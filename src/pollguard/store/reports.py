@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -49,41 +49,6 @@ def get(session: Session, client_id: str) -> FieldReport | None:
     return _report(found) if found else None
 
 
-def insert(session: Session, report: FieldReport) -> tuple[FieldReport, bool]:
-    """Store ``report`` unless its ``client_id`` is stored already: (the stored report, whether
-    this call stored it)."""
-    stmt = _insert(session, FieldReportRecord).values(
-        client_id=report.client_id, nrp=report.nrp, tps_id=report.tps_id,
-        kind=report.kind, phase=report.phase, incident_kind=report.incident_kind,
-        severity=report.severity, text=report.text, lat=report.lat, lon=report.lon,
-        sent_at=report.sent_at, received_at=report.received_at,
-    ).on_conflict_do_nothing(index_elements=["client_id"]).returning(
-        FieldReportRecord.client_id)
-    # RETURNING says whether this statement stored the row (rowcount is not reliable through
-    # the ORM session on every driver).
-    created = session.execute(stmt).first() is not None
-    stored = get(session, report.client_id)
-    assert stored is not None
-    return stored, created
-
-
-def move_status(session: Session, *, tps_id: str, phase: TpsPhase, at: dt.datetime,
-                nrp: str) -> TpsPhase:
-    """Move the TPS's phase forward to ``phase`` (never back); returns its phase now. The row
-    is made if missing, then locked (PostgreSQL) so that concurrent reports queue."""
-    session.execute(_insert(session, TpsStatusRecord).values(
-        tps_id=tps_id, phase=phase, updated_at=at, by_nrp=nrp,
-    ).on_conflict_do_nothing(index_elements=["tps_id"]))
-    row = session.scalars(select(TpsStatusRecord).where(TpsStatusRecord.tps_id == tps_id)
-                          .with_for_update().execution_options(populate_existing=True)).one()
-    current = TpsPhase(row.phase)
-    now = advance(current, phase)
-    if now != current:
-        row.phase, row.updated_at, row.by_nrp = now, at, nrp
-        session.flush()
-    return now
-
-
 def phases(session: Session) -> dict[str, TpsPhase]:
     """Every TPS's phase, for those that have reported one."""
     return {t: TpsPhase(p) for t, p in session.execute(
@@ -96,13 +61,6 @@ def status(session: Session, tps_id: str) -> TpsPhase | None:
     return TpsPhase(found) if found else None
 
 
-def incident_severities(session: Session) -> list[tuple[str, int]]:
-    """(TPS, severity) of every incident report."""
-    return [(t, int(s or 0)) for t, s in session.execute(
-        select(FieldReportRecord.tps_id, FieldReportRecord.severity)
-        .where(FieldReportRecord.kind == ReportKind.INCIDENT))]
-
-
 def count(session: Session) -> int:
     return int(session.scalar(select(func.count()).select_from(FieldReportRecord)) or 0)
 
@@ -111,13 +69,65 @@ def tps_exists(session: Session, tps_id: str) -> bool:
     return session.get(TpsRecord, tps_id) is not None
 
 
-def guarded_by(session: Session, *, plan_id: int, nrp: str) -> frozenset[str]:
-    """The TPS that officer ``nrp`` guards in plan ``plan_id``: those of their post (none for a
-    duty or a reserve team, or an officer not in the plan)."""
-    found = session.execute(
-        select(PlanPostRecord.tps_ids)
-        .join(PlanAssignmentRecord, (PlanAssignmentRecord.plan_id == PlanPostRecord.plan_id)
-              & (PlanAssignmentRecord.target_id == PlanPostRecord.post_id))
-        .where(PlanAssignmentRecord.plan_id == plan_id, PlanAssignmentRecord.nrp == nrp,
-               PlanAssignmentRecord.role == Role.POST.value)).scalar()
-    return frozenset(found or ())
+
+
+def get_many(session: Session, client_ids: list[str]) -> dict[str, FieldReport]:
+    """The stored reports among ``client_ids``."""
+    if not client_ids:
+        return {}
+    rows = session.scalars(select(FieldReportRecord)
+                           .where(FieldReportRecord.client_id.in_(client_ids))
+                           .execution_options(populate_existing=True))
+    return {r.client_id: _report(r) for r in rows}
+
+
+def insert_many(session: Session, reports: list[FieldReport]) -> set[str]:
+    """Store the reports whose ``client_id`` is not stored yet, in one statement; the ids this
+    call stored (a concurrent writer may have stored the others first). RETURNING says which:
+    rowcount is not reliable through the ORM session on every driver."""
+    if not reports:
+        return set()
+    stmt = _insert(session, FieldReportRecord).on_conflict_do_nothing(
+        index_elements=["client_id"]).returning(FieldReportRecord.client_id)
+    rows = [{"client_id": r.client_id, "nrp": r.nrp, "tps_id": r.tps_id, "kind": r.kind,
+             "phase": r.phase, "incident_kind": r.incident_kind, "severity": r.severity,
+             "text": r.text, "lat": r.lat, "lon": r.lon, "sent_at": r.sent_at,
+             "received_at": r.received_at} for r in reports]
+    return {row[0] for row in session.execute(stmt, rows)}
+
+
+def move_statuses(session: Session, moves: list[tuple[str, TpsPhase, dt.datetime, str]]
+                  ) -> dict[str, TpsPhase]:
+    """Move each TPS's phase forward (never back) to the latest phase reported for it among
+    ``moves`` (TPS, phase, when, by NRP); returns each of those TPS's phase now. Rows are made
+    if missing, then locked (PostgreSQL) so that concurrent batches queue."""
+    best: dict[str, tuple[TpsPhase, dt.datetime, str]] = {}
+    for tps_id, phase, at, nrp in moves:
+        if tps_id not in best or phase.rank > best[tps_id][0].rank:
+            best[tps_id] = (phase, at, nrp)
+    if not best:
+        return {}
+    session.execute(_insert(session, TpsStatusRecord).on_conflict_do_nothing(
+        index_elements=["tps_id"]), [{"tps_id": t, "phase": p, "updated_at": at, "by_nrp": n}
+                                     for t, (p, at, n) in best.items()])
+    current = {t: TpsPhase(p) for t, p in session.execute(
+        select(TpsStatusRecord.tps_id, TpsStatusRecord.phase)
+        .where(TpsStatusRecord.tps_id.in_(list(best))).with_for_update())}
+    changed = [{"tps_id": t, "phase": p, "updated_at": at, "by_nrp": n}
+               for t, (p, at, n) in best.items() if advance(current[t], p) != current[t]]
+    if changed:
+        session.execute(update(TpsStatusRecord), changed)
+    return {t: advance(current[t], best[t][0]) for t in best}
+
+
+def guards_of_plan(session: Session, plan_id: int) -> dict[str, frozenset[str]]:
+    """Officer NRP -> the TPS their post guards, for every post officer of the plan."""
+    out: dict[str, frozenset[str]] = {}
+    for nrp, tps_ids in session.execute(
+            select(PlanAssignmentRecord.nrp, PlanPostRecord.tps_ids)
+            .join(PlanPostRecord, (PlanAssignmentRecord.plan_id == PlanPostRecord.plan_id)
+                  & (PlanAssignmentRecord.target_id == PlanPostRecord.post_id))
+            .where(PlanAssignmentRecord.plan_id == plan_id,
+                   PlanAssignmentRecord.role == Role.POST.value)):
+        out[nrp] = frozenset(tps_ids or ())
+    return out

@@ -39,7 +39,8 @@ from pollguard.web.api import (
     session,
 )
 from pollguard.web.i18n import LANGUAGES, catalogue
-from pollguard.web.security import declared_permission, public
+from pollguard.web.ingest import ReportWriter
+from pollguard.web.security import PrincipalCache, declared_permission, public
 from pollguard.web.settings import WebSettings
 from pollguard.web.snapshot import NoDataError, Snapshots
 
@@ -93,6 +94,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     try:
         yield
     finally:
+        await to_thread.run_sync(app.state.report_writer.stop)
         if task is not None:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -135,6 +137,8 @@ def create_app(db: Database | str | None = None, settings: WebSettings | None = 
     app.state.settings = settings or WebSettings()
     app.state.snapshots = Snapshots(database)
     app.state.clock = None  # None: the wall clock; tests and drills may set a function
+    app.state.report_writer = ReportWriter(database)
+    app.state.principals = PrincipalCache()
     routers = [m.router for m in (session, operations, risk, plans, reports, incidents, events,
                                   audit, accounts)]
     routers.append(_meta_router())

@@ -68,20 +68,23 @@ def _out(r: FieldReport) -> StoredReport:
                         404: {"description": "no such TPS"},
                         409: {"description": "the client id is another officer's report"},
                         422: {"description": "not a valid report (the reason is given)"}})
-def submit(body: ReportIn, request: Request, response: Response,
-           who: Principal = needs(Permission.REPORT_WRITE)) -> StoredReport:
+async def submit(body: ReportIn, request: Request, response: Response,
+                 who: Principal = needs(Permission.REPORT_WRITE)) -> StoredReport:
     """A TPS phase or an incident from the officer's TPS. 201 when stored, 200 with the stored
-    report when its client id was stored already (a resend stores nothing)."""
+    report when its client id was stored already (a resend stores nothing). Answered once the
+    report is committed: an acknowledged report survives a crash."""
     if who.nrp is None:
         raise HTTPException(403, "this account is not tied to a plotted officer")
     submission = reports.Submission(
         client_id=str(body.client_id), tps_id=body.tps_id, kind=ReportKind(body.kind),
         sent_at=body.sent_at, phase=body.phase, incident_kind=body.incident_kind,
         severity=body.severity, text=body.text, lat=body.lat, lon=body.lon)
+    outcome = await request.app.state.report_writer.submit(reports.Pending(
+        submission, who.nrp, who.actor, server_now(request)))
     try:
-        stored, created = reports.submit_report(db=request.app.state.db, report=submission,
-                                                principal_nrp=who.nrp, actor=who.actor,
-                                                now=server_now(request))
+        if isinstance(outcome, ReportError):
+            raise outcome
+        stored, created = outcome
     except reports.NoSuchTpsError as exc:
         raise HTTPException(404, str(exc)) from exc
     except reports.NotPlottedError as exc:

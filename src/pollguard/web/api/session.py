@@ -74,4 +74,5 @@ def log_out(request: Request, response: Response, who: Principal = signed_in()) 
     token = request.cookies.get(SESSION_COOKIE)
     if token:
         accounts.logout(db=request.app.state.db, token=token)
+        request.app.state.principals.forget("session", token)
     response.delete_cookie(SESSION_COOKIE, path="/")
