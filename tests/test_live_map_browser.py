@@ -1,0 +1,247 @@
+"""The live picture on the command map, in a real browser: Playwright drives Debian's Chromium
+(/usr/bin/chromium, never a downloaded browser) against ``pollguard serve`` on the planned Jambi
+demo, while the demo field officer's phone posts reports through the API.
+
+Reports and incidents reach the open map through the event stream without a reload; the Polda
+acknowledges an incident and dispatches a team from its recommendation; an observer sees the
+incident but none of the controls. Without /usr/bin/chromium these tests skip, saying so;
+POLLGUARD_REQUIRE_BROWSER=1 turns the skip into a failure."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from pollguard.store.database import Database
+from web_client import PASSWORDS
+
+CHROMIUM = Path("/usr/bin/chromium")
+if not CHROMIUM.exists():
+    if os.environ.get("POLLGUARD_REQUIRE_BROWSER"):
+        raise RuntimeError("the browser tests need Debian's chromium at /usr/bin/chromium")
+    pytest.skip("Debian's chromium (/usr/bin/chromium) is not installed",
+                allow_module_level=True)
+
+from playwright.sync_api import (  # noqa: E402
+    Browser,
+    BrowserContext,
+    Page,
+    expect,
+    sync_playwright,
+)
+
+pytestmark = pytest.mark.slow
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run",
+                 "--disable-dev-shm-usage"]
+LIVE_TIMEOUT = 20_000  # ms: an event reaches the page well within this
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def server(planned_db: Database, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """``pollguard serve`` in its own process, on the planned demo database."""
+    port = _free_port()
+    url = planned_db.engine.url.render_as_string(hide_password=False)
+    exe = Path(sys.executable).with_name("pollguard")
+    log = tmp_path_factory.mktemp("server") / "serve.log"
+    with log.open("w") as out:
+        proc = subprocess.Popen([str(exe), "--db", url, "serve", "--port", str(port)],
+                                stdout=out, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(120):
+            try:
+                if httpx.get(f"{base}/api/v1/health", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if proc.poll() is not None:
+                raise RuntimeError(log.read_text())
+            time.sleep(0.25)
+        httpx.get(f"{base}/login", timeout=30)
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:  # a stream that would not end
+            proc.kill()
+            proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Browser]:
+    home = tmp_path_factory.mktemp("home")  # Chromium writes under ~/.config and ~/.cache
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS,
+                              env={**os.environ, "HOME": str(home)})
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="module")
+def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    chosen = os.environ.get("POLLGUARD_SCREENSHOTS")
+    folder = Path(chosen) if chosen else tmp_path_factory.mktemp("screenshots")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _api(server: str, user: str) -> httpx.Client:
+    """An API client logged in as ``user`` the way a browser or the field app is: the session
+    cookie, and the CSRF token on every state-changing call."""
+    client = httpx.Client(base_url=server, timeout=30)
+    client.get("/login")
+    r = client.post("/api/v1/session", json={"username": user, "password": PASSWORDS[user]},
+                    headers={"X-CSRF-Token": client.cookies["pg_csrf"]})
+    assert r.status_code == 200, r.text
+    client.headers["X-CSRF-Token"] = str(r.json()["csrf"])
+    return client
+
+
+@pytest.fixture(scope="module")
+def petugas(server: str) -> Iterator[httpx.Client]:
+    client = _api(server, "petugas")
+    yield client
+    client.close()
+
+
+@pytest.fixture(scope="module")
+def own_tps(petugas: httpx.Client) -> str:
+    mine = petugas.get("/api/v1/me/assignment").json()
+    assert mine["role"] == "post", mine
+    return str(mine["tps"][0]["tps_ids"][0])
+
+
+def _send(petugas: httpx.Client, tps_id: str, kind: str, **extra: Any) -> str:
+    """One report from the officer's phone; returns its client id."""
+    body = {"client_id": str(uuid.uuid4()), "tps_id": tps_id, "kind": kind,
+            "sent_at": dt.datetime.now(dt.UTC).isoformat(), **extra}
+    r = petugas.post("/api/v1/reports", json=body)
+    assert r.status_code == 201, r.text
+    return str(body["client_id"])
+
+
+LogIn = Callable[[str], Page]
+
+
+@pytest.fixture
+def log_in(browser: Browser, server: str) -> Iterator[LogIn]:
+    """Opens a browser logged in as a user; every one is closed after the test, passed or
+    failed, so that no event stream outlives it (the server waits for open streams)."""
+    contexts: list[BrowserContext] = []
+
+    def open_as(user: str) -> Page:
+        context = browser.new_context(viewport={"width": 1600, "height": 950})
+        contexts.append(context)
+        page = context.new_page()
+        page.goto(f"{server}/login?lang=id")
+        page.fill("#username", user)
+        page.fill("#password", PASSWORDS[user])
+        with page.expect_navigation():
+            page.click("#login-form button[type=submit]")
+        return page
+
+    yield open_as
+    for context in contexts:
+        context.close()
+
+
+def _open_map(page: Page, server: str) -> None:
+    page.goto(f"{server}/map")
+    page.wait_for_selector('body[data-ready="1"]', timeout=30_000)
+    page.wait_for_selector('#live[data-ready="1"]', timeout=30_000)
+    expect(page.locator("#live-status")).to_have_attribute("data-state", "open",
+                                                           timeout=LIVE_TIMEOUT)
+
+
+def test_reports_reach_the_map_live_and_polda_dispatches(
+        log_in: LogIn, server: str, petugas: httpx.Client, own_tps: str, shots: Path) -> None:
+    page = log_in("polda")
+    _open_map(page, server)
+    assert page.locator("#progress-board tbody tr[data-region]").count() >= 1
+    opened_before = page.locator('#progress-board tfoot td[data-col="opened"] .big').inner_text()
+
+    # A status report from the field: in the feed, and the board moves, without a reload.
+    status_id = _send(petugas, own_tps, "status", phase="voting_open")
+    item = page.locator(f'#live-feed li[data-kind="report"][data-client-id="{status_id}"]')
+    expect(item).to_be_visible(timeout=LIVE_TIMEOUT)
+    expect(item).to_have_attribute("data-tps-id", own_tps)
+    expect(page.locator('#progress-board tfoot td[data-col="opened"] .big')).not_to_have_text(
+        opened_before, timeout=LIVE_TIMEOUT)
+
+    # An incident report: the report and the incident in the feed, the incident in the panel
+    # and a ring on the map.
+    incident_id = _send(petugas, own_tps, "incident", incident_kind="intimidation",
+                        text="massa berkumpul di depan TPS", lat=-1.61, lon=103.61)
+    expect(page.locator(f'#live-feed li[data-kind="report"][data-client-id="{incident_id}"]')
+           ).to_be_visible(timeout=LIVE_TIMEOUT)
+    expect(page.locator(f'#live-feed li[data-kind="incident"][data-incident-id="{incident_id}"]')
+           ).to_be_visible(timeout=LIVE_TIMEOUT)
+    row = page.locator(f'#incidents tr[data-incident-id="{incident_id}"]')
+    expect(row).to_have_attribute("data-status", "reported", timeout=LIVE_TIMEOUT)
+    expect(row).to_have_attribute("data-tps-id", own_tps)
+    ring = page.locator(f'.live-ring[data-tps-id="{own_tps}"]')
+    expect(ring).to_have_class(re.compile(r"\bunacked\b"), timeout=LIVE_TIMEOUT)
+    ring.click()  # the ring opens the incident
+    expect(page.locator("#incident-detail")).to_have_attribute("data-for-incident", incident_id)
+
+    # Acknowledge (verified): the row follows.
+    row.locator('input[name="verified"]').check()
+    row.locator('button[data-action="acknowledge"]').click()
+    expect(row).to_have_attribute("data-status", "acknowledged", timeout=LIVE_TIMEOUT)
+    expect(page.locator("#live-error")).to_be_hidden()
+
+    # Recommend, then accept as recommended: a dispatch row, and the feed says so.
+    row.locator('button[data-action="recommend"]').click()
+    rec = page.locator(f'#recommendation[data-for-incident="{incident_id}"]')
+    expect(rec).to_have_attribute("data-loaded", "1", timeout=LIVE_TIMEOUT)
+    page.screenshot(path=str(shots / "map-live.png"))
+    rec.locator('button[data-action="dispatch"]').click()
+    sent = page.locator(f'#dispatches tr[data-for-incident="{incident_id}"]')
+    expect(sent.first).to_be_visible(timeout=LIVE_TIMEOUT)
+    expect(sent.first).to_have_attribute("data-status", "dispatched")
+    expect(page.locator(f'#live-feed li[data-kind="dispatch"][data-incident-id="{incident_id}"]'
+                        ).first).to_be_visible(timeout=LIVE_TIMEOUT)
+    expect(page.locator("#live-error")).to_be_hidden()
+
+    # The unit arrives: its status follows.
+    sent.first.locator('button[data-action="unit"][data-to="on_scene"]').click()
+    expect(sent.first).to_have_attribute("data-status", "on_scene", timeout=LIVE_TIMEOUT)
+
+
+@pytest.mark.parametrize("user", ["kpu", "tni"])
+def test_observers_see_incidents_without_controls(log_in: LogIn, server: str,
+                                                  petugas: httpx.Client, own_tps: str,
+                                                  user: str) -> None:
+    incident_id = _send(petugas, own_tps, "incident", incident_kind="crowd_gathering",
+                        text="kerumunan")
+    page = log_in(user)
+    _open_map(page, server)
+    row = page.locator(f'#incidents tr[data-incident-id="{incident_id}"]')
+    expect(row).to_be_visible(timeout=LIVE_TIMEOUT)
+    assert page.locator("#progress-board tbody tr[data-region]").count() >= 1
+    assert page.locator("button[data-action=dispatch]").count() == 0
+    assert page.locator("#live button[data-action]").count() == 0  # read-only, all of it
+    if user == "kpu":  # an observer: no reserve picture either
+        expect(page.locator("#dispatch-box")).to_be_hidden()
+    row.click()
+    expect(page.locator("#incident-detail")).to_have_attribute("data-for-incident", incident_id)
