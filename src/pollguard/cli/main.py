@@ -12,7 +12,7 @@ import typer
 from rich.table import Table
 
 from pollguard import __version__
-from pollguard.cli import audit, imports, national, plan, risk, scenario, users
+from pollguard.cli import audit, drill, imports, national, plan, risk, scenario, sitrep, users
 from pollguard.cli.common import State, console, state
 from pollguard.services import scenarios
 from pollguard.store import repository as repo
@@ -29,6 +29,8 @@ app.add_typer(plan.app, name="plan")
 app.add_typer(users.app, name="user")
 app.add_typer(audit.app, name="audit")
 app.add_typer(national.app, name="national")
+app.add_typer(sitrep.app, name="report")
+app.add_typer(drill.app, name="drill")
 
 DEMO_DIR = Path("out/scenario/jambi")
 DOCS_DIR = Path("out/plan")
@@ -140,6 +142,11 @@ def _print_demo_accounts(ctx: typer.Context) -> None:
     console.print(table)
 
 
+# Open live streams (the command map's) never end by themselves: give them this long to close
+# on Ctrl+C, then stop anyway.
+SHUTDOWN_S = 3
+
+
 @app.command()
 def serve(ctx: typer.Context,
           host: Annotated[str, typer.Option(help="Address to listen on")] = "127.0.0.1",
@@ -154,7 +161,7 @@ def serve(ctx: typer.Context,
     if workers > 1:
         os.environ[ENV_URL] = database_url(state(ctx).db_url)
         uvicorn.run("pollguard.web.main:app", host=host, port=port, workers=workers,
-                    log_level="warning")
+                    log_level="warning", timeout_graceful_shutdown=SHUTDOWN_S)
         return
     from pollguard.web.app import create_app
     from pollguard.web.snapshot import NoDataError
@@ -164,4 +171,5 @@ def serve(ctx: typer.Context,
         web.state.snapshots.get()  # load the operation now, not on the first map request
     except NoDataError as exc:
         console.print(f"[yellow]{exc}[/]")
-    uvicorn.run(web, host=host, port=port, log_level="warning")
+    uvicorn.run(web, host=host, port=port, log_level="warning",
+                timeout_graceful_shutdown=SHUTDOWN_S)

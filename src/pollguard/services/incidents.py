@@ -372,7 +372,10 @@ def dispatch(*, db: Database, ctx: LiveContext, incident_id: str, by: str, now: 
         if not made:
             raise DispatchError("nothing to send: no team is on offer and no borrowing chosen")
         first = store.dispatch_count(s, incident_id)
-        made = [replace(d, id=f"{incident_id}/{first + n}") for n, d in enumerate(made, 1)]
+        made = [replace(d, id=f"{incident_id}/{first + n}",
+                        history=tuple(replace(st, note=f"{st.note}: {note}") for st in d.history)
+                        if note else d.history)
+                for n, d in enumerate(made, 1)]
         for d in made:
             store.save_dispatch(s, d)
             audit.append(s, actor=by, action="dispatch.dispatched", subject=f"dispatch {d.id}",

@@ -37,6 +37,7 @@ from pollguard.web.api import (
     reports,
     risk,
     session,
+    sitrep,
 )
 from pollguard.web.i18n import LANGUAGES, catalogue
 from pollguard.web.ingest import ReportWriter
@@ -140,7 +141,7 @@ def create_app(db: Database | str | None = None, settings: WebSettings | None = 
     app.state.report_writer = ReportWriter(database)
     app.state.principals = PrincipalCache()
     routers = [m.router for m in (session, operations, risk, plans, reports, incidents, events,
-                                  audit, accounts)]
+                                  sitrep, audit, accounts)]
     routers.append(_meta_router())
     _check_declared(routers)
     for router in routers:

@@ -1,0 +1,307 @@
+"""The situation report (laporan situasi): what a Posko sends up at each reporting time.
+
+One picture of the operation at ``as_of``, built from the live-operations services only:
+
+- **status per Polres**: TPS per phase of the day (``pollguard.services.reports.progress``),
+  with the open incidents per severity;
+- **incidents**, open and closed, with kind, TPS, status, level, age and whether verified
+  (``pollguard.services.incidents.listing``);
+- **dispatches**: each unit sent, its officers and where it stands;
+- **force available**: reserve teams per status for each Polres and the Polda pool, and the
+  Polres whose available reserve fell below its floor with the BKO the Polda could send
+  (``pollguard.services.incidents.units``);
+- a **header**: the time of the report, the plan and assessment versions in force, who made it.
+
+Pure data (frozen dataclasses): ``pollguard.reports.sitrep`` writes it as a PDF or JSON, the
+API and the CLI filter nothing afterwards. What a reader may not see is left out here:
+``personnel=False`` drops every NRP and operator name, ``reserves=False`` every dispatch, the
+force table and the floor warnings; ``tps_ids`` limits the report to a jurisdiction (and then
+the Polda pool and the floor warnings, which are the Polda's business, are left out too).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field
+
+from pollguard.domain.command import POOL
+from pollguard.domain.forces import UnitKind as CommandKind
+from pollguard.domain.tps import Election
+from pollguard.operations.incidents import Level, Status
+from pollguard.operations.reinforcement import UnitKind, UnitStatus
+from pollguard.operations.reports import TpsPhase
+from pollguard.services import incidents, reports
+from pollguard.store import assessments, plans
+from pollguard.store import repository as repo
+from pollguard.store.database import Database
+from pollguard.store.incidents import OPEN
+from pollguard.store.uow import UnitOfWork
+
+__all__ = ["WIB", "DispatchLine", "FloorLine", "ForceLine", "Header", "IncidentLine",
+           "PolresStatus", "Sitrep", "situation"]
+
+#: Western Indonesia Time: the reporting clock of a Sumatran or Javan Posko.
+WIB = dt.timezone(dt.timedelta(hours=7), "WIB")
+SEVERITIES = (3, 2, 1)  # berat, sedang, ringan: the order a report lists them in
+
+
+@dataclass(frozen=True)
+class Header:
+    as_of: dt.datetime  # UTC
+    operation: str  # "Operasi Mantap Praja 2024"
+    scenario: str
+    voting_date: dt.date | None
+    plan_id: int | None  # the plan in force
+    plan_created_at: dt.datetime | None
+    plan_assessment_id: int | None  # the assessment the plan was made from
+    assessment_id: int | None  # the latest assessment (verified incidents make new ones)
+    assessment_as_of: dt.date | None
+    made_by: str
+    whole: bool  # the whole Polda (no jurisdiction limit)
+    jurisdiction_code: str | None  # the unit whose jurisdiction the report covers
+    jurisdiction: str  # its name (the Polda's when none is named)
+    personnel: bool  # NRP and operator names shown
+    reserves: bool  # dispatches, force and floor warnings shown
+
+    @property
+    def wib(self) -> dt.datetime:
+        """The report's time on the Posko's clock."""
+        return self.as_of.astimezone(WIB)
+
+
+@dataclass(frozen=True)
+class PolresStatus:
+    """TPS per phase in one Polres (or the total): ``phases`` counts each TPS at its current
+    phase; ``reached`` counts those at that phase or past it (a TPS whose box is at the PPK
+    was opened, closed and counted)."""
+
+    code: str
+    name: str
+    tps: int
+    not_reported: int
+    phases: Mapping[TpsPhase, int]
+    open_incidents: Mapping[int, int]  # open incidents per severity 1, 2, 3
+
+    def reached(self, phase: TpsPhase) -> int:
+        return sum(n for p, n in self.phases.items() if p.rank >= phase.rank)
+
+    @property
+    def opened(self) -> int:
+        return self.reached(TpsPhase.VOTING_OPEN)
+
+    @property
+    def closed(self) -> int:
+        return self.reached(TpsPhase.VOTING_CLOSED)
+
+    @property
+    def counted(self) -> int:
+        return self.reached(TpsPhase.COUNTED)
+
+    @property
+    def escorted(self) -> int:
+        return self.reached(TpsPhase.BOX_ESCORTED)
+
+
+@dataclass(frozen=True)
+class IncidentLine:
+    id: str
+    tps_id: str
+    polres_code: str
+    polres_name: str
+    kind: str
+    kind_label_id: str
+    kind_label_en: str
+    severity: int
+    status: Status
+    level: Level
+    verified: bool
+    reported_at: dt.datetime
+    age_min: int  # minutes from the report to the report's time
+    reported_by: str | None  # the reporting officer's NRP; None without personnel
+    units_sent: int | None  # dispatches to it; None without reserves
+
+    @property
+    def open(self) -> bool:
+        return self.status in OPEN
+
+
+@dataclass(frozen=True)
+class DispatchLine:
+    id: str
+    incident_id: str
+    tps_id: str
+    polres_code: str
+    unit_id: str
+    kind: UnitKind
+    officers: int
+    status: UnitStatus
+    since: dt.datetime  # its last step
+    dispatched_by: str | None  # the operator; None without personnel
+
+
+@dataclass(frozen=True)
+class ForceLine:
+    """The reserve teams of a Polres (or the Polda pool: ``code`` is ``POOL``)."""
+
+    code: str
+    name: str
+    teams: int
+    officers: int
+    by_status: Mapping[UnitStatus, int]  # teams per status, every status
+    officers_available: int
+
+
+@dataclass(frozen=True)
+class BkoOption:
+    team_id: str
+    size: int
+    minutes: float
+    km: float
+
+
+@dataclass(frozen=True)
+class FloorLine:
+    """A Polres whose available reserve fell below its floor, and the Polda-pool teams that
+    could go to it as BKO, nearest first."""
+
+    code: str
+    name: str
+    available: int
+    planned: int
+    floor: int
+    bko: tuple[BkoOption, ...]
+
+
+@dataclass(frozen=True)
+class Sitrep:
+    header: Header
+    total: PolresStatus
+    polres: tuple[PolresStatus, ...]
+    incidents: tuple[IncidentLine, ...]  # open first, then by severity, oldest first
+    dispatches: tuple[DispatchLine, ...] = ()
+    force: tuple[ForceLine, ...] = ()
+    floor_warnings: tuple[FloorLine, ...] = ()
+    names: Mapping[str, str] = field(default_factory=dict)  # unit code -> name
+
+    def incident_counts(self, *, open: bool) -> dict[int, int]:
+        """Open (or closed) incidents per severity, every severity."""
+        out = dict.fromkeys(SEVERITIES, 0)
+        for i in self.incidents:
+            if i.open == open:
+                out[i.severity] = out.get(i.severity, 0) + 1
+        return out
+
+    @property
+    def open_incidents(self) -> tuple[IncidentLine, ...]:
+        return tuple(i for i in self.incidents if i.open)
+
+    @property
+    def closed_incidents(self) -> tuple[IncidentLine, ...]:
+        return tuple(i for i in self.incidents if not i.open)
+
+
+def operation_name(election: Election, year: int) -> str:
+    """Polri names the operation after the election: Mantap Praja for a Pilkada, Mantap Brata
+    for a Pemilu."""
+    name = "Mantap Praja" if election == Election.PILKADA else "Mantap Brata"
+    return f"Operasi {name} {year}"
+
+
+def _aware(t: dt.datetime) -> dt.datetime:
+    return t if t.tzinfo else t.replace(tzinfo=dt.UTC)
+
+
+def situation(*, db: Database, ctx: incidents.LiveContext | None = None,
+              as_of: dt.datetime | None = None, tps_ids: Collection[str] | None = None,
+              personnel: bool = True, reserves: bool = True, made_by: str = "",
+              unit_code: str | None = None) -> Sitrep:
+    """The situation at ``as_of`` (now by default) over ``tps_ids`` (every TPS when None),
+    under the plan in force (``ctx``: read from the database when None). ``made_by`` is who
+    asks for it; ``unit_code`` the unit whose jurisdiction ``tps_ids`` is (named in the
+    header)."""
+    ctx = ctx or incidents.load_context(db=db)
+    now = _aware(as_of or dt.datetime.now(dt.UTC)).astimezone(dt.UTC)
+    chosen = frozenset(tps_ids) if tps_ids is not None else None
+    with UnitOfWork(db) as uow:
+        s = uow.session
+        info = repo.current_info(s)
+        units = repo.units(s)
+        plan = plans.info(s, ctx.plan_id) if ctx.plan_id else None
+        assessment_id = assessments.latest_id(s)
+        assessment = assessments.info(s, assessment_id) if assessment_id else None
+    names = {u.code: u.name for u in units}
+    names[POOL] = next((u.name for u in units if u.kind == CommandKind.POLDA), "Polda")
+    header = Header(
+        as_of=now,
+        operation=operation_name(info.election, info.voting_date.year) if info else "",
+        scenario=info.name if info else "", voting_date=info.voting_date if info else None,
+        plan_id=ctx.plan_id, plan_created_at=_aware(plan.created_at) if plan else None,
+        plan_assessment_id=plan.assessment_id if plan else None,
+        assessment_id=assessment_id, assessment_as_of=assessment.as_of if assessment else None,
+        made_by=made_by, whole=chosen is None, jurisdiction_code=unit_code,
+        jurisdiction=names.get(unit_code, unit_code) if unit_code else names[POOL],
+        personnel=personnel, reserves=reserves)
+
+    board = reports.progress(db=db, tps_ids=chosen, region_of=ctx.polres_of)
+    total = _status("", "", board.total)
+    per_polres = tuple(_status(code, names.get(code, code), p)
+                       for code, p in board.regions.items())
+
+    views = incidents.listing(db=db, policy=ctx.escalation, tps_ids=chosen)
+    kinds = ctx.kinds
+    lines = []
+    for v in views:
+        inc = v.incident
+        kind = kinds.get(inc.kind)
+        age = int((now - _aware(inc.reported_at)).total_seconds() // 60)
+        lines.append(IncidentLine(
+            id=inc.id, tps_id=inc.tps_id, polres_code=v.polres_code,
+            polres_name=names.get(v.polres_code, v.polres_code), kind=inc.kind,
+            kind_label_id=kind.label_id if kind else inc.kind,
+            kind_label_en=kind.label_en if kind else inc.kind, severity=inc.severity,
+            status=inc.status, level=inc.level, verified=v.verified,
+            reported_at=_aware(inc.reported_at), age_min=max(age, 0),
+            reported_by=inc.reported_by if personnel else None,
+            units_sent=len(v.dispatches) if reserves else None))
+    lines.sort(key=lambda i: (not i.open, -i.severity, i.reported_at, i.id))
+    if not reserves:
+        return Sitrep(header, total, per_polres, tuple(lines), names=names)
+
+    tps_of = {v.incident.id: (v.incident.tps_id, v.polres_code) for v in views}
+    sent = sorted((d for v in views for d in v.dispatches),
+                  key=lambda d: (d.status == UnitStatus.AVAILABLE, d.history[0].at, d.id))
+    dispatches = tuple(DispatchLine(
+        id=d.id, incident_id=d.incident_id, tps_id=tps_of[d.incident_id][0],
+        polres_code=tps_of[d.incident_id][1], unit_id=d.unit_id, kind=d.kind,
+        officers=d.officers, status=d.status, since=_aware(d.history[-1].at),
+        dispatched_by=d.history[0].by if personnel else None) for d in sent)
+
+    got = incidents.units(db=db, ctx=ctx)
+    in_view = None if chosen is None else {ctx.polres_of.get(t, "") for t in chosen}
+    teams: dict[str, list[incidents.TeamState]] = {}
+    for st in got.teams:
+        owner = st.team.owner_code
+        if in_view is None or owner in in_view:
+            teams.setdefault(owner, []).append(st)
+    order = sorted(teams, key=lambda c: (c == POOL, c))
+    force = tuple(ForceLine(
+        code=c, name=names.get(c, c), teams=len(teams[c]),
+        officers=sum(st.team.size for st in teams[c]),
+        by_status={u: sum(1 for st in teams[c] if st.status == u) for u in UnitStatus},
+        officers_available=sum(st.team.size for st in teams[c]
+                               if st.status == UnitStatus.AVAILABLE)) for c in order)
+    floors = () if chosen is not None else tuple(FloorLine(
+        code=w.polres_code, name=names.get(w.polres_code, w.polres_code), available=w.available,
+        planned=w.planned, floor=w.floor,
+        bko=tuple(BkoOption(o.team_id, o.size, round(o.minutes, 1), round(o.km, 2))
+                  for o in w.bko)) for w in got.floor_warnings)
+    return Sitrep(header, total, per_polres, tuple(lines), dispatches, force, floors, names)
+
+
+def _status(code: str, name: str, p: reports.Progress) -> PolresStatus:
+    return PolresStatus(code=code, name=name, tps=p.tps, not_reported=p.not_reported,
+                        phases=dict(p.phases), open_incidents=dict(p.incidents_by_severity))
+
+
+__all__ += ["SEVERITIES", "BkoOption", "operation_name"]
