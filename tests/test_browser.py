@@ -108,12 +108,12 @@ def _ready(page: Page) -> None:
 
 
 NAV = {  # what each demo account must see in the navigation, and nothing more
-    "polda": {"/map", "/workspace", "/plotting", "/risk", "/audit", "/me"},
-    "polres": {"/map", "/workspace", "/plotting", "/risk"},
-    "polsek": {"/map", "/workspace", "/plotting", "/risk"},
-    "petugas": {"/me"},
-    "tni": {"/map", "/workspace", "/risk"},
-    "kpu": {"/map", "/risk"},
+    "polda": {"/map", "/workspace", "/plotting", "/risk", "/audit", "/field", "/me", "/sitrep"},
+    "polres": {"/map", "/workspace", "/plotting", "/risk", "/sitrep"},
+    "polsek": {"/map", "/workspace", "/plotting", "/risk", "/sitrep"},
+    "petugas": {"/field", "/me"},
+    "tni": {"/map", "/workspace", "/risk", "/sitrep"},
+    "kpu": {"/map", "/risk", "/sitrep"},
 }
 
 
@@ -122,7 +122,8 @@ def test_each_role_sees_only_what_it_may(browser: Browser, server: str, user: st
     page = _login(browser, server, user)
     links = set(page.eval_on_selector_all("[data-nav]", "els => els.map(e => e.dataset.nav)"))
     assert links == NAV[user]
-    for path in ("/map", "/workspace", "/plotting", "/risk", "/audit", "/me"):
+    for path in ("/map", "/workspace", "/plotting", "/risk", "/audit", "/field", "/me",
+                 "/sitrep"):
         page.goto(server + path)
         landed = page.url.removeprefix(server).split("?")[0]
         assert (landed == path) == (path in NAV[user]), (user, path, landed)
