@@ -129,6 +129,10 @@ def demo(ctx: typer.Context,
     if serve_after is None:
         serve_after = not os.environ.get("CI")
     if serve_after:
+        console.print("Voting-day drill (Sungai Penuh, 27 Nov 2024), in a second terminal: "
+                      f"[bold].venv/bin/pollguard drill run sungai-penuh-2024 --url "
+                      f"http://{host}:{port} --user polda --password polda-demo-2024 "
+                      "--speed 60[/]; watch /map as polda")
         serve(ctx, host=host, port=port)
 
 

@@ -21,6 +21,11 @@ from pollguard.store.tables import (
     AreaScoreRecord,
     AssessmentRecord,
     AssessmentResultRecord,
+    DispatchRecord,
+    DispatchStepRecord,
+    FieldReportRecord,
+    IncidentRecord,
+    IncidentStepRecord,
     JurisdictionRecord,
     LinmasStrengthRecord,
     OfficerRecord,
@@ -36,11 +41,15 @@ from pollguard.store.tables import (
     TniStrengthRecord,
     TpsIndicatorRecord,
     TpsRecord,
+    TpsStatusRecord,
     UnitRecord,
 )
 
 #: Child tables first: the order to delete in without breaking a foreign key.
-_ALL = (PlanAssignmentRecord, PlanReserveRecord, PlanDutyRecord, PlanPostRecord, PlanRecord,
+# Voting day's records first: they belong to the operation of the scenario being replaced.
+_ALL = (DispatchStepRecord, DispatchRecord, IncidentStepRecord, IncidentRecord, TpsStatusRecord,
+        FieldReportRecord, PlanAssignmentRecord, PlanReserveRecord, PlanDutyRecord,
+        PlanPostRecord, PlanRecord,
         RaceRecord, AssessmentResultRecord, AssessmentRecord, TpsIndicatorRecord, RiskEventRecord,
         AreaScoreRecord, TniStrengthRecord, LinmasStrengthRecord, OfficerRecord,
         JurisdictionRecord, TpsRecord, UnitRecord, RegionRecord, ScenarioRecord)
