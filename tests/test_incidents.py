@@ -322,3 +322,53 @@ def test_the_live_stream_carries_reports_incidents_and_dispatches_by_role(
     assert "dispatch" not in [k for k, _ in seen]
     assert all("nrp" not in data for _, data in seen)
     assert [k for k, _ in seen][1:3] == ["report", "incident"]
+
+
+def test_the_audit_page_checks_new_entries_and_rechecks_the_whole_chain(
+        app: FastAPI, planned_db: Database, polda: TestClient,
+        report_incident: Callable[..., str], monkeypatch: pytest.MonkeyPatch) -> None:
+    from sqlalchemy import update
+
+    from pollguard.store.tables import AuditRecord
+    from pollguard.web.api import audit as audit_api
+
+    def page() -> dict[str, Any]:
+        return dict(polda.get("/api/v1/audit?limit=1").json())
+
+    def alter(seq: int, detail: str) -> None:
+        with UnitOfWork(planned_db) as uow:
+            uow.session.execute(update(AuditRecord).where(AuditRecord.seq == seq)
+                                .values(detail=detail))
+
+    assert page()["chain_ok"]
+    head = page()["total"]
+    report_incident()
+    now = page()
+    assert now["chain_ok"] and now["verified_from"] == head + 1  # only what was added
+    with UnitOfWork(planned_db) as uow:
+        original = audit.recent(uow.session, limit=1, offset=now["total"] - 1)[0][0].detail
+    alter(1, '{"forged": true}')
+    try:
+        assert page()["chain_ok"]  # entry 1 was verified before it was altered ...
+        monkeypatch.setattr(audit_api, "FULL_CHECK_S", 0.0)
+        broken = page()  # ... and the next whole-chain check names it
+        assert not broken["chain_ok"] and broken["broken_at"] == 1
+        assert broken["verified_from"] == 1
+    finally:
+        alter(1, original)
+    assert page()["chain_ok"]
+    monkeypatch.setattr(audit_api, "FULL_CHECK_S", 600.0)
+    assert page()["chain_ok"]
+    # An entry added and altered since the last check is caught by the next incremental one.
+    report_incident()
+    with UnitOfWork(planned_db) as uow:
+        newest = audit.head(uow.session)
+        kept = audit.recent(uow.session, limit=1)[0][0].detail
+    alter(newest, '{"forged": true}')
+    try:
+        caught = page()
+        assert not caught["chain_ok"] and caught["broken_at"] == newest
+        assert caught["verified_from"] > 1
+    finally:
+        alter(newest, kept)
+    assert page()["chain_ok"]

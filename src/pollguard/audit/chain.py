@@ -50,15 +50,17 @@ class Verdict:
     entries: int
     broken_at: int | None  # seq of the first entry whose link does not hold
     reason: str = ""
+    head: tuple[int, str] | None = None  # (seq, hash) of the last entry found sound
 
     @property
     def ok(self) -> bool:
         return self.broken_at is None
 
 
-def verify(entries: Iterable[Entry]) -> Verdict:
-    """Recompute the chain in ``seq`` order and name the first broken link."""
-    prev, expected_seq, count = GENESIS, 1, 0
+def verify(entries: Iterable[Entry], *, after: tuple[int, str] = (0, GENESIS)) -> Verdict:
+    """Recompute the chain in ``seq`` order and name the first broken link. ``after`` (seq,
+    hash) of an entry already verified checks only the entries that follow it."""
+    prev, expected_seq, count = after[1], after[0] + 1, 0
     for e in entries:
         count += 1
         if e.seq != expected_seq:
@@ -68,4 +70,4 @@ def verify(entries: Iterable[Entry]) -> Verdict:
         if link(prev, e.seq, e.at, e.actor, e.action, e.subject, e.detail) != e.hash:
             return Verdict(count, e.seq, "its content does not match its hash")
         prev, expected_seq = e.hash, expected_seq + 1
-    return Verdict(count, None)
+    return Verdict(count, None, head=(expected_seq - 1, prev) if expected_seq > 1 else None)

@@ -63,9 +63,10 @@ def _entry(r: AuditRecord) -> Entry:
     return Entry(r.seq, r.at, r.actor, r.action, r.subject, r.detail, r.prev_hash, r.hash)
 
 
-def entries(session: Session, *, batch: int = 5000) -> Iterator[Entry]:
-    """Every entry in chain order, read in batches so that a long log fits in memory."""
-    last = 0
+def entries(session: Session, *, batch: int = 5000, after: int = 0) -> Iterator[Entry]:
+    """Every entry (after ``after``) in chain order, read in batches so that a long log fits in
+    memory."""
+    last = after
     while True:
         rows = list(session.scalars(select(AuditRecord).where(AuditRecord.seq > last)
                                     .order_by(AuditRecord.seq).limit(batch)))
@@ -87,8 +88,11 @@ def recent(session: Session, *, limit: int = 100, offset: int = 0,
     return [_entry(r) for r in rows], int(session.scalar(count) or 0)
 
 
-def check(session: Session) -> Verdict:
-    return verify(entries(session))
+def check(session: Session, *, after: tuple[int, str] | None = None) -> Verdict:
+    """Verify the whole chain, or only what follows ``after`` (seq, hash) already verified."""
+    if after is None:
+        return verify(entries(session))
+    return verify(entries(session, after=after[0]), after=after)
 
 
 def after(session: Session, seq: int, *, prefixes: tuple[str, ...] = (),
@@ -104,3 +108,4 @@ def after(session: Session, seq: int, *, prefixes: tuple[str, ...] = (),
 def head(session: Session) -> int:
     """The newest entry's number (0 for an empty log)."""
     return int(session.scalar(select(func.max(AuditRecord.seq))) or 0)
+

@@ -140,6 +140,7 @@ def create_app(db: Database | str | None = None, settings: WebSettings | None = 
     app.state.clock = None  # None: the wall clock; tests and drills may set a function
     app.state.report_writer = ReportWriter(database)
     app.state.principals = PrincipalCache()
+    app.state.chain_watch = audit.ChainWatch()
     routers = [m.router for m in (session, operations, risk, plans, reports, incidents, events,
                                   sitrep, audit, accounts)]
     routers.append(_meta_router())
