@@ -1,0 +1,260 @@
+"""The field app (/field) on a phone with a dead signal, in a real browser: Playwright drives
+Debian's Chromium (/usr/bin/chromium, never a downloaded browser) against a live server.
+
+A report made offline must stay on the phone and reach the server exactly once when the signal
+returns, and then show in the command map's live feed. The page itself must open with no
+server at all once the service worker has cached it. Without /usr/bin/chromium the browser
+tests skip, saying so; with POLLGUARD_REQUIRE_BROWSER=1 (CI) that is a failure instead."""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+import uvicorn
+from fastapi.testclient import TestClient
+from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
+
+from pollguard.store import reports as stored_reports
+from pollguard.store.database import Database
+from pollguard.store.uow import UnitOfWork
+from pollguard.web.app import create_app
+from pollguard.web.field import SHELL
+from web_client import PASSWORDS, token_headers
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run",
+                 "--disable-dev-shm-usage"]
+PHONE = {"width": 390, "height": 844}
+HERE = {"latitude": -1.6101, "longitude": 103.6131}  # Kota Jambi: where the phone says it is
+
+
+class LiveServer:
+    """The app under uvicorn in a thread of this process, so that a test can read the same
+    database directly and can stop the server to cut a phone off."""
+
+    def __init__(self, db: Database) -> None:
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = int(s.getsockname()[1])
+        self.url = f"http://127.0.0.1:{port}"
+        self._server = uvicorn.Server(uvicorn.Config(
+            create_app(db), host="127.0.0.1", port=port, log_level="warning",
+            timeout_graceful_shutdown=2))
+        self._thread = threading.Thread(target=self._server.run, daemon=True)
+
+    def __enter__(self) -> LiveServer:
+        self._thread.start()
+        deadline = time.monotonic() + 60
+        while not self._server.started:
+            if not self._thread.is_alive() or time.monotonic() > deadline:
+                raise RuntimeError("the test server did not start")
+            time.sleep(0.05)
+        return self
+
+    def stop(self) -> None:
+        self._server.should_exit = True
+        self._thread.join(timeout=30)
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+@pytest.fixture(scope="module")
+def server(planned_db: Database) -> Iterator[str]:
+    with LiveServer(planned_db) as live:
+        httpx.get(f"{live.url}/login", timeout=30)
+        yield live.url
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Browser]:
+    if not CHROMIUM.exists():
+        if os.environ.get("POLLGUARD_REQUIRE_BROWSER"):
+            pytest.fail("the browser tests need Debian's chromium at /usr/bin/chromium")
+        pytest.skip("Debian's chromium (/usr/bin/chromium) is not installed")
+    home = tmp_path_factory.mktemp("home")  # Chromium writes under ~/.config and ~/.cache
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS,
+                              env={**os.environ, "HOME": str(home)})
+        yield b
+        b.close()
+
+
+def _login(browser: Browser, server: str, user: str, **context: object) -> Page:
+    ctx: BrowserContext = browser.new_context(**context)  # type: ignore[arg-type]
+    page = ctx.new_page()
+    page.goto(f"{server}/login?lang=id")
+    page.fill("#username", user)
+    page.fill("#password", PASSWORDS[user])
+    with page.expect_navigation():
+        page.click("#login-form button[type=submit]")
+    return page
+
+
+def _phone(browser: Browser, server: str) -> Page:
+    """The field officer's phone, GPS allowed, logged in."""
+    return _login(browser, server, "petugas", viewport=PHONE, is_mobile=True, has_touch=True,
+                  geolocation=HERE, permissions=["geolocation"])
+
+
+def _ready(page: Page) -> None:
+    page.wait_for_selector('body[data-ready="1"]', timeout=30_000)
+
+
+def _stored(db: Database, client_id: str) -> stored_reports.FieldReport | None:
+    with UnitOfWork(db) as uow:
+        return stored_reports.get(uow.session, client_id)
+
+
+def _count(db: Database) -> int:
+    with UnitOfWork(db) as uow:
+        return stored_reports.count(uow.session)
+
+
+def test_manifest_and_service_worker_routes(db: Database) -> None:
+    client = TestClient(create_app(db))
+    m = client.get("/field.webmanifest")
+    assert m.status_code == 200
+    assert m.headers["content-type"].startswith("application/manifest+json")
+    manifest = m.json()
+    assert manifest["name"] == "PollGuard Lapangan"
+    assert (manifest["start_url"], manifest["display"]) == ("/field", "standalone")
+    for icon in manifest["icons"]:
+        got = client.get(icon["src"])
+        assert got.status_code == 200 and got.headers["content-type"].startswith(icon["type"])
+    sw = client.get("/field-sw.js")
+    assert sw.status_code == 200
+    assert sw.headers["content-type"].startswith("text/javascript")
+    assert sw.headers["service-worker-allowed"] == "/field"
+    assert "no-cache" in sw.headers["cache-control"]
+    assert "__PG_" not in sw.text and '"/field"' in sw.text and '"/static/field.js"' in sw.text
+    assert sw.text == client.get("/field-sw.js").text  # same files, same worker: no reinstall
+    assert all(path.startswith("/") and "//" not in path for path in SHELL)
+
+
+@pytest.mark.slow
+def test_an_offline_incident_waits_on_the_phone_then_lands_once(
+        browser: Browser, server: str, planned_db: Database) -> None:
+    # The command map first, so that its live feed is listening when the report arrives.
+    command = _login(browser, server, "polda", viewport={"width": 1400, "height": 900})
+    command.goto(f"{server}/map")
+    _ready(command)
+
+    phone = _phone(browser, server)
+    phone.goto(f"{server}/field")
+    _ready(phone)
+    expect(phone.locator("#queue-count")).to_have_text("0")
+    tps = phone.locator("#tps-phases fieldset[data-tps]").first.get_attribute("data-tps")
+    assert tps
+    before = _count(planned_db)
+
+    phone.context.set_offline(True)
+    form = phone.locator("#incident-form")
+    form.locator("select[name=incident_kind]").select_option("intimidation")
+    expect(form.locator("select[name=severity]")).to_have_value("2")  # the kind's default
+    form.locator("select[name=severity]").select_option("3")
+    form.locator("select[name=tps_id]").select_option(tps)
+    form.locator("textarea[name=text]").fill("Massa menghadang pemilih di depan TPS")
+    form.locator("button[type=submit]").click()
+    expect(phone.locator("#queue-count")).to_have_text("1")
+    queued = phone.locator('#sent-list li[data-state="queued"]')
+    expect(queued).to_have_count(1)
+    client_id = queued.get_attribute("data-client-id")
+    assert client_id
+    phone.click("#flush-now")  # a try with no signal changes nothing
+    expect(phone.locator("#net")).to_have_attribute("data-online", "0")
+    expect(phone.locator("#queue-count")).to_have_text("1")
+    kept = phone.evaluate("JSON.parse(localStorage.getItem('pg.field.reports.v1'))")
+    assert [r["client_id"] for r in kept if r["state"] == "queued"] == [client_id]
+    assert _stored(planned_db, client_id) is None and _count(planned_db) == before
+
+    phone.context.set_offline(False)
+    expect(phone.locator("#queue-count")).to_have_text("0", timeout=30_000)
+    expect(phone.locator(f'#sent-list li[data-client-id="{client_id}"]')).to_have_attribute(
+        "data-state", "sent")
+    report = _stored(planned_db, client_id)
+    assert report is not None and _count(planned_db) == before + 1
+    assert (report.tps_id, report.kind, report.incident_kind, report.severity) == (
+        tps, "incident", "intimidation", 3)
+    assert report.text == "Massa menghadang pemilih di depan TPS"
+    assert report.lat == pytest.approx(HERE["latitude"])
+    assert report.lon == pytest.approx(HERE["longitude"])
+
+    # A resend (a phone that lost the server's answer) stores nothing new.
+    phone.evaluate("""id => {
+        const list = JSON.parse(localStorage.getItem('pg.field.reports.v1'));
+        list.find(r => r.client_id === id).state = 'queued';
+        localStorage.setItem('pg.field.reports.v1', JSON.stringify(list));
+    }""", client_id)
+    phone.click("#flush-now")
+    expect(phone.locator(f'#sent-list li[data-client-id="{client_id}"]')).to_have_attribute(
+        "data-state", "sent")
+    assert _count(planned_db) == before + 1
+
+    incidents = httpx.get(f"{server}/api/v1/incidents",
+                          headers=token_headers(planned_db, "polda"), timeout=30)
+    assert incidents.status_code == 200, incidents.text
+    assert [i["id"] for i in incidents.json()["incidents"]].count(client_id) == 1
+
+    # The command map's live feed shows it (Server-Sent Events from /api/v1/events).
+    expect(command.locator(f'#live-feed li[data-client-id="{client_id}"]')).to_have_count(
+        1, timeout=30_000)
+    command.context.close()
+    phone.context.close()
+
+
+@pytest.mark.slow
+def test_a_phase_tapped_offline_is_sent_when_the_signal_returns(
+        browser: Browser, server: str, planned_db: Database) -> None:
+    phone = _phone(browser, server)
+    phone.goto(f"{server}/field")
+    _ready(phone)
+    box = phone.locator("#tps-phases fieldset[data-tps]").last
+    tps = box.get_attribute("data-tps")
+    phone.context.set_offline(True)
+    box.locator('button[data-phase="set_up"]').click()
+    expect(box.locator('button[data-phase="set_up"]')).to_be_disabled()
+    expect(phone.locator("#queue-count")).to_have_text("1")
+    client_id = phone.locator('#sent-list li[data-state="queued"]').get_attribute(
+        "data-client-id")
+    assert client_id and _stored(planned_db, client_id) is None
+    phone.context.set_offline(False)
+    expect(phone.locator("#queue-count")).to_have_text("0", timeout=30_000)
+    report = _stored(planned_db, client_id)
+    assert report is not None and (report.tps_id, report.kind, report.phase) == (
+        tps, "status", "set_up")
+    phone.context.close()
+
+
+@pytest.mark.slow
+def test_the_field_page_opens_with_no_server(browser: Browser, planned_db: Database) -> None:
+    """Once its service worker has cached it, /field opens when the server cannot be reached
+    at all, with the reports still queued on the phone (the server is stopped, not emulated
+    away: offline emulation does not reach a service worker's own fetches)."""
+    with LiveServer(planned_db) as live:
+        phone = _phone(browser, live.url)
+        phone.goto(f"{live.url}/field")
+        _ready(phone)
+        phone.wait_for_function("navigator.serviceWorker.controller !== null", timeout=30_000)
+        phone.reload()  # now through the worker, which keeps the API answers it passes on
+        _ready(phone)
+        post = phone.locator("#post").inner_text()
+        live.stop()
+        phone.reload()
+        _ready(phone)
+        assert phone.locator("#post").inner_text().split("\n")[0] == post.split("\n")[0]
+        phone.locator("#tps-phases button.phase.next").first.click()
+        expect(phone.locator("#queue-count")).to_have_text("1")
+        phone.reload()
+        _ready(phone)
+        expect(phone.locator("#queue-count")).to_have_text("1")
+        expect(phone.locator("#net")).to_have_attribute("data-online", "0")
+        phone.context.close()
