@@ -15,6 +15,7 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
+from typing import Any
 
 from pollguard.domain.plan import Plan, ReserveTeam
 from pollguard.domain.risk import RiskClass, RiskEvent, TpsRisk
@@ -134,6 +135,9 @@ def load_context(*, db: Database) -> LiveContext:
 # --- incidents ---------------------------------------------------------------------------------
 
 
+AuditItem = tuple[str, str, str, dict[str, Any]]  # actor, action, subject, detail
+
+
 @dataclass(frozen=True)
 class IncidentView:
     """An incident with what the command needs beside it."""
@@ -151,27 +155,31 @@ def _view(found: tuple[Incident, str, bool], policy: EscalationPolicy,
     return IncidentView(inc, polres, verified, due_at(inc, policy), tuple(dispatches))
 
 
-def _event(inc: Incident, polres: str, verified: bool, at: dt.datetime) -> dict[str, object]:
+def _event(inc: Incident, polres: str, verified: bool, at: dt.datetime) -> dict[str, Any]:
     """The audit detail of an incident change: what the live picture shows of it."""
     return {"id": inc.id, "tps_id": inc.tps_id, "polres_code": polres, "kind": inc.kind,
             "severity": inc.severity, "status": inc.status.value, "level": inc.level.value,
             "verified": verified, "lat": inc.lat, "lon": inc.lon, "at": at.isoformat()}
 
 
-def open_from_report(uow: UnitOfWork, *, stored: FieldReport,
-                     kinds: Mapping[str, IncidentKind] | None = None) -> Incident:
-    """The incident an incident report opens, in the report's transaction: its id is the
-    report's client id, held first by the Polsek."""
+def open_from_reports(uow: UnitOfWork, *, stored: Sequence[FieldReport],
+                      polres: Mapping[str, str], kinds: Mapping[str, IncidentKind] | None = None
+                      ) -> dict[str, AuditItem]:
+    """The incidents that new incident reports open, in the reports' transaction: each
+    incident's id is its report's client id, held first by the Polsek (``polres``: TPS -> its
+    Polres). Returns the audit entry of each (by client id) for the caller to append right
+    after its report's."""
     s = uow.session
-    polres = store.polres_of_tps(s, stored.tps_id)
-    assert stored.incident_kind is not None
-    inc = report(stored.client_id, stored.tps_id, stored.incident_kind, by=stored.nrp,
-                 at=stored.received_at, text=stored.text, severity=stored.severity,
-                 level=Level.POLSEK, lat=stored.lat, lon=stored.lon, kinds=kinds)
-    store.save_incident(s, inc, polres_code=polres, verified=False)
-    audit.append(s, actor=stored.nrp, action="incident.reported", subject=f"incident {inc.id}",
-                 detail=_event(inc, polres, False, stored.received_at))
-    return inc
+    opened: list[tuple[Incident, str]] = []
+    for r in stored:
+        assert r.incident_kind is not None
+        opened.append((report(r.client_id, r.tps_id, r.incident_kind, by=r.nrp,
+                              at=r.received_at, text=r.text, severity=r.severity,
+                              level=Level.POLSEK, lat=r.lat, lon=r.lon, kinds=kinds),
+                       polres.get(r.tps_id, "")))
+    store.add_new(s, opened)
+    return {inc.id: (inc.reported_by, "incident.reported", f"incident {inc.id}",
+                     _event(inc, p, False, inc.reported_at)) for inc, p in opened}
 
 
 def listing(*, db: Database, policy: EscalationPolicy, open_only: bool = False,
@@ -241,7 +249,9 @@ def escalate_due(*, db: Database, now: dt.datetime, policy: EscalationPolicy) ->
     moved: list[Incident] = []
     with UnitOfWork(db) as uow:
         s = uow.session
-        for incident_id in store.awaiting_acknowledgement(s):
+        due = [i for i, level, since, severity in store.awaiting_acknowledgement(s)
+               if (limit := policy.limit(level, severity)) is not None and now >= since + limit]
+        for incident_id in due:  # read again under the lock: someone may have acknowledged it
             found = store.get_incident(s, incident_id, lock=True)
             if found is None:
                 continue
@@ -326,18 +336,9 @@ def _status_and_lent(dispatches: Sequence[Dispatch]) -> tuple[dict[str, UnitStat
     return team_status(dispatches), lent_officers(dispatches)
 
 
-def recommendation(*, db: Database, ctx: LiveContext, incident_id: str) -> Recommendation:
-    """Who to send to the incident's TPS now (teams busy elsewhere are left out)."""
-    with UnitOfWork(db) as uow:
-        found = store.get_incident(uow.session, incident_id)
-        if found is None:
-            raise NotFoundError(f"no incident {incident_id}")
-        sent = store.dispatches(uow.session)
-    return _recommend(ctx, found[0].tps_id, sent)
-
-
-def tps_recommendation(*, db: Database, ctx: LiveContext, tps_id: str) -> Recommendation:
-    """Who to send to a TPS (one reclassified on the day, say)."""
+def recommendation(*, db: Database, ctx: LiveContext, tps_id: str) -> Recommendation:
+    """Who to send to a TPS now: an incident's, or one reclassified on the day (teams busy
+    elsewhere are left out)."""
     if tps_id not in ctx.tps:
         raise NotFoundError(f"no TPS {tps_id}")
     with UnitOfWork(db) as uow:
@@ -461,5 +462,5 @@ def units(*, db: Database, ctx: LiveContext) -> Units:
 
 __all__ += ["ClassChange", "IncidentError", "IncidentView", "StepOutcome", "TeamState",
             "Units", "dispatch", "escalate_due", "get", "listing", "live_context",
-            "load_context", "open_from_report", "recommendation", "reject", "step",
-            "tps_recommendation", "unit_step", "units"]
+            "load_context", "open_from_reports", "recommendation", "reject", "step",
+            "unit_step", "units"]

@@ -17,6 +17,7 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -127,11 +128,17 @@ def submit_reports(*, db: Database, batch: Sequence[Pending]) -> list[Outcome]:
         new = [(batch[i], r) for cid, (i, r) in fresh.items() if cid in created]
         phases = store.move_statuses(s, [(r.tps_id, r.phase, r.received_at, r.nrp)
                                          for _, r in new if r.phase is not None])
-        audit.append_many(s, [(p.actor, f"report.{r.kind.value}", f"TPS {r.tps_id}",
-                               _detail(r, phases)) for p, r in new])
-        for _, r in new:
-            if r.kind == ReportKind.INCIDENT:
-                incidents.open_from_report(uow, stored=r, kinds=kinds)
+        incident_reports = [r for _, r in new if r.kind == ReportKind.INCIDENT]
+        opened = incidents.open_from_reports(
+            uow, stored=incident_reports, kinds=kinds,
+            polres=_polres(db.url, plan, s) if incident_reports else {})
+        items: list[incidents.AuditItem] = []
+        for p, r in new:  # each report's entry, then the incident it opened
+            items.append((p.actor, f"report.{r.kind.value}", f"TPS {r.tps_id}",
+                          _detail(r, phases)))
+            if r.client_id in opened:
+                items.append(opened[r.client_id])
+        audit.append_many(s, items)
     return [o for o in out if o is not None]
 
 
@@ -159,9 +166,9 @@ def _checked(session: Session, p: Pending, has_plan: bool,
         kinds=kinds)
 
 
-def _detail(r: FieldReport, phases: Mapping[str, TpsPhase]) -> dict[str, object]:
+def _detail(r: FieldReport, phases: Mapping[str, TpsPhase]) -> dict[str, Any]:
     """The audit entry of a report: what the live picture shows of it."""
-    detail: dict[str, object] = {"client_id": r.client_id, "nrp": r.nrp, "tps_id": r.tps_id,
+    detail: dict[str, Any] = {"client_id": r.client_id, "nrp": r.nrp, "tps_id": r.tps_id,
                                  "kind": r.kind.value, "sent_at": r.sent_at.isoformat(),
                                  "lat": r.lat, "lon": r.lon, "at": r.received_at.isoformat()}
     if r.phase is not None:
@@ -175,6 +182,7 @@ PlanKey = tuple[int, dt.datetime] | None
 # A stored plan never changes: what reports check against it is read once per plan.
 _PLAN_GUARDS: dict[tuple[str, PlanKey], dict[str, frozenset[str]]] = {}
 _PLAN_KINDS: dict[tuple[str, PlanKey], dict[str, IncidentKind]] = {}
+_PLAN_POLRES: dict[tuple[str, PlanKey], dict[str, str]] = {}
 
 
 def _guards(url: str, plan: PlanKey, session: Session) -> Mapping[str, frozenset[str]]:
@@ -184,6 +192,13 @@ def _guards(url: str, plan: PlanKey, session: Session) -> Mapping[str, frozenset
     if (url, plan) not in _PLAN_GUARDS:
         _PLAN_GUARDS[(url, plan)] = store.guards_of_plan(session, plan[0])
     return _PLAN_GUARDS[(url, plan)]
+
+
+def _polres(url: str, plan: PlanKey, session: Session) -> Mapping[str, str]:
+    """TPS -> its Polres (the scenario does not change under a plan)."""
+    if (url, plan) not in _PLAN_POLRES:
+        _PLAN_POLRES[(url, plan)] = incident_store.polres_of_tps(session)
+    return _PLAN_POLRES[(url, plan)]
 
 
 def _kinds(url: str, plan: PlanKey, session: Session) -> Mapping[str, IncidentKind]:

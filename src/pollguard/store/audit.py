@@ -52,7 +52,7 @@ def append_many(session: Session, items: list[tuple[str, str, str, dict[str, Any
         digest = link(prev, seq, at, actor, action, subject, body)
         out.append(Entry(seq, at, actor, action, subject, body, prev, digest))
         prev = digest
-    session.execute(insert(AuditRecord), [
+    session.execute(insert(AuditRecord.__table__), [  # type: ignore[arg-type]
         {"seq": e.seq, "at": e.at, "actor": e.actor, "action": e.action,
          "subject": e.subject, "detail": e.detail, "prev_hash": e.prev_hash, "hash": e.hash}
         for e in out])

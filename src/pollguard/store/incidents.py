@@ -7,11 +7,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Collection
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from pollguard.domain.forces import UnitKind as ForceUnitKind
-from pollguard.domain.regions import RegionLevel, ancestor_at
 from pollguard.operations.incidents import Incident, Level, Status, Step
 from pollguard.operations.reinforcement import Dispatch, UnitKind, UnitStatus, UnitStep
 from pollguard.store.tables import (
@@ -24,6 +23,7 @@ from pollguard.store.tables import (
     UnitRecord,
 )
 
+KABKOTA_CODE_LEN = len("15.01")  # Kemendagri: a desa code starts with its kab/kota's
 OPEN = (Status.REPORTED, Status.ACKNOWLEDGED, Status.RESPONDING)
 
 
@@ -65,6 +65,22 @@ def save_incident(session: Session, incident: Incident, *, polres_code: str,
     session.flush()
 
 
+def add_new(session: Session, new: Collection[tuple[Incident, str]]) -> None:
+    """Store incidents known to be new (with their Polres), in two statements."""
+    if not new:
+        return
+    session.execute(insert(IncidentRecord.__table__), [  # type: ignore[arg-type]
+        {"id": i.id, "tps_id": i.tps_id, "polres_code": p, "kind": i.kind,
+         "severity": i.severity, "reported_by": i.reported_by, "reported_at": i.reported_at,
+         "text": i.text, "status": i.status.value, "level": i.level.value,
+         "level_since": i.level_since, "verified": False, "lat": i.lat, "lon": i.lon}
+        for i, p in new])
+    session.execute(insert(IncidentStepRecord.__table__), [  # type: ignore[arg-type]
+        {"incident_id": i.id, "seq": n, "status": st.status.value, "by": st.by, "at": st.at,
+         "note": st.note, "level": st.level.value if st.level else None}
+        for i, _ in new for n, st in enumerate(i.history)])
+
+
 def _steps(session: Session, ids: Collection[str]) -> dict[str, list[IncidentStepRecord]]:
     out: dict[str, list[IncidentStepRecord]] = {i: [] for i in ids}
     if ids:
@@ -102,11 +118,14 @@ def incidents(session: Session, *, open_only: bool = False,
     return [(_incident(r, steps[r.id]), r.polres_code, r.verified) for r in rows]
 
 
-def awaiting_acknowledgement(session: Session) -> list[str]:
-    """Ids of incidents nobody has acknowledged, below the top of the chain: the ones
-    escalation may move."""
-    return list(session.scalars(select(IncidentRecord.id).where(
-        IncidentRecord.status == Status.REPORTED, IncidentRecord.level != Level.POLDA_OPS)))
+def awaiting_acknowledgement(session: Session) -> list[tuple[str, Level, dt.datetime, int]]:
+    """(id, level, since, severity) of the incidents nobody has acknowledged, below the top of
+    the chain: the ones escalation may move. One narrow query, run every few seconds."""
+    return [(i, Level(lv), _aware(since), int(sev)) for i, lv, since, sev in session.execute(
+        select(IncidentRecord.id, IncidentRecord.level, IncidentRecord.level_since,
+               IncidentRecord.severity)
+        .where(IncidentRecord.status == Status.REPORTED,
+               IncidentRecord.level != Level.POLDA_OPS))]
 
 
 def verified_incidents(session: Session) -> list[Incident]:
@@ -176,14 +195,12 @@ def dispatch_count(session: Session, incident_id: str) -> int:
                               .where(DispatchRecord.incident_id == incident_id)) or 0)
 
 
-def polres_of_tps(session: Session, tps_id: str) -> str:
-    """The Polres whose jurisdiction holds the TPS ("" when none does)."""
-    desa = session.scalar(select(TpsRecord.desa_code).where(TpsRecord.tps_id == tps_id))
-    if desa is None:
-        return ""
-    kabkota = ancestor_at(desa, RegionLevel.KABKOTA)
-    return session.scalar(
-        select(JurisdictionRecord.unit_code)
-        .join(UnitRecord, UnitRecord.code == JurisdictionRecord.unit_code)
-        .where(JurisdictionRecord.region_code == kabkota,
-               UnitRecord.kind == ForceUnitKind.POLRES)) or ""
+def polres_of_tps(session: Session) -> dict[str, str]:
+    """The Polres whose jurisdiction holds each TPS, in one query (a TPS outside every Polres
+    is missing)."""
+    polres = (select(JurisdictionRecord.region_code, JurisdictionRecord.unit_code)
+              .join(UnitRecord, UnitRecord.code == JurisdictionRecord.unit_code)
+              .where(UnitRecord.kind == ForceUnitKind.POLRES).subquery())
+    kabkota = func.substr(TpsRecord.desa_code, 1, KABKOTA_CODE_LEN)
+    return dict(session.execute(select(TpsRecord.tps_id, polres.c.unit_code)
+                                .join(polres, polres.c.region_code == kabkota)).tuples().all())

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -72,11 +72,16 @@ def tps_exists(session: Session, tps_id: str) -> bool:
 
 
 def get_many(session: Session, client_ids: list[str]) -> dict[str, FieldReport]:
-    """The stored reports among ``client_ids``."""
+    """The stored reports among ``client_ids``. Almost every report is new: one cheap query for
+    the ids, the whole rows only for those found."""
     if not client_ids:
         return {}
+    found = list(session.execute(select(FieldReportRecord.client_id).where(
+        FieldReportRecord.client_id.in_(client_ids))).scalars())
+    if not found:
+        return {}
     rows = session.scalars(select(FieldReportRecord)
-                           .where(FieldReportRecord.client_id.in_(client_ids))
+                           .where(FieldReportRecord.client_id.in_(found))
                            .execution_options(populate_existing=True))
     return {r.client_id: _report(r) for r in rows}
 
@@ -87,8 +92,9 @@ def insert_many(session: Session, reports: list[FieldReport]) -> set[str]:
     rowcount is not reliable through the ORM session on every driver."""
     if not reports:
         return set()
-    stmt = _insert(session, FieldReportRecord).on_conflict_do_nothing(
-        index_elements=["client_id"]).returning(FieldReportRecord.client_id)
+    table = FieldReportRecord.__table__
+    stmt = _insert(session, table).on_conflict_do_nothing(
+        index_elements=["client_id"]).returning(table.c.client_id)
     rows = [{"client_id": r.client_id, "nrp": r.nrp, "tps_id": r.tps_id, "kind": r.kind,
              "phase": r.phase, "incident_kind": r.incident_kind, "severity": r.severity,
              "text": r.text, "lat": r.lat, "lon": r.lon, "sent_at": r.sent_at,
@@ -107,16 +113,18 @@ def move_statuses(session: Session, moves: list[tuple[str, TpsPhase, dt.datetime
             best[tps_id] = (phase, at, nrp)
     if not best:
         return {}
-    session.execute(_insert(session, TpsStatusRecord).on_conflict_do_nothing(
+    table = TpsStatusRecord.__table__
+    session.execute(_insert(session, table).on_conflict_do_nothing(
         index_elements=["tps_id"]), [{"tps_id": t, "phase": p, "updated_at": at, "by_nrp": n}
                                      for t, (p, at, n) in best.items()])
     current = {t: TpsPhase(p) for t, p in session.execute(
         select(TpsStatusRecord.tps_id, TpsStatusRecord.phase)
         .where(TpsStatusRecord.tps_id.in_(list(best))).with_for_update())}
-    changed = [{"tps_id": t, "phase": p, "updated_at": at, "by_nrp": n}
+    changed = [{"key": t, "phase": p, "updated_at": at, "by_nrp": n}
                for t, (p, at, n) in best.items() if advance(current[t], p) != current[t]]
     if changed:
-        session.execute(update(TpsStatusRecord), changed)
+        session.execute(update(table).where(  # type: ignore[arg-type]
+            table.c.tps_id == bindparam("key")), changed)
     return {t: advance(current[t], best[t][0]) for t in best}
 
 

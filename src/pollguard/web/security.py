@@ -21,6 +21,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from anyio import to_thread
 from fastapi import Depends, HTTPException, Request
 
 from pollguard.access import Permission, can
@@ -41,7 +42,7 @@ class PrincipalCache:
     in another worker, is therefore refused within ``ttl_s`` (logging out in this worker is at
     once). Only successful lookups are kept, under the SHA-256 of the credential."""
 
-    def __init__(self, ttl_s: float = 5.0, size: int = 10_000) -> None:
+    def __init__(self, ttl_s: float = 30.0, size: int = 10_000) -> None:
         self.ttl_s, self.size = ttl_s, size
         self._found: dict[str, tuple[float, Principal]] = {}
         self._lock = threading.Lock()
@@ -50,13 +51,18 @@ class PrincipalCache:
     def _key(kind: str, credential: str) -> str:
         return kind + hashlib.sha256(credential.encode()).hexdigest()
 
+    def cached(self, kind: str, credential: str) -> Principal | None:
+        """The principal if it was looked up less than ``ttl_s`` ago (no database)."""
+        with self._lock:
+            found = self._found.get(self._key(kind, credential))
+        return found[1] if found is not None and found[0] > time.monotonic() else None
+
     def get(self, kind: str, credential: str, look_up: Callable[[], Principal | None]
             ) -> Principal | None:
+        found = self.cached(kind, credential)
+        if found is not None:
+            return found
         key, now = self._key(kind, credential), time.monotonic()
-        with self._lock:
-            found = self._found.get(key)
-        if found is not None and found[0] > now:
-            return found[1]
         who = look_up()
         with self._lock:
             if who is None:
@@ -72,18 +78,24 @@ class PrincipalCache:
             self._found.pop(self._key(kind, credential), None)
 
 
-def _principal(request: Request) -> Principal | None:
-    db = request.app.state.db
-    cache: PrincipalCache = request.app.state.principals
+def _credential(request: Request) -> tuple[str, str] | None:
+    """("token", a bearer token) or ("session", the session cookie), if the request has one."""
     auth = request.headers.get("authorization", "")
     if auth.lower().startswith("bearer "):
-        token = auth[7:].strip()
-        return cache.get("token", token, lambda: accounts.token_principal(db=db, token=token))
+        return "token", auth[7:].strip()
     session = request.cookies.get(SESSION_COOKIE)
-    if not session:
+    return ("session", session) if session else None
+
+
+def _principal(request: Request) -> Principal | None:
+    found = _credential(request)
+    if found is None:
         return None
-    return cache.get("session", session,
-                     lambda: accounts.session_principal(db=db, token=session))
+    kind, credential = found
+    db = request.app.state.db
+    look_up = accounts.token_principal if kind == "token" else accounts.session_principal
+    return request.app.state.principals.get(
+        kind, credential, lambda: look_up(db=db, token=credential))
 
 
 def _check_csrf(request: Request, who: Principal) -> None:
@@ -102,8 +114,13 @@ def check_login_csrf(request: Request) -> None:
                                  f"echo the {CSRF_COOKIE} cookie (CSRF protection)")
 
 
-def _current(request: Request) -> Principal:
-    who = _principal(request)
+async def _current(request: Request) -> Principal:
+    """Who calls. The guards are async so that a principal seen in the last seconds costs no
+    thread hop (most calls on voting day); a lookup runs in the thread pool."""
+    found = _credential(request)
+    who = request.app.state.principals.cached(*found) if found else None
+    if who is None and found is not None:
+        who = await to_thread.run_sync(_principal, request)
     if who is None:
         raise HTTPException(401, "log in first (session cookie or bearer token)",
                             headers={"WWW-Authenticate": "Bearer"})
@@ -119,8 +136,8 @@ def needs(permission: Permission) -> Any:
     """The dependency of a route that needs ``permission``: 401 when nobody is logged in, 403
     with the reason when the role lacks it."""
 
-    def guard(request: Request) -> Principal:
-        who = _current(request)
+    async def guard(request: Request) -> Principal:
+        who = await _current(request)
         if not can(who.role, permission):
             raise HTTPException(403, f"the role {who.role.value} may not {permission.value}")
         return who
@@ -132,8 +149,8 @@ def needs(permission: Permission) -> Any:
 def signed_in() -> Any:
     """Any logged-in account (their own session, the translations they read)."""
 
-    def guard(request: Request) -> Principal:
-        return _current(request)
+    async def guard(request: Request) -> Principal:
+        return await _current(request)
 
     guard.permission = "signed_in"  # type: ignore[attr-defined]
     return Depends(guard)

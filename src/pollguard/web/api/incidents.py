@@ -252,12 +252,9 @@ def incident_recommendation(incident_id: IncidentId, request: Request,
                             ) -> RecommendationOut:
     """Who to send: available reserve teams by travel minutes and, when none is close
     enough, officers to borrow from kurang rawan posts nearby."""
-    _found(request, who, incident_id)
-    try:
-        rec = incidents.recommendation(db=request.app.state.db, ctx=snapshot(request).live,
-                                       incident_id=incident_id)
-    except incidents.NotFoundError as exc:
-        raise HTTPException(404, str(exc)) from exc
+    view = _found(request, who, incident_id)
+    rec = incidents.recommendation(db=request.app.state.db, ctx=snapshot(request).live,
+                                   tps_id=view.incident.tps_id)
     return _rec_out(rec)
 
 
@@ -273,8 +270,8 @@ def tps_recommendation(tps_id: str, request: Request,
         raise HTTPException(404, f"no TPS {tps_id}")
     if not scope_of(snap, who).sees_kecamatan(snap.kecamatan_of(t)):
         raise HTTPException(403, f"TPS {tps_id} is outside your jurisdiction")
-    return _rec_out(incidents.tps_recommendation(db=request.app.state.db, ctx=snap.live,
-                                                 tps_id=tps_id))
+    return _rec_out(incidents.recommendation(db=request.app.state.db, ctx=snap.live,
+                                             tps_id=tps_id))
 
 
 class DispatchIn(BaseModel):
