@@ -7,6 +7,7 @@ reads per request, so a new assessment or plan is seen at once."""
 
 from __future__ import annotations
 
+import gc
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -113,6 +114,16 @@ class Snapshot:
         return self.scopes[unit_code]
 
 
+def _freeze_heap() -> None:
+    """Take what was just loaded out of the garbage collector's sight. A snapshot is hundreds
+    of thousands of long-lived objects; without this every full collection walks them all and
+    stalls the server for a few hundred milliseconds in the middle of voting-day traffic (the
+    live bench saw GET /health's p99 at ~270 ms under load). Objects of a snapshot later
+    dropped are still freed by reference counting."""
+    gc.collect()
+    gc.freeze()
+
+
 class Snapshots:
     """A small cache of snapshots by (scenario load, assessment, plan)."""
 
@@ -140,6 +151,8 @@ class Snapshots:
                 self._cache.move_to_end(key)
                 return found
             snapshot = self._load(assessment, chosen)
+            snapshot.live  # noqa: B018 - built now, so that it is frozen with the rest
+            _freeze_heap()
             self._cache[key] = snapshot
             while len(self._cache) > self.size:
                 self._cache.popitem(last=False)
