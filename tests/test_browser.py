@@ -11,77 +11,34 @@ from __future__ import annotations
 import io
 import os
 import re
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 from openpyxl import load_workbook
 
+from browser_support import chromium, log_in_page, ready, require_chromium, serving
 from pollguard.store.database import Database
-from web_client import PASSWORDS
 
-CHROMIUM = Path("/usr/bin/chromium")
-if not CHROMIUM.exists():
-    if os.environ.get("POLLGUARD_REQUIRE_BROWSER"):
-        raise RuntimeError("the browser tests need Debian's chromium at /usr/bin/chromium")
-    pytest.skip("Debian's chromium (/usr/bin/chromium) is not installed",
-                allow_module_level=True)
+require_chromium()
 
-from playwright.sync_api import Browser, Page, expect, sync_playwright  # noqa: E402
+from playwright.sync_api import Browser, Page, expect  # noqa: E402
 
 pytestmark = pytest.mark.slow
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run",
-                 "--disable-dev-shm-usage"]
 
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture(scope="module")
 def server(planned_db: Database, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """``pollguard serve`` in its own process, on the planned demo database."""
-    port = _free_port()
-    url = planned_db.engine.url.render_as_string(hide_password=False)
-    exe = Path(sys.executable).with_name("pollguard")
-    log = tmp_path_factory.mktemp("server") / "serve.log"
-    with log.open("w") as out:
-        proc = subprocess.Popen([str(exe), "--db", url, "serve", "--port", str(port)],
-                                stdout=out, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(120):
-            try:
-                if httpx.get(f"{base}/api/v1/health", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if proc.poll() is not None:
-                raise RuntimeError(log.read_text())
-            time.sleep(0.25)
-        httpx.get(f"{base}/login", timeout=30)
+    with serving(planned_db, tmp_path_factory.mktemp("server")) as base:
         yield base
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
 
 
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Browser]:
-    home = tmp_path_factory.mktemp("home")  # Chromium writes under ~/.config and ~/.cache
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS,
-                              env={**os.environ, "HOME": str(home)})
+    with chromium(tmp_path_factory.mktemp("home")) as b:
         yield b
-        b.close()
 
 
 @pytest.fixture(scope="module")
@@ -94,17 +51,7 @@ def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def _login(browser: Browser, server: str, user: str, lang: str = "id") -> Page:
     context = browser.new_context(viewport={"width": 1400, "height": 900}, accept_downloads=True)
-    page = context.new_page()
-    page.goto(f"{server}/login?lang={lang}")
-    page.fill("#username", user)
-    page.fill("#password", PASSWORDS[user])
-    with page.expect_navigation():
-        page.click("#login-form button[type=submit]")
-    return page
-
-
-def _ready(page: Page) -> None:
-    page.wait_for_selector('body[data-ready="1"]', timeout=30_000)
+    return log_in_page(context.new_page(), server, user, lang)
 
 
 NAV = {  # what each demo account must see in the navigation, and nothing more
@@ -128,12 +75,13 @@ def test_each_role_sees_only_what_it_may(browser: Browser, server: str, user: st
         landed = page.url.removeprefix(server).split("?")[0]
         assert (landed == path) == (path in NAV[user]), (user, path, landed)
     if user == "petugas":
-        _ready(page)
+        page.goto(f"{server}/me")
+        ready(page)
         expect(page.locator("#assignment")).to_contain_text(page.evaluate(
             "fetch('/api/v1/session').then(r => r.json()).then(s => s.nrp)"))
     if user in ("tni", "kpu"):
         page.goto(f"{server}/map")
-        _ready(page)
+        ready(page)
         first = page.evaluate("fetch('/api/v1/map/tps').then(r => r.json()).then(d => d.ids[0])")
         page.evaluate(f"window.pgMap.openTps('{first}')")
         panel = page.locator("#tps-detail")
@@ -147,7 +95,7 @@ def test_the_map_draws_every_tps_and_filters(browser: Browser, server: str,
                                              shots: Path) -> None:
     page = _login(browser, server, "polda")
     page.goto(f"{server}/map")
-    _ready(page)
+    ready(page)
     total = page.evaluate("fetch('/api/v1/map/tps').then(r => r.json()).then(d => d.count)")
     assert total == 6391
     assert page.get_attribute("#map", "data-tps-drawn") == str(total)
@@ -165,7 +113,7 @@ def test_change_n_replan_accept_and_find_the_new_version(browser: Browser, serve
                                                          shots: Path) -> None:
     page = _login(browser, server, "polda")
     page.goto(f"{server}/workspace")
-    _ready(page)
+    ready(page)
     n_input = page.locator('#balance tr[data-polres="polres.15.01"] input.n-input')
     current = int(n_input.input_value())
     n_input.fill(str(current - 1))
@@ -187,7 +135,7 @@ def test_change_n_replan_accept_and_find_the_new_version(browser: Browser, serve
 def test_download_a_plotting_workbook(browser: Browser, server: str, shots: Path) -> None:
     page = _login(browser, server, "polres")
     page.goto(f"{server}/plotting")
-    _ready(page)
+    ready(page)
     assert page.locator("#plotting-table tbody tr").count() > 10
     page.fill("#plotting-q", "pos")
     page.screenshot(path=str(shots / "plotting.png"))
@@ -203,19 +151,19 @@ def test_download_a_plotting_workbook(browser: Browser, server: str, shots: Path
 def test_switch_the_language(browser: Browser, server: str, shots: Path) -> None:
     page = _login(browser, server, "polda")
     page.goto(f"{server}/risk")
-    _ready(page)
+    ready(page)
     assert "Kerawanan" in page.locator("header nav").inner_text()
     page.click('a[data-lang-switch="en"]')
-    _ready(page)
+    ready(page)
     nav = page.locator("header nav").inner_text()
     assert "Vulnerability" in nav and "Operations map" in nav
     assert page.evaluate("document.documentElement.lang") == "en"
     page.screenshot(path=str(shots / "risk.png"))
     page.goto(f"{server}/audit")
-    _ready(page)
+    ready(page)
     expect(page.locator("#chain-status")).to_be_visible()
     page.screenshot(path=str(shots / "audit.png"))
     page.click('a[data-lang-switch="id"]')
-    _ready(page)
+    ready(page)
     assert "Jejak Audit" in page.locator("header nav").inner_text()
     page.context.close()

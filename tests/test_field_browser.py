@@ -9,29 +9,24 @@ tests skip, saying so; with POLLGUARD_REQUIRE_BROWSER=1 (CI) that is a failure i
 from __future__ import annotations
 
 import os
-import socket
 import threading
 import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import httpx
 import pytest
 import uvicorn
 from fastapi.testclient import TestClient
-from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, expect
 
+from browser_support import CHROMIUM, chromium, free_port, log_in_page, ready
 from pollguard.store import reports as stored_reports
 from pollguard.store.database import Database
 from pollguard.store.uow import UnitOfWork
 from pollguard.web.app import create_app
 from pollguard.web.field import SHELL
-from web_client import PASSWORDS, token_headers
+from web_client import token_headers
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run",
-                 "--disable-dev-shm-usage"]
 PHONE = {"width": 390, "height": 844}
 HERE = {"latitude": -1.6101, "longitude": 103.6131}  # Kota Jambi: where the phone says it is
 
@@ -41,9 +36,7 @@ class LiveServer:
     database directly and can stop the server to cut a phone off."""
 
     def __init__(self, db: Database) -> None:
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            port = int(s.getsockname()[1])
+        port = free_port()
         self.url = f"http://127.0.0.1:{port}"
         self._server = uvicorn.Server(uvicorn.Config(
             create_app(db), host="127.0.0.1", port=port, log_level="warning",
@@ -80,33 +73,19 @@ def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Browser]:
         if os.environ.get("POLLGUARD_REQUIRE_BROWSER"):
             pytest.fail("the browser tests need Debian's chromium at /usr/bin/chromium")
         pytest.skip("Debian's chromium (/usr/bin/chromium) is not installed")
-    home = tmp_path_factory.mktemp("home")  # Chromium writes under ~/.config and ~/.cache
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS,
-                              env={**os.environ, "HOME": str(home)})
+    with chromium(tmp_path_factory.mktemp("home")) as b:
         yield b
-        b.close()
 
 
 def _login(browser: Browser, server: str, user: str, **context: object) -> Page:
     ctx: BrowserContext = browser.new_context(**context)  # type: ignore[arg-type]
-    page = ctx.new_page()
-    page.goto(f"{server}/login?lang=id")
-    page.fill("#username", user)
-    page.fill("#password", PASSWORDS[user])
-    with page.expect_navigation():
-        page.click("#login-form button[type=submit]")
-    return page
+    return log_in_page(ctx.new_page(), server, user)
 
 
 def _phone(browser: Browser, server: str) -> Page:
     """The field officer's phone, GPS allowed, logged in."""
     return _login(browser, server, "petugas", viewport=PHONE, is_mobile=True, has_touch=True,
                   geolocation=HERE, permissions=["geolocation"])
-
-
-def _ready(page: Page) -> None:
-    page.wait_for_selector('body[data-ready="1"]', timeout=30_000)
 
 
 def _stored(db: Database, client_id: str) -> stored_reports.FieldReport | None:
@@ -146,11 +125,11 @@ def test_an_offline_incident_waits_on_the_phone_then_lands_once(
     # The command map first, so that its live feed is listening when the report arrives.
     command = _login(browser, server, "polda", viewport={"width": 1400, "height": 900})
     command.goto(f"{server}/map")
-    _ready(command)
+    ready(command)
 
     phone = _phone(browser, server)
     phone.goto(f"{server}/field")
-    _ready(phone)
+    ready(phone)
     expect(phone.locator("#queue-count")).to_have_text("0")
     tps = phone.locator("#tps-phases fieldset[data-tps]").first.get_attribute("data-tps")
     assert tps
@@ -216,7 +195,7 @@ def test_a_phase_tapped_offline_is_sent_when_the_signal_returns(
         browser: Browser, server: str, planned_db: Database) -> None:
     phone = _phone(browser, server)
     phone.goto(f"{server}/field")
-    _ready(phone)
+    ready(phone)
     box = phone.locator("#tps-phases fieldset[data-tps]").last
     tps = box.get_attribute("data-tps")
     phone.context.set_offline(True)
@@ -242,19 +221,19 @@ def test_the_field_page_opens_with_no_server(browser: Browser, planned_db: Datab
     with LiveServer(planned_db) as live:
         phone = _phone(browser, live.url)
         phone.goto(f"{live.url}/field")
-        _ready(phone)
+        ready(phone)
         phone.wait_for_function("navigator.serviceWorker.controller !== null", timeout=30_000)
         phone.reload()  # now through the worker, which keeps the API answers it passes on
-        _ready(phone)
+        ready(phone)
         post = phone.locator("#post").inner_text()
         live.stop()
         phone.reload()
-        _ready(phone)
+        ready(phone)
         assert phone.locator("#post").inner_text().split("\n")[0] == post.split("\n")[0]
         phone.locator("#tps-phases button.phase.next").first.click()
         expect(phone.locator("#queue-count")).to_have_text("1")
         phone.reload()
-        _ready(phone)
+        ready(phone)
         expect(phone.locator("#queue-count")).to_have_text("1")
         expect(phone.locator("#net")).to_have_attribute("data-online", "0")
         phone.context.close()

@@ -12,10 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-import socket
-import subprocess
-import sys
-import time
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -24,77 +20,35 @@ from typing import Any
 import httpx
 import pytest
 
+from browser_support import chromium, log_in_page, ready, require_chromium, serving
 from pollguard.store.database import Database
 from web_client import PASSWORDS
 
-CHROMIUM = Path("/usr/bin/chromium")
-if not CHROMIUM.exists():
-    if os.environ.get("POLLGUARD_REQUIRE_BROWSER"):
-        raise RuntimeError("the browser tests need Debian's chromium at /usr/bin/chromium")
-    pytest.skip("Debian's chromium (/usr/bin/chromium) is not installed",
-                allow_module_level=True)
+require_chromium()
 
 from playwright.sync_api import (  # noqa: E402
     Browser,
     BrowserContext,
     Page,
     expect,
-    sync_playwright,
 )
 
 pytestmark = pytest.mark.slow
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run",
-                 "--disable-dev-shm-usage"]
 LIVE_TIMEOUT = 20_000  # ms: an event reaches the page well within this
 
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture(scope="module")
 def server(planned_db: Database, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """``pollguard serve`` in its own process, on the planned demo database."""
-    port = _free_port()
-    url = planned_db.engine.url.render_as_string(hide_password=False)
-    exe = Path(sys.executable).with_name("pollguard")
-    log = tmp_path_factory.mktemp("server") / "serve.log"
-    with log.open("w") as out:
-        proc = subprocess.Popen([str(exe), "--db", url, "serve", "--port", str(port)],
-                                stdout=out, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(120):
-            try:
-                if httpx.get(f"{base}/api/v1/health", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if proc.poll() is not None:
-                raise RuntimeError(log.read_text())
-            time.sleep(0.25)
-        httpx.get(f"{base}/login", timeout=30)
+    with serving(planned_db, tmp_path_factory.mktemp("server")) as base:
         yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:  # a stream that would not end
-            proc.kill()
-            proc.wait(timeout=10)
 
 
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Browser]:
-    home = tmp_path_factory.mktemp("home")  # Chromium writes under ~/.config and ~/.cache
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS,
-                              env={**os.environ, "HOME": str(home)})
+    with chromium(tmp_path_factory.mktemp("home")) as b:
         yield b
-        b.close()
 
 
 @pytest.fixture(scope="module")
@@ -152,13 +106,7 @@ def log_in(browser: Browser, server: str) -> Iterator[LogIn]:
     def open_as(user: str) -> Page:
         context = browser.new_context(viewport={"width": 1600, "height": 950})
         contexts.append(context)
-        page = context.new_page()
-        page.goto(f"{server}/login?lang=id")
-        page.fill("#username", user)
-        page.fill("#password", PASSWORDS[user])
-        with page.expect_navigation():
-            page.click("#login-form button[type=submit]")
-        return page
+        return log_in_page(context.new_page(), server, user)
 
     yield open_as
     for context in contexts:
@@ -167,7 +115,7 @@ def log_in(browser: Browser, server: str) -> Iterator[LogIn]:
 
 def _open_map(page: Page, server: str) -> None:
     page.goto(f"{server}/map")
-    page.wait_for_selector('body[data-ready="1"]', timeout=30_000)
+    ready(page)
     page.wait_for_selector('#live[data-ready="1"]', timeout=30_000)
     expect(page.locator("#live-status")).to_have_attribute("data-state", "open",
                                                            timeout=LIVE_TIMEOUT)
