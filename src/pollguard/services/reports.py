@@ -14,14 +14,14 @@ transaction: the incident's id is the report's client id, so a resend opens noth
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
-from collections.abc import Collection, Mapping, Sequence
+from collections import Counter, OrderedDict
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy.orm import Session
 
-from pollguard.operations.incidents import IncidentKind, catalogue
+from pollguard.operations.incidents import DEFAULT_KINDS, IncidentKind, catalogue
 from pollguard.operations.reports import (
     FieldReport,
     ReportError,
@@ -180,36 +180,52 @@ def _detail(r: FieldReport, phases: Mapping[str, TpsPhase]) -> dict[str, Any]:
 
 PlanKey = tuple[int, dt.datetime] | None
 # A stored plan never changes: what reports check against it is read once per plan.
-_PLAN_GUARDS: dict[tuple[str, PlanKey], dict[str, frozenset[str]]] = {}
-_PLAN_KINDS: dict[tuple[str, PlanKey], dict[str, IncidentKind]] = {}
-_PLAN_POLRES: dict[tuple[str, PlanKey], dict[str, str]] = {}
+class _PerPlan:
+    """What a report is checked against, read once per plan: a stored plan never changes.
+    Keeps the last few plans (a database may be replaced, a plan re-made)."""
+
+    def __init__(self, size: int = 4) -> None:
+        self.size = size
+        self._found: OrderedDict[tuple[str, PlanKey], Any] = OrderedDict()
+
+    def get(self, url: str, plan: PlanKey, make: Callable[[], Any]) -> Any:
+        key = (url, plan)
+        if key not in self._found:
+            self._found[key] = make()
+            while len(self._found) > self.size:
+                self._found.popitem(last=False)
+        return self._found[key]
+
+
+_GUARDS, _POLRES, _KINDS = _PerPlan(), _PerPlan(), _PerPlan()
 
 
 def _guards(url: str, plan: PlanKey, session: Session) -> Mapping[str, frozenset[str]]:
     """Officer -> the TPS their post guards in the plan in force."""
     if plan is None:
         return {}
-    if (url, plan) not in _PLAN_GUARDS:
-        _PLAN_GUARDS[(url, plan)] = store.guards_of_plan(session, plan[0])
-    return _PLAN_GUARDS[(url, plan)]
+    found: Mapping[str, frozenset[str]] = _GUARDS.get(
+        url, plan, lambda: store.guards_of_plan(session, plan[0]))
+    return found
 
 
 def _polres(url: str, plan: PlanKey, session: Session) -> Mapping[str, str]:
     """TPS -> its Polres (the scenario does not change under a plan)."""
-    if (url, plan) not in _PLAN_POLRES:
-        _PLAN_POLRES[(url, plan)] = incident_store.polres_of_tps(session)
-    return _PLAN_POLRES[(url, plan)]
+    found: Mapping[str, str] = _POLRES.get(
+        url, plan, lambda: incident_store.polres_of_tps(session))
+    return found
 
 
 def _kinds(url: str, plan: PlanKey, session: Session) -> Mapping[str, IncidentKind]:
     """The incident catalogue of the plan's profile (parsing the profile at every report
     would cost more than the report)."""
-    if (url, plan) not in _PLAN_KINDS:
+    def make() -> dict[str, IncidentKind]:
         info = plans.info(session, plan[0]) if plan else None
-        _PLAN_KINDS[(url, plan)] = (catalogue(parse_profile(info.profile_toml)
-                                              .operations.incident_kinds) if info
-                                    else catalogue())
-    return _PLAN_KINDS[(url, plan)]
+        return catalogue(parse_profile(info.profile_toml).operations.incident_kinds
+                         if info else DEFAULT_KINDS)
+
+    found: Mapping[str, IncidentKind] = _KINDS.get(url, plan, make)
+    return found
 
 
 def _resent(stored: FieldReport, nrp: str) -> FieldReport:
