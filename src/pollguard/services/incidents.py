@@ -17,6 +17,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
+from sqlalchemy.orm import Session
+
 from pollguard.domain.plan import Plan, ReserveTeam
 from pollguard.domain.risk import RiskClass, RiskEvent, TpsRisk
 from pollguard.domain.scenario import Scenario
@@ -227,7 +229,8 @@ def step(*, db: Database, incident_id: str, to: Status, by: str, now: dt.datetim
         if found is None:
             raise NotFoundError(f"no incident {incident_id}")
         inc, polres, was_verified = found
-        inc = transition(escalate(inc, now, policy), to, by, now, note)
+        inc = transition(_escalate(s, inc, now, policy, polres, was_verified), to, by, now,
+                         note)
         newly = verified and not was_verified
         store.save_incident(s, inc, polres_code=polres, verified=was_verified or verified)
         detail = _event(inc, polres, was_verified or verified, now) | {"note": note}
@@ -256,17 +259,25 @@ def escalate_due(*, db: Database, now: dt.datetime, policy: EscalationPolicy) ->
             if found is None:
                 continue
             inc, polres, verified = found
-            after = escalate(inc, now, policy)
+            after = _escalate(s, inc, now, policy, polres, verified)
             if after is inc:
                 continue
             store.save_incident(s, after, polres_code=polres, verified=verified)
-            for st in after.history[len(inc.history):]:
-                audit.append(s, actor="system", action="incident.escalated",
-                             subject=f"incident {inc.id}",
-                             detail=_event(replace(after, level=st.level or after.level),
-                                           polres, verified, st.at) | {"note": st.note})
             moved.append(after)
     return moved
+
+
+def _escalate(s: Session, inc: Incident, now: dt.datetime, policy: EscalationPolicy,
+              polres: str, verified: bool) -> Incident:
+    """``escalate``, with an audit entry for every level the incident moved up (whoever
+    looked at it first: the clock, or an operator's step)."""
+    after = escalate(inc, now, policy)
+    for st in after.history[len(inc.history):]:
+        audit.append(s, actor="system", action="incident.escalated",
+                     subject=f"incident {inc.id}",
+                     detail=_event(replace(after, level=st.level or after.level), polres,
+                                   verified, st.at) | {"note": st.note})
+    return after
 
 
 def _events_of(incidents: Sequence[Incident], kinds: Mapping[str, IncidentKind],
@@ -381,7 +392,7 @@ def dispatch(*, db: Database, ctx: LiveContext, incident_id: str, by: str, now: 
             store.save_dispatch(s, d)
             audit.append(s, actor=by, action="dispatch.dispatched", subject=f"dispatch {d.id}",
                          detail=_dispatch_event(d, inc, now) | {"note": note})
-        moved = escalate(inc, now, ctx.escalation)
+        moved = _escalate(s, inc, now, ctx.escalation, polres, verified)
         for before, to in ((Status.REPORTED, Status.ACKNOWLEDGED),
                            (Status.ACKNOWLEDGED, Status.RESPONDING)):
             if moved.status == before:

@@ -78,7 +78,8 @@ async def events(request: Request, who: Principal = needs(Permission.INCIDENT_RE
                  ) -> StreamingResponse:
     """Reports, incidents, dispatches, assessments and the progress board, live."""
     db = request.app.state.db
-    snap = snapshot(request)
+    # Loading a snapshot reads the database (seconds the first time): not on the event loop.
+    snap = await to_thread.run_sync(snapshot, request)
     seen = visible_ids(snap, who)
 
     def start() -> int:
