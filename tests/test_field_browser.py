@@ -214,6 +214,23 @@ def test_a_phase_tapped_offline_is_sent_when_the_signal_returns(
 
 
 @pytest.mark.slow
+def _controlled(page: Page, seconds: float = 90.0) -> None:
+    """Wait until the service worker controls the page. It claims the page once active; on a
+    busy machine the install can take long, and a reload after activation always hands the
+    page to it. Fails with the registration's state."""
+    deadline = time.monotonic() + seconds
+    while not page.evaluate("navigator.serviceWorker.controller !== null"):
+        state = page.evaluate("navigator.serviceWorker.getRegistration().then(r => r ? "
+                              "[r.installing, r.waiting, r.active].map(w => w && w.state) "
+                              ": 'no registration')")
+        assert time.monotonic() < deadline, f"the service worker never took the page: {state}"
+        if isinstance(state, list) and state[2] == "activated":
+            page.reload()
+            ready(page)
+        else:
+            page.wait_for_timeout(500)
+
+
 def test_the_field_page_opens_with_no_server(browser: Browser, planned_db: Database) -> None:
     """Once its service worker has cached it, /field opens when the server cannot be reached
     at all, with the reports still queued on the phone (the server is stopped, not emulated
@@ -222,7 +239,7 @@ def test_the_field_page_opens_with_no_server(browser: Browser, planned_db: Datab
         phone = _phone(browser, live.url)
         phone.goto(f"{live.url}/field")
         ready(phone)
-        phone.wait_for_function("navigator.serviceWorker.controller !== null", timeout=30_000)
+        _controlled(phone)
         phone.reload()  # now through the worker, which keeps the API answers it passes on
         ready(phone)
         post = phone.locator("#post").inner_text()

@@ -202,5 +202,6 @@ def polres_of_tps(session: Session) -> dict[str, str]:
               .join(UnitRecord, UnitRecord.code == JurisdictionRecord.unit_code)
               .where(UnitRecord.kind == ForceUnitKind.POLRES).subquery())
     kabkota = func.substr(TpsRecord.desa_code, 1, KABKOTA_CODE_LEN)
-    return dict(session.execute(select(TpsRecord.tps_id, polres.c.unit_code)
-                                .join(polres, polres.c.region_code == kabkota)).tuples().all())
+    rows = session.execute(select(TpsRecord.tps_id, polres.c.unit_code)
+                           .join(polres, polres.c.region_code == kabkota))
+    return {str(tps): str(unit) for tps, unit in rows}
