@@ -57,9 +57,7 @@ import os
 import random
 import re
 import signal
-import socket
 import subprocess
-import sys
 import tempfile
 import time
 import traceback
@@ -73,7 +71,18 @@ from typing import Any
 import httpx
 import psutil
 from rich.console import Console
-from rich.table import Table
+
+from bench_common import (
+    Row,
+    build_demo,
+    child_env,
+    free_port,
+    ms,
+    percentile,
+    pollguard_command,
+    print_table,
+    verdict,
+)
 
 RATE_TARGET = 500.0  # reports/s
 LATENCY_TARGET_S = 0.200  # p99 of a report
@@ -91,31 +100,6 @@ RESEND_AFTER_OUTAGE = 2  # acknowledged reports each phone resends once the serv
 
 
 # --- helpers ----------------------------------------------------------------------------------
-
-
-def pollguard_command() -> str:
-    script = Path(sys.executable).parent / "pollguard"
-    if not script.exists():
-        raise SystemExit(f"no pollguard console script next to {sys.executable}")
-    return str(script)
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def percentile(values: Sequence[float], q: float) -> float:
-    """The q-th percentile (0..100), nearest-rank; NaN for no values."""
-    if not values:
-        return math.nan
-    ordered = sorted(values)
-    return ordered[max(1, math.ceil(q / 100 * len(ordered))) - 1]
-
-
-def ms(seconds: float) -> str:
-    return "-" if math.isnan(seconds) else f"{seconds * 1000:,.1f} ms"
 
 
 def now_iso() -> str:
@@ -414,10 +398,6 @@ async def _phone(phone: Phone, client: PhoneClient, cfg: LoadConfig, t0: float,
 # --- the server and the database ----------------------------------------------------------------
 
 
-def child_env(home: Path) -> dict[str, str]:
-    return {**os.environ, "CI": "true", "HOME": str(home), "NO_COLOR": "1"}
-
-
 class Server:
     """``pollguard serve`` in its own process group, restartable on the same port."""
 
@@ -509,18 +489,6 @@ def bench_database(kind: str, tmp: Path) -> Iterator[str]:
     finally:
         with psycopg.connect(admin, autocommit=True) as c:
             c.execute(f"DROP DATABASE IF EXISTS {PG_BENCH_DB} WITH (FORCE)")
-
-
-def build_demo(tmp: Path, db_url: str, env: dict[str, str]) -> float:
-    """``pollguard demo --no-serve`` in ``tmp`` (documents go to ./out there); seconds."""
-    t0 = time.perf_counter()
-    done = subprocess.run([pollguard_command(), "--db", db_url, "demo", "--no-serve"],
-                          cwd=tmp, env=env, capture_output=True, text=True, check=False)
-    (tmp / "demo.log").write_text(done.stdout + done.stderr)
-    if done.returncode != 0:
-        raise RuntimeError(f"pollguard demo exited {done.returncode}:\n"
-                           + "\n".join((done.stdout + done.stderr).splitlines()[-20:]))
-    return time.perf_counter() - t0
 
 
 def make_accounts(db_url: str, n: int, seed: int) -> tuple[list[Phone], str, float]:
@@ -904,20 +872,6 @@ def in_process(db_url: str, phone: Phone, runs: int, profile: bool) -> dict[str,
 # --- the table ----------------------------------------------------------------------------------
 
 
-@dataclass
-class Row:
-    figure: str
-    value: str
-    reference: str
-    target: str
-    ratio: str
-    verdict: str
-
-
-def verdict(ok: bool | None) -> str:
-    return "not measured" if ok is None else ("PASS" if ok else "FAIL")
-
-
 def report_rows(label: str, run: RunResult, health_idle: list[float], notes: list[str],
                 procs: int, crash: bool) -> list[Row]:
     """Throughput, latency, errors and the load generator's own cost of one run."""
@@ -1064,24 +1018,6 @@ def crash_rows(label: str, run: RunResult, check: OnceCheck, final: tuple[int, i
     return rows
 
 
-def print_table(console: Console, rows: list[Row], notes: list[str], title: str) -> None:
-    table = Table(title=title, show_lines=False)
-    for name in ("Figure", "value", "reference / baseline", "target", "value/target",
-                 "verdict"):
-        table.add_column(name, overflow="fold")
-    for r in rows:
-        style = ("bold red" if r.verdict.startswith(("FAIL", "not")) else
-                 "green" if r.verdict.startswith("PASS") else "yellow")
-        table.add_row(r.figure, r.value, r.reference, r.target, r.ratio,
-                      f"[{style}]{r.verdict}[/{style}]")
-    console.print(table)
-    for n in notes:
-        console.print(f"  - {n}", highlight=False, markup=False)
-    failed = [r.figure for r in rows if r.verdict.startswith(("FAIL", "not measured"))]
-    console.print(f"NOT MET: {len(failed)} target(s): " + "; ".join(failed) if failed
-                  else "All measured targets met.", markup=False, highlight=False)
-
-
 # --- one database -------------------------------------------------------------------------------
 
 
@@ -1104,7 +1040,7 @@ def bench_one(kind: str, args: argparse.Namespace, console: Console,
 
     with bench_database(kind, tmp) as db_url:
         step(f"building the Jambi demo ({db_url}) ...")
-        demo_s = build_demo(tmp, db_url, env)
+        demo_s, _ = build_demo(tmp, db_url, env)
         step(f"{args.phones} field-officer accounts with tokens ...")
         phones, polda, accounts_s = make_accounts(db_url, args.phones, args.seed)
         before = len(stored_ids(db_url))

@@ -34,13 +34,10 @@ import argparse
 import contextlib
 import gzip
 import json
-import math
 import os
 import signal
-import socket
 import statistics
 import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Iterator, Sequence
@@ -50,7 +47,18 @@ from typing import Any
 
 import httpx
 from rich.console import Console
-from rich.table import Table
+
+from bench_common import (
+    Row,
+    build_demo,
+    child_env,
+    free_port,
+    ms,
+    percentile,
+    pollguard_command,
+    print_table,
+    verdict,
+)
 
 JAMBI_TPS = 6391
 USERNAME, PASSWORD = "polda", "polda-demo-2024"  # the demo's Polda command account
@@ -99,32 +107,6 @@ PAGE_TIMINGS = """
 
 
 # --- helpers ----------------------------------------------------------------------------------
-
-
-def pollguard_command() -> str:
-    """The ``pollguard`` console script of the interpreter running this benchmark."""
-    script = Path(sys.executable).parent / "pollguard"
-    if not script.exists():
-        raise SystemExit(f"no pollguard console script next to {sys.executable}: "
-                         f"install the project in this environment (pip install -e .)")
-    return str(script)
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def percentile(values: Sequence[float], q: float) -> float:
-    """The q-th percentile (0..100), nearest-rank."""
-    ordered = sorted(values)
-    rank = max(1, math.ceil(q / 100 * len(ordered)))
-    return ordered[rank - 1]
-
-
-def ms(seconds: float) -> str:
-    return f"{seconds * 1000:,.1f} ms"
 
 
 def kb(n: float) -> str:
@@ -181,25 +163,6 @@ def time_layer(client: httpx.Client, path: str, runs: int) -> tuple[Latency, byt
 
 
 # --- setting up: the demo database and the server --------------------------------------------
-
-
-def child_env(home: Path) -> dict[str, str]:
-    return {**os.environ, "CI": "true", "HOME": str(home), "NO_COLOR": "1"}
-
-
-def build_demo(tmp: Path, db_url: str, env: dict[str, str]) -> float:
-    """``pollguard demo --no-serve`` in ``tmp`` (it writes its documents to ./out); seconds."""
-    t0 = time.perf_counter()
-    done = subprocess.run([pollguard_command(), "--db", db_url, "demo", "--no-serve"],
-                          cwd=tmp, env=env, capture_output=True, text=True, check=False)
-    seconds = time.perf_counter() - t0
-    (tmp / "demo.log").write_text(done.stdout + done.stderr)
-    if done.returncode != 0:
-        raise RuntimeError(f"pollguard demo exited {done.returncode}:\n"
-                           + "\n".join((done.stdout + done.stderr).splitlines()[-20:]))
-    if USERNAME not in done.stdout:
-        raise RuntimeError(f"pollguard demo did not list the {USERNAME!r} account")
-    return seconds
 
 
 @contextlib.contextmanager
@@ -366,20 +329,6 @@ def time_page(base: str, home: Path, runs: int) -> PageResult:
 # --- the table --------------------------------------------------------------------------------
 
 
-@dataclass
-class Row:
-    figure: str
-    value: str
-    reference: str
-    target: str
-    ratio: str
-    verdict: str  # PASS, FAIL, info, or not measured
-
-
-def verdict(ok: bool | None) -> str:
-    return "not measured" if ok is None else ("PASS" if ok else "FAIL")
-
-
 def of_target(value: float, target: float) -> str:
     return f"{value / target:.2f}"
 
@@ -519,24 +468,6 @@ def page_rows(result: PageResult, runs: int, notes: list[str]) -> list[Row]:
     return rows
 
 
-def print_table(console: Console, rows: list[Row], notes: list[str], title: str) -> None:
-    table = Table(title=title, show_lines=False)
-    for name in ("Figure", "value", "reference / baseline", "target", "value/target",
-                 "verdict"):
-        table.add_column(name, overflow="fold")
-    for r in rows:
-        style = ("bold red" if r.verdict.startswith(("FAIL", "not")) else
-                 "green" if r.verdict.startswith("PASS") else "yellow")
-        table.add_row(r.figure, r.value, r.reference, r.target, r.ratio,
-                      f"[{style}]{r.verdict}[/{style}]")
-    console.print(table)
-    for n in notes:
-        console.print(f"  - {n}", highlight=False, markup=False)
-    failed = [r.figure for r in rows if r.verdict.startswith(("FAIL", "not measured"))]
-    console.print(f"NOT MET: {len(failed)} target(s): " + "; ".join(failed) if failed
-                  else "All measured targets met.", markup=False, highlight=False)
-
-
 # --- the run ----------------------------------------------------------------------------------
 
 
@@ -549,7 +480,9 @@ def bench(tmp: Path, runs: int, page_runs: int, console: Console) -> tuple[list[
     db_url = f"sqlite:///{tmp / 'bench.db'}"
 
     console.print(f"[bold]building the Jambi demo database in {tmp} ...[/bold]")
-    demo_s = build_demo(tmp, db_url, env)
+    demo_s, printed = build_demo(tmp, db_url, env)
+    if USERNAME not in printed:
+        raise RuntimeError(f"pollguard demo did not list the {USERNAME!r} account")
     notes.append(f"setup: pollguard demo --no-serve took {demo_s:.1f} s (not measured "
                  f"against a target)")
 
