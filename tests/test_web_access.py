@@ -216,3 +216,58 @@ def test_a_field_officer_sees_their_own_assignment_only(app: FastAPI,
     assert mine["nrp"] == me["nrp"] and mine["role"] == "post" and mine["tps"]
     assert client.get("/api/v1/map/tps").status_code == 403
     assert client.get(f"/api/v1/plans/{mine['plan_id']}/plotting").status_code == 403
+
+
+def _n_of(client: TestClient, plan: int, code: str, headers: dict[str, str]) -> int:
+    rows = client.get(f"/api/v1/plans/{plan}/balance", headers=headers).json()["rows"]
+    return int(next(r["n"] for r in rows if r["code"] == code))
+
+
+@pytest.mark.slow
+def test_a_chain_of_drafts_is_published_only_by_who_may_make_its_whole_difference(
+        app: FastAPI, planned_db: Database) -> None:
+    """The Polda drafts a change for Merangin and leaves it unaccepted; the Kerinci Polres
+    drafts its own change on top of that draft and accepts it. Publishing would change
+    Merangin in the plan in force, so only the Polda command may: every role tries, in turn."""
+    client = TestClient(app)
+    polda = token_headers(planned_db, "polda")
+    accounts.create_user(db=planned_db, username="merangin", password="merangin-ops-2024",
+                         role=Role.POLRES_OPS, unit_code="polres.15.02")
+    in_force = client.get("/api/v1/plans", headers=polda).json()["current"]
+    merangin_n = _n_of(client, in_force, "polres.15.02", polda)
+    kerinci_n = _n_of(client, in_force, "polres.15.01", polda)
+    r = client.post(f"/api/v1/plans/{in_force}/drafts", headers=polda,
+                    json={"n_by_polres": {"polres.15.02": merangin_n - 1}, "note": "Polda"})
+    assert r.status_code == 201, r.text
+    polda_draft = r.json()["plan_id"]
+    kerinci = token_headers(planned_db, "polres")
+    r = client.post(f"/api/v1/plans/{polda_draft}/drafts", headers=kerinci,
+                    json={"n_by_polres": {"polres.15.01": kerinci_n - 1}, "note": "Kerinci"})
+    assert r.status_code == 201, r.text  # drafting on a draft is allowed: it publishes nothing
+    chained = r.json()["plan_id"]
+
+    answers = {}
+    for user in ("polsek", "petugas", "tni", "kpu", "merangin", "polres", "polda"):
+        h = token_headers(planned_db, user)
+        answers[user] = client.post(f"/api/v1/plans/{chained}/accept", headers=h)
+        if user != "polda":
+            assert answers[user].status_code == 403, (user, answers[user].text)
+            assert client.get("/api/v1/plans", headers=polda).json()["current"] == in_force
+    assert "may not" in answers["kpu"].json()["detail"]  # lacks plan:write
+    assert "made" in answers["merangin"].json()["detail"]  # not its draft
+    refused = answers["polres"].json()["detail"]
+    assert "polres.15.02" in refused and "Polda" in refused and "polda" in refused
+    assert _n_of(client, in_force, "polres.15.02", polda) == merangin_n
+    assert answers["polda"].status_code == 200, answers["polda"].text
+    now = client.get("/api/v1/plans", headers=polda).json()["current"]
+    assert now == chained
+    assert _n_of(client, now, "polres.15.02", polda) == merangin_n - 1
+
+    # A Polres's own change on the plan in force is still its to publish.
+    r = client.post(f"/api/v1/plans/{now}/drafts", headers=kerinci,
+                    json={"n_by_polres": {"polres.15.01": kerinci_n}, "note": "Kerinci"})
+    assert r.status_code == 201, r.text
+    own = r.json()["plan_id"]
+    r = client.post(f"/api/v1/plans/{own}/accept", headers=kerinci)
+    assert r.status_code == 200, r.text
+    assert client.get("/api/v1/plans", headers=polda).json()["current"] == own

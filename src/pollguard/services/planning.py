@@ -9,8 +9,11 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from pollguard.access.scope import Scope
+from pollguard.domain.command import POOL
 from pollguard.domain.plan import Assignment, Plan, Role
 from pollguard.domain.risk import RiskClass
+from pollguard.planning.difference import Change, difference, outside
 from pollguard.planning.inputs import PlanInputs
 from pollguard.planning.planner import make_plan
 from pollguard.planning.update import Move, update_plan
@@ -142,14 +145,83 @@ def _check_changes(inputs: PlanInputs, changes: PlanChanges) -> None:
             raise ValueError(f"N for {code} must be between {p.min_n} and {p.max_n}, not {n}")
 
 
-def accept(*, db: Database, plan_id: int, actor: str = "cli") -> PlanInfo:
-    """Publish a draft as the plan in force."""
+class OutsideJurisdictionError(PermissionError):
+    """Publishing a draft would change something outside the acceptor's jurisdiction."""
+
+    def __init__(self, plan_id: int, in_force: int | None, changes: list[Change],
+                 authors: list[str]) -> None:
+        shown = "; ".join(c.describe() for c in changes[:5])
+        more = f" dan {len(changes) - 5} perubahan lain" if len(changes) > 5 else ""
+        by = f" (draf dibuat oleh {', '.join(authors)})" if authors else ""
+        super().__init__(
+            f"rencana {plan_id} mengubah di luar wilayah Anda dibanding rencana berlaku "
+            f"{in_force}{by}: {shown}{more}. Hanya komando Polda yang dapat mengesahkannya. / "
+            f"plan {plan_id} changes things outside your jurisdiction against the plan in "
+            f"force {in_force}: only the Polda command may accept it.")
+        self.changes = changes
+
+
+def accept(*, db: Database, plan_id: int, actor: str = "cli",
+           scope: Scope | None = None) -> PlanInfo:
+    """Publish a draft as the plan in force. A scoped account (a Polres) may publish only a
+    draft whose *whole* difference from the plan in force lies in its jurisdiction, whoever
+    made each step of the chain of drafts behind it: checked here, in the same transaction
+    as the acceptance, so that the plan in force cannot change between check and publish."""
     with UnitOfWork(db) as uow:
+        if scope is not None and not scope.everything:
+            refused, in_force, authors = _outside(uow, plan_id, scope)
+            if refused:
+                raise OutsideJurisdictionError(plan_id, in_force, refused, authors)
         plans.accept(uow.session, plan_id)
         audit.append(uow.session, actor=actor, action="plan.accept", subject=f"plan {plan_id}")
         found = plans.info(uow.session, plan_id)
     assert found is not None
     return found
+
+
+def _outside(uow: UnitOfWork, plan_id: int, scope: Scope
+             ) -> tuple[list[Change], int | None, list[str]]:
+    """The changes of draft ``plan_id`` against the plan in force that ``scope`` may not
+    publish, the plan in force, and who made the drafts between the two."""
+    s = uow.session
+    in_force_id = plans.latest_id(s)
+    draft, draft_info = plans.load(s, plan_id), plans.info(s, plan_id)
+    if draft is None or draft_info is None:
+        raise LookupError(f"no plan {plan_id}")
+    if draft_info.accepted:
+        return [], in_force_id, []  # nothing to publish: refused as accepted already
+    if in_force_id is None:
+        return [Change("profile", "", None)], None, []
+    in_force, in_force_info = plans.load(s, in_force_id), plans.info(s, in_force_id)
+    assert in_force is not None and in_force_info is not None
+    kecamatan = repo.tps_kecamatan(s)
+    guarded_by = {t: p.polres_code for plan in (in_force, draft) for p in plan.posts
+                  for t in p.tps_ids}
+    share_a, rest_a = _doctrine(in_force_info.profile_toml)
+    share_b, rest_b = _doctrine(draft_info.profile_toml)
+    changes = difference(in_force, draft, classes_before=in_force_info.classes,
+                         classes_after=draft_info.classes, share_before=share_a,
+                         share_after=share_b, profile_before=rest_a, profile_after=rest_b,
+                         polres_of_tps=guarded_by.get, kecamatan_of_tps=kecamatan.get)
+    # The Polda pool lends BKO to whichever Polres needs it: a Polres's own change draws on
+    # or returns pool officers, and any of them taken from another Polres shows there.
+    refused = [c for c in outside(changes, sees_polres=scope.sees_polres,
+                                  sees_kecamatan=scope.sees_kecamatan) if c.polres != POOL]
+    authors: list[str] = []
+    step: PlanInfo | None = draft_info
+    while step is not None and not step.accepted:
+        if step.author and step.author not in authors:
+            authors.append(step.author)
+        step = plans.info(s, step.parent_id) if step.parent_id else None
+    return refused, in_force_id, authors
+
+
+def _doctrine(profile_toml: str) -> tuple[float, str]:
+    """A plan's reserve share and the rest of its doctrine, so each is compared on its own."""
+    chosen = parse_profile(profile_toml)
+    rest = chosen.model_copy(update={"planning": chosen.planning.model_copy(
+        update={"reserve_share": 0.0})})
+    return chosen.planning.reserve_share, dump_profile(rest)
 
 
 @dataclass(frozen=True)

@@ -238,6 +238,12 @@ def tps_ids(session: Session) -> set[str]:
     return set(session.scalars(select(TpsRecord.tps_id)))
 
 
+def tps_kecamatan(session: Session) -> dict[str, str]:
+    """TPS id -> the code of the kecamatan its desa lies in."""
+    return {t: ancestor_at(d, RegionLevel.KECAMATAN)
+            for t, d in session.execute(select(TpsRecord.tps_id, TpsRecord.desa_code))}
+
+
 def events(session: Session) -> list[RiskEvent]:
     return [RiskEvent(e.event_id, e.kind, e.lat, e.lon, e.occurred_on, e.severity,
                       e.description)

@@ -254,17 +254,24 @@ class Accepted(BaseModel):
 
 
 @router.post("/plans/{plan_id}/accept", response_model=Accepted,
-             responses={404: {"description": "no such plan"},
+             responses={403: {"description": "the draft changes something outside the "
+                                            "account's jurisdiction against the plan in force "
+                                            "(the changes are named)"},
+                        404: {"description": "no such plan"},
                         409: {"description": "the plan is accepted already"}})
 def accept(plan_id: PlanId, request: Request,
            who: Principal = needs(Permission.PLAN_WRITE)) -> Accepted:
     """Publish a draft: it becomes the plan in force."""
     snap = _plan(request, plan_id)
     assert snap.plan_info is not None
-    if not scope_of(snap, who).everything and snap.plan_info.author != who.actor:
+    scope = scope_of(snap, who)
+    if not scope.everything and snap.plan_info.author != who.actor:
         raise HTTPException(403, "a Polres may accept only the drafts it made")
     try:
-        info = planning.accept(db=request.app.state.db, plan_id=plan_id, actor=who.actor)
+        info = planning.accept(db=request.app.state.db, plan_id=plan_id, actor=who.actor,
+                               scope=scope)
+    except planning.OutsideJurisdictionError as exc:
+        raise HTTPException(403, str(exc)) from exc
     except ValueError as exc:
         raise HTTPException(409, str(exc)) from exc
     return Accepted(plan_id=info.id, status=info.status)
