@@ -37,6 +37,25 @@ def _no_ambient_database(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("POLLGUARD_DATABASE_URL", raising=False)
 
 
+AUDIT_ENV = ("POLLGUARD_AUDIT_KEY", "POLLGUARD_AUDIT_KEY_FILE", "POLLGUARD_AUDIT_CHECKPOINTS",
+             "POLLGUARD_AUDIT_CHECKPOINT_EVERY")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _audit_seals_in_the_session_folder(tmp_path_factory: pytest.TempPathFactory
+                                       ) -> Iterator[None]:
+    """Audit keys and checkpoint files of test databases go to the session's temporary
+    folder (beside a SQLite file; for PostgreSQL schemas, under POLLGUARD_STATE_DIR), never
+    a developer's own, and no developer's key applies. Set for the whole session, before
+    module-scoped databases open; servers started as processes inherit it."""
+    saved = {k: os.environ.pop(k) for k in (*AUDIT_ENV, "POLLGUARD_STATE_DIR")
+             if k in os.environ}
+    os.environ["POLLGUARD_STATE_DIR"] = str(tmp_path_factory.mktemp("state"))
+    yield
+    os.environ.pop("POLLGUARD_STATE_DIR", None)
+    os.environ.update(saved)
+
+
 @pytest.fixture
 def db_url(tmp_path: Path) -> Iterator[str]:
     with fresh_database_url(tmp_path) as url:

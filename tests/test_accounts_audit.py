@@ -49,11 +49,14 @@ def test_scopes_follow_the_command_structure(loaded_db: Database) -> None:
         Scope.of_unit(scenario, "polres.99.99")
 
 
+KEY = bytes(range(32))
+
+
 def _chain(n: int) -> list[Entry]:
     out, prev = [], GENESIS
     for seq in range(1, n + 1):
         at, detail = f"2024-11-27T0{seq % 10}:00:00", json.dumps({"n": seq})
-        h = link(prev, seq, at, "cli", "plan.create", f"plan {seq}", detail)
+        h = link(KEY, prev, seq, at, "cli", "plan.create", f"plan {seq}", detail)
         out.append(Entry(seq, at, "cli", "plan.create", f"plan {seq}", detail, prev, h))
         prev = h
     return out
@@ -64,15 +67,15 @@ def _chain(n: int) -> list[Entry]:
 def test_any_single_change_to_the_chain_is_found_where_it_was_made(n: int,
                                                                      data: st.DataObject) -> None:
     entries = _chain(n)
-    assert verify(entries).ok and verify(entries).entries == n
+    assert verify(entries, KEY).ok and verify(entries, KEY).entries == n
     i = data.draw(st.integers(0, n - 1))
     field = data.draw(st.sampled_from(["actor", "action", "subject", "detail", "at"]))
     tampered = list(entries)
     tampered[i] = dataclasses.replace(entries[i], **{field: getattr(entries[i], field) + "x"})
-    assert verify(tampered).broken_at == i + 1
+    assert verify(tampered, KEY).broken_at == i + 1
     deleted = entries[:i] + entries[i + 1:]
     if i < n - 1:
-        assert verify(deleted).broken_at == i + 2
+        assert verify(deleted, KEY).broken_at == i + 1  # the missing entry is named
 
 
 def test_audit_verify_names_the_one_altered_row(db: Database, tmp_path: Path) -> None:

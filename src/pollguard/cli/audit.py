@@ -16,14 +16,39 @@ app = typer.Typer(no_args_is_help=True, help="The tamper-evident audit trail.")
 
 @app.command()
 def verify(ctx: typer.Context) -> None:
-    """Recompute the hash chain; exit 1 naming the first broken link."""
+    """Recompute the keyed hash chain and hold it against the signed checkpoints; exit 1
+    naming the first bad entry (or what is wrong with the checkpoints)."""
     with UnitOfWork(state(ctx).db()) as uow:
         verdict = audit.check(uow.session)
+        found = audit.checkpoints(uow.session)
+    newest = verdict.checkpoint
     if verdict.ok:
-        console.print(f"audit chain intact: {verdict.entries} entries")
+        mark = (f"; newest checkpoint: entry {newest.seq} ({newest.at})" if newest else
+                f"; no checkpoint yet in {found.path}")
+        console.print(f"audit chain intact: {verdict.entries} entries{mark}")
         return
-    errors.print(f"[red]audit chain broken at entry {verdict.broken_at}[/]: {verdict.reason}")
+    if verdict.broken_at is not None:
+        errors.print(f"[red]audit chain broken at entry {verdict.broken_at}[/]: "
+                     f"{verdict.reason}")
+    if verdict.seal_problem:
+        errors.print(f"[red]audit checkpoints not sound[/]: {verdict.seal_problem}")
     raise typer.Exit(1)
+
+
+@app.command()
+def checkpoint(ctx: typer.Context) -> None:
+    """Write a signed checkpoint of the newest entry now and print it (run it from cron, or
+    copy the line to paper or another machine: a copy elsewhere is what proves the tail)."""
+    with UnitOfWork(state(ctx).db()) as uow:
+        head = audit.checkpoint_now(uow.session)
+        found = audit.checkpoints(uow.session)
+    if head is None:
+        console.print("the audit log is empty: no checkpoint written")
+        return
+    newest = found.newest
+    assert newest is not None
+    console.print(f"checkpoint written to {found.path}:")
+    console.print(newest.line(), markup=False, highlight=False, soft_wrap=True)
 
 
 @app.command("list")

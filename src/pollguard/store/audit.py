@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Iterator
 from typing import Any
@@ -10,6 +11,8 @@ from sqlalchemy import func, insert, or_, select, text
 from sqlalchemy.orm import Session
 
 from pollguard.audit.chain import GENESIS, Entry, Verdict, canonical, link, verify
+from pollguard.store.database import PENDING, SEAL
+from pollguard.store.seal import AuditSeal, CheckpointFile
 from pollguard.store.tables import AuditRecord
 
 _LOCK_KEY = 73_120_241  # PostgreSQL advisory lock that serialises appends to the chain
@@ -26,11 +29,29 @@ def append(session: Session, *, actor: str, action: str, subject: str,
     seq, prev = (head[0] + 1, head[1]) if head else (1, GENESIS)
     at = dt.datetime.now(dt.UTC).isoformat(timespec="microseconds")
     body = canonical(detail or {})
-    digest = link(prev, seq, at, actor, action, subject, body)
+    digest = link(seal_of(session).key, prev, seq, at, actor, action, subject, body)
     session.add(AuditRecord(seq=seq, at=at, actor=actor, action=action, subject=subject,
                             detail=body, prev_hash=prev, hash=digest))
     session.flush()
+    _pending(session, [(seq, digest)])
     return Entry(seq, at, actor, action, subject, body, prev, digest)
+
+
+def seal_of(session: Session) -> AuditSeal:
+    """The key and checkpoint file of the database this session works on."""
+    seal = session.info.get(SEAL)
+    if not isinstance(seal, AuditSeal):
+        raise RuntimeError("this session was not made by pollguard.store.open_database: it "
+                           "has no audit seal")
+    return seal
+
+
+def _pending(session: Session, written: list[tuple[int, str]]) -> None:
+    """Note what the open transaction appended, for the checkpoints written on commit."""
+    every = seal_of(session).every
+    p = session.info.setdefault(PENDING, {"first": written[0][0], "marks": []})
+    p["last"], p["head"] = written[-1]
+    p["marks"].extend((s, h) for s, h in written if s % every == 0)
 
 
 def append_many(session: Session, items: list[tuple[str, str, str, dict[str, Any]]]
@@ -45,17 +66,19 @@ def append_many(session: Session, items: list[tuple[str, str, str, dict[str, Any
                            .order_by(AuditRecord.seq.desc()).limit(1)).first()
     seq, prev = (head[0], head[1]) if head else (0, GENESIS)
     at = dt.datetime.now(dt.UTC).isoformat(timespec="microseconds")
+    key = seal_of(session).key
     out = []
     for actor, action, subject, detail in items:
         seq += 1
         body = canonical(detail)
-        digest = link(prev, seq, at, actor, action, subject, body)
+        digest = link(key, prev, seq, at, actor, action, subject, body)
         out.append(Entry(seq, at, actor, action, subject, body, prev, digest))
         prev = digest
     session.execute(insert(AuditRecord.__table__), [  # type: ignore[arg-type]
         {"seq": e.seq, "at": e.at, "actor": e.actor, "action": e.action,
          "subject": e.subject, "detail": e.detail, "prev_hash": e.prev_hash, "hash": e.hash}
         for e in out])
+    _pending(session, [(e.seq, e.hash) for e in out])
     return out
 
 
@@ -89,10 +112,43 @@ def recent(session: Session, *, limit: int = 100, offset: int = 0,
 
 
 def check(session: Session, *, after: tuple[int, str] | None = None) -> Verdict:
-    """Verify the whole chain, or only what follows ``after`` (seq, hash) already verified."""
+    """Verify the whole chain against the checkpoints outside the database, or only what
+    follows ``after`` (seq, hash) already verified."""
+    seal = seal_of(session)
+    found = seal.read()
     if after is None:
-        return verify(entries(session))
-    return verify(entries(session, after=after[0]), after=after)
+        verdict = verify(entries(session), seal.key, checkpoints=found.checkpoints)
+        problem = _seal_problem(found, verdict, seal.every)
+        return dataclasses.replace(verdict, seal_problem=problem) if problem else verdict
+    return verify(entries(session, after=after[0]), seal.key, after=after,
+                  checkpoints=found.checkpoints)
+
+
+def _seal_problem(found: CheckpointFile, verdict: Verdict, every: int) -> str:
+    if found.bad_lines:
+        lines = ", ".join(map(str, found.bad_lines[:5]))
+        return (f"{found.path}: line(s) {lines} are not checkpoints signed with this audit "
+                "key (forged, damaged, or made with another key)")
+    if not found.checkpoints and verdict.entries >= every:
+        return (f"no checkpoint in {found.path} though the log holds {verdict.entries} "
+                f"entries (one is written every {every}): the file was removed or emptied, "
+                "or is not where POLLGUARD_AUDIT_CHECKPOINTS says")
+    return ""
+
+
+def checkpoints(session: Session) -> CheckpointFile:
+    """The checkpoint file of this session's database, its authentic lines and the others."""
+    return seal_of(session).read()
+
+
+def checkpoint_now(session: Session) -> tuple[int, str] | None:
+    """Write a checkpoint of the newest entry now (``pollguard audit checkpoint``, cron)."""
+    found = session.execute(select(AuditRecord.seq, AuditRecord.hash)
+                            .order_by(AuditRecord.seq.desc()).limit(1)).first()
+    if found is None:
+        return None
+    seal_of(session).write(int(found[0]), str(found[1]))
+    return int(found[0]), str(found[1])
 
 
 def after(session: Session, seq: int, *, prefixes: tuple[str, ...] = (),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,6 +13,8 @@ from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
+
+from pollguard.store.seal import AuditSeal, seal_for
 
 ENV_URL = "POLLGUARD_DATABASE_URL"
 DEFAULT_URL = "sqlite:///pollguard.db"
@@ -62,12 +65,14 @@ def migrate(engine: Engine, revision: str = "head") -> None:
 class Database:
     engine: Engine
     sessions: sessionmaker[Session]
+    seal: AuditSeal
 
     @property
     def url(self) -> str:
         return self.engine.url.render_as_string(hide_password=True)
 
     def dispose(self) -> None:
+        self.seal.close()
         self.engine.dispose()
 
 
@@ -76,4 +81,28 @@ def open_database(url: str | None = None, *, upgrade: bool = True,
     engine = make_engine(database_url(url), **engine_kwargs)
     if upgrade:
         migrate(engine)
-    return Database(engine, sessionmaker(engine, expire_on_commit=False))
+    seal = seal_for(engine.url.render_as_string(hide_password=False))
+    sessions = sessionmaker(engine, expire_on_commit=False, info={SEAL: seal})
+    event.listen(sessions, "after_commit", _after_commit)
+    event.listen(sessions, "after_rollback", _after_rollback)
+    return Database(engine, sessions, seal)
+
+
+SEAL = "audit_seal"  # Session.info key: the seal its audit entries are keyed with
+PENDING = "audit_pending"  # Session.info key: entries appended in the open transaction
+
+
+def _after_commit(session: Session) -> None:
+    """Checkpoints are written only for what committed: a rolled-back append must not leave
+    a checkpoint that names an entry the log never held."""
+    pending = session.info.pop(PENDING, None)
+    if pending:
+        try:
+            session.info[SEAL].committed(pending["first"], pending["last"], pending["marks"],
+                                         pending["head"])
+        except OSError:
+            logging.getLogger("pollguard.audit").exception("audit checkpoint not written")
+
+
+def _after_rollback(session: Session) -> None:
+    session.info.pop(PENDING, None)

@@ -80,7 +80,7 @@ def audit_log(request: Request, limit: int = Query(100, ge=1, le=1000),
                                    action_prefix=action)
         verdict, start = request.app.state.chain_watch.check(uow.session)
     return AuditPage(total=total, chain_ok=verdict.ok, broken_at=verdict.broken_at,
-                     reason=verdict.reason, verified_from=start,
+                     reason=verdict.reason or verdict.seal_problem, verified_from=start,
                      entries=[AuditEntry(seq=e.seq, at=e.at, actor=e.actor, action=e.action,
                                          subject=e.subject, detail=json.loads(e.detail),
                                          hash=e.hash) for e in rows])
