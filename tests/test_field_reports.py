@@ -30,9 +30,15 @@ URL = "/api/v1/reports"
 T0 = dt.datetime(2024, 11, 27, 6, 30, tzinfo=dt.timezone(dt.timedelta(hours=7)))
 
 
+VOTING_DAY_NOON = T0 + dt.timedelta(hours=5, minutes=30)
+
+
 @pytest.fixture(scope="module")
 def app(planned_db: Database) -> FastAPI:
-    return create_app(planned_db)
+    """The server on voting day: its clock at noon WIB, the reports sent from 06:30 on."""
+    app = create_app(planned_db)
+    app.state.clock = lambda: VOTING_DAY_NOON
+    return app
 
 
 @pytest.fixture(scope="module")
@@ -249,3 +255,21 @@ def test_progress_counts_tps_per_phase_and_incidents_by_severity(
     seen = polsek.get(f"{URL}/progress").json()
     assert seen["tps"] == polsek.get("/api/v1/map/tps").json()["count"] < 6391
     assert petugas.get(f"{URL}/progress").status_code == 403
+
+
+@pytest.mark.parametrize(("sent_at", "reason"), [
+    (VOTING_DAY_NOON + dt.timedelta(minutes=20), "ahead of the server's clock"),
+    (VOTING_DAY_NOON - dt.timedelta(days=4), "hours before the server's clock"),
+    (dt.datetime(1970, 1, 1, tzinfo=dt.UTC), "hours before the server's clock"),
+])
+def test_a_sent_at_far_from_the_server_clock_is_refused_and_stores_nothing(
+        petugas: TestClient, planned_db: Database, own_tps: str, sent_at: dt.datetime,
+        reason: str) -> None:
+    body = _status(own_tps, TpsPhase.SET_UP, sent_at=sent_at.isoformat())
+    r = petugas.post(URL, json=body)
+    assert r.status_code == 422 and reason in r.json()["detail"], r.text
+    with UnitOfWork(planned_db) as uow:
+        assert not store.get_many(uow.session, [body["client_id"]])
+    ok = petugas.post(URL, json=body | {"sent_at": (VOTING_DAY_NOON + dt.timedelta(
+        minutes=10)).isoformat()})
+    assert ok.status_code == 201, ok.text  # a phone a few minutes fast is fine

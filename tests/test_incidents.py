@@ -115,7 +115,7 @@ def test_an_incident_report_opens_one_incident_held_by_the_polsek(
     before = len(polda.get("/api/v1/incidents").json()["incidents"])
     again = petugas.post("/api/v1/reports", json={
         "client_id": cid, "tps_id": own["tps"], "kind": "incident",
-        "incident_kind": "intimidation", "sent_at": T0.isoformat()})
+        "incident_kind": "intimidation", "sent_at": dt.datetime.now(dt.UTC).isoformat()})
     assert again.status_code == 200
     assert len(polda.get("/api/v1/incidents").json()["incidents"]) == before
 
@@ -372,3 +372,37 @@ def test_the_audit_page_checks_new_entries_and_rechecks_the_whole_chain(
     finally:
         alter(newest, kept)
     assert page()["chain_ok"]
+
+
+def test_nrp_and_phone_numbers_typed_in_texts_are_redacted_for_partners(
+        app: FastAPI, planned_db: Database, polda: TestClient, kpu: TestClient,
+        report_incident: Callable[..., str]) -> None:
+    """Officers type names, NRPs and phone numbers into incident texts and notes; TNI and
+    KPU/Bawaslu read the texts without them, police roles as typed."""
+    typed = "Bripka Andi NRP 81234567 luka, hubungi 0812-3456-7890 atau +62 813 1111 2222"
+    note = "diterima, Kapolsek 0741-123456 / 79051234 menuju lokasi"
+    with UnitOfWork(planned_db) as uow:
+        since = audit.head(uow.session)
+    cid = report_incident("intimidation", text=typed)
+    assert polda.post(f"/api/v1/incidents/{cid}/steps",
+                      json={"to": "acknowledged", "note": note}).status_code == 200
+    police = polda.get(f"/api/v1/incidents/{cid}").json()
+    assert police["text"] == typed and police["history"][-1]["note"] == note
+    tni = _client(app, planned_db, "tni")
+    for partner in (kpu, tni):
+        seen = partner.get(f"/api/v1/incidents/{cid}")
+        assert seen.status_code == 200
+        body = seen.json()
+        assert body["text"] == ("Bripka Andi NRP [NRP] luka, hubungi [nomor telepon] atau "
+                                "[nomor telepon]")
+        assert body["history"][-1]["note"] == ("diterima, Kapolsek [nomor telepon] / [NRP] "
+                                               "menuju lokasi")
+        for secret in ("81234567", "3456-7890", "1111 2222", "123456", "79051234"):
+            assert secret not in seen.text
+        listed = partner.get("/api/v1/incidents").text
+        assert "81234567" not in listed and "3456-7890" not in listed
+    streamed = _stream(kpu, since, 4)
+    step = next(d for k, d in streamed if k == "incident" and d.get("status") == "acknowledged")
+    assert step["note"] == "diterima, Kapolsek [nomor telepon] / [NRP] menuju lokasi"
+    assert next(d for k, d in _stream(polda, since, 4)
+                if k == "incident" and d.get("status") == "acknowledged")["note"] == note

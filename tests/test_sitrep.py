@@ -42,7 +42,10 @@ def pdf_text(data: bytes) -> str:
 
 @pytest.fixture(scope="module")
 def app(planned_db: Database) -> FastAPI:
-    return create_app(planned_db)
+    """The server on voting day (the reports' sent_at must be near its clock)."""
+    app = create_app(planned_db)
+    app.state.clock = lambda: T0 + dt.timedelta(hours=1)
+    return app
 
 
 @pytest.fixture(scope="module")

@@ -83,6 +83,30 @@ def _utc(t: dt.datetime, what: str) -> dt.datetime:
     return t.astimezone(dt.UTC)
 
 
+MAX_AHEAD = dt.timedelta(minutes=15)  # a phone's clock running fast
+MAX_AGE = dt.timedelta(hours=72)  # a phone offline from voting day through the count
+
+
+def check_sent_at(sent_at: dt.datetime, now: dt.datetime, *,
+                  max_age: dt.timedelta | None = MAX_AGE,
+                  max_ahead: dt.timedelta = MAX_AHEAD) -> None:
+    """Refuse a ``sent_at`` (the phone's clock) far from the server's ``now``: a report from
+    the future or from long ago is a wrong phone clock or a forged report, and would sort
+    wrongly in every timeline. ``max_age`` None: no lower bound (replaying a past day with
+    ``pollguard drill run --clock script`` into a review database)."""
+    sent = _utc(sent_at, "sent_at")
+    if sent > now + max_ahead:
+        raise ReportError(f"sent_at {sent_at.isoformat()} is more than "
+                          f"{int(max_ahead.total_seconds() // 60)} minutes ahead of the "
+                          f"server's clock ({now.isoformat(timespec='seconds')}): check the "
+                          "phone's clock")
+    if max_age is not None and sent < now - max_age:
+        raise ReportError(f"sent_at {sent_at.isoformat()} is more than "
+                          f"{int(max_age.total_seconds() // 3600)} hours before the server's "
+                          f"clock ({now.isoformat(timespec='seconds')}): check the phone's "
+                          "clock")
+
+
 def make_report(*, client_id: str, nrp: str, tps_id: str, kind: ReportKind,
                 sent_at: dt.datetime, received_at: dt.datetime, phase: TpsPhase | None = None,
                 incident_kind: str | None = None, severity: int | None = None, text: str = "",

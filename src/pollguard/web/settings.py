@@ -2,14 +2,59 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import tempfile
 from dataclasses import dataclass, field
+
+from pollguard.operations.reports import MAX_AGE
 
 
 def _env(name: str) -> str | None:
     value = os.environ.get(name, "").strip()
     return value or None
+
+
+# One megabyte: a field report is under 3 kB, and a re-plan that changes the class of every TPS
+# in a province a few hundred kB. Larger bodies are refused before they are read.
+DEFAULT_MAX_BODY_BYTES = 1_048_576
+
+
+def forwarded_allow_ips() -> str:
+    """The proxies whose ``X-Forwarded-For`` (and ``-Proto``) the server believes, for uvicorn's
+    ``forwarded_allow_ips``: comma-separated addresses or networks (``*`` for any), from
+    ``POLLGUARD_FORWARDED_ALLOW_IPS``. The default is the machine itself, for a reverse proxy on
+    the same host; ``none`` believes no one. From any other peer the header is ignored and the
+    address is the connection's, so a made-up header cannot dodge the per-address login limit.
+    The app itself only ever reads the ASGI scope's client (``request.client``)."""
+    value = _env("POLLGUARD_FORWARDED_ALLOW_IPS") or "127.0.0.1,::1"
+    return "" if value.lower() == "none" else value
+
+
+def _max_body_bytes() -> int:
+    value = _env("POLLGUARD_MAX_BODY_BYTES")
+    if value is None:
+        return DEFAULT_MAX_BODY_BYTES
+    try:
+        limit = int(value)
+    except ValueError:
+        raise ValueError(f"POLLGUARD_MAX_BODY_BYTES must be a number of bytes, not {value!r}"
+                         ) from None
+    if limit < 1:
+        raise ValueError(f"POLLGUARD_MAX_BODY_BYTES must be at least 1, not {limit}")
+    return limit
+
+
+def _report_max_age() -> dt.timedelta | None:
+    value = _env("POLLGUARD_REPORT_MAX_AGE_H")
+    if value is None:
+        return MAX_AGE
+    try:
+        hours = float(value)
+    except ValueError:
+        raise ValueError(f"POLLGUARD_REPORT_MAX_AGE_H must be a number of hours, not {value!r}"
+                         ) from None
+    return None if hours <= 0 else dt.timedelta(hours=hours)
 
 
 @dataclass(frozen=True)
@@ -29,3 +74,11 @@ class WebSettings:
     # from cron, or in tests that drive the clock themselves).
     escalate: bool = field(
         default_factory=lambda: (_env("POLLGUARD_ESCALATE") or "1") in ("1", "true"))
+    # The largest request body accepted, in bytes (413 past it, read from Content-Length or
+    # counted as the body streams in).
+    max_body_bytes: int = field(default_factory=_max_body_bytes)
+    # How old a field report's sent_at (the phone's clock) may be: 72 hours by default, a
+    # phone offline from voting day through the count; 0 for no limit (a drill replayed with
+    # `--clock script` into a review database). A sent_at ahead of the server by more than
+    # 15 minutes is always refused.
+    report_max_age: dt.timedelta | None = field(default_factory=_report_max_age)

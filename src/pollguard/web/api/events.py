@@ -20,6 +20,7 @@ from fastapi import APIRouter, Header, Query, Request
 from fastapi.responses import StreamingResponse
 
 from pollguard.access import Permission, can
+from pollguard.access.redact import redact_personal
 from pollguard.audit.chain import Entry
 from pollguard.services.accounts import Principal
 from pollguard.store import audit
@@ -36,6 +37,7 @@ KINDS = {"report.": "report", "incident.": "incident", "dispatch.": "dispatch",
 POLL_S = 1.0  # how often the log is read for new entries
 KEEPALIVE_S = 15.0
 PERSONAL = ("nrp",)
+FREE_TEXT = ("text", "note")  # typed by officers: NRP and phone numbers redacted
 
 
 def _kind(action: str) -> str | None:
@@ -55,7 +57,8 @@ def _shown(entry: Entry, who: Principal, seen: frozenset[str] | None) -> tuple[s
     if seen is not None and tps is not None and tps not in seen:
         return None
     if not can(who.role, Permission.PERSONNEL_READ):
-        data = {k: v for k, v in data.items() if k not in PERSONAL}
+        data = {k: redact_personal(v) if k in FREE_TEXT and isinstance(v, str) else v
+                for k, v in data.items() if k not in PERSONAL}
     data["action"] = entry.action
     return kind, data
 

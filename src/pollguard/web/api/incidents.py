@@ -13,6 +13,7 @@ from fastapi import Path as FastPath
 from pydantic import BaseModel, Field
 
 from pollguard.access import Permission, can
+from pollguard.access.redact import redact_personal
 from pollguard.operations.incidents import IncidentError, Status
 from pollguard.operations.reinforcement import Dispatch, DispatchError, Recommendation, UnitStatus
 from pollguard.services import incidents
@@ -71,7 +72,8 @@ class IncidentOut(BaseModel):
     reported_at: str
     reported_by: str | None = Field(description="the reporting officer's NRP; null for roles "
                                                 "that may not see personnel")
-    text: str
+    text: str = Field(description="as the officer typed it; NRP and phone numbers replaced "
+                                  "for roles that may not see personnel")
     lat: float | None
     lon: float | None
     due_at: str | None = Field(description="when it escalates unless acknowledged")
@@ -87,12 +89,18 @@ def _personnel(who: Principal) -> bool:
     return can(who.role, Permission.PERSONNEL_READ)
 
 
+def _text(text: str, personnel: bool) -> str:
+    """Free text as typed for police roles; without NRP and phone numbers for the rest."""
+    return text if personnel else redact_personal(text)
+
+
 def _dispatch_out(d: Dispatch, personnel: bool) -> DispatchOut:
     return DispatchOut(id=d.id, incident_id=d.incident_id, unit_id=d.unit_id,
                        kind=d.kind.value, officers=d.officers, status=d.status.value,
                        history=[UnitStepOut(status=s.status.value,
                                             by=s.by if personnel else None, at=utc_iso(s.at),
-                                            note=s.note) for s in d.history])
+                                            note=_text(s.note, personnel))
+                                for s in d.history])
 
 
 def _out(v: incidents.IncidentView, who: Principal) -> IncidentOut:
@@ -101,10 +109,11 @@ def _out(v: incidents.IncidentView, who: Principal) -> IncidentOut:
         id=inc.id, tps_id=inc.tps_id, polres_code=v.polres_code, kind=inc.kind,
         severity=inc.severity, status=inc.status.value, level=inc.level.value,
         verified=v.verified, reported_at=utc_iso(inc.reported_at),
-        reported_by=inc.reported_by if personnel else None, text=inc.text, lat=inc.lat,
+        reported_by=inc.reported_by if personnel else None, text=_text(inc.text, personnel),
+        lat=inc.lat,
         lon=inc.lon, due_at=utc_iso(v.due_at) if v.due_at else None,
         history=[StepOut(status=s.status.value, by=s.by if personnel or s.by == "system"
-                         else None, at=utc_iso(s.at), note=s.note,
+                         else None, at=utc_iso(s.at), note=_text(s.note, personnel),
                          level=s.level.value if s.level else None) for s in inc.history],
         dispatches=[_dispatch_out(d, personnel) for d in v.dispatches
                     if can(who.role, Permission.RESERVE_READ)])

@@ -10,7 +10,13 @@ from fastapi import APIRouter, HTTPException, Request, Response
 from pydantic import AwareDatetime, BaseModel, Field
 
 from pollguard.access import Permission
-from pollguard.operations.reports import FieldReport, ReportError, ReportKind, TpsPhase
+from pollguard.operations.reports import (
+    FieldReport,
+    ReportError,
+    ReportKind,
+    TpsPhase,
+    check_sent_at,
+)
 from pollguard.services import reports
 from pollguard.services.accounts import Principal
 from pollguard.web.api.operations import scope_of, snapshot
@@ -75,6 +81,11 @@ async def submit(body: ReportIn, request: Request, response: Response,
     report is committed: an acknowledged report survives a crash."""
     if who.nrp is None:
         raise HTTPException(403, "this account is not tied to a plotted officer")
+    try:
+        check_sent_at(body.sent_at, server_now(request),
+                      max_age=request.app.state.settings.report_max_age)
+    except ReportError as exc:
+        raise HTTPException(422, str(exc)) from exc
     submission = reports.Submission(
         client_id=str(body.client_id), tps_id=body.tps_id, kind=ReportKind(body.kind),
         sent_at=body.sent_at, phase=body.phase, incident_kind=body.incident_kind,
