@@ -197,6 +197,15 @@ def test_pages_work_air_gapped_and_redirect_by_role(app: FastAPI, planned_db: Da
             assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", text), path
             assert "cdn" not in text.lower(), path
     client = TestClient(app, follow_redirects=False)
+    # The API docs too: Swagger UI from the app's own files, nothing from outside.
+    docs = client.get("/api/v1/docs")
+    assert docs.status_code == 200 and "swagger-ui" in docs.text
+    assert not re.search(r"https?://", docs.text) and "cdn" not in docs.text.lower()
+    loads = re.findall(r"""(?:src|href)\s*=\s*["']([^"']+)""", docs.text)
+    assert len(loads) >= 4  # favicon, stylesheet, Swagger UI, the script that starts it
+    for ref in loads:
+        assert ref.startswith("/") and not ref.startswith("//"), ref
+        assert client.get(ref).status_code == 200, ref
     assert client.get("/map").headers["location"].startswith("/login")
     assert client.get("/static/leaflet/leaflet.js").status_code == 200
     log_in(client, "kpu")

@@ -126,6 +126,9 @@ def demo(ctx: typer.Context,
     ctx.invoke(plan.run, ctx=ctx, profile=None, surplus=None, note="make demo", as_json=False)
     ctx.invoke(plan.export, ctx=ctx, out=documents, plan=None)
     _print_demo_accounts(ctx)
+    seal = state(ctx).db().seal
+    console.print(f"Audit key: {seal.key_origin}; signed checkpoints: {seal.checkpoint_path} "
+                  "(outside the database: back both up; `pollguard audit verify` needs them)")
     if serve_after is None:
         serve_after = not os.environ.get("CI")
     if serve_after:
@@ -159,13 +162,19 @@ def serve(ctx: typer.Context,
     """Serve the command centre (pages and the /api/v1 JSON API) on the same database."""
     import uvicorn
 
+    from pollguard.web.settings import forwarded_allow_ips
+
+    # The client address (the per-address login limit, the audit trail) comes from the
+    # connection; X-Forwarded-For is believed only from POLLGUARD_FORWARDED_ALLOW_IPS.
+    proxies = forwarded_allow_ips()
     db = state(ctx).db()
     console.print(f"PollGuard command centre: [bold]http://{host}:{port}/[/] "
                   f"(API: /api/v1/docs) on {db.url} — Ctrl+C stops it")
     if workers > 1:
         os.environ[ENV_URL] = database_url(state(ctx).db_url)
         uvicorn.run("pollguard.web.main:app", host=host, port=port, workers=workers,
-                    log_level="warning", timeout_graceful_shutdown=SHUTDOWN_S)
+                    log_level="warning", timeout_graceful_shutdown=SHUTDOWN_S,
+                    proxy_headers=True, forwarded_allow_ips=proxies)
         return
     from pollguard.web.app import create_app
     from pollguard.web.snapshot import NoDataError
@@ -176,4 +185,5 @@ def serve(ctx: typer.Context,
     except NoDataError as exc:
         console.print(f"[yellow]{exc}[/]")
     uvicorn.run(web, host=host, port=port, log_level="warning",
-                timeout_graceful_shutdown=SHUTDOWN_S)
+                timeout_graceful_shutdown=SHUTDOWN_S,
+                proxy_headers=True, forwarded_allow_ips=proxies)

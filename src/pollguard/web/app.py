@@ -26,7 +26,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from pollguard import __version__
 from pollguard.services import incidents as incident_service
 from pollguard.store.database import Database, open_database
-from pollguard.web import field, pages
+from pollguard.web import api_docs, field, pages
 from pollguard.web.api import (
     accounts,
     audit,
@@ -39,6 +39,7 @@ from pollguard.web.api import (
     session,
     sitrep,
 )
+from pollguard.web.headers import install_middleware
 from pollguard.web.i18n import LANGUAGES, catalogue
 from pollguard.web.ingest import ReportWriter
 from pollguard.web.security import PrincipalCache, declared_permission, public
@@ -55,10 +56,14 @@ class Problem(BaseModel):
 
 
 ERRORS: dict[int | str, dict[str, Any]] = {
+    400: {"model": Problem, "description": "the request body could not be read (not the content "
+                                           "type it declares)"},
     401: {"model": Problem, "description": "not logged in"},
     403: {"model": Problem, "description": "the role lacks the permission, the request is "
                                            "outside its jurisdiction, or the CSRF check failed"},
     404: {"model": Problem, "description": "no such thing, or no data loaded yet"},
+    413: {"model": Problem, "description": "the request body is larger than the server accepts "
+                                           "(POLLGUARD_MAX_BODY_BYTES, 1 MB by default)"},
     422: {"model": Problem, "description": "the request is not valid (the reason is given)"},
 }
 
@@ -96,6 +101,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
         yield
     finally:
         await to_thread.run_sync(app.state.report_writer.stop)
+        app.state.db.seal.close()  # a signed checkpoint of the newest entry written here
         if task is not None:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -131,7 +137,7 @@ async def escalation_loop(app: FastAPI) -> None:
 def create_app(db: Database | str | None = None, settings: WebSettings | None = None) -> FastAPI:
     database = db if isinstance(db, Database) else open_database(db)
     app = FastAPI(title="PollGuard command centre", version=__version__, lifespan=_lifespan,
-                  openapi_url=f"{API}/openapi.json", docs_url=f"{API}/docs", redoc_url=None,
+                  openapi_url=f"{API}/openapi.json", docs_url=None, redoc_url=None,
                   description="Election security operations: vulnerability, deployment plan, "
                               "plotting. Every route states the permission it needs.")
     app.state.db = database
@@ -150,10 +156,15 @@ def create_app(db: Database | str | None = None, settings: WebSettings | None = 
     app.state.api_routers = routers
     app.include_router(pages.router)
     app.include_router(field.router)
+    app.include_router(api_docs.router)  # /api/v1/docs, Swagger UI served from the package
     web = Path(str(resources.files("pollguard.web")))
     app.mount("/static/leaflet", StaticFiles(directory=xleaflet.BASE_DIR), name="leaflet")
+    app.mount(api_docs.ASSETS, StaticFiles(directory=api_docs.swagger_ui_dir()),
+              name="swagger-ui")
     app.mount("/static", StaticFiles(directory=web / "static"), name="static")
     app.add_middleware(GZipMiddleware, minimum_size=1000, compresslevel=5)
+    # Security headers on every response, the request body cap: pure ASGI (headers.py).
+    install_middleware(app, app.state.settings)
 
     @app.exception_handler(NoDataError)
     def no_data(request: Request, exc: NoDataError) -> JSONResponse:
