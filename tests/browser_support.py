@@ -103,3 +103,14 @@ def log_in_page(page: Page, server: str, user: str, lang: str = "id") -> Page:
 def ready(page: Page) -> None:
     """Wait until the page has drawn its data (every page sets ``data-ready`` on its body)."""
     page.wait_for_selector('body[data-ready="1"]', timeout=30_000)
+
+
+def log_in_with_password(page: Page, server: str, user: str, password: str,
+                         lang: str = "id") -> Page:
+    """Log in through the login page as an account made in the test (not a demo account)."""
+    page.goto(f"{server}/login?lang={lang}")
+    page.fill("#username", user)
+    page.fill("#password", password)
+    with page.expect_navigation():
+        page.click("#login-form button[type=submit]")
+    return page

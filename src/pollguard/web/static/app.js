@@ -20,7 +20,10 @@ const pg = (() => {
 
   function t(key, vars) {
     let s = (strings && strings[key]) || key;
-    for (const [k, v] of Object.entries(vars || {})) s = s.replaceAll(`{${k}}`, v);
+    // A function as the replacement: a value's "$&" or "$1" stays as it is.
+    for (const [k, v] of Object.entries(vars || {})) {
+      s = s.replaceAll(`{${k}}`, () => String(v));
+    }
     return s;
   }
 
@@ -57,19 +60,45 @@ const pg = (() => {
 
   function can(permission) { return !!me && me.permissions.includes(permission); }
 
+  // Links only to places that are not code (no javascript:, data: ...): paths of this site,
+  // http(s), tel:, mailto:, geo:. Read as the browser reads them, so "java\tscript:" is caught.
+  const SAFE_SCHEMES = new Set(["http:", "https:", "tel:", "mailto:", "geo:"]);
+  const URL_ATTRS = new Set(["href", "src", "action", "formaction", "xlink:href", "poster"]);
+  function safeUrl(value) {
+    const s = String(value);
+    try {
+      return SAFE_SCHEMES.has(new URL(s, location.href).protocol) ? s : "#";
+    } catch (e) {
+      return "#";
+    }
+  }
+
+  // The one way pages make DOM: el(tag, attrs, ...children). Children that are not nodes
+  // become text nodes, so whatever the server sends (names, notes, incident texts) is shown as
+  // text, never parsed as HTML. Attributes are set as attributes; "on..." keys take functions
+  // only (as listeners, never as inline handlers); URLs that would run code become "#".
   function el(tag, attrs = {}, ...children) {
     const e = document.createElement(tag);
-    for (const [k, v] of Object.entries(attrs)) {
+    for (const [k, v] of Object.entries(attrs || {})) {
       if (v === undefined || v === null || v === false) continue;
-      if (k === "class") e.className = v;
-      else if (k.startsWith("on")) e.addEventListener(k.slice(2), v);
+      if (/^on/i.test(k)) {
+        if (typeof v === "function") e.addEventListener(k.slice(2).toLowerCase(), v);
+      } else if (k === "class") e.className = v;
+      else if (URL_ATTRS.has(k.toLowerCase())) e.setAttribute(k, safeUrl(v));
       else e.setAttribute(k, v === true ? "" : v);
     }
-    for (const c of children.flat()) {
+    for (const c of children.flat(Infinity)) {
       if (c === null || c === undefined) continue;
       e.append(c instanceof Node ? c : document.createTextNode(String(c)));
     }
     return e;
+  }
+
+  // For the few library calls that take nothing but an HTML string (Leaflet's attribution
+  // line and layer-switch names): text made safe to put there.
+  function escapeHtml(s) {
+    return String(s).replace(/[&<>"']/g, (c) => ({"&": "&amp;", "<": "&lt;", ">": "&gt;",
+      '"': "&quot;", "'": "&#39;"}[c]));
   }
 
   function fmt(n, digits = 0) {
@@ -120,7 +149,10 @@ const pg = (() => {
   // The optional basemap: a tile layer only when the server names one (air-gapped by default).
   async function basemap(map) {
     const s = await api("/settings");
-    if (s.tile_url) L.tileLayer(s.tile_url, {attribution: s.tile_attribution || "", maxZoom: 18}).addTo(map);
+    if (s.tile_url) {
+      L.tileLayer(s.tile_url, {attribution: escapeHtml(s.tile_attribution || ""), maxZoom: 18})
+        .addTo(map);
+    }
     return s;
   }
 
@@ -132,6 +164,6 @@ const pg = (() => {
     });
   });
 
-  return {lang, cookie, i18n, t, session, api, can, el, fmt, showError,
+  return {lang, cookie, i18n, t, session, api, can, el, safeUrl, escapeHtml, fmt, showError,
           CLASSES, COLORS, chip, td, date, ready, debounce, basemap};
 })();

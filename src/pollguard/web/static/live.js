@@ -133,7 +133,7 @@
                  list.some((i) => i.status === "reported") ? "unacked" : "",
                  list.some((i) => i.id === selected) ? "selected" : ""].join(" ").trim();
     return L.divIcon({className: cls, iconSize: [26, 26], iconAnchor: [13, 13],
-                      html: `<span class="live-ring-core">${list.length}</span>`});
+                      html: el("span", {class: "live-ring-core"}, String(list.length))});
   }
 
   let drawing = null, drawAgain = false;
@@ -174,7 +174,7 @@
   }
 
   function ringTip(list) {
-    if (!list.length) return "";
+    if (!list.length) return el("div");
     return el("div", {}, el("b", {}, `TPS ${list[0].tps_id}`), list.map((inc) => el("div", {},
       `${t(`live.sev.${inc.severity}`)} · ${kindLabel(inc.kind)} · ` +
       t(`live.status.${inc.status}`))));

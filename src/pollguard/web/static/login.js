@@ -10,8 +10,14 @@ document.getElementById("login-form").addEventListener("submit", async (ev) => {
     body: JSON.stringify({username: document.getElementById("username").value,
                           password: document.getElementById("password").value})});
   if (r.ok) {
+    // Only a page of this site: "//host", "/\\host" or "javascript:" lead home instead.
     const next = new URLSearchParams(location.search).get("next");
-    location.href = next && next.startsWith("/") && !next.startsWith("//") ? next : "/";
+    let to = "/";
+    try {
+      const u = new URL(next || "/", location.origin);
+      if (next && u.origin === location.origin) to = u.pathname + u.search + u.hash;
+    } catch (e) { /* not a URL: home */ }
+    location.href = to;
     return;
   }
   await pg.i18n();

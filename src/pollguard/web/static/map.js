@@ -90,7 +90,7 @@
       outlineLayer.addLayer(poly);
       outlineLayer.addLayer(L.tooltip({permanent: true, direction: "center",
         className: "region-label", interactive: false})
-        .setLatLng(poly.getBounds().getCenter()).setContent(r.name));
+        .setLatLng(poly.getBounds().getCenter()).setContent(el("span", {}, r.name)));
     }
     outlineLayer.addTo(map);
 
@@ -103,10 +103,11 @@
           fillOpacity: 0.05}),
         L.marker([r.lat, r.lon], {icon: L.divIcon({className: "reserve-icon",
           iconSize: [16, 14], iconAnchor: [8, 16]}), keyboard: false, zIndexOffset: 500})
-          .bindTooltip(() => `<b>${esc(t("map.reserve_team"))}</b> ${esc(r.id)}<br>` +
-            `${esc(r.owner_name)} · ${esc(r.staging_name)}<br>` +
-            esc(t("map.reserve_size", {n: fmt(r.size)})) + "<br>" +
-            esc(t("map.reach", {km: fmt(r.reach_km, 1)})))]);
+          .bindTooltip(() => el("div", {},
+            el("b", {}, t("map.reserve_team")), " ", r.id, el("br"),
+            `${r.owner_name} · ${r.staging_name}`, el("br"),
+            t("map.reserve_size", {n: fmt(r.size)}), el("br"),
+            t("map.reach", {km: fmt(r.reach_km, 1)})))]);
       return {r, group};
     });
 
@@ -117,7 +118,7 @@
       const m = L.marker([u.lat, u.lon], {icon: L.divIcon({
         className: "unit-icon" + (big ? " polres" : ""), iconSize: big ? [13, 13] : [8, 8]}),
         keyboard: false, zIndexOffset: big ? 200 : 0})
-        .bindTooltip(`<b>${esc(u.name)}</b>`);
+        .bindTooltip(() => el("b", {}, u.name));
       return {u, m};
     });
 
@@ -139,9 +140,9 @@
         fillColor: pg.COLORS[cls] || "#98a2b3", fillOpacity: 0.92,
         color: unguarded ? "#101828" : "#ffffff", weight: unguarded ? 1.6 : 0.6,
         bubblingMouseEvents: false});
-      m.bindTooltip(() => `<b>TPS ${esc(id)}</b><br>${esc(cls ? t(`cls.${cls}`) : "—")} · ` +
-        `${esc(t("tps.score"))} ${fmt(tps.score[i], 1)}` +
-        (unguarded ? `<br>${esc(t("map.unguarded"))}` : ""), {direction: "top"});
+      m.bindTooltip(() => el("div", {}, el("b", {}, `TPS ${id}`), el("br"),
+        `${cls ? t(`cls.${cls}`) : "—"} · ${t("tps.score")} ${fmt(tps.score[i], 1)}`,
+        unguarded ? [el("br"), t("map.unguarded")] : null), {direction: "top"});
       m.on("click", () => openTps(id));
       return m;
     });
@@ -262,12 +263,14 @@
     new LegendControl({position: "bottomleft"}).addTo(map);
 
     // --- layers on the map, and their switch ----------------------------------------------
+    // Leaflet's layer switch takes its names as HTML only: escaped.
     const overlays = {};
-    overlays[t("map.layer.tps")] = tpsLayer;
-    if (canPosts && posts) overlays[t("map.layer.posts")] = postLayer;
-    if (canReserves && reserves) overlays[t("map.layer.reserves")] = reserveLayer;
-    overlays[t("map.layer.units")] = unitLayer;
-    overlays[t("map.layer.outlines")] = outlineLayer;
+    const layerName = (key) => pg.escapeHtml(t(key));
+    overlays[layerName("map.layer.tps")] = tpsLayer;
+    if (canPosts && posts) overlays[layerName("map.layer.posts")] = postLayer;
+    if (canReserves && reserves) overlays[layerName("map.layer.reserves")] = reserveLayer;
+    overlays[layerName("map.layer.units")] = unitLayer;
+    overlays[layerName("map.layer.outlines")] = outlineLayer;
     applyFilters();
     // Posts stay off at first: at Polda scale their rings hide the TPS classes.
     if (canReserves && reserves) reserveLayer.addTo(map);
@@ -436,11 +439,6 @@
     };
     window.addEventListener("hashchange", fromHash);
     fromHash();
-  }
-
-  function esc(s) {
-    return String(s).replace(/[&<>"']/g, (c) => ({"&": "&amp;", "<": "&lt;", ">": "&gt;",
-      '"': "&quot;", "'": "&#39;"}[c]));
   }
 
   start().catch((e) => { showError(e); });

@@ -51,7 +51,8 @@
       fill: false, interactive: false}).addTo(map);
     L.circleMarker([a.lat, a.lon], {radius: 10, color: "#14213d", weight: 2,
       fillColor: pg.COLORS[cls] || "#1f4e8c", fillOpacity: 0.95})
-      .bindTooltip(a.target_label, {permanent: true, direction: "top", offset: [0, -10]})
+      .bindTooltip(el("span", {}, a.target_label),
+                   {permanent: true, direction: "top", offset: [0, -10]})
       .addTo(map);
   }
 

@@ -47,7 +47,8 @@
       const cls = tps.cls[i] >= 0 ? tps.classes[tps.cls[i]] : null;
       return L.circleMarker([tps.lat[i], tps.lon[i]], {renderer, radius: 2.5, weight: 0.4,
         color: "#fff", fillColor: pg.COLORS[cls] || "#98a2b3", fillOpacity: 0.9})
-        .bindTooltip(() => `TPS ${id} · ${cls ? t(`cls.${cls}`) : "—"} · ${fmt(tps.score[i], 1)}`);
+        .bindTooltip(() => el("span", {},
+          `TPS ${id} · ${cls ? t(`cls.${cls}`) : "—"} · ${fmt(tps.score[i], 1)}`));
     });
     let radius = 2.5;
     map.on("zoomend", () => {
