@@ -8,8 +8,10 @@ from typing import Annotated, TypeVar
 
 import typer
 
-from pollguard.cli.common import console, report_invalid, state, steps
-from pollguard.scenario.problems import InvalidInputError
+from pollguard.cli.common import cli_actor, console, fail, report_invalid, state, steps
+from pollguard.cli.scenario import ProfileOption, report_warnings
+from pollguard.profile import ProfileError
+from pollguard.scenario.problems import InvalidInputError, Problem
 from pollguard.services import scenarios
 from pollguard.store.database import Database
 
@@ -28,15 +30,22 @@ def _run(ctx: typer.Context, title: str, file: Path,
             return use_case(db, file)
     except InvalidInputError as exc:
         report_invalid(exc)
+    except ProfileError as exc:
+        fail(str(exc))
 
 
 @app.command()
 def tps(ctx: typer.Context,
         file: Annotated[Path, typer.Argument(help="KPU-style TPS list (CSV)", exists=True,
-                                             dir_okay=False)]) -> None:
+                                             dir_okay=False)],
+        profile: ProfileOption = None) -> None:
     """Replace the TPS of each kab/kota in a KPU-style list (tps_id, tps_no, desa_code...)."""
+    warnings: list[Problem] = []
     result = _run(ctx, "importing TPS", file,
-                  lambda db, path: scenarios.import_tps(db=db, path=path))
+                  lambda db, path: scenarios.import_tps(db=db, path=path, profile=profile,
+                                                        on_warning=warnings.append,
+                                                        actor=cli_actor()))
+    report_warnings(warnings)
     console.print(f"[green]imported[/] {result.tps:,} TPS in {result.desa:,} desa of "
                   f"{len(result.kabkota)} kab/kota (replacing {result.removed:,})")
 
@@ -48,6 +57,7 @@ def roster(ctx: typer.Context,
     """Add or update officers by NRP (columns NRP, name/nama, rank/pangkat, unit/satuan,
     branch/fungsi; optional home_unit/asal, bko, phone/no_hp)."""
     result = _run(ctx, "importing roster", file,
-                  lambda db, path: scenarios.import_roster(db=db, path=path))
+                  lambda db, path: scenarios.import_roster(db=db, path=path,
+                                                           actor=cli_actor()))
     console.print(f"[green]imported[/] roster: {result.added:,} added, "
                   f"{result.updated:,} updated")

@@ -190,7 +190,8 @@ def import_(ctx: typer.Context,
             profile: ProfileOption = None) -> None:
     """Apply a Panwaslu observation form: one row per TPS id, one column per indicator."""
     try:
-        result = risk.import_observations(db=state(ctx).db(), path=file, profile=profile)
+        result = risk.import_observations(db=state(ctx).db(), path=file, profile=profile,
+                                          actor=cli_actor())
     except InvalidInputError as exc:
         report_invalid(exc)
     except ProfileError as exc:

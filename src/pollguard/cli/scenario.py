@@ -8,16 +8,43 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from pollguard.cli.common import console, fail, report_invalid, state, steps
+from pollguard.cli.common import (
+    MAX_PROBLEMS_SHOWN,
+    cli_actor,
+    console,
+    errors,
+    fail,
+    report_invalid,
+    state,
+    steps,
+)
+from pollguard.profile import ProfileError
 from pollguard.scenario import indonesia
 from pollguard.scenario.jambi import DEFAULT_SEED
-from pollguard.scenario.problems import InvalidInputError
+from pollguard.scenario.problems import InvalidInputError, Problem
 from pollguard.services import scenarios
 
 app = typer.Typer(help="Build, validate and load scenarios (a folder of CSV files + TOML).",
                   no_args_is_help=True)
 
 BUILD_STEPS = 7
+ProfileOption = Annotated[Path | None, typer.Option(
+    "--profile", help="Doctrine profile TOML whose [scenario] keys set how far a TPS may lie "
+                      "from its desa and kecamatan before a warning (default: the shipped "
+                      "id-pilkada-2024)")]
+
+
+def report_warnings(warnings: list[Problem]) -> None:
+    """Print every warning as file:row:column: warning: reason; warnings do not stop."""
+    for w in warnings[:MAX_PROBLEMS_SHOWN]:
+        errors.print(f"{w.file}:{w.row}:{w.column}: warning: {w.reason}", highlight=False,
+                     markup=False, soft_wrap=True)
+    hidden = len(warnings) - MAX_PROBLEMS_SHOWN
+    if hidden > 0:
+        errors.print(f"... and {hidden} more warning(s)", markup=False)
+    if warnings:
+        errors.print(f"[yellow]{len(warnings)} warning(s)[/]: check them; they do not stop "
+                     "the command", highlight=False)
 
 
 @app.command()
@@ -91,12 +118,19 @@ def _build_indonesia(*, out: Path, seed: int, geo: Path | None, tps: int | None,
 
 
 @app.command()
-def validate(folder: Annotated[Path, typer.Argument(help="Scenario folder")]) -> None:
-    """Check a scenario folder; print every problem as file:row:column: reason."""
+def validate(folder: Annotated[Path, typer.Argument(help="Scenario folder")],
+             profile: ProfileOption = None) -> None:
+    """Check a scenario folder; print every problem as file:row:column: reason, and every
+    warning (a TPS far from its desa) as file:row:column: warning: reason."""
+    warnings: list[Problem] = []
     try:
-        scenario = scenarios.validate_scenario(folder=folder)
+        scenario = scenarios.validate_scenario(folder=folder, profile=profile,
+                                               on_warning=warnings.append)
     except InvalidInputError as exc:
         report_invalid(exc)
+    except ProfileError as exc:
+        fail(str(exc))
+    report_warnings(warnings)
     s = scenario.summary()
     console.print(f"[green]valid[/]: {scenario.info.name}: {s.desa:,} desa, {s.tps:,} TPS, "
                   f"{s.polri:,} officers")
@@ -108,16 +142,21 @@ def load(
     folder: Annotated[Path, typer.Argument(help="Scenario folder")],
     replace: Annotated[bool, typer.Option(
         "--replace", help="Replace the scenario the database holds")] = False,
+    profile: ProfileOption = None,
 ) -> None:
-    """Validate a scenario folder and load it into the database in one transaction."""
+    """Validate a scenario folder and load it into the database in one transaction (with an
+    audit entry: the files, their SHA-256 and what was replaced)."""
     db = state(ctx).db()
+    warnings: list[Problem] = []
     try:
         with steps("loading", 1) as step:
             step(str(folder))
-            s = scenarios.load_scenario(db=db, folder=folder, replace=replace)
+            s = scenarios.load_scenario(db=db, folder=folder, replace=replace, profile=profile,
+                                        on_warning=warnings.append, actor=cli_actor())
     except InvalidInputError as exc:
         report_invalid(exc)
-    except scenarios.ScenarioExistsError as exc:
+    except (scenarios.ScenarioExistsError, ProfileError) as exc:
         fail(str(exc))
+    report_warnings(warnings)
     console.print(f"[green]loaded[/] {folder} into {db.url}: {s.tps:,} TPS, "
                   f"{s.polri:,} officers")

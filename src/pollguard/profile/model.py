@@ -195,6 +195,16 @@ class ProfileInfo(_Model):
     version: int = 1
 
 
+class ScenarioChecks(_Model):
+    """Where a TPS may plausibly lie: farther than this from the point of its desa/kelurahan,
+    or of its kecamatan, and ``scenario validate``, ``scenario load`` and ``import tps`` warn
+    (they do not refuse: a TPS can sit at the edge of a large desa). The shipped values clear
+    the Jambi scenario, synthetic or on real points, and the real Pemilu 2024 TPS list."""
+
+    tps_max_km_from_desa: float = Field(default=25.0, gt=0)
+    tps_max_km_from_kecamatan: float = Field(default=60.0, gt=0)
+
+
 class Operations(_Model):
     """Voting day: the incident catalogue, the escalation limits and reinforcement settings."""
 
@@ -213,6 +223,7 @@ class Profile(_Model):
     events: tuple[EventKind, ...] = ()
     planning: Planning = Planning()
     operations: Operations = Operations()
+    scenario: ScenarioChecks = ScenarioChecks()
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:

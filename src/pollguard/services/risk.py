@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -106,15 +107,25 @@ class ObservationImport:
     changed: int
 
 
-def import_observations(*, db: Database, path: Path,
-                        profile: Path | None = None) -> ObservationImport:
-    """Apply a Panwaslu observation form (CSV or XLSX) in one transaction: all rows or none."""
+def import_observations(*, db: Database, path: Path, profile: Path | None = None,
+                        actor: str = "cli") -> ObservationImport:
+    """Apply a Panwaslu observation form (CSV or XLSX) in one transaction: all rows or none,
+    with an audit entry (``risk.import``: the file, its SHA-256 and rows, the values changed)."""
     chosen = load_profile(profile)
     kinds = {i.code: i.type is IndicatorType.FLAG for i in chosen.indicators}
+    data = path.read_bytes()
     with UnitOfWork(db) as uow:
         tps_ids = repo.tps_ids(uow.session)
-        values = read_observation_form(path, indicators=kinds, tps_ids=tps_ids)
+        values = read_observation_form(path, indicators=kinds, tps_ids=tps_ids, data=data)
         changed = repo.set_observations(uow.session, values)
+        audit.append(uow.session, actor=actor, action="risk.import",
+                     subject=path.name if len(path.name) <= 200 else path.name[:199] + "…",
+                     detail={"file": {"name": path.name,
+                                      "sha256": hashlib.sha256(data).hexdigest(),
+                                      "rows": len(values)},
+                             "profile": chosen.profile.id,
+                             "indicators": sorted({c for v in values.values() for c in v}),
+                             "changed": changed})
     return ObservationImport(len(values), changed)
 
 

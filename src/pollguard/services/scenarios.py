@@ -2,22 +2,31 @@
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from pollguard.domain.regions import RegionLevel, ancestor_at
 from pollguard.domain.scenario import Scenario, ScenarioSummary
 from pollguard.domain.tps import LINMAS_PER_TPS
-from pollguard.scenario.folder import read_scenario, write_scenario
+from pollguard.profile import load_profile
+from pollguard.scenario.checks import TpsDistanceLimits
+from pollguard.scenario.folder import ScenarioRead, read_scenario_checked, write_scenario
 from pollguard.scenario.geography import read_geography
 from pollguard.scenario.importers import read_kpu_tps_list, read_roster
 from pollguard.scenario.jambi import DEFAULT_SEED, build_jambi
 from pollguard.scenario.problems import InvalidInputError, Problem
+from pollguard.store import audit
 from pollguard.store import repository as repo
 from pollguard.store.database import Database
 from pollguard.store.uow import UnitOfWork
+
+#: Called with each warning: something odd that does not stop a load or an import.
+OnWarning = Callable[[Problem], None]
 
 BUILDERS = ("jambi",)
 
@@ -34,24 +43,67 @@ def build_scenario(*, name: str, out: Path, seed: int = DEFAULT_SEED, geo: Path 
     return scenario
 
 
-def validate_scenario(*, folder: Path) -> Scenario:
-    return read_scenario(folder)
+def distance_limits(profile: Path | None = None) -> TpsDistanceLimits:
+    """How far a TPS may lie from its desa and kecamatan points before a warning: the
+    profile's ``[scenario]`` keys (the shipped profile's by default)."""
+    checks = load_profile(profile).scenario
+    return TpsDistanceLimits(checks.tps_max_km_from_desa, checks.tps_max_km_from_kecamatan)
+
+
+def _read(folder: Path, profile: Path | None, on_warning: OnWarning | None) -> ScenarioRead:
+    read = read_scenario_checked(folder, limits=distance_limits(profile))
+    for warning in read.warnings:
+        if on_warning:
+            on_warning(warning)
+    return read
+
+
+def validate_scenario(*, folder: Path, profile: Path | None = None,
+                      on_warning: OnWarning | None = None) -> Scenario:
+    """Read and check a scenario folder; every warning (a TPS far from its desa) goes to
+    ``on_warning``."""
+    return _read(folder, profile, on_warning).scenario
 
 
 class ScenarioExistsError(Exception):
     """The database already holds a scenario and the caller did not ask to replace it."""
 
 
-def load_scenario(*, db: Database, folder: Path, replace: bool = False) -> ScenarioSummary:
-    """Validate a scenario folder, then make the database hold it, in one transaction."""
-    scenario = read_scenario(folder)
+def _subject(text: str) -> str:
+    return text if len(text) <= 200 else text[:199] + "…"  # AuditRecord.subject: String(200)
+
+
+def _counts(summary: ScenarioSummary) -> dict[str, int]:
+    return dataclasses.asdict(summary)
+
+
+def load_scenario(*, db: Database, folder: Path, replace: bool = False,
+                  profile: Path | None = None, on_warning: OnWarning | None = None,
+                  actor: str = "cli") -> ScenarioSummary:
+    """Validate a scenario folder, then make the database hold it, in one transaction, with
+    an audit entry (``scenario.load``: the files and their SHA-256, their rows, and what the
+    scenario replaced)."""
+    read = _read(folder, profile, on_warning)
+    scenario = read.scenario
     with UnitOfWork(db) as uow:
         existing = repo.current_info(uow.session)
         if existing is not None and not replace:
             raise ScenarioExistsError(f"the database already holds {existing.name!r}; "
                                  "use --replace to replace it")
+        replaced = None if existing is None else {
+            "name": existing.name, **_counts(repo.summary(uow.session))}
         repo.replace_scenario(uow.session, scenario, source=str(folder))
+        audit.append(uow.session, actor=actor, action="scenario.load",
+                     subject=_subject(f"scenario {scenario.info.name}"),
+                     detail={"source": str(folder),
+                             "files": [dataclasses.asdict(f) for f in read.files],
+                             "loaded": _counts(scenario.summary()), "replaced": replaced,
+                             "warnings": len(read.warnings)})
     return scenario.summary()
+
+
+def _file(path: Path, data: bytes, rows: int) -> dict[str, Any]:
+    return {"name": path.name, "sha256": hashlib.sha256(data).hexdigest(), "rows": rows}
 
 
 @dataclass(frozen=True)
@@ -62,21 +114,43 @@ class TpsImport:
     removed: int
 
 
-def import_tps(*, db: Database, path: Path) -> TpsImport:
+def import_tps(*, db: Database, path: Path, profile: Path | None = None,
+               on_warning: OnWarning | None = None, actor: str = "cli") -> TpsImport:
     """Replace the TPS of every kab/kota in a KPU-style list with the list's TPS (the KPU list
-    is the list), and set Linmas in those kab/kota to the KPU's two per TPS."""
+    is the list), and set Linmas in those kab/kota to the KPU's two per TPS; with an audit
+    entry (``import.tps``) in the same transaction. A TPS far from its desa or kecamatan
+    point is a warning (``on_warning``), not a refusal."""
+    limits = distance_limits(profile)
+    data = path.read_bytes()
+    warnings: list[Problem] = []
     with UnitOfWork(db) as uow:
         info = repo.current_info(uow.session)
         if info is None:
             raise InvalidInputError([Problem(path.name, 1, "-", "the database holds no scenario: "
                                         "run `pollguard scenario load DIR` first")])
         stations = read_kpu_tps_list(path, desa_points=repo.desa_points(uow.session),
-                                     voter_cap=info.voter_cap)
+                                     voter_cap=info.voter_cap, data=data,
+                                     kecamatan_points=repo.kecamatan_points(uow.session),
+                                     limits=limits, warnings=warnings)
         kabs = tuple(sorted({ancestor_at(t.desa_code, RegionLevel.KABKOTA) for t in stations}))
+        before = repo.summary(uow.session)
         removed = repo.replace_tps_of(uow.session, kabs, stations)
         per_desa = Counter(t.desa_code for t in stations)
-        repo.replace_linmas_of(uow.session, kabs,
-                               {d: n * LINMAS_PER_TPS for d, n in per_desa.items()})
+        linmas = {d: n * LINMAS_PER_TPS for d, n in per_desa.items()}
+        repo.replace_linmas_of(uow.session, kabs, linmas)
+        after = repo.summary(uow.session)
+        added = {"tps": len(stations), "desa": len(per_desa),
+                 "voters": sum(t.voters or 0 for t in stations), "linmas": sum(linmas.values())}
+        # What went: the kab/kota's TPS, voters and Linmas before the import.
+        went = {"tps": removed, "voters": before.voters - after.voters + added["voters"],
+                "linmas": before.linmas - after.linmas + added["linmas"]}
+        audit.append(uow.session, actor=actor, action="import.tps",
+                     subject=_subject(path.name),
+                     detail={"file": _file(path, data, len(stations)), "kabkota": list(kabs),
+                             "imported": added, "replaced": went, "warnings": len(warnings)})
+    for warning in sorted(warnings):
+        if on_warning:
+            on_warning(warning)
     return TpsImport(len(stations), len(per_desa), kabs, removed)
 
 
@@ -86,11 +160,18 @@ class RosterImport:
     updated: int
 
 
-def import_roster(*, db: Database, path: Path) -> RosterImport:
-    """Add officers, or update them by NRP, from a CSV or XLSX roster."""
+def import_roster(*, db: Database, path: Path, actor: str = "cli") -> RosterImport:
+    """Add officers, or update them by NRP, from a CSV or XLSX roster; with an audit entry
+    (``import.roster``: the file, its SHA-256 and rows, how many were added and updated) in
+    the same transaction. The entry names no officer: NRP are personal data."""
+    data = path.read_bytes()
     with UnitOfWork(db) as uow:
-        officers = read_roster(path, units=repo.units(uow.session))
+        officers = read_roster(path, units=repo.units(uow.session), data=data)
         added, updated = repo.upsert_officers(uow.session, officers)
+        audit.append(uow.session, actor=actor, action="import.roster",
+                     subject=_subject(path.name),
+                     detail={"file": _file(path, data, len(officers)), "added": added,
+                             "updated": updated})
     return RosterImport(added, updated)
 
 

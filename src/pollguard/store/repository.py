@@ -187,10 +187,19 @@ def replace_linmas_of(session: Session, kabkota_codes: Iterable[str],
           [{"desa_code": d, "personnel": n} for d, n in sorted(per_desa.items())])
 
 
-def desa_points(session: Session) -> dict[str, Point]:
+def region_points(session: Session, level: RegionLevel) -> dict[str, Point]:
+    """The point of every region of ``level`` in the loaded scenario."""
     rows = session.execute(select(RegionRecord.code, RegionRecord.lat, RegionRecord.lon)
-                           .where(RegionRecord.level == int(RegionLevel.DESA)))
+                           .where(RegionRecord.level == int(level)))
     return {code: Point(lat, lon) for code, lat, lon in rows}
+
+
+def desa_points(session: Session) -> dict[str, Point]:
+    return region_points(session, RegionLevel.DESA)
+
+
+def kecamatan_points(session: Session) -> dict[str, Point]:
+    return region_points(session, RegionLevel.KECAMATAN)
 
 
 def units(session: Session) -> list[CommandUnit]:
