@@ -829,7 +829,7 @@ def in_process(db_url: str, phone: Phone, runs: int, profile: bool) -> dict[str,
     import datetime as dt
     import pstats
 
-    from pollguard.operations.reports import ReportKind, TpsPhase
+    from pollguard.operations.field_reports import ReportKind, TpsPhase
     from pollguard.services import accounts, reports
     from pollguard.store.database import open_database
 
@@ -1023,8 +1023,8 @@ def crash_rows(label: str, run: RunResult, check: OnceCheck, final: tuple[int, i
 
 def bench_one(kind: str, args: argparse.Namespace, console: Console,
               tmp: Path) -> tuple[list[Row], list[str]]:
+    from pollguard.operations.field_reports import TpsPhase
     from pollguard.operations.incidents import catalogue
-    from pollguard.operations.reports import TpsPhase
 
     rows: list[Row] = []
     notes: list[str] = []

@@ -32,10 +32,10 @@ from pollguard.drill.timeline import (
     parse,
     parse_text,
 )
+from pollguard.operations.field_reports import TpsPhase
 from pollguard.operations.incidents import ALLOWED, DEFAULT_KINDS, Status
-from pollguard.operations.reports import TpsPhase
 from pollguard.services import accounts
-from pollguard.store import reports as store
+from pollguard.store import field_reports as store
 from pollguard.store.database import Database
 from pollguard.store.uow import UnitOfWork
 from pollguard.web.app import create_app

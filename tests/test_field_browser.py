@@ -20,7 +20,7 @@ from fastapi.testclient import TestClient
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from browser_support import CHROMIUM, chromium, free_port, log_in_page, ready
-from pollguard.store import reports as stored_reports
+from pollguard.store import field_reports as stored_reports
 from pollguard.store.database import Database
 from pollguard.store.uow import UnitOfWork
 from pollguard.web.app import create_app

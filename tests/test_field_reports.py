@@ -16,11 +16,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pollguard.access import Role
+from pollguard.operations.field_reports import ReportError, TpsPhase, advance, make_report
 from pollguard.operations.incidents import DEFAULT_KINDS
-from pollguard.operations.reports import ReportError, TpsPhase, advance, make_report
 from pollguard.services import accounts
 from pollguard.store import audit
-from pollguard.store import reports as store
+from pollguard.store import field_reports as store
 from pollguard.store.database import Database
 from pollguard.store.uow import UnitOfWork
 from pollguard.web.app import create_app

@@ -18,7 +18,7 @@ from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 from pollguard.cli.main import app as cli
-from pollguard.operations.reports import TpsPhase
+from pollguard.operations.field_reports import TpsPhase
 from pollguard.reports import sitrep as report
 from pollguard.services import incidents, sitrep
 from pollguard.store.database import Database

@@ -42,8 +42,8 @@ from pydantic import (
 )
 
 from pollguard.domain.risk import RiskClass
+from pollguard.operations.field_reports import TpsPhase
 from pollguard.operations.incidents import ALLOWED, Status
-from pollguard.operations.reports import TpsPhase
 from pollguard.scenario.problems import InvalidInputError, Problem
 
 LABEL = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,59}$"

@@ -24,8 +24,8 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from pollguard.domain.command import POOL
+from pollguard.operations.field_reports import TpsPhase
 from pollguard.operations.reinforcement import UnitStatus
-from pollguard.operations.reports import TpsPhase
 from pollguard.reports.plan_docs import NAVY, _num, _pdf_table
 from pollguard.services.sitrep import SEVERITIES, WIB, PolresStatus, Sitrep
 

@@ -24,6 +24,7 @@ from pollguard.domain.risk import RiskClass, RiskEvent, TpsRisk
 from pollguard.domain.scenario import Scenario
 from pollguard.domain.tps import PollingStation
 from pollguard.operations.escalation import EscalationPolicy, due_at, escalate
+from pollguard.operations.field_reports import FieldReport
 from pollguard.operations.incidents import (
     Incident,
     IncidentError,
@@ -49,7 +50,6 @@ from pollguard.operations.reinforcement import (
     reserve_floor_warnings,
     team_status,
 )
-from pollguard.operations.reports import FieldReport
 from pollguard.planning.inputs import PlanInputs
 from pollguard.planning.travel import GreatCircleTravel
 from pollguard.profile import dump_profile, load_profile

@@ -2,7 +2,7 @@
 
 One picture of the operation at ``as_of``, built from the live-operations services only:
 
-- **status per Polres**: TPS per phase of the day (``pollguard.services.reports.progress``),
+- **status per Polres**: TPS per phase of the day (``pollguard.services.field_reports.progress``),
   with the open incidents per severity;
 - **incidents**, open and closed, with kind, TPS, status, level, age and whether verified
   (``pollguard.services.incidents.listing``);
@@ -28,10 +28,10 @@ from dataclasses import dataclass, field
 from pollguard.domain.command import POOL
 from pollguard.domain.forces import UnitKind as CommandKind
 from pollguard.domain.tps import Election
+from pollguard.operations.field_reports import TpsPhase
 from pollguard.operations.incidents import Level, Status
 from pollguard.operations.reinforcement import UnitKind, UnitStatus
-from pollguard.operations.reports import TpsPhase
-from pollguard.services import incidents, reports
+from pollguard.services import field_reports, incidents
 from pollguard.store import assessments, plans
 from pollguard.store import repository as repo
 from pollguard.store.database import Database
@@ -243,7 +243,7 @@ def situation(*, db: Database, ctx: incidents.LiveContext | None = None,
         jurisdiction=names.get(unit_code, unit_code) if unit_code else names[POOL],
         personnel=personnel, reserves=reserves)
 
-    board = reports.progress(db=db, tps_ids=chosen, region_of=ctx.polres_of)
+    board = field_reports.progress(db=db, tps_ids=chosen, region_of=ctx.polres_of)
     total = _status("", "", board.total)
     per_polres = tuple(_status(code, names.get(code, code), p)
                        for code, p in board.regions.items())
@@ -299,7 +299,7 @@ def situation(*, db: Database, ctx: incidents.LiveContext | None = None,
     return Sitrep(header, total, per_polres, tuple(lines), dispatches, force, floors, names)
 
 
-def _status(code: str, name: str, p: reports.Progress) -> PolresStatus:
+def _status(code: str, name: str, p: field_reports.Progress) -> PolresStatus:
     return PolresStatus(code=code, name=name, tps=p.tps, not_reported=p.not_reported,
                         phases=dict(p.phases), open_incidents=dict(p.incidents_by_severity))
 

@@ -26,10 +26,10 @@ from pollguard.domain.forces import Branch, Rank, UnitKind
 from pollguard.domain.regions import RegionKind
 from pollguard.domain.risk import RiskClass
 from pollguard.domain.tps import Election, LocationType
+from pollguard.operations.field_reports import ReportKind, TpsPhase
 from pollguard.operations.incidents import Level, Status
 from pollguard.operations.reinforcement import UnitKind as DispatchKind
 from pollguard.operations.reinforcement import UnitStatus
-from pollguard.operations.reports import ReportKind, TpsPhase
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",

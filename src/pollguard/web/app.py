@@ -31,10 +31,10 @@ from pollguard.web.api import (
     accounts,
     audit,
     events,
+    field_reports,
     incidents,
-    operations,
+    map,
     plans,
-    reports,
     risk,
     session,
     sitrep,
@@ -147,7 +147,7 @@ def create_app(db: Database | str | None = None, settings: WebSettings | None = 
     app.state.report_writer = ReportWriter(database)
     app.state.principals = PrincipalCache()
     app.state.chain_watch = audit.ChainWatch()
-    routers = [m.router for m in (session, operations, risk, plans, reports, incidents, events,
+    routers = [m.router for m in (session, map, risk, plans, field_reports, incidents, events,
                                   sitrep, audit, accounts)]
     routers.append(_meta_router())
     _check_declared(routers)

@@ -20,7 +20,7 @@ import threading
 import time
 from concurrent.futures import Future
 
-from pollguard.services import reports
+from pollguard.services import field_reports
 from pollguard.store.database import Database
 
 MAX_BATCH = 200
@@ -34,15 +34,16 @@ class ReportWriter:
         self.db = db
         self.max_batch = max_batch
         self.linger_s = linger_s
-        self._queue: queue.SimpleQueue[tuple[reports.Pending, Future[reports.Outcome]] | None] = (
+        self._queue: queue.SimpleQueue[
+            tuple[field_reports.Pending, Future[field_reports.Outcome]] | None] = (
             queue.SimpleQueue())
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
 
-    async def submit(self, pending: reports.Pending) -> reports.Outcome:
+    async def submit(self, pending: field_reports.Pending) -> field_reports.Outcome:
         """The report's outcome once its batch is committed (or the database's exception)."""
         self._start()
-        done: Future[reports.Outcome] = Future()
+        done: Future[field_reports.Outcome] = Future()
         self._queue.put((pending, done))
         return await asyncio.wrap_future(done)
 
@@ -81,7 +82,7 @@ class ReportWriter:
                 batch.append(item)
             busy = len(batch) > 1
             try:
-                outcomes = reports.submit_reports(db=self.db, batch=[p for p, _ in batch])
+                outcomes = field_reports.submit_reports(db=self.db, batch=[p for p, _ in batch])
             except Exception as exc:  # the batch rolled back: every phone will resend
                 log.exception("storing %d reports failed", len(batch))
                 for _, done in batch:

@@ -7,7 +7,7 @@ import os
 import tempfile
 from dataclasses import dataclass, field
 
-from pollguard.operations.reports import MAX_AGE
+from pollguard.operations.field_reports import MAX_AGE
 
 
 def _env(name: str) -> str | None:

@@ -25,9 +25,7 @@ from pollguard.audit.chain import Entry
 from pollguard.services.accounts import Principal
 from pollguard.store import audit
 from pollguard.store.uow import UnitOfWork
-from pollguard.web.api.incidents import visible_ids
-from pollguard.web.api.operations import snapshot
-from pollguard.web.api.reports import board
+from pollguard.web.deps import progress_board, snapshot, visible_ids
 from pollguard.web.security import needs
 
 router = APIRouter(tags=["live"])
@@ -94,7 +92,7 @@ async def events(request: Request, who: Principal = needs(Permission.INCIDENT_RE
             return audit.after(uow.session, after, prefixes=tuple(KINDS))
 
     last = last_event_id if last_event_id is not None else await to_thread.run_sync(start)
-    first_board = await to_thread.run_sync(board, request, who)
+    first_board = await to_thread.run_sync(progress_board, request, who)
 
     async def stream() -> AsyncIterator[str]:
         nonlocal last
@@ -117,7 +115,7 @@ async def events(request: Request, who: Principal = needs(Permission.INCIDENT_RE
                     return
             if changed:
                 quiet = 0.0
-                progress = await to_thread.run_sync(board, request, who)
+                progress = await to_thread.run_sync(progress_board, request, who)
                 yield _message("progress", progress.model_dump())
             elif quiet >= KEEPALIVE_S:
                 quiet = 0.0

@@ -18,10 +18,9 @@ from pollguard.operations.incidents import IncidentError, Status
 from pollguard.operations.reinforcement import Dispatch, DispatchError, Recommendation, UnitStatus
 from pollguard.services import incidents
 from pollguard.services.accounts import Principal
-from pollguard.web.api.operations import scope_of, snapshot
 from pollguard.web.api.params import server_now, utc_iso
+from pollguard.web.deps import scope_of, snapshot, visible_ids
 from pollguard.web.security import needs, signed_in
-from pollguard.web.snapshot import Snapshot
 
 router = APIRouter(tags=["incidents"])
 IncidentId = Annotated[str, FastPath(min_length=1, max_length=36,
@@ -117,11 +116,6 @@ def _out(v: incidents.IncidentView, who: Principal) -> IncidentOut:
                          level=s.level.value if s.level else None) for s in inc.history],
         dispatches=[_dispatch_out(d, personnel) for d in v.dispatches
                     if can(who.role, Permission.RESERVE_READ)])
-
-
-def visible_ids(snap: Snapshot, who: Principal) -> frozenset[str] | None:
-    scope = scope_of(snap, who)
-    return None if scope.everything else frozenset(t.tps_id for t in snap.visible_tps(scope))
 
 
 def _found(request: Request, who: Principal, incident_id: str) -> incidents.IncidentView:

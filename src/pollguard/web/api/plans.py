@@ -26,8 +26,8 @@ from pollguard.services.accounts import Principal
 from pollguard.services.risk import NoScenarioError
 from pollguard.store import plans
 from pollguard.store.uow import UnitOfWork
-from pollguard.web.api.operations import scope_of, snapshot
 from pollguard.web.api.params import MAX_ID, PlanId, utc_iso
+from pollguard.web.deps import scope_of, snapshot
 from pollguard.web.security import needs
 from pollguard.web.snapshot import Snapshot
 

@@ -16,8 +16,8 @@ from pollguard.risk.diff import class_changes
 from pollguard.services.accounts import Principal
 from pollguard.store import assessments
 from pollguard.store.uow import UnitOfWork
-from pollguard.web.api.operations import scope_of, snapshot
 from pollguard.web.api.params import MAX_ID, utc_iso
+from pollguard.web.deps import scope_of, snapshot
 from pollguard.web.security import needs
 from pollguard.web.snapshot import Snapshot
 

@@ -17,8 +17,7 @@ from pollguard.access import Permission, can
 from pollguard.reports import sitrep as report
 from pollguard.services import sitrep
 from pollguard.services.accounts import Principal
-from pollguard.web.api.incidents import visible_ids
-from pollguard.web.api.operations import snapshot
+from pollguard.web.deps import snapshot, visible_ids
 from pollguard.web.security import needs
 
 router = APIRouter(tags=["sitrep"])

@@ -12,7 +12,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from pollguard.domain.plan import Role
-from pollguard.operations.reports import FieldReport, ReportKind, TpsPhase, advance
+from pollguard.operations.field_reports import FieldReport, ReportKind, TpsPhase, advance
 from pollguard.store.tables import (
     FieldReportRecord,
     PlanAssignmentRecord,

@@ -21,19 +21,19 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from pollguard.operations.incidents import DEFAULT_KINDS, IncidentKind, catalogue
-from pollguard.operations.reports import (
+from pollguard.operations.field_reports import (
     FieldReport,
     ReportError,
     ReportKind,
     TpsPhase,
     make_report,
 )
+from pollguard.operations.incidents import DEFAULT_KINDS, IncidentKind, catalogue
 from pollguard.profile.model import parse_profile
 from pollguard.services import incidents
 from pollguard.store import audit, plans
+from pollguard.store import field_reports as store
 from pollguard.store import incidents as incident_store
-from pollguard.store import reports as store
 from pollguard.store import repository as repo
 from pollguard.store.database import Database
 from pollguard.store.uow import UnitOfWork

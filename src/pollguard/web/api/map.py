@@ -17,20 +17,13 @@ from pollguard.profile.model import parse_profile
 from pollguard.reports.plan_docs import pattern
 from pollguard.services.accounts import Principal
 from pollguard.web.api.params import MAX_ID
+from pollguard.web.deps import scope_of, snapshot
 from pollguard.web.security import needs, signed_in
 from pollguard.web.snapshot import Snapshot
 
-router = APIRouter(tags=["operations"])
+router = APIRouter(tags=["map"])
 CLASSES = [c.value for c in RiskClass]
 REACH_MINUTES = 30  # the reach drawn around each reserve team
-
-
-def snapshot(request: Request, plan: int | None = None) -> Snapshot:
-    return request.app.state.snapshots.get(plan)
-
-
-def scope_of(snap: Snapshot, who: Principal) -> Scope:
-    return snap.scope_of(who.unit_code)
 
 
 class MapTps(BaseModel):

@@ -10,17 +10,17 @@ from fastapi import APIRouter, HTTPException, Request, Response
 from pydantic import AwareDatetime, BaseModel, Field
 
 from pollguard.access import Permission
-from pollguard.operations.reports import (
+from pollguard.operations.field_reports import (
     FieldReport,
     ReportError,
     ReportKind,
     TpsPhase,
     check_sent_at,
 )
-from pollguard.services import reports
+from pollguard.services import field_reports
 from pollguard.services.accounts import Principal
-from pollguard.web.api.operations import scope_of, snapshot
 from pollguard.web.api.params import server_now, utc_iso
+from pollguard.web.deps import ProgressBoard, progress_board
 from pollguard.web.security import needs
 
 router = APIRouter(tags=["reports"])
@@ -86,21 +86,21 @@ async def submit(body: ReportIn, request: Request, response: Response,
                       max_age=request.app.state.settings.report_max_age)
     except ReportError as exc:
         raise HTTPException(422, str(exc)) from exc
-    submission = reports.Submission(
+    submission = field_reports.Submission(
         client_id=str(body.client_id), tps_id=body.tps_id, kind=ReportKind(body.kind),
         sent_at=body.sent_at, phase=body.phase, incident_kind=body.incident_kind,
         severity=body.severity, text=body.text, lat=body.lat, lon=body.lon)
-    outcome = await request.app.state.report_writer.submit(reports.Pending(
+    outcome = await request.app.state.report_writer.submit(field_reports.Pending(
         submission, who.nrp, who.actor, server_now(request)))
     try:
         if isinstance(outcome, ReportError):
             raise outcome
         stored, created = outcome
-    except reports.NoSuchTpsError as exc:
+    except field_reports.NoSuchTpsError as exc:
         raise HTTPException(404, str(exc)) from exc
-    except reports.NotPlottedError as exc:
+    except field_reports.NotPlottedError as exc:
         raise HTTPException(403, str(exc)) from exc
-    except reports.ClientIdTakenError as exc:
+    except field_reports.ClientIdTakenError as exc:
         raise HTTPException(409, str(exc)) from exc
     except ReportError as exc:
         raise HTTPException(422, str(exc)) from exc
@@ -108,44 +108,8 @@ async def submit(body: ReportIn, request: Request, response: Response,
     return _out(stored)
 
 
-class Progress(BaseModel):
-    tps: int = Field(description="TPS in view")
-    not_reported: int = Field(description="TPS with no phase reported yet")
-    phases: dict[str, int] = Field(description="TPS per phase, in the day's order")
-    incidents_open_by_severity: dict[str, int] = Field(
-        description="open incidents per severity (1 ringan, 2 sedang, 3 berat)")
-
-
-class RegionProgress(Progress):
-    code: str
-    name: str
-
-
-class ProgressBoard(Progress):
-    regions: list[RegionProgress] = Field(description="one per Polres in view")
-
-
-def _progress(p: reports.Progress) -> dict[str, object]:
-    return {"tps": p.tps, "not_reported": p.not_reported,
-            "phases": {k.value: v for k, v in p.phases.items()},
-            "incidents_open_by_severity": {str(k): v
-                                           for k, v in p.incidents_by_severity.items()}}
-
-
-def board(request: Request, who: Principal) -> ProgressBoard:
-    """The progress board of the account's jurisdiction (also sent on the live stream)."""
-    snap = snapshot(request)
-    scope = scope_of(snap, who)
-    ids = None if scope.everything else [t.tps_id for t in snap.visible_tps(scope)]
-    b = reports.progress(db=request.app.state.db, tps_ids=ids, region_of=snap.live.polres_of)
-    return ProgressBoard(**_progress(b.total), regions=[  # type: ignore[arg-type]
-        RegionProgress(code=code, name=snap.names.get(code, code),
-                       **_progress(p))  # type: ignore[arg-type]
-        for code, p in b.regions.items()])
-
-
 @router.get("/reports/progress", response_model=ProgressBoard)
 def progress(request: Request, who: Principal = needs(Permission.TPS_READ)) -> ProgressBoard:
     """How far the TPS in the account's jurisdiction are through the day, in total and per
     Polres: TPS per phase and open incidents per severity."""
-    return board(request, who)
+    return progress_board(request, who)

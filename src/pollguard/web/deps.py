@@ -1,0 +1,67 @@
+"""What the API's routers share, in one place (as Netflix/dispatch keeps its shared
+dependencies): the data snapshot a request reads, the account's jurisdiction, the TPS it may
+see, and the progress board that both the progress route and the live stream send. Routers
+import from here, never from one another."""
+
+from __future__ import annotations
+
+from fastapi import Request
+from pydantic import BaseModel, Field
+
+from pollguard.access import Scope
+from pollguard.services import field_reports
+from pollguard.services.accounts import Principal
+from pollguard.web.snapshot import Snapshot
+
+
+def snapshot(request: Request, plan: int | None = None) -> Snapshot:
+    """The scenario, assessment and plan (``plan``, or the plan in force) the request reads."""
+    return request.app.state.snapshots.get(plan)
+
+
+def scope_of(snap: Snapshot, who: Principal) -> Scope:
+    """The part of the province the account may see."""
+    return snap.scope_of(who.unit_code)
+
+
+def visible_ids(snap: Snapshot, who: Principal) -> frozenset[str] | None:
+    """The TPS ids the account may see; None for the whole province."""
+    scope = scope_of(snap, who)
+    return None if scope.everything else frozenset(t.tps_id for t in snap.visible_tps(scope))
+
+
+class Progress(BaseModel):
+    tps: int = Field(description="TPS in view")
+    not_reported: int = Field(description="TPS with no phase reported yet")
+    phases: dict[str, int] = Field(description="TPS per phase, in the day's order")
+    incidents_open_by_severity: dict[str, int] = Field(
+        description="open incidents per severity (1 ringan, 2 sedang, 3 berat)")
+
+
+class RegionProgress(Progress):
+    code: str
+    name: str
+
+
+class ProgressBoard(Progress):
+    regions: list[RegionProgress] = Field(description="one per Polres in view")
+
+
+def _progress(p: field_reports.Progress) -> dict[str, object]:
+    return {"tps": p.tps, "not_reported": p.not_reported,
+            "phases": {k.value: v for k, v in p.phases.items()},
+            "incidents_open_by_severity": {str(k): v
+                                           for k, v in p.incidents_by_severity.items()}}
+
+
+def progress_board(request: Request, who: Principal) -> ProgressBoard:
+    """The progress board of the account's jurisdiction (also sent on the live stream)."""
+    snap = snapshot(request)
+    scope = scope_of(snap, who)
+    ids = None if scope.everything else [t.tps_id for t in snap.visible_tps(scope)]
+    b = field_reports.progress(db=request.app.state.db, tps_ids=ids,
+                               region_of=snap.live.polres_of)
+    return ProgressBoard(**_progress(b.total), regions=[  # type: ignore[arg-type]
+        RegionProgress(code=code, name=snap.names.get(code, code),
+                       **_progress(p))  # type: ignore[arg-type]
+        for code, p in b.regions.items()])
