@@ -25,7 +25,8 @@ SHELL = ("/field", "/static/app.css", "/static/app.js", "/static/field.css", "/s
          ICON, MANIFEST_PATH, "/api/v1/i18n/id", "/api/v1/i18n/en")
 _HASHED = ("static/app.css", "static/app.js", "static/field.css", "static/field.js",
            "static/field-sw.js", "static/field-icon.svg", "templates/base.html",
-           "templates/field.html", "i18n/id.json", "i18n/en.json")
+           "templates/field.html")
+_CATALOGUES = ("id.json", "en.json")  # in pollguard.i18n: what /api/v1/i18n/{id,en} serve
 
 
 def manifest() -> dict[str, object]:
@@ -55,6 +56,8 @@ def version() -> str:
     digest = hashlib.sha256(__version__.encode())
     for name in _HASHED:
         digest.update(web.joinpath(name).read_bytes())
+    for name in _CATALOGUES:
+        digest.update(resources.files("pollguard.i18n").joinpath(name).read_bytes())
     return digest.hexdigest()[:16]
 
 
