@@ -22,7 +22,9 @@ from typer.testing import CliRunner
 
 from pollguard import drill
 from pollguard.cli.drill import app as drill_app
-from pollguard.drill.runner import ROUTES, DrillError, Runner, Server, UnresolvedError
+from pollguard.drill.client import DrillError, Server
+from pollguard.drill.resolve import ROUTES, UnresolvedError
+from pollguard.drill.runner import Runner
 from pollguard.drill.timeline import (
     DrillFileError,
     IncidentStep,
@@ -33,7 +35,8 @@ from pollguard.drill.timeline import (
     parse_text,
 )
 from pollguard.operations.field_reports import TpsPhase
-from pollguard.operations.incidents import ALLOWED, DEFAULT_KINDS, Status
+from pollguard.operations.incidents import ALLOWED, Status
+from pollguard.profile.operations import DEFAULT_KINDS
 from pollguard.services import accounts
 from pollguard.store import field_reports as store
 from pollguard.store.database import Database

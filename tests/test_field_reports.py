@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from pollguard.access import Role
 from pollguard.operations.field_reports import ReportError, TpsPhase, advance, make_report
-from pollguard.operations.incidents import DEFAULT_KINDS
+from pollguard.profile.operations import DEFAULT_KINDS
 from pollguard.services import accounts
 from pollguard.store import audit
 from pollguard.store import field_reports as store

@@ -261,6 +261,46 @@ def test_recommend_dispatch_and_track_units(polda: TestClient,
     assert r.status_code == 201 and _audit_count(planned_db) == n + 1
 
 
+def test_each_incident_and_unit_says_its_next_steps_for_the_caller(
+        app: FastAPI, planned_db: Database, polda: TestClient, kpu: TestClient,
+        report_incident: Callable[..., str]) -> None:
+    """The pages render these instead of copying the workflows: the steps the workflows allow
+    from where each stands, and none for a role that may not take them."""
+    cid = report_incident("intimidation")
+    url = f"/api/v1/incidents/{cid}"
+
+    def seen(client: TestClient = polda) -> dict[str, Any]:
+        return dict(client.get(url).json())
+
+    assert (seen()["open"], seen()["next_steps"]) == (True, ["acknowledged"])
+    assert (seen(kpu)["open"], seen(kpu)["next_steps"]) == (True, [])  # no incident:write
+    polsek = _client(app, planned_db, "polsek")  # steps incidents, moves no units
+    listed = polda.get("/api/v1/incidents?open=true").json()["incidents"]
+    assert all(i["open"] for i in listed) and cid in {i["id"] for i in listed}
+
+    sent = polda.post(f"{url}/dispatches", json={"borrow": False}).json()
+    assert sent[0]["next_steps"] == ["on_scene", "returning"]
+    assert seen()["next_steps"] == ["resolved"]  # dispatching made it responding
+    dispatch_id = sent[0]["id"]
+    moved = polda.post(f"/api/v1/dispatches/{dispatch_id}/steps", json={"to": "returning"})
+    assert moved.json()["next_steps"] == ["available", "dispatched"]  # back, or sent on
+    (unit,) = seen()["dispatches"]
+    assert unit["next_steps"] == ["available", "dispatched"]
+    assert seen(polsek)["dispatches"][0]["next_steps"] == []
+    team = next(t for t in polda.get("/api/v1/units").json()["teams"]
+                if t["team_id"] == unit["unit_id"])
+    assert (team["status"], team["next_steps"]) == ("returning", ["available", "dispatched"])
+
+    assert polda.post(f"{url}/steps", json={"to": "resolved"}).status_code == 200
+    resolved = seen()
+    assert (resolved["open"], resolved["next_steps"]) == (False, ["closed", "responding"])
+    assert cid not in {i["id"] for i in polda.get("/api/v1/incidents?open=true").json()[
+        "incidents"]}
+    assert polda.post(f"{url}/dispatches", json={}).status_code == 409  # only open ones
+    assert polda.post(f"{url}/steps", json={"to": "closed"}).status_code == 200
+    assert (seen()["open"], seen()["next_steps"]) == (False, [])
+
+
 def test_observers_see_incidents_without_personnel_or_reserves(
         kpu: TestClient, polda: TestClient, report_incident: Callable[..., str]) -> None:
     cid = report_incident("money_politics")
@@ -329,8 +369,8 @@ def test_the_audit_page_checks_new_entries_and_rechecks_the_whole_chain(
         report_incident: Callable[..., str], monkeypatch: pytest.MonkeyPatch) -> None:
     from sqlalchemy import update
 
+    from pollguard.services import audit as audit_api
     from pollguard.store.tables import AuditRecord
-    from pollguard.web.api import audit as audit_api
 
     def page() -> dict[str, Any]:
         return dict(polda.get("/api/v1/audit?limit=1").json())

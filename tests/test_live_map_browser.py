@@ -175,6 +175,29 @@ def test_reports_reach_the_map_live_and_polda_dispatches(
     sent.first.locator('button[data-action="unit"][data-to="on_scene"]').click()
     expect(sent.first).to_have_attribute("data-status", "on_scene", timeout=LIVE_TIMEOUT)
 
+    # Its moves are the ones the server offers: from returning, back or sent on again.
+    unit = sent.first.locator('button[data-action="unit"]')
+    expect(unit).to_have_count(1)
+    sent.first.locator('button[data-action="unit"][data-to="returning"]').click()
+    expect(sent.first).to_have_attribute("data-status", "returning", timeout=LIVE_TIMEOUT)
+    expect(unit).to_have_count(2)
+    expect(sent.first.locator('button[data-to="dispatched"]')).to_be_visible()
+
+    # The incident's steps, too: resolved, it may be closed or reopened.
+    row.locator('button[data-action="resolve"]').click()
+    expect(row).to_have_attribute("data-status", "resolved", timeout=LIVE_TIMEOUT)
+    expect(row.locator("button[data-to]")).to_have_count(2)
+    expect(row.locator('button[data-action="close"][data-to="closed"]')).to_be_visible()
+    reopen = row.locator('button[data-action="respond"][data-to="responding"]')
+    expect(reopen).to_have_text("Buka lagi")  # a step back is a reopening
+    expect(row.locator('button[data-action="recommend"]')).to_have_count(0)  # not open
+    row.click()
+    expect(page.locator("#incident-detail")).to_have_attribute("data-for-incident", incident_id)
+    page.screenshot(path=str(shots / "map-live-resolved.png"))
+    row.locator('button[data-action="close"]').click()
+    expect(row).to_have_count(0, timeout=LIVE_TIMEOUT)  # closed: off the panel
+    expect(page.locator("#live-error")).to_be_hidden()
+
 
 @pytest.mark.parametrize("user", ["kpu", "tni"])
 def test_observers_see_incidents_without_controls(log_in: LogIn, server: str,

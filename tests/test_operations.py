@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import math
+from dataclasses import replace
 
 import pytest
 from hypothesis import given, settings
@@ -30,6 +32,7 @@ from pollguard.operations import (
     catalogue,
     due_at,
     escalate,
+    events,
     lent_officers,
     recommend,
     report,
@@ -39,6 +42,9 @@ from pollguard.operations import (
     unit_step,
     visible_to,
 )
+from pollguard.operations.field_reports import FieldReport, ReportKind, TpsPhase
+from pollguard.operations.incidents import OPEN, is_open, next_steps
+from pollguard.operations.reinforcement import Dispatch, UnitStep, dispatch_steps
 
 T0 = dt.datetime(2024, 11, 27, 9, 0, tzinfo=dt.UTC)
 KM_PER_DEG = 111.0
@@ -118,6 +124,25 @@ def test_skipping_or_going_back_is_refused(path: tuple[Status, ...], to: Status)
     with pytest.raises(IncidentError, match="not allowed"):
         transition(inc, to, "op", T0)
     assert inc.status == (path[-1] if path else Status.REPORTED)  # unchanged: frozen
+
+
+def test_open_means_not_yet_resolved_and_next_steps_are_the_workflow_s() -> None:
+    """One definition of an open incident, and of where each status may go next (what the API
+    hands the pages): every step ``next_steps`` offers is one ``transition`` takes, and no
+    other."""
+    assert [s for s in Status if is_open(s)] == list(OPEN) == [
+        Status.REPORTED, Status.ACKNOWLEDGED, Status.RESPONDING]
+    assert next_steps(Status.RESOLVED) == (Status.CLOSED, Status.RESPONDING)  # close first
+    assert next_steps(Status.CLOSED) == ()
+    for status in Status:
+        inc = replace(_incident(), status=status)
+        assert inc.open == (status in OPEN)
+        for to in Status:
+            if to in next_steps(status):
+                assert transition(inc, to, "op", T0).status == to
+            else:
+                with pytest.raises(IncidentError):
+                    transition(inc, to, "op", T0)
 
 
 def test_a_step_needs_its_actor_and_cannot_go_back_in_time() -> None:
@@ -366,6 +391,12 @@ def test_an_accepted_dispatch_changes_what_the_next_recommendation_offers() -> N
                                             UnitStatus.RETURNING, UnitStatus.AVAILABLE]
     with pytest.raises(DispatchError):
         advance(d, UnitStatus.ON_SCENE, "x", T0 + dt.timedelta(hours=2))
+    # A finished dispatch is over: the team goes out again only as a new dispatch, from a
+    # recommendation that checks it is free (re-sending the old one could book it twice).
+    assert dispatch_steps(d.status) == ()
+    with pytest.raises(DispatchError, match="from a recommendation"):
+        advance(d, UnitStatus.DISPATCHED, "x", T0 + dt.timedelta(hours=2))
+    assert dispatch_steps(UnitStatus.RETURNING) == (UnitStatus.AVAILABLE, UnitStatus.DISPATCHED)
     with pytest.raises(DispatchError, match="not on offer"):
         accept(rec, "inc-1", by="op", at=T0, team_ids=["B-near"])  # edit to a team not offered
     edited = accept(rec, "inc-1", by="op", at=T0, team_ids=["A-mid", "P-mid"])
@@ -407,3 +438,74 @@ def test_a_polres_below_its_floor_gets_a_warning_with_the_nearest_pool_teams() -
                                                           policy=strict)] == ["A"]
     hq = reserve_floor_warnings(teams, status, travel=FlatTravel(), hq={"A": (_deg(50), 0.0)})
     assert [o.team_id for o in hq[0].bko] == ["P-far", "P-near"]
+
+
+# --- live events ------------------------------------------------------------------------------
+
+
+def _live_events() -> list[events.AuditedEvent]:
+    inc = transition(_incident(), Status.ACKNOWLEDGED, "op", T0)
+    status = FieldReport("c-1", "81234567", "tps-1", ReportKind.STATUS, T0, T0,
+                         phase=TpsPhase.VOTING_OPEN, lat=-1.6, lon=103.6)
+    seen = FieldReport("c-2", "81234567", "tps-1", ReportKind.INCIDENT, T0, T0,
+                       incident_kind="violence", severity=3, text="massa")
+    sent = Dispatch("inc-1/1", "inc-1", "team-1", UnitKind.TEAM, 4, UnitStatus.DISPATCHED,
+                    (UnitStep(UnitStatus.DISPATCHED, "op", T0),))
+    return [
+        events.ReportEvent.of(status, TpsPhase.VOTING_OPEN),
+        events.ReportEvent.of(seen, None),
+        events.IncidentEvent.of("incident.reported", _incident(), polres="polres.15.72",
+                                verified=False, at=T0),
+        events.IncidentEvent.of("incident.acknowledged", inc, polres="polres.15.72",
+                                verified=True, at=T0, note="on my way, 0812-3456-7890"),
+        events.DispatchEvent.of(sent, tps_id="tps-1", at=T0, note=""),
+        events.RejectionEvent(incident_id="inc-1", tps_id="tps-1", note="no", at=T0),
+        events.AssessmentEvent(assessment=2, as_of=T0.date(), profile="id-pilkada-2024",
+                               classes={c: 1 for c in RiskClass}),
+        events.AssessmentEvent(assessment=3, as_of=T0.date(), profile="id-pilkada-2024",
+                               cause="incident inc-1", assessment_id=3,
+                               classes={c: 1 for c in RiskClass},
+                               reclassified=(events.ClassChange("tps-1", None, R),
+                                             events.ClassChange("tps-2", KR, SR))),
+    ]
+
+
+@pytest.mark.parametrize("event", _live_events(), ids=lambda e: e.action)
+def test_a_live_event_reads_back_from_its_audit_entry_as_it_was(
+        event: events.AuditedEvent) -> None:
+    action, subject, detail = events.entry(event)
+    stored = json.loads(json.dumps(detail, sort_keys=True))  # as the audit trail keeps it
+    assert events.parse(action, subject, stored) == event
+    assert events.message(event) == {**stored, "action": action}
+    assert all(v is not None for k, v in detail.items()
+               if k in ("phase", "tps_phase", "incident_kind", "severity", "note", "cause"))
+
+
+def test_the_audit_details_keep_their_shape() -> None:
+    """What the audit trail and the live stream have always carried, key for key."""
+    by_action = {e.action: events.entry(e)[2] for e in _live_events()}
+    assert list(by_action["report.status"]) == ["client_id", "nrp", "tps_id", "kind", "sent_at",
+                                                 "lat", "lon", "at", "phase", "tps_phase"]
+    assert by_action["report.incident"]["severity"] == 3
+    assert "phase" not in by_action["report.incident"]
+    assert list(by_action["incident.reported"]) == [
+        "id", "tps_id", "polres_code", "kind", "severity", "status", "level", "verified", "lat",
+        "lon", "at"]
+    assert by_action["incident.acknowledged"]["note"] == "on my way, 0812-3456-7890"
+    assert by_action["dispatch.dispatched"] == {
+        "id": "inc-1/1", "incident_id": "inc-1", "tps_id": "tps-1", "unit_id": "team-1",
+        "kind": "team", "officers": 4, "status": "dispatched", "at": T0.isoformat(), "note": ""}
+    assert events.entry(_live_events()[-1])[1] == "assessment 3"
+    assert events.entry(_live_events()[-1])[2]["reclassified"] == [
+        {"tps_id": "tps-1", "before": None, "after": "rawan"},
+        {"tps_id": "tps-2", "before": "kurang_rawan", "after": "sangat_rawan"}]
+    assert events.parse("login.failed", "x", {}) is None
+
+
+def test_readers_without_personnel_get_no_nrp_and_redacted_notes() -> None:
+    report_event, _, _, step = _live_events()[:4]
+    assert isinstance(report_event, events.ReportEvent)
+    assert isinstance(step, events.IncidentEvent)
+    hidden = events.without_personal(report_event, lambda s: "[x]")
+    assert "nrp" not in events.message(hidden) and events.message(report_event)["nrp"]
+    assert events.message(events.without_personal(step, lambda s: "[x]"))["note"] == "[x]"

@@ -1,8 +1,10 @@
 """Drills (tactical floor games): replay a timeline of field reports and command actions
 against a running command centre, at real or accelerated speed.
 
-``timeline`` reads and checks the drill file (pure); ``runner`` resolves its TPS and officers
-against the server and plays it over HTTP. Shipped drills are in ``drills/``."""
+``timeline`` reads and checks the drill file (pure); ``client`` talks to the server over HTTP;
+``resolve`` fits every line to the server's data (its TPS, officers and incidents) before
+anything is sent; ``runner`` plays the resolved lines in time. Shipped drills are in
+``drills/``."""
 
 from __future__ import annotations
 

@@ -1,10 +1,9 @@
 """Play a drill against a running command centre over its HTTP API.
 
 The runner logs in as a Polda command account (it needs ``accounts:manage`` and
-``personnel:read``), then, before sending anything, resolves every line: TPS selectors against
-``GET /map/tps`` and the region names, the officer who reports from each TPS against the
-plotting table of the plan in force, incident labels to incident ids. A line that does not
-resolve stops the drill with every problem listed and nothing sent.
+``personnel:read``), then, before sending anything, resolves every line
+(``pollguard.drill.resolve``): a line that does not resolve stops the drill with every problem
+listed and nothing sent.
 
 Then it plays the lines in time order, waiting ``gap / speed`` real seconds between them
 (speed 60: one drill minute per second; 0: no waits), each report sent with an API token of a
@@ -21,372 +20,32 @@ the incident's history is not sent again.
 from __future__ import annotations
 
 import datetime as dt
-import re
 import secrets
 import time
-from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import httpx
 
+from pollguard.drill.client import DrillError, Server, reason
+from pollguard.drill.resolve import Planned, UnresolvedError, World, resolve
 from pollguard.drill.timeline import (
     ACTIONS,
-    Area,
     Dispatch,
-    Entry,
     IncidentStep,
     Report,
     Timeline,
     UnitStep,
-    client_id,
     marker,
-    only,
 )
-from pollguard.operations.incidents import DEFAULT_KINDS
-from pollguard.scenario.problems import InvalidInputError, Problem
 
-API = "/api/v1"
+# The runner's names, with the client's and the resolution's that its callers meet.
+__all__ = ["Accounts", "DrillError", "Outcome", "Result", "Runner", "Server", "Summary",
+           "UnresolvedError"]
+
 Result = Literal["accepted", "resent", "refused", "expected", "skipped", "planned"]
 Clock = Literal["real", "script"]
-NEEDED = {"personnel:read", "accounts:manage"}
-# What each kind of line needs of the server (paths as in its OpenAPI, parameters as {}).
-ROUTES = {"report": [("post", "/reports")],
-          "step": [("get", "/incidents/{}"), ("post", "/incidents/{}/steps")],
-          "dispatch": [("get", "/incidents/{}"), ("post", "/incidents/{}/dispatches")],
-          "unit": [("get", "/incidents/{}"), ("post", "/dispatches/{}/steps")]}
-_PREFIXES = ("kabupaten ", "kab. ", "kab ", "kota ", "kecamatan ", "kec. ")
-
-
-class DrillError(RuntimeError):
-    """The server cannot run the drill: unreachable, login refused, missing permissions."""
-
-
-class UnresolvedError(InvalidInputError):
-    """Lines that do not fit the server (unknown place, TPS nobody guards, ...); nothing was
-    sent."""
-
-
-# -- HTTP -------------------------------------------------------------------------------------
-
-
-class Server:
-    """One HTTP client, logged in with a password (the browser's way: session cookie and CSRF
-    token) or an API token; other accounts act through their tokens, per request."""
-
-    def __init__(self, url: str, *, username: str | None = None, password: str | None = None,
-                 token: str | None = None, transport: httpx.BaseTransport | None = None,
-                 timeout: float = 30.0) -> None:
-        self.url = url.rstrip("/")
-        self.client = httpx.Client(base_url=self.url, timeout=timeout, transport=transport,
-                                   follow_redirects=False)
-        self._username, self._password, self._token = username, password, token
-        self.me: dict[str, Any] = {}
-        self._paths: set[tuple[str, str]] | None = None
-
-    def close(self) -> None:
-        self.client.close()
-
-    def login(self) -> dict[str, Any]:
-        """Log in; the account as the server describes it (GET /session)."""
-        try:
-            if self._token:
-                self.client.headers["Authorization"] = f"Bearer {self._token}"
-                r = self.client.get(f"{API}/session")
-            else:
-                if not self._username or self._password is None:
-                    raise DrillError("give --user and --password, or --token")
-                page = self.client.get("/login")
-                csrf = page.cookies.get("pg_csrf") or self.client.cookies.get("pg_csrf") or ""
-                r = self.client.post(f"{API}/session", headers={"X-CSRF-Token": csrf},
-                                     json={"username": self._username,
-                                           "password": self._password})
-        except httpx.TransportError as exc:
-            raise DrillError(f"cannot reach {self.url}: {exc}") from exc
-        if r.status_code != 200:
-            raise DrillError(f"login refused ({r.status_code}): {_reason(r)}")
-        self.me = r.json()
-        if self.me.get("csrf"):
-            self.client.headers["X-CSRF-Token"] = str(self.me["csrf"])
-        missing = NEEDED - set(self.me.get("permissions", []))
-        if missing:
-            raise DrillError(f"the account {self.me.get('username')} ({self.me.get('role')}) "
-                             f"lacks {', '.join(sorted(missing))}: run drills as Polda command")
-        return self.me
-
-    def get(self, path: str, *, token: str | None = None, **params: Any) -> httpx.Response:
-        return self._send("GET", path, token=token, params=params or None)
-
-    def post(self, path: str, body: Any, *, token: str | None = None) -> httpx.Response:
-        return self._send("POST", path, token=token, json=body)
-
-    def _send(self, method: str, path: str, *, token: str | None, **kw: Any) -> httpx.Response:
-        headers = {"Authorization": f"Bearer {token}"} if token else None
-        try:
-            return self.client.request(method, f"{API}{path}", headers=headers, **kw)
-        except httpx.TransportError as exc:
-            raise DrillError(f"lost {self.url}: {exc}") from exc
-
-    def json(self, path: str, **params: Any) -> Any:
-        r = self.get(path, **params)
-        if r.status_code != 200:
-            raise DrillError(f"GET {API}{path}: {r.status_code} {_reason(r)}")
-        return r.json()
-
-    def has(self, method: str, path: str) -> bool:
-        """Whether the server's OpenAPI lists the route (``{}`` for any parameter)."""
-        if self._paths is None:
-            spec = self.json("/openapi.json")
-            self._paths = {(m.lower(), re.sub(r"\{[^}]*\}", "{}", p.removeprefix(API)))
-                           for p, ops in spec.get("paths", {}).items() for m in ops}
-        # A parameter may span segments (a dispatch id is "<incident id>/<n>").
-        wanted = re.compile(re.escape(path).replace(r"\{\}", r"\{\}(?:/\{\})*") + "$")
-        return any(m == method and wanted.match(p) for m, p in self._paths)
-
-
-def _reason(r: httpx.Response) -> str:
-    try:
-        body = r.json()
-    except ValueError:
-        return r.text[:200] or r.reason_phrase
-    detail = body.get("detail", body) if isinstance(body, dict) else body
-    if isinstance(detail, list):  # FastAPI's validation errors
-        return "; ".join(f"{'.'.join(str(p) for p in d.get('loc', [])[1:])}: {d.get('msg')}"
-                         for d in detail if isinstance(d, dict))
-    return str(detail)
-
-
-# -- What the server knows --------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class Tps:
-    tps_id: str
-    lat: float
-    lon: float
-    polres: str
-    cls: str | None
-
-
-@dataclass
-class World:
-    """The server's picture, read once before the drill starts."""
-
-    plan_id: int
-    tps: dict[str, Tps]
-    kabkota: dict[str, str]  # code -> name
-    kecamatan: dict[str, str]
-    polsek: set[str]
-    accounts: list[dict[str, Any]]
-    incident_kinds: set[str]
-    _guards: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
-    _loaded: set[str] = field(default_factory=set)
-
-    @classmethod
-    def load(cls, server: Server) -> World:
-        plans = server.json("/plans")
-        if plans.get("current") is None:
-            raise DrillError("the server has no plan in force: nobody is plotted to report")
-        m = server.json("/map/tps")
-        tps = {tid: Tps(tid, m["lat"][i], m["lon"][i], m["polres"][m["pol"][i]],
-                        m["classes"][m["cls"][i]] if m["cls"][i] >= 0 else None)
-               for i, tid in enumerate(m["ids"])}
-        regions = server.json("/regions")
-        frame = server.json("/map/frame")
-        kinds = ({k["code"] for k in server.json("/incident-kinds")}
-                 if server.has("get", "/incident-kinds") else {k.code for k in DEFAULT_KINDS})
-        return cls(plan_id=int(plans["current"]), tps=tps,
-                   kabkota={r["code"]: r["name"] for r in regions["kabkota"]},
-                   kecamatan={r["code"]: r["name"] for r in frame["regions"]
-                              if r["level"] == "kecamatan"},
-                   polsek={r["code"] for r in regions["polsek"]},
-                   accounts=server.json("/accounts"), incident_kinds=kinds)
-
-    def guards(self, server: Server, tps_id: str) -> list[str]:
-        """NRPs of the officers whose post guards the TPS in the plan in force, pair order.
-        The plotting table is read once per Polres (a page of up to 1,000 rows at a time)."""
-        polres = self.tps[tps_id].polres
-        if polres not in self._loaded:
-            offset, total = 0, 1
-            while offset < total:
-                page = server.json(f"/plans/{self.plan_id}/plotting", polres=polres,
-                                   limit=1000, offset=offset)
-                total, rows = int(page["total"]), page["rows"]
-                for r in rows:
-                    if r["role"] == "post":
-                        for t in r["tps"]:
-                            self._guards.setdefault(t, []).append((r["pair"], r["nrp"]))
-                offset += len(rows)
-                if not rows:
-                    break
-            self._loaded.add(polres)
-        return [nrp for _, nrp in sorted(self._guards.get(tps_id, []))]
-
-
-def _norm(name: str) -> str:
-    name = " ".join(name.lower().split())
-    for prefix in _PREFIXES:
-        if name.startswith(prefix):
-            return name[len(prefix):]
-    return name
-
-
-def _match(wanted: str, names: dict[str, str], what: str) -> str:
-    """The code of the region called (or coded) ``wanted``; ValueError saying why not."""
-    if wanted in names:
-        return wanted
-    exact = [c for c, n in names.items() if n.lower() == wanted.lower()]
-    found = exact or [c for c, n in names.items() if _norm(n) == _norm(wanted)]
-    if len(found) == 1:
-        return found[0]
-    if found:
-        raise ValueError(f"{what} {wanted!r} is ambiguous: "
-                         f"{', '.join(f'{c} {names[c]}' for c in sorted(found))} (give the code"
-                         f"{' or the kabkota too' if what == 'kecamatan' else ''})")
-    raise ValueError(f"no {what} {wanted!r} on this server")
-
-
-def _digits(code: str) -> str:
-    return code.replace(".", "")
-
-
-# -- Resolution -------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class Target:
-    """One report of a report line: the TPS, the officer sending it, its client id."""
-
-    tps_id: str
-    nrp: str
-    client_id: str
-
-
-@dataclass(frozen=True, slots=True)
-class Planned:
-    """A line resolved: its reports, or the incident (and its TPS) a command line acts on."""
-
-    entry: Entry
-    targets: tuple[Target, ...] = ()
-    incident_id: str | None = None
-    incident_label: str | None = None
-    tps_id: str | None = None
-    unit: str | None = None  # the Polres or Polsek that acts (None: the runner's account)
-    ordinal: int = 0  # dispatch lines: 1 for the drill's first dispatch to this incident, ...
-
-
-def resolve(timeline: Timeline, world: World, server: Server, *, run_id: str,
-            actions: Iterable[str] = ACTIONS) -> list[Planned]:
-    """Every line to play, resolved; UnresolvedError with each problem otherwise."""
-    problems: list[Problem] = []
-    played = only(timeline, actions)
-    kinds_used = {e.action for e in played}
-    for action in ACTIONS:
-        missing = [f"{m.upper()} {API}{p}" for m, p in ROUTES[action] if action in kinds_used
-                   and not server.has(m, p)]
-        if missing:
-            first = next(e.line for e in played if e.action == action)
-            problems.append(Problem(timeline.source, first, "do", (
-                f"this server has no {', '.join(missing)} for {action!r} lines: update it, "
-                f"or play the other lines (--only report)")))
-    incident_of: dict[str, tuple[str, str]] = {}  # label -> (incident id, TPS)
-    dispatch_of: dict[str, str] = {}  # dispatch label -> incident label
-    dispatch_count: Counter[str] = Counter()  # incident label -> dispatch lines so far
-    out: list[Planned] = []
-    playing = {e.line for e in played}
-    for entry in timeline.entries:
-        step = entry.step
-
-        def bad(field: str, reason: str, line: int = entry.line) -> None:
-            problems.append(Problem(timeline.source, line, field, reason))
-
-        if isinstance(step, Report):
-            targets = _targets(step, entry.line, world, server, run_id, bad)
-            if step.label and len(targets) == 1:
-                incident_of[step.label] = (targets[0].client_id, targets[0].tps_id)
-            if entry.line in playing:
-                out.append(Planned(entry, targets=tuple(targets)))
-            continue
-        ordinal = 0
-        if isinstance(step, Dispatch):
-            dispatch_count[step.incident] += 1
-            ordinal = dispatch_count[step.incident]
-            if step.label:
-                dispatch_of[step.label] = step.incident
-        label = dispatch_of.get(step.dispatch) if isinstance(step, UnitStep) else step.incident
-        if entry.line not in playing:
-            continue
-        if label is None or label not in incident_of:
-            continue  # its report line did not resolve: reported there
-        incident_id, tps_id = incident_of[label]
-        unit = None
-        if step.as_ == "polres":
-            unit = world.tps[tps_id].polres
-        elif step.as_ == "polsek":
-            kec = _kecamatan_of(tps_id)
-            unit = f"polsek.{kec}"
-            if unit not in world.polsek:
-                bad("as", f"the kecamatan {kec} of TPS {tps_id} has no Polsek coded {unit}: "
-                          f"use \"as\": \"polres\"")
-        out.append(Planned(entry, incident_id=incident_id, incident_label=label,
-                           tps_id=tps_id, unit=unit, ordinal=ordinal))
-    if problems:
-        raise UnresolvedError(problems)
-    return out
-
-
-def _kecamatan_of(tps_id: str) -> str:
-    return f"{tps_id[0:2]}.{tps_id[2:4]}.{tps_id[4:6]}"
-
-
-def _targets(step: Report, line: int, world: World, server: Server, run_id: str,
-             bad: Callable[[str, str], None]) -> list[Target]:
-    ids: list[str] = []
-    for ref in step.refs:
-        if isinstance(ref, str):
-            if ref not in world.tps:
-                bad("tps", f"no TPS {ref} on this server (or outside the account's view)")
-            else:
-                ids.append(ref)
-            continue
-        try:
-            ids.extend(_area(ref, world))
-        except ValueError as exc:
-            bad("tps", str(exc))
-    if len(set(ids)) != len(ids):
-        bad("tps", "the line names a TPS twice")
-    if step.kind == "incident" and step.incident_kind not in world.incident_kinds:
-        bad("incident_kind", f"unknown incident kind {step.incident_kind!r} (this server "
-                             f"knows: {', '.join(sorted(world.incident_kinds))})")
-    out = []
-    for tps_id in ids:
-        guards = world.guards(server, tps_id)
-        if not guards:
-            bad("tps", f"nobody is plotted at TPS {tps_id} in plan {world.plan_id}: it has no "
-                       f"officer to report from")
-            continue
-        out.append(Target(tps_id, guards[0], client_id(run_id, line, tps_id)))
-    return out
-
-
-def _area(area: Area, world: World) -> list[str]:
-    prefix = ""
-    if area.kabkota is not None:
-        prefix = _digits(_match(area.kabkota, world.kabkota, "kabkota"))
-    if area.kecamatan is not None:
-        names = {c: n for c, n in world.kecamatan.items() if _digits(c).startswith(prefix)}
-        prefix = _digits(_match(area.kecamatan, names, "kecamatan"))
-    pool = sorted(t for t, info in world.tps.items() if t.startswith(prefix)
-                  and (area.cls is None or info.cls == area.cls.value))
-    where = area.kecamatan or area.kabkota
-    of_class = f" of class {area.cls.value}" if area.cls else ""
-    out = []
-    for p in area.picks:
-        if p > len(pool):
-            raise ValueError(f"pick {p}: {where} has {len(pool)} TPS{of_class}")
-        out.append(pool[p - 1])
-    return out
 
 
 # -- Accounts ---------------------------------------------------------------------------------
@@ -435,13 +94,13 @@ class Accounts:
         if username not in self.by_name:
             r = self.server.post("/accounts", {"username": username,
                                                "password": secrets.token_urlsafe(24), **new})
-            if r.status_code != 201 and "exists already" not in _reason(r):
-                raise DrillError(f"cannot make account {username}: {_reason(r)}")
+            if r.status_code != 201 and "exists already" not in reason(r):
+                raise DrillError(f"cannot make account {username}: {reason(r)}")
             self.by_name[username] = {"username": username, **new}
             self.made.append(username)
         r = self.server.post(f"/accounts/{username}/tokens", {"name": f"drill {self.run_id}"})
         if r.status_code != 201:
-            raise DrillError(f"cannot make a token for {username}: {_reason(r)}")
+            raise DrillError(f"cannot make a token for {username}: {reason(r)}")
         self.tokens[username] = str(r.json()["token"])
         return self.tokens[username]
 
@@ -580,8 +239,8 @@ class Runner:
                 "accepted")
             return self._outcome(p, what, result, code)
         if expect == code:
-            return self._outcome(p, what, "expected", code, _reason(r))
-        return self._outcome(p, what, "refused", code, _reason(r))
+            return self._outcome(p, what, "expected", code, reason(r))
+        return self._outcome(p, what, "refused", code, reason(r))
 
     def _sent_at(self, p: Planned) -> str:
         t = p.entry.when if self.clock == "script" else self.now()

@@ -1,8 +1,9 @@
 """Drill timelines: a JSON Lines file of what happens when, read into typed steps.
 
 Pure: no network, no clock. ``parse`` checks every line and raises ``DrillFileError`` with each
-problem pinned to ``file:line:field`` (nothing is sent when any line is bad); the runner
-(``pollguard.drill.runner``) resolves the TPS selectors against a server and plays the steps.
+problem pinned to ``file:line:field`` (nothing is sent when any line is bad);
+``pollguard.drill.resolve`` resolves the TPS selectors against a server and
+``pollguard.drill.runner`` plays the steps.
 
 The first line (after comments) is the header; every other line is one step::
 

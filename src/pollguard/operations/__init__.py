@@ -1,20 +1,17 @@
 """Live operations: incidents and their workflow, escalation along the chain of command, and
 reinforcement (who to send, borrowing, unit status, reserve floors). Pure domain logic: no
-I/O, no database, and no clock but the times passed in."""
+I/O, no database, and no clock but the times passed in.
 
-from pollguard.operations.escalation import (
-    EscalationPolicy,
-    alerted,
-    due_at,
-    escalate,
-    visible_to,
-)
+The settings this logic reads are the profile's (``pollguard.profile.operations``) and the
+chain's levels the domain's (``pollguard.domain.command.Level``); they are named here too, so
+that a caller of the live-operations logic finds them in one place."""
+
+from pollguard.domain.command import Level
+from pollguard.operations.escalation import alerted, due_at, escalate, visible_to
 from pollguard.operations.incidents import (
-    DEFAULT_KINDS,
+    OPEN,
     Incident,
     IncidentError,
-    IncidentKind,
-    Level,
     Status,
     Step,
     catalogue,
@@ -29,25 +26,32 @@ from pollguard.operations.reinforcement import (
     Donor,
     FloorWarning,
     Recommendation,
-    ReinforcementPolicy,
     Target,
     TeamOption,
     UnitKind,
     UnitStatus,
     accept,
     advance,
+    dispatch_steps,
     lent_officers,
     recommend,
     reserve_floor_warnings,
     team_status,
     unit_step,
 )
+from pollguard.profile.operations import (
+    DEFAULT_KINDS,
+    EscalationPolicy,
+    IncidentKind,
+    ReinforcementPolicy,
+)
 
 __all__ = [
-    "DEFAULT_KINDS", "Board", "Borrowing", "Dispatch", "DispatchError", "Donor",
+    "DEFAULT_KINDS", "OPEN", "Board", "Borrowing", "Dispatch", "DispatchError", "Donor",
     "EscalationPolicy", "FloorWarning", "Incident", "IncidentError", "IncidentKind", "Level",
     "Recommendation", "ReinforcementPolicy", "Status", "Step", "Target", "TeamOption",
-    "UnitKind", "UnitStatus", "accept", "advance", "alerted", "catalogue", "due_at", "escalate",
+    "UnitKind", "UnitStatus", "accept", "advance", "alerted", "catalogue", "dispatch_steps",
+    "due_at", "escalate",
     "lent_officers", "recommend", "report", "reserve_floor_warnings", "team_status",
     "transition", "unit_step", "visible_to",
 ]

@@ -13,7 +13,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict, Field
+from pollguard.domain.command import Level
+from pollguard.profile.operations import DEFAULT_KINDS, IncidentKind
 
 
 class IncidentError(ValueError):
@@ -28,74 +29,35 @@ class Status(StrEnum):
     CLOSED = "closed"
 
 
-class Level(StrEnum):
-    """The escalation chain of the doctrine, lowest first: TPS guard -> Polsek -> Polres
-    operations (Kaopsres) -> Polda operations. (Polda Satgas / Brimob is what the Polda sends,
-    a dispatch, not a level that acknowledges.)"""
-
-    TPS_GUARD = "tps_guard"
-    POLSEK = "polsek"
-    POLRES_OPS = "polres_ops"
-    POLDA_OPS = "polda_ops"
-
-    @property
-    def rank(self) -> int:
-        return _LEVELS.index(self)
-
-    @property
-    def next(self) -> Level | None:
-        """The level above, or None at the top."""
-        i = self.rank + 1
-        return _LEVELS[i] if i < len(_LEVELS) else None
-
-
-_LEVELS = tuple(Level)
-
-# Allowed steps: forward one at a time, plus resolved -> responding (reopen).
-ALLOWED: dict[Status, frozenset[Status]] = {
-    Status.REPORTED: frozenset({Status.ACKNOWLEDGED}),
-    Status.ACKNOWLEDGED: frozenset({Status.RESPONDING}),
-    Status.RESPONDING: frozenset({Status.RESOLVED}),
-    Status.RESOLVED: frozenset({Status.CLOSED, Status.RESPONDING}),
-    Status.CLOSED: frozenset(),
+# Allowed steps: forward one at a time, plus resolved -> responding (reopen). Each status's
+# steps in the order they are offered (forward first): the API hands them to the pages as the
+# incident's next steps, so the browser never keeps a copy of this table.
+ALLOWED: dict[Status, tuple[Status, ...]] = {
+    Status.REPORTED: (Status.ACKNOWLEDGED,),
+    Status.ACKNOWLEDGED: (Status.RESPONDING,),
+    Status.RESPONDING: (Status.RESOLVED,),
+    Status.RESOLVED: (Status.CLOSED, Status.RESPONDING),
+    Status.CLOSED: (),
 }
 
 SYSTEM = "system"  # the ``by`` of automatic steps (escalation)
 
-
-class IncidentKind(BaseModel):
-    """One entry of the profile's incident catalogue."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    code: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
-    label_id: str
-    label_en: str
-    severity: int = Field(default=2, ge=1, le=3)  # default: 1 ringan, 2 sedang, 3 berat
-    # The profile's event kind a verified incident of this kind counts as when risk is
-    # reassessed (spillover to nearby TPS); None: it does not raise risk (a power cut).
-    event: str | None = None
+# An incident is open until it is resolved: what the live picture, the progress board and the
+# sitrep count as still needing someone, and what reinforcement may still be sent to. The one
+# definition: the store filters by it, the API says it of each incident (``open``).
+OPEN = (Status.REPORTED, Status.ACKNOWLEDGED, Status.RESPONDING)
 
 
-def _k(code: str, label_id: str, label_en: str, severity: int,
-       event: str | None) -> IncidentKind:
-    return IncidentKind(code=code, label_id=label_id, label_en=label_en, severity=severity,
-                        event=event)
+def is_open(status: Status) -> bool:
+    """Whether an incident in ``status`` is open (``OPEN``): reported, acknowledged or
+    responding. A resolved incident is not, though it may still reopen."""
+    return status in OPEN
 
 
-DEFAULT_KINDS: tuple[IncidentKind, ...] = (
-    _k("intimidation", "Intimidasi", "Intimidation", 2, "intimidation"),
-    _k("money_politics", "Politik uang", "Money politics", 1, "money_politics"),
-    _k("violence", "Kekerasan", "Violence", 3, "violence"),
-    _k("crowd_gathering", "Pengerahan massa", "Crowd gathering", 2, "crowd_gathering"),
-    _k("voting_refused", "Penolakan pemungutan suara", "Refusal of voting", 2, "kamtibmas"),
-    _k("logistics_damaged", "Logistik rusak atau hilang", "Logistics damaged or missing", 2,
-       "kamtibmas"),
-    _k("ballot_box_seized", "Kotak suara dibakar atau dirampas", "Ballot box burned or seized",
-       3, "ballot_box_burned"),
-    _k("disaster", "Bencana alam", "Disaster", 3, None),
-    _k("power_signal_loss", "Listrik atau sinyal padam", "Power or signal loss", 1, None),
-)
+def next_steps(status: Status) -> tuple[Status, ...]:
+    """The statuses an incident in ``status`` may move to, in the order they are offered
+    (none once closed)."""
+    return ALLOWED[status]
 
 
 def catalogue(kinds: Iterable[IncidentKind] = DEFAULT_KINDS) -> dict[str, IncidentKind]:
@@ -138,6 +100,10 @@ class Incident:
     @property
     def acknowledged(self) -> bool:
         return self.status != Status.REPORTED
+
+    @property
+    def open(self) -> bool:
+        return is_open(self.status)
 
 
 def report(id: str, tps_id: str, kind: str, *, by: str, at: dt.datetime, text: str = "",

@@ -24,18 +24,15 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
-from typing import TYPE_CHECKING
 
 import numpy as np
 from numpy.typing import NDArray
-from pydantic import BaseModel, ConfigDict, Field
 
 from pollguard.domain.command import POOL
 from pollguard.domain.plan import Plan, Post, ReserveTeam
 from pollguard.domain.risk import RiskClass
-
-if TYPE_CHECKING:  # the profile's model imports this module's policy: no cycle at run time
-    from pollguard.planning.travel import TravelModel
+from pollguard.planning.travel import TravelModel, minutes_grid, road_km_grid
+from pollguard.profile.operations import ReinforcementPolicy
 
 
 class DispatchError(ValueError):
@@ -59,26 +56,21 @@ UNIT_STEPS: dict[UnitStatus, frozenset[UnitStatus]] = {
 }
 
 
+def dispatch_steps(current: UnitStatus) -> tuple[UnitStatus, ...]:
+    """Where a dispatch may go next from ``current``, in the statuses' order: the unit's
+    steps, except that a dispatch is over once its unit is available again. Sending the unit
+    out again is a new dispatch, made from a recommendation, which checks the team is free;
+    re-opening a finished dispatch would skip that check and could book a team twice."""
+    if current == UnitStatus.AVAILABLE:
+        return ()
+    return tuple(s for s in UnitStatus if s in UNIT_STEPS[current])
+
+
 def unit_step(current: UnitStatus, to: UnitStatus) -> UnitStatus:
     """``to`` if a unit may go there from ``current``; DispatchError otherwise."""
     if to not in UNIT_STEPS[current]:
         raise DispatchError(f"a unit cannot go from {current} to {to}")
     return to
-
-
-class ReinforcementPolicy(BaseModel):
-    """The settings of reinforcement: the profile's ``[operations.reinforcement]``."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    max_minutes: float = Field(default=30.0, gt=0)  # a reserve farther than this: borrow
-    borrow_officers: int = Field(default=4, ge=1)  # officers to borrow (two pairs)
-    borrow_max_minutes: float = Field(default=20.0, gt=0)  # donors must be this close
-    borrow_across_polres: bool = False  # donors from other Polres would be BKO
-    min_keep: int = Field(default=1, ge=1)  # officers a donor post always keeps
-    default_tps_risk: float = Field(default=1.0, ge=0)  # a TPS without a score
-    floor_share: float = Field(default=0.5, ge=0, le=1)  # of a Polres's planned reserve
-    floor_officers: int = Field(default=0, ge=0)  # and at least this many available
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,8 +143,6 @@ class Board:
 def _row(travel: TravelModel, target: Target, lat: NDArray[np.float64],
          lon: NDArray[np.float64]) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     """Minutes and road km from each point to the target."""
-    from pollguard.planning.travel import minutes_grid, road_km_grid
-
     if len(lat) == 0:
         empty = np.zeros(0, dtype=np.float64)
         return empty, empty
@@ -269,7 +259,10 @@ class Dispatch:
 
 def advance(d: Dispatch, to: UnitStatus, by: str, at: dt.datetime, note: str = "") -> Dispatch:
     """The dispatch moved on (on scene, returning, back); DispatchError where not allowed."""
-    unit_step(d.status, to)
+    if to not in dispatch_steps(d.status):
+        raise DispatchError(f"dispatch {d.id} cannot go from {d.status} to {to}"
+                            + (": it is over; send the team again from a recommendation"
+                               if d.status == UnitStatus.AVAILABLE else ""))
     if at < d.history[-1].at:
         raise DispatchError(f"dispatch {d.id}: {at.isoformat()} is before its last step")
     return replace(d, status=to, history=(*d.history, UnitStep(to, by, at, note)))

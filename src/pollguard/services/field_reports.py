@@ -21,6 +21,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from pollguard.operations.events import ReportEvent
 from pollguard.operations.field_reports import (
     FieldReport,
     ReportError,
@@ -28,9 +29,11 @@ from pollguard.operations.field_reports import (
     TpsPhase,
     make_report,
 )
-from pollguard.operations.incidents import DEFAULT_KINDS, IncidentKind, catalogue
+from pollguard.operations.incidents import catalogue
 from pollguard.profile.model import parse_profile
+from pollguard.profile.operations import DEFAULT_KINDS, IncidentKind
 from pollguard.services import incidents
+from pollguard.services.live import audit_item
 from pollguard.store import audit, plans
 from pollguard.store import field_reports as store
 from pollguard.store import incidents as incident_store
@@ -134,8 +137,7 @@ def submit_reports(*, db: Database, batch: Sequence[Pending]) -> list[Outcome]:
             polres=_polres(db.url, plan, s) if incident_reports else {})
         items: list[incidents.AuditItem] = []
         for p, r in new:  # each report's entry, then the incident it opened
-            items.append((p.actor, f"report.{r.kind.value}", f"TPS {r.tps_id}",
-                          _detail(r, phases)))
+            items.append(audit_item(p.actor, ReportEvent.of(r, phases.get(r.tps_id))))
             if r.client_id in opened:
                 items.append(opened[r.client_id])
         audit.append_many(s, items)
@@ -164,18 +166,6 @@ def _checked(session: Session, p: Pending, has_plan: bool,
         sent_at=r.sent_at, received_at=p.received_at, phase=r.phase,
         incident_kind=r.incident_kind, severity=r.severity, text=r.text, lat=r.lat, lon=r.lon,
         kinds=kinds)
-
-
-def _detail(r: FieldReport, phases: Mapping[str, TpsPhase]) -> dict[str, Any]:
-    """The audit entry of a report: what the live picture shows of it."""
-    detail: dict[str, Any] = {"client_id": r.client_id, "nrp": r.nrp, "tps_id": r.tps_id,
-                                 "kind": r.kind.value, "sent_at": r.sent_at.isoformat(),
-                                 "lat": r.lat, "lon": r.lon, "at": r.received_at.isoformat()}
-    if r.phase is not None:
-        detail |= {"phase": r.phase.value, "tps_phase": phases[r.tps_id].value}
-    else:
-        detail |= {"incident_kind": r.incident_kind, "severity": r.severity}
-    return detail
 
 
 PlanKey = tuple[int, dt.datetime] | None

@@ -1,11 +1,12 @@
 """The live picture as Server-Sent Events: field reports, incidents, dispatches, new
 assessments and the progress board, pushed to the command map as they happen.
 
-The stream reads the audit log: every change is appended there in its own transaction, so the
-log is also the one ordered feed of what happened, whichever process (server worker, CLI,
-drill) made the change. An event's id is its audit sequence number; a browser that reconnects
-sends ``Last-Event-ID`` and misses nothing. Each account sees what its role may see: no NRP
-without ``personnel:read``, no dispatches without ``reserve:read``, and only its jurisdiction.
+The stream reads the audit log (``services.live.events_after``): every change is appended there
+in its own transaction as a live event (``pollguard.operations.events``), so the log is also the
+one ordered feed of what happened, whichever process (server worker, CLI, drill) made the
+change. An event's id is its audit sequence number; a browser that reconnects sends
+``Last-Event-ID`` and misses nothing. Each account sees what its role may see: no NRP without
+``personnel:read``, no dispatches without ``reserve:read``, and only its jurisdiction.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import AsyncIterator
-from typing import Any
 
 from anyio import to_thread
 from fastapi import APIRouter, Header, Query, Request
@@ -21,49 +21,46 @@ from fastapi.responses import StreamingResponse
 
 from pollguard.access import Permission, can
 from pollguard.access.redact import redact_personal
-from pollguard.audit.chain import Entry
+from pollguard.operations import events as live_events
+from pollguard.operations.events import AuditedEvent, ProgressEvent, RegionProgress
+from pollguard.services import live
 from pollguard.services.accounts import Principal
-from pollguard.store import audit
-from pollguard.store.uow import UnitOfWork
-from pollguard.web.deps import progress_board, snapshot, visible_ids
+from pollguard.web.deps import ProgressBoard, progress_board, snapshot, visible_ids
 from pollguard.web.security import needs
 
 router = APIRouter(tags=["live"])
 
-KINDS = {"report.": "report", "incident.": "incident", "dispatch.": "dispatch",
-         "assessment.": "assessment"}
 POLL_S = 1.0  # how often the log is read for new entries
 KEEPALIVE_S = 15.0
-PERSONAL = ("nrp",)
-FREE_TEXT = ("text", "note")  # typed by officers: NRP and phone numbers redacted
 
 
-def _kind(action: str) -> str | None:
-    return next((k for p, k in KINDS.items() if action.startswith(p)), None)
-
-
-def _shown(entry: Entry, who: Principal, seen: frozenset[str] | None) -> tuple[str, dict[str,
-                                                                                   Any]] | None:
-    """The event an audit entry becomes for ``who``, or None when it may not see it."""
-    kind = _kind(entry.action)
-    if kind is None:
+def _shown(event: AuditedEvent, who: Principal,
+           seen: frozenset[str] | None) -> AuditedEvent | None:
+    """``event`` as ``who`` may see it, or None when it may not see it at all."""
+    if event.KIND == "dispatch" and not can(who.role, Permission.RESERVE_READ):
         return None
-    if kind == "dispatch" and not can(who.role, Permission.RESERVE_READ):
-        return None
-    data: dict[str, Any] = json.loads(entry.detail)
-    tps = data.get("tps_id")
+    tps = getattr(event, "tps_id", None)
     if seen is not None and tps is not None and tps not in seen:
         return None
     if not can(who.role, Permission.PERSONNEL_READ):
-        data = {k: redact_personal(v) if k in FREE_TEXT and isinstance(v, str) else v
-                for k, v in data.items() if k not in PERSONAL}
-    data["action"] = entry.action
-    return kind, data
+        return live_events.without_personal(event, redact_personal)
+    return event
 
 
-def _message(kind: str, data: object, seq: int | None = None) -> str:
+def _progress(board: ProgressBoard) -> ProgressEvent:
+    """The progress board (as ``GET /reports/progress`` answers it) as a live event."""
+    return ProgressEvent(
+        tps=board.tps, not_reported=board.not_reported, phases=board.phases,
+        incidents_open_by_severity=board.incidents_open_by_severity,
+        regions=tuple(RegionProgress(tps=r.tps, not_reported=r.not_reported, phases=r.phases,
+                                     incidents_open_by_severity=r.incidents_open_by_severity,
+                                     code=r.code, name=r.name) for r in board.regions))
+
+
+def _message(event: ProgressEvent | AuditedEvent, seq: int | None = None) -> str:
     head = f"id: {seq}\n" if seq is not None else ""
-    return f"{head}event: {kind}\ndata: {json.dumps(data, separators=(',', ':'))}\n\n"
+    data = json.dumps(live_events.message(event), separators=(",", ":"))
+    return f"{head}event: {event.KIND}\ndata: {data}\n\n"
 
 
 @router.get("/events", response_class=StreamingResponse,
@@ -84,39 +81,39 @@ async def events(request: Request, who: Principal = needs(Permission.INCIDENT_RE
     seen = visible_ids(snap, who)
 
     def start() -> int:
-        with UnitOfWork(db) as uow:
-            return audit.head(uow.session)
+        return live.events_head(db=db)
 
-    def read(after: int) -> list[Entry]:
-        with UnitOfWork(db) as uow:
-            return audit.after(uow.session, after, prefixes=tuple(KINDS))
+    def read(after: int) -> list[tuple[int, AuditedEvent]]:
+        return live.events_after(db=db, seq=after)
+
+    def board() -> ProgressEvent:
+        return _progress(progress_board(request, who))
 
     last = last_event_id if last_event_id is not None else await to_thread.run_sync(start)
-    first_board = await to_thread.run_sync(progress_board, request, who)
+    first_board = await to_thread.run_sync(board)
 
     async def stream() -> AsyncIterator[str]:
         nonlocal last
         yield "retry: 3000\n\n"
-        yield _message("progress", first_board.model_dump())
+        yield _message(first_board)
         sent, quiet = 1, 0.0
         while limit is None or sent < limit:
             if await request.is_disconnected():
                 return
             entries = await to_thread.run_sync(read, last)
             changed = False
-            for e in entries:
-                last = e.seq
-                shown = _shown(e, who, seen)
+            for seq, event in entries:
+                last = seq
+                shown = _shown(event, who, seen)
                 if shown is None:
                     continue
-                yield _message(shown[0], shown[1], e.seq)
+                yield _message(shown, seq)
                 changed, sent = True, sent + 1
                 if limit is not None and sent >= limit:
                     return
             if changed:
                 quiet = 0.0
-                progress = await to_thread.run_sync(progress_board, request, who)
-                yield _message("progress", progress.model_dump())
+                yield _message(await to_thread.run_sync(board))
             elif quiet >= KEEPALIVE_S:
                 quiet = 0.0
                 yield ": keepalive\n\n"

@@ -2,7 +2,10 @@
 reinforcement (recommendation, dispatch, rejection, unit status) and the reserve picture.
 
 Police command acts; TNI and the KPU/Bawaslu observers see incidents but not who reported them
-(an NRP is personal data) nor where the reserves are."""
+(an NRP is personal data) nor where the reserves are. Each incident, dispatch and team comes
+with the steps the caller may take next (``next_steps``): the workflows' own, in
+``pollguard.operations``, less what the caller's role may not do. The pages render those and
+keep no copy of the workflows."""
 
 from __future__ import annotations
 
@@ -14,9 +17,15 @@ from pydantic import BaseModel, Field
 
 from pollguard.access import Permission, can
 from pollguard.access.redact import redact_personal
-from pollguard.operations.incidents import IncidentError, Status
-from pollguard.operations.reinforcement import Dispatch, DispatchError, Recommendation, UnitStatus
-from pollguard.services import incidents
+from pollguard.operations.incidents import IncidentError, Status, next_steps
+from pollguard.operations.reinforcement import (
+    Dispatch,
+    DispatchError,
+    Recommendation,
+    UnitStatus,
+    dispatch_steps,
+)
+from pollguard.services import dispatch, incidents
 from pollguard.services.accounts import Principal
 from pollguard.web.api.params import server_now, utc_iso
 from pollguard.web.deps import scope_of, snapshot, visible_ids
@@ -49,6 +58,10 @@ class UnitStepOut(BaseModel):
     note: str
 
 
+NEXT_UNIT = ("the statuses the caller may move the unit to next (POST /dispatches/{id}/steps); "
+             "empty without dispatch:write")
+
+
 class DispatchOut(BaseModel):
     id: str
     incident_id: str
@@ -57,6 +70,7 @@ class DispatchOut(BaseModel):
     officers: int
     status: str
     history: list[UnitStepOut]
+    next_steps: list[str] = Field(description=NEXT_UNIT)
 
 
 class IncidentOut(BaseModel):
@@ -66,6 +80,10 @@ class IncidentOut(BaseModel):
     kind: str
     severity: int
     status: str
+    open: bool = Field(description="reported, acknowledged or responding: not yet resolved")
+    next_steps: list[str] = Field(description="the statuses the caller may move it to next "
+                                              "(POST .../steps), in the order offered; empty "
+                                              "without incident:write")
     level: str
     verified: bool
     reported_at: str
@@ -93,20 +111,39 @@ def _text(text: str, personnel: bool) -> str:
     return text if personnel else redact_personal(text)
 
 
-def _dispatch_out(d: Dispatch, personnel: bool) -> DispatchOut:
+def _incident_steps(status: Status, who: Principal) -> list[str]:
+    """Where the caller may move an incident in ``status``: the workflow's next steps, or
+    none for a role that may not step incidents."""
+    if not can(who.role, Permission.INCIDENT_WRITE):
+        return []
+    return [s.value for s in next_steps(status)]
+
+
+def _unit_steps(status: UnitStatus, who: Principal) -> list[str]:
+    """Where the caller may move a unit in ``status`` (in the statuses' order): the unit
+    workflow's next steps, or none for a role that may not move units."""
+    if not can(who.role, Permission.DISPATCH_WRITE):
+        return []
+    return [s.value for s in dispatch_steps(status)]
+
+
+def _dispatch_out(d: Dispatch, who: Principal) -> DispatchOut:
+    personnel = _personnel(who)
     return DispatchOut(id=d.id, incident_id=d.incident_id, unit_id=d.unit_id,
                        kind=d.kind.value, officers=d.officers, status=d.status.value,
                        history=[UnitStepOut(status=s.status.value,
                                             by=s.by if personnel else None, at=utc_iso(s.at),
                                             note=_text(s.note, personnel))
-                                for s in d.history])
+                                for s in d.history],
+                       next_steps=_unit_steps(d.status, who))
 
 
 def _out(v: incidents.IncidentView, who: Principal) -> IncidentOut:
     inc, personnel = v.incident, _personnel(who)
     return IncidentOut(
         id=inc.id, tps_id=inc.tps_id, polres_code=v.polres_code, kind=inc.kind,
-        severity=inc.severity, status=inc.status.value, level=inc.level.value,
+        severity=inc.severity, status=inc.status.value, open=inc.open,
+        next_steps=_incident_steps(inc.status, who), level=inc.level.value,
         verified=v.verified, reported_at=utc_iso(inc.reported_at),
         reported_by=inc.reported_by if personnel else None, text=_text(inc.text, personnel),
         lat=inc.lat,
@@ -114,7 +151,7 @@ def _out(v: incidents.IncidentView, who: Principal) -> IncidentOut:
         history=[StepOut(status=s.status.value, by=s.by if personnel or s.by == "system"
                          else None, at=utc_iso(s.at), note=_text(s.note, personnel),
                          level=s.level.value if s.level else None) for s in inc.history],
-        dispatches=[_dispatch_out(d, personnel) for d in v.dispatches
+        dispatches=[_dispatch_out(d, who) for d in v.dispatches
                     if can(who.role, Permission.RESERVE_READ)])
 
 
@@ -256,8 +293,8 @@ def incident_recommendation(incident_id: IncidentId, request: Request,
     """Who to send: available reserve teams by travel minutes and, when none is close
     enough, officers to borrow from kurang rawan posts nearby."""
     view = _found(request, who, incident_id)
-    rec = incidents.recommendation(db=request.app.state.db, ctx=snapshot(request).live,
-                                   tps_id=view.incident.tps_id)
+    rec = dispatch.recommendation(db=request.app.state.db, ctx=snapshot(request).live,
+                                  tps_id=view.incident.tps_id)
     return _rec_out(rec)
 
 
@@ -273,8 +310,8 @@ def tps_recommendation(tps_id: str, request: Request,
         raise HTTPException(404, f"no TPS {tps_id}")
     if not scope_of(snap, who).sees_kecamatan(snap.kecamatan_of(t)):
         raise HTTPException(403, f"TPS {tps_id} is outside your jurisdiction")
-    return _rec_out(incidents.recommendation(db=request.app.state.db, ctx=snap.live,
-                                             tps_id=tps_id))
+    return _rec_out(dispatch.recommendation(db=request.app.state.db, ctx=snap.live,
+                                            tps_id=tps_id))
 
 
 class DispatchIn(BaseModel):
@@ -295,12 +332,12 @@ def incident_dispatch(incident_id: IncidentId, body: DispatchIn, request: Reques
     incident is responding."""
     _found(request, who, incident_id)
     try:
-        made = incidents.dispatch(db=request.app.state.db, ctx=snapshot(request).live,
-                                  incident_id=incident_id, by=who.actor, now=server_now(request),
-                                  team_ids=body.team_ids, borrow=body.borrow, note=body.note)
+        made = dispatch.dispatch(db=request.app.state.db, ctx=snapshot(request).live,
+                                 incident_id=incident_id, by=who.actor, now=server_now(request),
+                                 team_ids=body.team_ids, borrow=body.borrow, note=body.note)
     except (DispatchError, IncidentError) as exc:
         raise HTTPException(409, str(exc)) from exc
-    return [_dispatch_out(d, True) for d in made]
+    return [_dispatch_out(d, who) for d in made]
 
 
 class RejectIn(BaseModel):
@@ -321,8 +358,8 @@ def incident_reject(incident_id: IncidentId, body: RejectIn, request: Request,
     """Turn the recommendation down (recorded in the audit trail; nothing is sent)."""
     _found(request, who, incident_id)
     now = server_now(request)
-    incidents.reject(db=request.app.state.db, incident_id=incident_id, by=who.actor, now=now,
-                     note=body.note)
+    dispatch.reject(db=request.app.state.db, incident_id=incident_id, by=who.actor, now=now,
+                    note=body.note)
     return Rejected(incident_id=incident_id, by=who.actor, at=utc_iso(now), note=body.note)
 
 
@@ -341,14 +378,14 @@ def dispatch_step(incident_id: IncidentId, n: Annotated[int, FastPath(ge=1, le=9
     """The unit moved on: on scene, returning, available again (or sent on)."""
     _found(request, who, incident_id)
     try:
-        d = incidents.unit_step(db=request.app.state.db, dispatch_id=f"{incident_id}/{n}",
-                                to=UnitStatus(body.to), by=who.actor, now=server_now(request),
-                                note=body.note)
+        d = dispatch.unit_step(db=request.app.state.db, dispatch_id=f"{incident_id}/{n}",
+                               to=UnitStatus(body.to), by=who.actor, now=server_now(request),
+                               note=body.note)
     except incidents.NotFoundError as exc:
         raise HTTPException(404, str(exc)) from exc
     except DispatchError as exc:
         raise HTTPException(409, str(exc)) from exc
-    return _dispatch_out(d, True)
+    return _dispatch_out(d, who)
 
 
 class TeamOut(BaseModel):
@@ -359,6 +396,7 @@ class TeamOut(BaseModel):
     lat: float
     lon: float
     dispatch_id: str | None
+    next_steps: list[str] = Field(description=NEXT_UNIT)
 
 
 class FloorWarningOut(BaseModel):
@@ -381,10 +419,10 @@ def units(request: Request, who: Principal = needs(Permission.RESERVE_READ)) -> 
     (shown to the Polda with the BKO it could send)."""
     snap = snapshot(request)
     scope = scope_of(snap, who)
-    got = incidents.units(db=request.app.state.db, ctx=snap.live)
+    got = dispatch.units(db=request.app.state.db, ctx=snap.live)
     teams = [TeamOut(team_id=s.team.team_id, owner_code=s.team.owner_code, size=s.team.size,
                      status=s.status.value, lat=s.team.lat, lon=s.team.lon,
-                     dispatch_id=s.dispatch_id)
+                     dispatch_id=s.dispatch_id, next_steps=_unit_steps(s.status, who))
              for s in got.teams if scope.everything or scope.sees_polres(s.team.owner_code)]
     warnings = [FloorWarningOut(polres_code=w.polres_code, available=w.available,
                                 planned=w.planned, floor=w.floor,

@@ -141,6 +141,35 @@ const pg = (() => {
 
   function ready(on = true) { document.body.dataset.ready = on ? "1" : "0"; }
 
+  // A page's start-up, the same on every page: its strings and the signed-in account first,
+  // then the page's own init(me). A failure is shown in errorBox and marks the page as failed
+  // (body[data-ready="error"], or the element `mark` names; null marks nothing); `failed(e)`
+  // tidies up what the page had begun.
+  function start(init, {errorBox = null, mark = document.body, failed = null} = {}) {
+    const run = async () => {
+      await i18n();
+      await init(await session());
+    };
+    return run().catch((e) => {
+      if (errorBox) showError(errorBox, e);
+      if (failed) failed(e);
+      if (mark) mark.dataset.ready = "error";
+    });
+  }
+
+  // The stale-response guard: when a page asks again before an answer comes (another filter,
+  // page, selection), only the newest answer may be shown. const guard = pg.latest(); then for
+  // each request: const current = guard(); ... await pg.api(...); if (!current()) return;
+  // A key keeps separate sequences (one per incident, say): guard(id).
+  function latest() {
+    const asked = new Map();
+    return (key = "") => {
+      const mine = (asked.get(key) || 0) + 1;
+      asked.set(key, mine);
+      return () => asked.get(key) === mine;
+    };
+  }
+
   function debounce(fn, ms = 300) {
     let timer = null;
     return (...args) => { clearTimeout(timer); timer = setTimeout(() => fn(...args), ms); };
@@ -165,5 +194,5 @@ const pg = (() => {
   });
 
   return {lang, cookie, i18n, t, session, api, can, el, safeUrl, escapeHtml, fmt, showError,
-          CLASSES, COLORS, chip, td, date, ready, debounce, basemap};
+          CLASSES, COLORS, chip, td, date, ready, start, latest, debounce, basemap};
 })();

@@ -12,7 +12,7 @@
   const LIMIT = 100;
   const q = {offset: 0, action: ""};
   let total = 0;
-  let asked = 0;
+  const answers = pg.latest();
 
   // A translated label for the actions we know; others are shown as they are.
   function actionLabel(action) {
@@ -47,14 +47,14 @@
   }
 
   async function load() {
-    const mine = ++asked;
+    const current = answers();
     pg.ready(false);
     errorBox.hidden = true;
     const params = new URLSearchParams({limit: String(LIMIT), offset: String(q.offset)});
     if (q.action) params.set("action", q.action);
     try {
       const page = await pg.api(`/audit?${params}`);
-      if (mine !== asked) return;
+      if (!current()) return;
       total = page.total;
       renderChain(page);
       $("audit-total").textContent = fmt(total);
@@ -73,22 +73,20 @@
       prev.disabled = q.offset === 0;
       next.disabled = q.offset + LIMIT >= total;
     } catch (e) {
-      if (mine !== asked) return;
+      if (!current()) return;
       pg.showError(errorBox, e);
       if (!chain.dataset.ok) { chain.textContent = ""; }
     } finally {
-      if (mine === asked) pg.ready(true);
+      if (current()) pg.ready(true);
     }
   }
 
-  async function start() {
-    await pg.i18n();
-    await pg.session();
+  async function init() {
     actionSel.addEventListener("change", () => { q.action = actionSel.value; q.offset = 0; load(); });
     prev.addEventListener("click", () => { q.offset = Math.max(0, q.offset - LIMIT); load(); });
     next.addEventListener("click", () => { if (q.offset + LIMIT < total) { q.offset += LIMIT; load(); } });
     await load();
   }
 
-  start().catch((e) => { pg.showError(errorBox, e); document.body.dataset.ready = "error"; });
+  pg.start(init, {errorBox});
 })();

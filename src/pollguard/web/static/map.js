@@ -27,9 +27,7 @@
     return L.canvas({pane: name, padding: 0.3});
   }
 
-  async function start() {
-    await pg.i18n();
-    await pg.session();
+  async function init() {
     const canPosts = pg.can("plan:read");
     const canReserves = pg.can("reserve:read");
     const soft = (p) => p.catch((e) => { showError(e); return null; });
@@ -309,9 +307,9 @@
 
     // --- one TPS's detail ---------------------------------------------------------------
     let highlight = null;
-    let asked = 0;
+    const detailAnswers = pg.latest();
     async function openTps(id) {
-      const mine = ++asked;
+      const current = detailAnswers();
       detail.hidden = false;
       detail.dataset.tpsId = id;
       detail.dataset.loaded = "0";
@@ -327,11 +325,11 @@
       }
       try {
         const d = await pg.api(`/tps/${encodeURIComponent(id)}`);
-        if (mine !== asked) return;
+        if (!current()) return;
         renderDetail(d);
         detail.dataset.loaded = "1";
       } catch (e) {
-        if (mine !== asked) return;
+        if (!current()) return;
         detail.append(el("p", {class: "error", role: "alert"}, String(e.message || e)));
         detail.querySelector(".loading")?.remove();
         detail.dataset.loaded = "error";
@@ -441,5 +439,6 @@
     fromHash();
   }
 
-  start().catch((e) => { showError(e); });
+  // The map marks itself ready once drawn (body[data-ready="1"]); a failure only says why.
+  pg.start(init, {errorBox, mark: null});
 })();

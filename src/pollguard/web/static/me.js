@@ -56,9 +56,7 @@
       .addTo(map);
   }
 
-  async function start() {
-    await pg.i18n();
-    await pg.session();
+  async function init() {
     let a;
     try {
       a = await pg.api("/me/assignment");
@@ -76,9 +74,5 @@
     pg.ready(true);
   }
 
-  start().catch((e) => {
-    pg.showError(errorBox, e);
-    card.querySelector(".loading")?.remove();
-    document.body.dataset.ready = "error";
-  });
+  pg.start(init, {errorBox, failed: () => card.querySelector(".loading")?.remove()});
 })();

@@ -20,7 +20,7 @@
              offset: 0};
   const names = {pool: null};
   let polsekAll = [];
-  let asked = 0;
+  const answers = pg.latest();
   let total = 0;
   let first = true;
 
@@ -44,7 +44,7 @@
   }
 
   async function load() {
-    const mine = ++asked;
+    const current = answers();
     clearError();
     const params = new URLSearchParams({sort: q.sort, desc: String(q.desc),
                                         offset: String(q.offset), limit: String(LIMIT)});
@@ -55,14 +55,14 @@
     if (!first) pg.ready(false);
     try {
       const data = await pg.api(`/plans/${q.plan}/plotting?${params}`);
-      if (mine !== asked) return;
+      if (!current()) return;
       render(data);
     } catch (e) {
-      if (mine !== asked) return;
+      if (!current()) return;
       showError(e);
       body.replaceChildren(el("tr", {}, el("td", {colspan: 13, class: "muted"}, "—")));
     } finally {
-      if (mine === asked) {
+      if (current()) {
         table.removeAttribute("aria-busy");
         if (!first) pg.ready(true);
       }
@@ -134,9 +134,7 @@
 
   function restart() { q.offset = 0; load(); }
 
-  async function start() {
-    await pg.i18n();
-    await pg.session();
+  async function init() {
     const [regions, plans] = await Promise.all([
       pg.api("/regions"), pg.can("plan:read") ? pg.api("/plans") : null]);
     for (const p of regions.polres) names[p.code] = p.name;
@@ -198,5 +196,5 @@
     pg.ready(true);
   }
 
-  start().catch((e) => { showError(e); document.body.dataset.ready = "error"; });
+  pg.start(init, {errorBox});
 })();

@@ -214,9 +214,7 @@
       el("td", {}, list(c.gained)), el("td", {}, list(c.lost)))));
   }
 
-  async function start() {
-    await pg.i18n();
-    await pg.session();
+  async function init() {
     // Indicator names first: the class table names its top indicators with them.
     await loadIndicators(null).catch(showError);
     await Promise.all([buildMap().catch(showError), loadClasses().catch(showError),
@@ -234,5 +232,5 @@
     pg.ready(true);
   }
 
-  start().catch((e) => { showError(e); document.body.dataset.ready = "error"; });
+  pg.start(init, {errorBox});
 })();

@@ -8,7 +8,7 @@
   const REFRESH_MS = 60 * 1000;
   const SEVERITIES = ["3", "2", "1"];
   const STATUSES = ["available", "dispatched", "on_scene", "returning"];
-  let asked = 0;
+  const answers = pg.latest();
 
   // Times on the Posko's clock (WIB), whatever the browser's zone.
   function wib(iso, {date = true} = {}) {
@@ -148,11 +148,11 @@
   }
 
   async function load() {
-    const mine = ++asked;
+    const current = answers();
     pg.ready(false);
     try {
       const s = await pg.api("/sitrep");
-      if (mine !== asked) return;
+      if (!current()) return;
       errorBox.hidden = true;
       renderHeader(s);
       renderStatus(s);
@@ -160,21 +160,19 @@
       renderReserves(s);
       $("sitrep-refresh").textContent = t("sitrep.refresh", {t: wib(s.header.as_of, {date: false})});
     } catch (e) {
-      if (mine !== asked) return;
+      if (!current()) return;
       pg.showError(errorBox, e);
     } finally {
-      if (mine === asked) pg.ready(true);
+      if (current()) pg.ready(true);
     }
   }
 
-  async function start() {
-    await pg.i18n();
-    await pg.session();
+  async function init() {
     $("sitrep-pdf").href = `/api/v1/sitrep.pdf?lang=${pg.lang}`;
     await load();
     setInterval(() => { if (!document.hidden) load(); }, REFRESH_MS);
     document.addEventListener("visibilitychange", () => { if (!document.hidden) load(); });
   }
 
-  start().catch((e) => { pg.showError(errorBox, e); document.body.dataset.ready = "error"; });
+  pg.start(init, {errorBox});
 })();

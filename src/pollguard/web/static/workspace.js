@@ -345,13 +345,12 @@
 
   planSelect.addEventListener("change", () => choose(Number(planSelect.value)));
 
-  async function start() {
-    await pg.i18n();
-    state.me = await pg.session();
+  async function init(me) {
+    state.me = me;
     state.canWrite = pg.can("plan:write");
     state.polda = state.me.unit_code === null;
     await loadPlans(null);
   }
 
-  start().catch((e) => { showError(e); document.body.dataset.ready = "error"; });
+  pg.start(init, {errorBox});
 })();

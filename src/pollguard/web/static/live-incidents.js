@@ -1,0 +1,268 @@
+// The live picture (see live.js): the incidents panel. It holds the open incidents (the
+// server's `open`) and the resolved ones waiting to be closed; each row offers the incident's
+// next steps as the server lists them (`next_steps`: none for a role that may not act), a
+// "verified" box and, with dispatch:write, a recommendation. A click opens its detail.
+// Rows: #incidents tr[data-incident-id][data-status], button[data-action][data-to].
+"use strict";
+(() => {
+  const live = window.pgLive;
+  if (!live) return;
+  const {el, t, fmt} = pg;
+  const {incTable, detailBox, busy} = live;
+  const verify = new Set();  // incidents whose "verified" box is ticked
+  const overdueAsked = new Set();  // "id@due" whose escalation already triggered a reload
+  // A step's button says what it does: the verb of the status it moves to. A step back to a
+  // status the incident has had before (resolved -> responding) reopens it.
+  const VERB = {acknowledged: "acknowledge", responding: "respond", resolved: "resolve",
+                closed: "close"};
+  const stepLabel = (inc, to) => (inc.history || []).some((h) => h.status === to) ?
+    "live.act.reopen" : `live.act.${VERB[to] || to}`;
+
+  // Resolved but not closed: out of the open list, still on the panel for its close.
+  const waitsForClose = (i) => !i.open && i.status === "resolved";
+  const unitsOf = (inc) => (inc.dispatches || []).map((d) => ({...d, tps_id: inc.tps_id}));
+
+  // Where an incident the server sent goes: the panel (open, or waiting for its close), or
+  // out of it.
+  function place(i) {
+    if (waitsForClose(i)) live.resolved.set(i.id, i); else live.resolved.delete(i.id);
+    if (i.open || waitsForClose(i)) live.incidents.set(i.id, i);
+    else live.incidents.delete(i.id);
+  }
+
+  // ?open=true holds the open incidents; a resolved one still waits for its close: those come
+  // from one look at every incident, then from the stream. The same look finds units still
+  // out for incidents already closed.
+  async function loadResolved() {
+    const data = await pg.api("/incidents?open=false");
+    for (const i of data.incidents || []) {
+      if (waitsForClose(i)) live.resolved.set(i.id, i);
+      else if (!i.open) {
+        for (const d of unitsOf(i)) if (d.status !== "available") live.dispatches.set(d.id, d);
+      }
+    }
+  }
+
+  // After an event about an incident: the incident as the server has it now (its status and
+  // next steps), and its units.
+  const tracked = pg.latest();
+  async function track(id) {
+    const current = tracked(id);
+    try {
+      const i = await pg.api(`/incidents/${encodeURIComponent(id)}`);
+      if (!current()) return;
+      place(i);
+      for (const d of unitsOf(i)) {
+        if (live.incidents.has(i.id) || live.dispatches.has(d.id)) live.dispatches.set(d.id, d);
+      }
+      renderIncidents();
+      live.renderDispatches();
+      live.drawRings();
+      if (live.selected === id) {
+        if (live.incidents.has(id)) renderDetail(live.incidents.get(id)); else closeDetail();
+      }
+    } catch (e) { /* out of view, or gone */ }
+  }
+
+  const listed = pg.latest();
+  async function loadIncidents() {
+    const current = listed();
+    try {
+      const data = await pg.api("/incidents?open=true");
+      if (!current()) return;
+      const open = (data.incidents || []).filter((i) => i.open);
+      for (const i of open) live.resolved.delete(i.id);
+      live.incidents = new Map([...live.resolved.values(), ...open].map((i) => [i.id, i]));
+      // Units of the incidents in the panel, and units still out for incidents closed since.
+      const before = live.dispatches;
+      live.dispatches = new Map();
+      for (const i of live.incidents.values()) {
+        for (const d of unitsOf(i)) live.dispatches.set(d.id, d);
+      }
+      for (const [id, d] of before) {
+        if (!live.dispatches.has(id) && d.status !== "available") live.dispatches.set(id, d);
+      }
+      renderIncidents();
+      live.renderDispatches();
+      live.drawRings();
+      if (live.selected && live.incidents.has(live.selected)) {
+        renderDetail(live.incidents.get(live.selected));
+      } else if (live.selected) closeDetail();
+    } catch (e) {
+      if (current()) live.showError(e);
+    }
+  }
+  const refreshIncidents = pg.debounce(loadIncidents, 200);
+
+  function actionButtons(inc) {
+    if (!live.canStep && !live.canDispatch) return null;
+    const box = el("div", {class: "live-actions"});
+    const working = busy.has(inc.id);
+    if (live.canStep && !inc.verified && inc.open) {
+      box.append(el("label", {class: "verify"},
+        el("input", {type: "checkbox", name: "verified", checked: verify.has(inc.id),
+                     onchange: (e) => {
+                       if (e.target.checked) verify.add(inc.id); else verify.delete(inc.id);
+                     }}), t("live.verified")));
+    }
+    for (const to of inc.next_steps || []) {
+      box.append(el("button", {type: "button", class: "small", "data-action": VERB[to] || to,
+        "data-to": to, disabled: working, onclick: () => step(inc.id, to)},
+        t(stepLabel(inc, to))));
+    }
+    if (live.canDispatch && inc.open) {
+      box.append(el("button", {type: "button", class: "small secondary",
+        "data-action": "recommend", disabled: working,
+        onclick: () => live.recommend(inc.id)}, t("live.act.recommend")));
+    }
+    return box;
+  }
+
+  function incidentRow(inc, now) {
+    const due = live.parseTime(inc.due_at);
+    const since = live.parseTime(inc.reported_at);
+    const row = el("tr", {"data-incident-id": inc.id, "data-status": inc.status,
+      "data-severity": inc.severity, "data-tps-id": inc.tps_id, "data-level": inc.level,
+      class: ["clickable", live.selected === inc.id ? "selected" : "",
+              inc.status === "reported" ? "unacked" : ""].join(" ").trim(),
+      onclick: (e) => { if (!e.target.closest("button, input, label, a")) selectIncident(inc.id); }},
+      el("td", {}, live.sevBadge(inc.severity)),
+      el("td", {},
+        el("div", {class: "inc-kind"}, live.kindLabel(inc.kind),
+          inc.verified ? el("span", {class: "verified", title: t("live.verified")}, " ✓") : null),
+        el("div", {class: "note"},
+          el("a", {href: `#tps=${inc.tps_id}`, class: "mono", onclick: (e) => {
+            e.preventDefault(); live.openTps(inc.tps_id);
+          }}, inc.tps_id),
+          inc.polres_code ? ` · ${live.regionNames[inc.polres_code] || inc.polres_code}` : "")),
+      el("td", {},
+        el("div", {class: `status st-${inc.status}`}, t(`live.status.${inc.status}`)),
+        el("div", {class: "note"}, t(`live.level.${inc.level}`))),
+      el("td", {class: "num"},
+        el("div", {"data-since": since ? since.getTime() : ""},
+          since ? live.ageText(now - since) : "—"),
+        due ? el("div", {class: "due", "data-due": due.getTime(),
+                         title: t("live.due_title", {at: live.hms(inc.due_at)})},
+          t("live.due", {t: live.countdown(due - now)})) : null),
+      el("td", {class: "act"}, actionButtons(inc)));
+    return row;
+  }
+
+  function renderIncidents() {
+    const now = Date.now();
+    const list = [...live.incidents.values()].sort(live.bySeverityThenAge);
+    const body = incTable.tBodies[0];
+    body.replaceChildren(...list.map((i) => incidentRow(i, now)));
+    if (!list.length) {
+      body.append(el("tr", {class: "empty"},
+        el("td", {colspan: 5, class: "muted"}, t("live.no_incidents"))));
+    }
+    live.incCount.textContent = list.length ? `(${fmt(list.length)})` : "";
+    incTable.dataset.count = String(list.length);
+  }
+
+  async function step(id, to) {
+    const inc = live.incidents.get(id);
+    if (!inc || busy.has(id)) return;
+    busy.add(id);
+    renderIncidents();
+    live.clearError();
+    const body = {to};
+    if (verify.has(id)) body.verified = true;
+    try {
+      const r = await pg.api(`/incidents/${encodeURIComponent(id)}/steps`,
+                             {method: "POST", body});
+      verify.delete(id);
+      const updated = r && r.incident ? r.incident : r;
+      if (updated && updated.id) place(updated);
+      const moved = (r && r.reclassified) || [];
+      live.notice(moved.length ? t("live.reclassified", {n: fmt(moved.length)}) :
+        t("live.stepped", {tps: inc.tps_id, status: t(`live.status.${to}`)}));
+    } catch (e) {
+      live.showError(e);
+    } finally {
+      busy.delete(id);
+      renderIncidents();
+      live.drawRings();
+      if (live.selected === id) {
+        if (live.incidents.has(id)) renderDetail(live.incidents.get(id)); else closeDetail();
+      }
+      refreshIncidents();
+    }
+  }
+
+  // --- one incident's detail ----------------------------------------------------------------
+  function selectIncident(id, {pan = true} = {}) {
+    const inc = live.incidents.get(id);
+    if (!inc) return;
+    live.selected = id;
+    renderIncidents();
+    live.drawRings();
+    renderDetail(inc);
+    const row = incTable.querySelector(`tr[data-incident-id="${CSS.escape(id)}"]`);
+    if (row) row.scrollIntoView({block: "nearest"});
+    const at = live.ringAt(inc.tps_id);
+    if (pan && at && window.pgMap) window.pgMap.map.panTo(at);
+  }
+
+  function closeDetail() {
+    live.selected = null;
+    detailBox.hidden = true;
+    delete detailBox.dataset.forIncident;
+    renderIncidents();
+    live.drawRings();
+  }
+
+  function renderDetail(inc) {
+    detailBox.hidden = false;
+    detailBox.dataset.forIncident = inc.id;
+    detailBox.replaceChildren(
+      live.cardHeader(`${live.kindLabel(inc.kind)} · TPS ${inc.tps_id}`, closeDetail),
+      el("dl", {class: "kv"},
+        el("dt", {}, t("live.col.severity")), el("dd", {}, live.sevBadge(inc.severity)),
+        el("dt", {}, t("live.col.status")), el("dd", {}, t(`live.status.${inc.status}`),
+          inc.verified ? ` · ${t("live.verified")}` : ""),
+        el("dt", {}, t("live.col.level")), el("dd", {}, t(`live.level.${inc.level}`)),
+        el("dt", {}, t("live.reported_at")), el("dd", {}, pg.date(inc.reported_at,
+                                                                     {seconds: true})),
+        inc.reported_by ? el("dt", {}, t("live.reported_by")) : null,
+        inc.reported_by ? el("dd", {class: "mono"}, inc.reported_by) : null,
+        el("dt", {}, "TPS"), el("dd", {}, el("a", {href: `#tps=${inc.tps_id}`, class: "mono",
+          onclick: (e) => { e.preventDefault(); live.openTps(inc.tps_id); }}, inc.tps_id))),
+      inc.text ? el("p", {class: "inc-text"}, inc.text) : null,
+      el("h4", {}, t("live.history")),
+      el("ol", {class: "inc-history"}, (inc.history || []).map((h) => el("li", {},
+        el("time", {}, live.hms(h.at)), " ", el("b", {}, t(`live.status.${h.status}`)),
+        h.level ? ` → ${t(`live.level.${h.level}`)}` : "",
+        h.by ? el("span", {class: "note"}, ` · ${h.by}`) : null,
+        h.note ? el("div", {class: "note"}, h.note) : null))));
+  }
+
+  // --- ages, countdowns, clock --------------------------------------------------------------
+  function tick() {
+    const now = Date.now();
+    live.clock.textContent = new Date(now).toLocaleTimeString(live.locale,
+      {hour: "2-digit", minute: "2-digit", second: "2-digit"});
+    for (const c of incTable.querySelectorAll("[data-since]")) {
+      const since = Number(c.dataset.since);
+      if (since) c.textContent = live.ageText(now - since);
+    }
+    let reload = false;
+    for (const c of incTable.querySelectorAll("[data-due]")) {
+      const left = Number(c.dataset.due) - now;
+      c.classList.toggle("soon", left < 120000);
+      if (left > 0) {
+        c.textContent = t("live.due", {t: live.countdown(left)});
+      } else {
+        c.textContent = t("live.escalating");
+        c.classList.add("overdue");
+        const key = `${c.closest("tr")?.dataset.incidentId}@${c.dataset.due}`;
+        if (!overdueAsked.has(key)) { overdueAsked.add(key); reload = true; }
+      }
+    }
+    if (reload) setTimeout(loadIncidents, 1500);
+  }
+
+  Object.assign(live, {loadResolved, loadIncidents, refreshIncidents, track, renderIncidents,
+                       selectIncident, tick});
+})();
