@@ -132,12 +132,9 @@ def test_sessions_expire_and_tokens_act_as_their_account(loaded_db: Database) ->
     assert accounts.token_principal(db=loaded_db, token=api + "x") is None
 
 
-def test_user_commands_and_a_draft_from_the_command_line(db_url: str, tmp_path: Path,
+def test_user_commands_and_a_draft_from_the_command_line(demo_db_url: str,
                                                          monkeypatch: pytest.MonkeyPatch) -> None:
-    base = ["--db", db_url]
-    assert runner.invoke(app, [*base, "demo", "--no-serve", "--out",
-                               str(tmp_path / "d"), "--documents",
-                               str(tmp_path / "docs")]).exit_code == 0
+    base = ["--db", demo_db_url]
     monkeypatch.setenv("POLLGUARD_NEW_PASSWORD", "a-long-password")
     added = runner.invoke(app, [*base, "user", "add", "kasat", "--role", "polres_ops",
                                 "--unit", "polres.15.71"])

@@ -12,7 +12,7 @@ from pollguard.domain.forces import Branch, Officer, Rank, officer_problems
 from pollguard.domain.geo import Point, haversine_km, offset
 from pollguard.domain.regions import RegionLevel, ancestor_at, level_of, parent_of
 from pollguard.domain.tps import LocationType, PollingStation, tps_id_for, tps_problems
-from pollguard.scenario.jambi import apportion
+from pollguard.scenario.apportion import apportion
 
 
 def test_region_codes_say_their_level_and_parent() -> None:

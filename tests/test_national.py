@@ -5,13 +5,17 @@ national picture is stored and one Polda's documents can be exported from it."""
 from __future__ import annotations
 
 import dataclasses
+import os
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
 
+import pollguard.national.engines as engines
 from pollguard.national.engines import LocalEngine, RayEngine
 from pollguard.national.picture import NationalPicture
+from pollguard.national.polda import PoldaResult, plan_polda
 from pollguard.profile import dump_profile, load_profile
 from pollguard.scenario.indonesia import PILKADA_2024_TPS, ProvinceRecipe, national_recipes
 from pollguard.services import national
@@ -26,6 +30,26 @@ def small_recipes(seed: int = 7) -> list[ProvinceRecipe]:
     return [r for r in national_recipes(PILKADA_2024_TPS, seed=seed) if r.province_code in SMALL]
 
 
+def crashing_once(folder: Path) -> Callable[[ProvinceRecipe, str | None], PoldaResult]:
+    """The engines' task, except that its first attempt at each Polda crashes and leaves a
+    marker in ``folder`` (shared by Ray's workers) so that the retry goes through. A closure:
+    Ray ships it to its workers by value, with the real task inside."""
+
+    def task(recipe: ProvinceRecipe, profile_toml: str | None = None) -> PoldaResult:
+        tried = sorted(folder.glob(f"attempt-{recipe.province_code}-*"))
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"attempt-{recipe.province_code}-{len(tried) + 1}").write_text(str(os.getpid()))
+        if not tried:
+            raise RuntimeError(f"injected fault in the task for Polda {recipe.name}")
+        return plan_polda(recipe, profile_toml)
+
+    return task
+
+
+def attempts(folder: Path, code: str) -> int:
+    return len(list(folder.glob(f"attempt-{code}-*")))
+
+
 @pytest.fixture
 def ray_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Ray writes a token and session files under HOME: keep them in the test's folder."""
@@ -36,17 +60,20 @@ def ray_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 @pytest.mark.slow
-def test_local_and_ray_plan_every_polda_identically(ray_home: Path, tmp_path: Path) -> None:
+def test_local_and_ray_plan_every_polda_identically(ray_home: Path, tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     recipes = small_recipes()
     toml = dump_profile(load_profile(None))
     local = {r.province_code: r for r in LocalEngine().run(recipes, profile_toml=toml)}
+    faults = tmp_path / "faults"
+    monkeypatch.setattr(engines, "plan_polda", crashing_once(faults))
     distributed = {r.province_code: r for r in RayEngine(num_cpus=2).run(
-        recipes, profile_toml=toml, fault_dir=str(tmp_path / "faults"))}
+        recipes, profile_toml=toml)}
     assert set(local) == set(distributed) == set(SMALL)
     for code in SMALL:
         a, b = local[code], distributed[code]
         assert a.ok and b.ok, (a.error, b.error)
-        assert b.attempt == 2  # every Ray task failed once (the injected fault) and was retried
+        assert attempts(faults, code) == 2  # every Ray task crashed once and was retried
         assert a.digest == b.digest and a.posts == b.posts and a.uncovered == b.uncovered
         assert a.tps == next(r.tps for r in recipes if r.province_code == code)
     assert sum(r.tps for r in local.values()) == sum(r.tps for r in recipes)
@@ -54,13 +81,14 @@ def test_local_and_ray_plan_every_polda_identically(ray_home: Path, tmp_path: Pa
 
 
 def test_a_crash_is_retried_and_bad_input_is_named_without_losing_the_rest(
-        tmp_path: Path) -> None:
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     recipes = small_recipes()[:2]
     broken = dataclasses.replace(recipes[1], province_code="99", name="Provinsi Fiktif")
-    results = list(LocalEngine().run([recipes[0], broken], profile_toml=None,
-                                     fault_dir=str(tmp_path / "faults")))
+    monkeypatch.setattr(engines, "plan_polda", crashing_once(tmp_path / "faults"))
+    results = list(LocalEngine().run([recipes[0], broken], profile_toml=None))
     by_code = {r.province_code: r for r in results}
     assert by_code[recipes[0].province_code].ok and by_code[recipes[0].province_code].attempt == 2
+    assert attempts(tmp_path / "faults", "99") == 2  # bad input is not retried again
     bad = by_code["99"]
     assert not bad.ok and "Provinsi Fiktif" in bad.error and "invalid input" in bad.error
     picture = NationalPicture.merge(results)
@@ -70,8 +98,6 @@ def test_a_crash_is_retried_and_bad_input_is_named_without_losing_the_rest(
 
 def test_a_task_that_keeps_crashing_fails_after_its_retries(monkeypatch: pytest.MonkeyPatch
                                                             ) -> None:
-    import pollguard.national.engines as engines
-
     calls = []
 
     def crash(*args: object) -> object:

@@ -173,9 +173,8 @@ def test_exports(assessed: tuple[Database, risk.AssessmentOutcome], tmp_path: Pa
         risk.export_map(db=db, fmt="shp", out=tmp_path)
 
 
-def test_risk_commands(db_url: str, tmp_path: Path) -> None:
-    demo = runner.invoke(app, ["--db", db_url, "demo", "--no-serve", "--out", str(tmp_path / "d")])
-    assert demo.exit_code == 0
+def test_risk_commands(demo_db_url: str) -> None:
+    db_url = demo_db_url
     result = runner.invoke(app, ["--db", db_url, "risk", "assess", "--json"])
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)

@@ -6,6 +6,7 @@ that the long tasks start early."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import replace
 from functools import partial
 from typing import Any, Protocol
 
@@ -18,8 +19,8 @@ MAX_RETRIES = 2
 class Engine(Protocol):
     name: str
 
-    def run(self, recipes: Sequence[ProvinceRecipe], *, profile_toml: str | None,
-            fault_dir: str | None = None) -> Iterator[PoldaResult]: ...
+    def run(self, recipes: Sequence[ProvinceRecipe], *,
+            profile_toml: str | None) -> Iterator[PoldaResult]: ...
 
 
 def _largest_first(recipes: Sequence[ProvinceRecipe]) -> list[ProvinceRecipe]:
@@ -40,10 +41,10 @@ class LocalEngine:
     def __init__(self, max_retries: int = MAX_RETRIES) -> None:
         self.max_retries = max_retries
 
-    def run(self, recipes: Sequence[ProvinceRecipe], *, profile_toml: str | None,
-            fault_dir: str | None = None) -> Iterator[PoldaResult]:
+    def run(self, recipes: Sequence[ProvinceRecipe], *,
+            profile_toml: str | None) -> Iterator[PoldaResult]:
         for recipe in _largest_first(recipes):
-            yield _with_retries(partial(plan_polda, recipe, profile_toml, fault_dir), recipe,
+            yield _with_retries(partial(plan_polda, recipe, profile_toml), recipe,
                                 self.max_retries)
 
 
@@ -51,10 +52,12 @@ def _with_retries(job: Callable[[], PoldaResult], recipe: ProvinceRecipe,
                   retries: int) -> PoldaResult:
     for attempt in range(1, retries + 2):
         try:
-            return job()
+            result = job()
         except Exception as exc:
             if attempt > retries:
                 return _failed(recipe, exc, attempt)
+        else:
+            return result if result.attempt == attempt else replace(result, attempt=attempt)
     raise AssertionError("unreachable")
 
 
@@ -69,8 +72,8 @@ class RayEngine:
                  max_retries: int = MAX_RETRIES) -> None:
         self.address, self.num_cpus, self.max_retries = address, num_cpus, max_retries
 
-    def run(self, recipes: Sequence[ProvinceRecipe], *, profile_toml: str | None,
-            fault_dir: str | None = None) -> Iterator[PoldaResult]:
+    def run(self, recipes: Sequence[ProvinceRecipe], *,
+            profile_toml: str | None) -> Iterator[PoldaResult]:
         import ray
 
         started_here = not ray.is_initialized()
@@ -85,7 +88,7 @@ class RayEngine:
         try:
             task: Any = ray.remote(max_retries=self.max_retries,
                                    retry_exceptions=True)(plan_polda)
-            pending = {task.remote(r, profile_toml, fault_dir): r
+            pending = {task.remote(r, profile_toml): r
                        for r in _largest_first(recipes)}
             while pending:
                 done, _ = ray.wait(list(pending), num_returns=1)

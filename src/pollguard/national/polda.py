@@ -11,7 +11,6 @@ import os
 import time
 from collections import Counter
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from pollguard.domain.plan import Plan, Role
 from pollguard.domain.scenario import Scenario
@@ -48,6 +47,8 @@ class PoldaResult:
     seconds: dict[str, float] = field(default_factory=dict)  # build, risk, plan
     digest: str = ""  # SHA-256 of every officer's place: equal digests, identical plans
     pid: int = 0
+    #: The try that gave this result, where the engine counts them (local; Ray retries inside
+    #: its scheduler, unseen by the task).
     attempt: int = 1
 
 
@@ -57,8 +58,8 @@ class InvalidPoldaError(ValueError):
     fail the same way again."""
 
 
-def planned_polda(recipe: ProvinceRecipe, profile_toml: str | None = None,
-                  attempt: int = 1) -> tuple[Scenario, Plan, PoldaResult]:
+def planned_polda(recipe: ProvinceRecipe,
+                  profile_toml: str | None = None) -> tuple[Scenario, Plan, PoldaResult]:
     """Build, assess and plan one province: its scenario, its plan and their summary."""
     clock = time.perf_counter()
     seconds: dict[str, float] = {}
@@ -86,24 +87,21 @@ def planned_polda(recipe: ProvinceRecipe, profile_toml: str | None = None,
                                 f"planned: {exc}") from exc
     lap("plan")
     classes = Counter(r.risk_class.value for r in risks.values())
-    return scenario, plan, summarise(recipe, scenario, plan, dict(classes), seconds, attempt)
+    return scenario, plan, summarise(recipe, scenario, plan, dict(classes), seconds)
 
 
-def plan_polda(recipe: ProvinceRecipe, profile_toml: str | None = None,
-               fault_dir: str | None = None) -> PoldaResult:
+def plan_polda(recipe: ProvinceRecipe, profile_toml: str | None = None) -> PoldaResult:
     """The task each engine runs. Bad input comes back as a failed result naming the Polda;
-    any other exception propagates so that the engine retries the task. ``fault_dir``
-    (drills and tests) makes the first attempt of each task fail."""
-    attempt = _fault_drill(recipe, fault_dir)
+    any other exception propagates so that the engine retries the task."""
     try:
-        return planned_polda(recipe, profile_toml, attempt)[2]
+        return planned_polda(recipe, profile_toml)[2]
     except InvalidPoldaError as exc:
         return PoldaResult(recipe.province_code, recipe.name, ok=False, error=str(exc),
-                           pid=os.getpid(), attempt=attempt)
+                           pid=os.getpid())
 
 
 def summarise(recipe: ProvinceRecipe, scenario: Scenario, plan: Plan, classes: dict[str, int],
-              seconds: dict[str, float], attempt: int = 1) -> PoldaResult:
+              seconds: dict[str, float]) -> PoldaResult:
     m = plan.metrics
     assert m is not None
     roles = Counter(a.role for a in plan.assignments)
@@ -116,17 +114,5 @@ def summarise(recipe: ProvinceRecipe, scenario: Scenario, plan: Plan, classes: d
         uncovered=plan.uncovered, bko_needed=sum(plan.bko_needed.values()),
         classes=dict(sorted(classes.items())), travel_km=m.travel_km_total,
         reserve_eta_p95_min=m.reserve_eta_p95_min, seconds=seconds,
-        digest=hashlib.sha256(places.encode()).hexdigest(), pid=os.getpid(), attempt=attempt)
+        digest=hashlib.sha256(places.encode()).hexdigest(), pid=os.getpid())
 
-
-def _fault_drill(recipe: ProvinceRecipe, folder: str | None) -> int:
-    """The attempt number; in a fault drill, the first attempt of each task fails and leaves
-    a marker in ``folder`` (shared by the workers) so that the retry succeeds."""
-    if not folder:
-        return 1
-    marker = Path(folder) / f"attempted-{recipe.province_code}"
-    if marker.exists():
-        return 2
-    marker.parent.mkdir(parents=True, exist_ok=True)
-    marker.write_text(str(os.getpid()))
-    raise RuntimeError(f"injected fault in the task for Polda {recipe.name}")

@@ -42,9 +42,7 @@ one per bisection step (log2 of hundreds of thousands of distinct times):
 
 from __future__ import annotations
 
-import contextlib
 import math
-import os
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -81,25 +79,23 @@ class Target:
     area: str  # city, rural, remote
 
 
-@contextlib.contextmanager
-def _quiet() -> Iterator[None]:
-    """HiGHS prints a banner on stdout when created: keep it out of --json output."""
-    saved = os.dup(1)
-    with open(os.devnull, "w") as null:
-        os.dup2(null.fileno(), 1)
-        try:
-            yield
-        finally:
-            os.dup2(saved, 1)
-            os.close(saved)
+class _SilentHighs(highspy.Highs):
+    """A HiGHS that never writes to stdout, by its own ``output_flag``: HiGHS prints its
+    banner at the first call after the option is read, and highspy's constructor makes such a
+    call (it registers the callbacks), so the option is set just before it. Per instance:
+    nothing in the process is redirected, so threads planning at once (web drafts) and the
+    CLI's --json output are left alone."""
+
+    def enableCallbacks(self) -> None:  # noqa: N802 (highspy's name)
+        self.setOptionValue("output_flag", False)
+        super().enableCallbacks()
 
 
 def _highs(single_thread: bool = True) -> highspy.Highs:
     """A silent HiGHS. One thread: faster on these models (and a national run plans one
     province per core). HiGHS fixes its thread pool at the first run in a process, so a
     caller retries with ``single_thread=False`` when a pool of another size is already up."""
-    with _quiet():
-        h = highspy.Highs()
+    h = _SilentHighs()
     h.setOptionValue("output_flag", False)
     if single_thread:
         h.setOptionValue("threads", 1)

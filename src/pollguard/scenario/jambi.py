@@ -34,6 +34,7 @@ from pollguard.domain.tps import (
     tps_id_for,
 )
 from pollguard.scenario import jambi_risk, kemendagri
+from pollguard.scenario.apportion import apportion
 from pollguard.scenario.geography import RealGeography
 
 K = TypeVar("K")
@@ -177,26 +178,6 @@ def pilkada_tps_per_kabkota() -> dict[str, int]:
     reported = {k.code: k.pilkada_tps for k in KABKOTA if k.pilkada_tps is not None}
     rest = {k.code: k.pemilu_tps or 0 for k in KABKOTA if k.pilkada_tps is None}
     return reported | apportion(TOTAL_TPS - sum(reported.values()), rest)
-
-
-def apportion(total: int, weights: dict[str, float] | dict[str, int],
-              minimum: int = 0) -> dict[str, int]:
-    """Split ``total`` in proportion to ``weights`` (largest remainder), each at least
-    ``minimum``. Ties break by key, so the result is deterministic."""
-    keys = sorted(weights)
-    base = {k: minimum for k in keys}
-    left = total - minimum * len(keys)
-    if left < 0:
-        raise ValueError(f"cannot give {minimum} each to {len(keys)} from {total}")
-    wsum = sum(weights[k] for k in keys)
-    if wsum <= 0:
-        raise ValueError("weights sum to zero")
-    exact = {k: left * weights[k] / wsum for k in keys}
-    floor = {k: math.floor(v) for k, v in exact.items()}
-    short = left - sum(floor.values())
-    for k in sorted(keys, key=lambda k: (-(exact[k] - floor[k]), k))[:short]:
-        floor[k] += 1
-    return {k: base[k] + floor[k] for k in keys}
 
 
 def polres_strengths(tps_per_kab: dict[str, int]) -> dict[str, int]:
