@@ -830,14 +830,14 @@ def in_process(db_url: str, phone: Phone, runs: int, profile: bool) -> dict[str,
     import pstats
 
     from pollguard.operations.field_reports import ReportKind, TpsPhase
-    from pollguard.services import accounts, reports
+    from pollguard.services import accounts, field_reports
     from pollguard.store.database import open_database
 
     db = open_database(db_url)
     try:
         def submit(i: int) -> None:
-            reports.submit_report(
-                db=db, principal_nrp=phone.nrp, actor="live bench", report=reports.Submission(
+            field_reports.submit_report(
+                db=db, principal_nrp=phone.nrp, actor="live bench", report=field_reports.Submission(
                     client_id=str(uuid.uuid4()), tps_id=phone.tps_ids[0],
                     kind=ReportKind.STATUS, sent_at=dt.datetime.now(dt.UTC),
                     phase=list(TpsPhase)[i % len(TpsPhase)]))

@@ -8,8 +8,7 @@ import typer
 from rich.table import Table
 
 from pollguard.cli.common import console, errors, state
-from pollguard.store import audit
-from pollguard.store.uow import UnitOfWork
+from pollguard.services import audit
 
 app = typer.Typer(no_args_is_help=True, help="The tamper-evident audit trail.")
 
@@ -18,9 +17,7 @@ app = typer.Typer(no_args_is_help=True, help="The tamper-evident audit trail.")
 def verify(ctx: typer.Context) -> None:
     """Recompute the keyed hash chain and hold it against the signed checkpoints; exit 1
     naming the first bad entry (or what is wrong with the checkpoints)."""
-    with UnitOfWork(state(ctx).db()) as uow:
-        verdict = audit.check(uow.session)
-        found = audit.checkpoints(uow.session)
+    verdict, found = audit.verify(db=state(ctx).db())
     newest = verdict.checkpoint
     if verdict.ok:
         mark = (f"; newest checkpoint: entry {newest.seq} ({newest.at})" if newest else
@@ -39,9 +36,7 @@ def verify(ctx: typer.Context) -> None:
 def checkpoint(ctx: typer.Context) -> None:
     """Write a signed checkpoint of the newest entry now and print it (run it from cron, or
     copy the line to paper or another machine: a copy elsewhere is what proves the tail)."""
-    with UnitOfWork(state(ctx).db()) as uow:
-        head = audit.checkpoint_now(uow.session)
-        found = audit.checkpoints(uow.session)
+    head, found = audit.checkpoint(db=state(ctx).db())
     if head is None:
         console.print("the audit log is empty: no checkpoint written")
         return
@@ -55,8 +50,7 @@ def checkpoint(ctx: typer.Context) -> None:
 def list_(ctx: typer.Context,
           limit: Annotated[int, typer.Option(help="How many, newest first")] = 20) -> None:
     """The newest entries."""
-    with UnitOfWork(state(ctx).db()) as uow:
-        rows, total = audit.recent(uow.session, limit=limit)
+    rows, total = audit.recent(db=state(ctx).db(), limit=limit)
     table = Table("No", "When (UTC)", "Who", "Action", "Subject", title=f"{total} entries")
     for e in rows:
         table.add_row(str(e.seq), e.at[:19], e.actor, e.action, e.subject)

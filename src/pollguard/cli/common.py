@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from pollguard.scenario.problems import InvalidInputError
-from pollguard.store.database import Database, open_database
+from pollguard.services.database import Database, open_database
 
 console = Console()
 if not console.is_terminal:  # logs and pipes: tables as wide as a report, not 80 columns

@@ -13,7 +13,7 @@ from pollguard.cli.scenario import ProfileOption, report_warnings
 from pollguard.profile import ProfileError
 from pollguard.scenario.problems import InvalidInputError, Problem
 from pollguard.services import scenarios
-from pollguard.store.database import Database
+from pollguard.services.database import Database
 
 app = typer.Typer(help="Import what users already have: KPU TPS lists, personnel rosters.",
                   no_args_is_help=True)

@@ -15,9 +15,7 @@ from pollguard import __version__
 from pollguard.cli import audit, drill, imports, national, plan, risk, scenario, sitrep, users
 from pollguard.cli.common import State, console, state
 from pollguard.services import scenarios
-from pollguard.store import repository as repo
-from pollguard.store.database import ENV_URL, database_url
-from pollguard.store.uow import UnitOfWork
+from pollguard.services.database import ENV_URL, database_url
 
 app = typer.Typer(
     name="pollguard", no_args_is_help=True, pretty_exceptions_show_locals=False,
@@ -68,11 +66,8 @@ def summary(ctx: typer.Context,
 
 def _print_summary(ctx: typer.Context) -> None:
     db = state(ctx).db()
-    with UnitOfWork(db) as uow:
-        info = repo.current_info(uow.session)
-        per_kab = repo.summary_by_kabkota(uow.session)
-        per_polres = repo.strength_by_polres(uow.session)
-        counts = repo.summary(uow.session)
+    found = scenarios.overview(db=db)
+    info, per_kab, per_polres, counts = found.info, found.kabkota, found.polres, found.counts
     title = info.name if info else "(no scenario loaded)"
     table = Table(title=f"{title} — {db.url}", title_justify="left")
     table.add_column("Kode")
@@ -176,8 +171,8 @@ def serve(ctx: typer.Context,
                     log_level="warning", timeout_graceful_shutdown=SHUTDOWN_S,
                     proxy_headers=True, forwarded_allow_ips=proxies)
         return
+    from pollguard.services.snapshot import NoDataError
     from pollguard.web.app import create_app
-    from pollguard.web.snapshot import NoDataError
 
     web = create_app(db)
     try:

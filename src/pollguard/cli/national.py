@@ -16,8 +16,6 @@ from pollguard.national.picture import NationalPicture
 from pollguard.scenario.indonesia import PILKADA_2024_TPS, national_recipes
 from pollguard.scenario.problems import InvalidInputError
 from pollguard.services import national
-from pollguard.store import national as store
-from pollguard.store.uow import UnitOfWork
 
 app = typer.Typer(no_args_is_help=True, help="Plan all of Indonesia: one Polda per province.")
 
@@ -97,12 +95,10 @@ def print_picture(picture: NationalPicture, title: str) -> None:
 def show(ctx: typer.Context,
          run: Annotated[int | None, typer.Option(help="National plan number")] = None) -> None:
     """The stored national picture (the latest by default)."""
-    with UnitOfWork(state(ctx).db()) as uow:
-        chosen = run or store.latest_id(uow.session)
-        info = store.run_info(uow.session, chosen) if chosen else None
-        if info is None:
-            fail("no national plan yet: run `pollguard national plan`")
-        picture = store.picture(uow.session, info.id)
+    try:
+        info, picture = national.stored_picture(db=state(ctx).db(), run_id=run)
+    except LookupError as exc:
+        fail(str(exc))
     print_picture(picture, f"National plan #{info.id} — {info.total_tps:,} TPS, "
                            f"{info.seconds:.1f} s ({info.engine})")
 

@@ -15,11 +15,8 @@ from pollguard.domain.plan import Role
 from pollguard.domain.risk import RiskClass
 from pollguard.planning.plotting import InfeasibleError
 from pollguard.profile import ProfileError
-from pollguard.services import planning
+from pollguard.services import documents, planning, scenarios
 from pollguard.services.risk import NoScenarioError
-from pollguard.store import plans
-from pollguard.store import repository as repo
-from pollguard.store.uow import UnitOfWork
 
 app = typer.Typer(help="Deployment planning: posts, plotting, reserves, plan documents.",
                   no_args_is_help=True)
@@ -31,8 +28,7 @@ def _print(ctx: typer.Context, outcome: planning.PlanOutcome) -> None:
     plan = outcome.plan
     m = plan.metrics
     assert m is not None
-    with UnitOfWork(state(ctx).db()) as uow:
-        names = {u.code: u.name for u in repo.units(uow.session)}
+    names = scenarios.unit_names(db=state(ctx).db())
     per_polres = Counter(p.polres_code for p in plan.posts)
     tps = Counter[str]()
     for p in plan.posts:
@@ -154,16 +150,15 @@ def diff(ctx: typer.Context, before: int, after: int) -> None:
         fail(str(exc))
     console.print(f"{len(changes)} officers changed place between plan #{before} and #{after}")
     for c in changes:
-        was = f"{c.before.role.value} {c.before.target_id}" if c.before else "-"
-        now = f"{c.after.role.value} {c.after.target_id}" if c.after else "-"
+        was = f"{c.before_role.value} {c.before}" if c.before_role else "-"
+        now = f"{c.after_role.value} {c.after}" if c.after_role else "-"
         console.print(f"  {c.nrp}: {was} -> {now}", highlight=False, markup=False)
 
 
 @app.command("list")
 def list_(ctx: typer.Context) -> None:
     """The stored plans, oldest first."""
-    with UnitOfWork(state(ctx).db()) as uow:
-        rows = plans.listing(uow.session)
+    rows = planning.listing(db=state(ctx).db()).versions
     table = Table("No", "Status", "Dibuat", "Oleh", "Penilaian", "Dari rencana", "Pos",
                   "Tak terjaga", "Catatan")
     for info, metrics in rows:
@@ -183,7 +178,7 @@ def export(ctx: typer.Context,
     try:
         with steps("writing plan documents", 1) as step:
             step(str(out))
-            paths = planning.export_plan(db=state(ctx).db(), out=out, plan_id=plan)
+            paths = documents.export_plan(db=state(ctx).db(), out=out, plan_id=plan)
     except NoScenarioError as exc:
         fail(str(exc))
     console.print(f"[green]wrote[/] {len(paths)} files to {out}")

@@ -152,11 +152,7 @@ def _print_explanation(view: AssessedScenario, tps_id: str, lang: str) -> None:
 @app.command("list")
 def list_(ctx: typer.Context) -> None:
     """The stored assessments, oldest first."""
-    from pollguard.store import assessments
-    from pollguard.store.uow import UnitOfWork
-
-    with UnitOfWork(state(ctx).db()) as uow:
-        rows = assessments.listing(uow.session)
+    rows = risk.listing(db=state(ctx).db())
     table = Table("No", "Dibuat", "Untuk tanggal", "Profil", "TPS", "Catatan")
     for a in rows:
         table.add_row(str(a.id), f"{a.created_at:%Y-%m-%d %H:%M}", str(a.as_of), a.profile_id,

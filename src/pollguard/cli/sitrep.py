@@ -10,10 +10,11 @@ from rich.table import Table
 
 from pollguard.cli.common import State, cli_actor, console, fail, state
 from pollguard.operations.reinforcement import UnitStatus
+from pollguard.operations.sitrep import SEVERITIES, Sitrep
 from pollguard.reports import sitrep as report
 from pollguard.services import sitrep
+from pollguard.services.database import ENV_URL
 from pollguard.services.incidents import NotFoundError
-from pollguard.store.database import ENV_URL
 
 app = typer.Typer(help="Reports of the running operation: the situation report (sitrep).",
                   no_args_is_help=True)
@@ -46,7 +47,7 @@ def sitrep_command(
     console.print(f"PDF: [bold]{out}[/]", highlight=False)
 
 
-def _print(s: sitrep.Sitrep, lang: str) -> None:
+def _print(s: Sitrep, lang: str) -> None:
     h = s.header
 
     def t(key: str) -> str:
@@ -64,7 +65,7 @@ def _print(s: sitrep.Sitrep, lang: str) -> None:
             table.add_section()
         table.add_row(p.name or t("total"), f"{p.tps:,}", f"{p.opened:,}", f"{p.closed:,}",
                       f"{p.counted:,}", f"{p.escorted:,}", f"{p.not_reported:,}",
-                      "/".join(str(p.open_incidents.get(v, 0)) for v in sitrep.SEVERITIES),
+                      "/".join(str(p.open_incidents.get(v, 0)) for v in SEVERITIES),
                       style="bold" if p is s.total else None)
     console.print(table)
     o, c = s.incident_counts(open=True), s.incident_counts(open=False)

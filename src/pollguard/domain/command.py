@@ -1,14 +1,42 @@
 """The command structure of a scenario, indexed: who is the Polda, which Polres covers a
-kab/kota, which Polsek a kecamatan. Planning and every plan document read it."""
+kab/kota (and so guards its TPS), which Polsek a kecamatan; and the chain an incident climbs.
+Planning, risk views, plan documents, live operations and the command centre all read it."""
 
 from __future__ import annotations
 
+from enum import StrEnum
 from functools import cached_property
 
 from pollguard.domain.forces import CommandUnit, Officer, UnitKind
+from pollguard.domain.regions import RegionLevel, ancestor_at
 from pollguard.domain.scenario import Scenario
+from pollguard.domain.tps import PollingStation
 
 POOL = "pool"  # the owner code of the Polda pool's officers, posts and reserve
+
+
+class Level(StrEnum):
+    """The escalation chain of the doctrine, lowest first: TPS guard -> Polsek -> Polres
+    operations (Kaopsres) -> Polda operations. (Polda Satgas / Brimob is what the Polda sends,
+    a dispatch, not a level that acknowledges.)"""
+
+    TPS_GUARD = "tps_guard"
+    POLSEK = "polsek"
+    POLRES_OPS = "polres_ops"
+    POLDA_OPS = "polda_ops"
+
+    @property
+    def rank(self) -> int:
+        return _LEVELS.index(self)
+
+    @property
+    def next(self) -> Level | None:
+        """The level above, or None at the top."""
+        i = self.rank + 1
+        return _LEVELS[i] if i < len(_LEVELS) else None
+
+
+_LEVELS = tuple(Level)
 
 
 class CommandIndex:
@@ -36,6 +64,17 @@ class CommandIndex:
     def polsek_of_kec(self) -> dict[str, CommandUnit]:
         return {u.jurisdiction[0]: u for u in self.scenario.units
                 if u.kind == UnitKind.POLSEK and u.jurisdiction}
+
+    def polres_of_tps(self, tps: PollingStation) -> str:
+        """Which Polres guards ``tps``: the one whose jurisdiction holds its kab/kota ("" where
+        none does). The one definition of the rule: planning, risk views, documents, live
+        operations and the command centre all ask here."""
+        return self.polres_of_kab.get(ancestor_at(tps.desa_code, RegionLevel.KABKOTA), "")
+
+    @cached_property
+    def polres_by_tps(self) -> dict[str, str]:
+        """TPS id -> the Polres that guards it, for every TPS some Polres guards."""
+        return {t.tps_id: code for t in self.scenario.tps if (code := self.polres_of_tps(t))}
 
 
 class CommandLookups:
@@ -67,6 +106,10 @@ class CommandLookups:
     @property
     def polsek_of_kec(self) -> dict[str, CommandUnit]:
         return self.command.polsek_of_kec
+
+    def polres_of_tps(self, tps: PollingStation) -> str:
+        """Which Polres guards ``tps`` ("" where none does): ``CommandIndex.polres_of_tps``."""
+        return self.command.polres_of_tps(tps)
 
     def owner_of(self, officer: Officer) -> str:
         """The Polres an officer serves in, or ``POOL`` for the Polda's own units."""

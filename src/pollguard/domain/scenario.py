@@ -26,6 +26,13 @@ class ScenarioInfo:
     def voter_cap(self) -> int:
         return self.max_voters_per_tps or MAX_VOTERS[self.election]
 
+    @property
+    def operation(self) -> str:
+        """The police operation's name: Polri names it after the election, Mantap Praja for a
+        Pilkada and Mantap Brata for a Pemilu, with the year of the vote."""
+        name = "Mantap Praja" if self.election == Election.PILKADA else "Mantap Brata"
+        return f"Operasi {name} {self.voting_date.year}"
+
 
 @dataclass(frozen=True, slots=True)
 class Scenario:

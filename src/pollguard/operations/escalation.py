@@ -7,35 +7,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import replace
 
-from pydantic import BaseModel, ConfigDict, Field
+from pollguard.domain.command import Level
+from pollguard.operations.incidents import SYSTEM, Incident, Status, Step
+from pollguard.profile.operations import EscalationPolicy
 
-from pollguard.operations.incidents import SYSTEM, Incident, Level, Status, Step
-
-__all__ = ["EscalationPolicy", "Level", "alerted", "due_at", "escalate", "visible_to"]
-
-
-class EscalationPolicy(BaseModel):
-    """Minutes each level has to acknowledge before the incident moves up.
-
-    Defaults: the TPS guard is on the spot or a walk away (5 min); the Polsek must raise its
-    piket and reach the Kapolsek (10 min); Polres operations (Kaopsres) decides on a Satgas for
-    the whole kab/kota (15 min). Polda operations is the top: nothing above it escalates.
-    Severity scales every limit (a berat incident waits half as long)."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    tps_guard_min: float = Field(default=5.0, gt=0)
-    polsek_min: float = Field(default=10.0, gt=0)
-    polres_ops_min: float = Field(default=15.0, gt=0)
-    severity_scale: dict[int, float] = Field(default_factory=lambda: {1: 1.0, 2: 1.0, 3: 0.5})
-
-    def limit(self, level: Level, severity: int = 2) -> dt.timedelta | None:
-        """How long ``level`` has to acknowledge, or None at the top of the chain."""
-        minutes = {Level.TPS_GUARD: self.tps_guard_min, Level.POLSEK: self.polsek_min,
-                   Level.POLRES_OPS: self.polres_ops_min}.get(level)
-        if minutes is None:
-            return None
-        return dt.timedelta(minutes=minutes * self.severity_scale.get(severity, 1.0))
+__all__ = ["alerted", "due_at", "escalate", "visible_to"]
 
 
 def due_at(incident: Incident, policy: EscalationPolicy) -> dt.datetime | None:

@@ -35,9 +35,6 @@ class PlanInputs(CommandLookups):
                            if o.indicator in remote_codes and o.value > 0)
         return cls(scenario, risks, planning, scenario.races, remote, dict(classes or {}))
 
-    def polres_of_tps(self, tps: PollingStation) -> str:
-        return self.polres_of_kab[ancestor_at(tps.desa_code, RegionLevel.KABKOTA)]
-
     def class_of(self, tps_id: str) -> RiskClass:
         if tps_id in self.classes:
             return self.classes[tps_id]

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from pollguard.domain.plan import Plan, Role
+from pollguard.domain.plan import Assignment, Plan, Role
 from pollguard.planning.duties import duties as fixed_duties
 from pollguard.planning.inputs import PlanInputs
 from pollguard.planning.layout import choose
@@ -23,11 +23,15 @@ from pollguard.planning.plotting import SPARE
 
 @dataclass(frozen=True)
 class Move:
+    """An officer whose place differs between two plans, and why."""
+
     nrp: str
-    before: str  # target held (post, duty or reserve team id)
-    after: str
+    before: str  # target held (post, duty or reserve team id); "" when not in the earlier plan
+    after: str  # "" when not in the later plan
     reason_id: str
     reason_en: str
+    before_role: Role | None = None  # None when not in the earlier plan
+    after_role: Role | None = None
 
 
 def update_plan(inputs: PlanInputs, previous: Plan,
@@ -50,32 +54,47 @@ def update_plan(inputs: PlanInputs, previous: Plan,
 
 
 def moves(before: Plan, after: Plan) -> list[Move]:
-    """Officers whose target changed, with the reason as the planner sees it."""
+    """Who moved between two plans: every officer whose post or duty differs, who left or
+    joined the reserve, or who is in one plan only, with the reason as the planner sees it.
+    Reserve teams are renumbered between plans: staying in reserve is no move. The one
+    definition of "who moved": a re-plan's moves, ``plan diff`` and the workspace's changes."""
     was = {a.nrp: a for a in before.assignments}
+    now = {a.nrp: a for a in after.assignments}
     old_posts = {p.post_id: p for p in before.posts}
     new_posts = {p.post_id: p for p in after.posts}
     out = []
-    for a in sorted(after.assignments, key=lambda a: a.nrp):
-        prev = was.get(a.nrp)
-        if prev is None or prev.target_id == a.target_id:
+    for nrp in sorted(was.keys() | now.keys()):
+        prev, a = was.get(nrp), now.get(nrp)
+        if _place(prev) == _place(a):
             continue
-        if prev.role == Role.RESERVE and a.role == Role.RESERVE:
-            continue  # reserve teams are renumbered, not moved
-        gone = prev.target_id in old_posts and prev.target_id not in new_posts
-        changed = (prev.target_id in old_posts and prev.target_id in new_posts and
-                   old_posts[prev.target_id].tps_ids != new_posts[prev.target_id].tps_ids)
-        if gone:
+        if a is None:
+            assert prev is not None
+            why = (f"tidak lagi ditugaskan (dari {prev.target_id})",
+                   f"no longer assigned (was {prev.target_id})")
+        elif prev is None:
+            why = (f"ditugaskan baru ke {a.target_id}", f"newly assigned to {a.target_id}")
+        elif prev.target_id in old_posts and prev.target_id not in new_posts:
             why = (f"pos {prev.target_id} tidak ada lagi (kelas TPS atau N berubah)",
                    f"post {prev.target_id} no longer exists (a TPS class or N changed)")
-        elif changed:
+        elif (prev.target_id in old_posts and prev.target_id in new_posts and
+              old_posts[prev.target_id].tps_ids != new_posts[prev.target_id].tps_ids):
             why = (f"pos {prev.target_id} berubah susunan TPS-nya",
                    f"post {prev.target_id} now guards different TPS")
         elif a.target_id in new_posts and a.target_id not in old_posts:
             why = (f"mengisi pos baru {a.target_id}", f"fills the new post {a.target_id}")
         else:
             why = (f"dipindah untuk mengisi {a.target_id}", f"moved to fill {a.target_id}")
-        out.append(Move(a.nrp, prev.target_id, a.target_id, *why))
+        out.append(Move(nrp, prev.target_id if prev else "", a.target_id if a else "", *why,
+                        before_role=prev.role if prev else None,
+                        after_role=a.role if a else None))
     return out
+
+
+def _place(a: Assignment | None) -> str | None:
+    """Where an assignment puts its officer: its target, or the reserve as a whole."""
+    if a is None:
+        return None
+    return "reserve" if a.role == Role.RESERVE else a.target_id
 
 
 def reclassified(before: Mapping[str, str], after: Mapping[str, str]) -> list[str]:

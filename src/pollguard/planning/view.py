@@ -10,7 +10,6 @@ from functools import cached_property
 from pollguard.domain.command import POOL, CommandLookups
 from pollguard.domain.forces import Officer
 from pollguard.domain.plan import Assignment, Duty, Plan, Post, ReserveTeam, Role
-from pollguard.domain.regions import RegionLevel, ancestor_at
 from pollguard.domain.risk import RiskClass
 from pollguard.domain.scenario import Scenario
 from pollguard.domain.tps import PollingStation
@@ -105,9 +104,6 @@ class PlanView(CommandLookups):
         if a.bko_to or o.bko:
             return f"BKO dari {self.unit_name(o.home_unit_code)}"
         return self.unit_name(o.unit_code)
-
-    def polres_of_tps(self, t: PollingStation) -> str:
-        return self.polres_of_kab.get(ancestor_at(t.desa_code, RegionLevel.KABKOTA), "")
 
     def class_of(self, tps_id: str) -> RiskClass | None:
         post = self.post_of_tps.get(tps_id)

@@ -13,10 +13,8 @@ import tomli_w
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from pollguard.domain.risk import RiskClass
-from pollguard.operations.escalation import EscalationPolicy
-from pollguard.operations.incidents import DEFAULT_KINDS, IncidentKind
-from pollguard.operations.reinforcement import ReinforcementPolicy
 from pollguard.profile.neutrality import political_reference
+from pollguard.profile.operations import Operations
 
 DEFAULT_PROFILE = "id-pilkada-2024"
 
@@ -203,15 +201,6 @@ class ScenarioChecks(_Model):
 
     tps_max_km_from_desa: float = Field(default=25.0, gt=0)
     tps_max_km_from_kecamatan: float = Field(default=60.0, gt=0)
-
-
-class Operations(_Model):
-    """Voting day: the incident catalogue, the escalation limits and reinforcement settings."""
-
-    escalation: EscalationPolicy = EscalationPolicy()
-    reinforcement: ReinforcementPolicy = ReinforcementPolicy()
-    escalate_every_s: float = Field(default=15.0, gt=0)  # how often the server checks
-    incident_kinds: tuple[IncidentKind, ...] = DEFAULT_KINDS
 
 
 class Profile(_Model):

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
-from pollguard.domain.forces import UnitKind
+from pollguard.domain.command import CommandIndex
 from pollguard.domain.regions import RegionLevel, ancestor_at, is_region_code, level_of
 from pollguard.domain.risk import AssessmentInfo, TpsRisk
 from pollguard.domain.scenario import Scenario
@@ -23,12 +24,13 @@ class AssessedScenario:
         return {r.code: r.name for r in self.scenario.regions} | {
             u.code: u.name for u in self.scenario.units}
 
+    @cached_property
+    def command(self) -> CommandIndex:
+        return CommandIndex(self.scenario)
+
     def polres_of_tps(self) -> dict[str, str]:
-        polres_of_kab = {kab: u.code for u in self.scenario.units if u.kind == UnitKind.POLRES
-                         for kab in u.jurisdiction}
-        return {t.tps_id: polres_of_kab[ancestor_at(t.desa_code, RegionLevel.KABKOTA)]
-                for t in self.scenario.tps
-                if ancestor_at(t.desa_code, RegionLevel.KABKOTA) in polres_of_kab}
+        """TPS id -> the Polres that guards it (``CommandIndex.polres_by_tps``)."""
+        return self.command.polres_by_tps
 
 
 def summaries(view: AssessedScenario, level: RegionLevel | None) -> list[RiskSummary]:

@@ -32,8 +32,7 @@ class NationalOutcome:
 def plan_nation(*, db: Database, engine: Engine, total_tps: int = PILKADA_2024_TPS,
                 seed: int = 2024, geo: Path | None = None,
                 provinces: Sequence[str] | None = None, profile: Path | None = None,
-                on_result: Callable[[PoldaResult], None] | None = None,
-                fault_dir: str | None = None) -> NationalOutcome:
+                on_result: Callable[[PoldaResult], None] | None = None) -> NationalOutcome:
     """Plan every Polda (or those in ``provinces``) with ``engine`` and store the result.
     Each Polda is independent; one that fails is reported by name and the rest still count."""
     started = time.perf_counter()
@@ -41,7 +40,7 @@ def plan_nation(*, db: Database, engine: Engine, total_tps: int = PILKADA_2024_T
     recipes = national_recipes(total_tps, seed=seed, geo=points, provinces=provinces)
     toml = dump_profile(load_profile(profile))
     results = []
-    for result in engine.run(recipes, profile_toml=toml, fault_dir=fault_dir):
+    for result in engine.run(recipes, profile_toml=toml):
         results.append(result)
         if on_result:
             on_result(result)
@@ -81,4 +80,17 @@ def export_polda(*, db: Database, province_code: str, out: Path,
             + plan_docs.write_assignment_cards(plan, scenario, out))
 
 
-__all__ = ["NationalOutcome", "PoldaResult", "export_polda", "plan_nation", "plan_polda"]
+def stored_picture(*, db: Database, run_id: int | None = None
+                   ) -> tuple[national.NationalRun, NationalPicture]:
+    """A stored national plan (the latest by default) and its picture; LookupError when there
+    is none."""
+    with UnitOfWork(db) as uow:
+        chosen = run_id or national.latest_id(uow.session)
+        run = national.run_info(uow.session, chosen) if chosen else None
+        if run is None:
+            raise LookupError("no national plan yet: run `pollguard national plan`")
+        return run, national.picture(uow.session, run.id)
+
+
+__all__ = ["NationalOutcome", "PoldaResult", "export_polda", "plan_nation", "plan_polda",
+           "stored_picture"]

@@ -1,4 +1,5 @@
-"""Planning use cases: plan, re-plan with minimum change, compare, export."""
+"""Planning use cases: plan, re-plan with minimum change, accept a draft, compare, list.
+(Writing a plan's documents is ``pollguard.services.documents``.)"""
 
 from __future__ import annotations
 
@@ -11,19 +12,19 @@ from pydantic import ValidationError
 
 from pollguard.access.scope import Scope
 from pollguard.domain.command import POOL
-from pollguard.domain.plan import Assignment, Plan, Role
+from pollguard.domain.plan import Plan
 from pollguard.domain.risk import RiskClass
 from pollguard.planning.difference import Change, difference, outside
 from pollguard.planning.inputs import PlanInputs
 from pollguard.planning.planner import make_plan
-from pollguard.planning.update import Move, update_plan
+from pollguard.planning.update import Move, moves, update_plan
 from pollguard.profile import dump_profile, load_profile
 from pollguard.profile.model import parse_profile
 from pollguard.services.risk import NoScenarioError
 from pollguard.store import assessments, audit, plans
 from pollguard.store import repository as repo
 from pollguard.store.database import Database
-from pollguard.store.plans import PlanInfo
+from pollguard.store.plans import DRAFT, PlanInfo
 from pollguard.store.uow import UnitOfWork
 
 
@@ -115,7 +116,7 @@ def replan(*, db: Database, base: int | None = None, changes: PlanChanges | None
         plan_id = plans.save(uow.session, plan, assessment_id=assessment, parent_id=base_id,
                              note=note, profile_toml=toml,
                              classes={t: c.value for t, c in merged.items()},
-                             status=plans.DRAFT if draft else plans.ACCEPTED, author=actor)
+                             status=DRAFT if draft else plans.ACCEPTED, author=actor)
         audit.append(uow.session, actor=actor,
                      action="plan.draft" if draft else "plan.update", subject=f"plan {plan_id}",
                      detail={"base": base_id, "note": note, "moved": len(moved),
@@ -224,40 +225,22 @@ def _doctrine(profile_toml: str) -> tuple[float, str]:
     return chosen.planning.reserve_share, dump_profile(rest)
 
 
-@dataclass(frozen=True)
-class AssignmentChange:
-    nrp: str
-    before: Assignment | None
-    after: Assignment | None
-
-
-def compare(*, db: Database, before: int, after: int) -> list[AssignmentChange]:
-    """Officers whose post or duty differs between two plans, or who left or joined the
-    reserve."""
+def compare(*, db: Database, before: int, after: int) -> list[Move]:
+    """Who moved between two plans (``pollguard.planning.update.moves``)."""
     with UnitOfWork(db) as uow:
         a, b = plans.load(uow.session, before), plans.load(uow.session, after)
     if a is None or b is None:
         raise NoScenarioError(f"no plan {before if a is None else after}")
-    was = {x.nrp: x for x in a.assignments}
-    now = {x.nrp: x for x in b.assignments}
-
-    def place(x: Assignment | None) -> str | None:
-        """Reserve teams are renumbered between plans: staying in reserve is no move."""
-        return None if x is None else ("reserve" if x.role == Role.RESERVE else x.target_id)
-
-    return [AssignmentChange(n, was.get(n), now.get(n)) for n in sorted(was.keys() | now.keys())
-            if place(was.get(n)) != place(now.get(n))]
+    return moves(a, b)
 
 
-def export_plan(*, db: Database, out: Path, plan_id: int | None = None) -> list[Path]:
-    """Plotting workbooks, assignment cards, the plan summary, GeoJSON and KML."""
-    from pollguard.reports import plan_docs
+@dataclass(frozen=True)
+class PlanListing:
+    versions: list[tuple[PlanInfo, dict[str, object]]]  # oldest first, with their metrics
+    current: int | None  # the plan in force: the newest accepted version
 
+
+def listing(*, db: Database) -> PlanListing:
+    """Every stored plan version, drafts included, and which one is in force."""
     with UnitOfWork(db) as uow:
-        chosen = plan_id or plans.latest_id(uow.session)
-        plan = plans.load(uow.session, chosen) if chosen else None
-        scenario = repo.load_scenario(uow.session)
-    if plan is None or scenario is None:
-        raise NoScenarioError(f"no plan {plan_id}" if plan_id else "no plan yet")
-    out.mkdir(parents=True, exist_ok=True)
-    return plan_docs.write_all(plan, scenario, out)
+        return PlanListing(plans.listing(uow.session), plans.latest_id(uow.session))

@@ -9,8 +9,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from pollguard.domain.risk import RiskClass
+from pollguard.domain.risk import AssessmentInfo, RiskClass, TpsRisk
 from pollguard.domain.scenario import Scenario
+from pollguard.operations.events import AssessmentEvent
 from pollguard.profile import dump_profile, load_profile
 from pollguard.profile.model import IndicatorType
 from pollguard.reports import risk_map
@@ -19,6 +20,7 @@ from pollguard.risk.diff import ClassChange, class_changes
 from pollguard.risk.scoring import assess, inputs_of, unknown_codes
 from pollguard.risk.view import AssessedScenario
 from pollguard.scenario.importers import read_observation_form
+from pollguard.services.live import record
 from pollguard.store import assessments, audit
 from pollguard.store import repository as repo
 from pollguard.store.database import Database
@@ -67,10 +69,9 @@ def run_assessment(*, db: Database, profile: Path | None = None, as_of: dt.date 
                                          profile_toml=dump_profile(chosen), note=note,
                                          risks=risks)
         classes = Counter(r.risk_class for r in risks)
-        audit.append(uow.session, actor=actor, action="assessment.create",
-                     subject=f"assessment {assessment_id}",
-                     detail={"as_of": day.isoformat(), "profile": chosen.profile.id,
-                             "classes": {k.value: classes.get(k, 0) for k in RiskClass}})
+        record(uow.session, actor, AssessmentEvent(
+            assessment=assessment_id, as_of=day, profile=chosen.profile.id,
+            classes={k: classes.get(k, 0) for k in RiskClass}))
     return AssessmentOutcome(assessment_id, len(risks), {k: classes.get(k, 0) for k in RiskClass},
                              day, chosen.profile.id, unknown_codes(chosen, inputs))
 
@@ -92,7 +93,22 @@ def export_map(*, db: Database, fmt: str, out: Path,
     return risk_map.export(load_assessed(db=db, assessment_id=assessment_id), fmt, out)
 
 
+def listing(*, db: Database) -> list[AssessmentInfo]:
+    """Every stored assessment, oldest first."""
+    with UnitOfWork(db) as uow:
+        return assessments.listing(uow.session)
+
+
+def results(*, db: Database, assessment_id: int) -> dict[str, TpsRisk]:
+    """Each TPS's score, class and reasons in assessment ``assessment_id``."""
+    with UnitOfWork(db) as uow:
+        if assessments.info(uow.session, assessment_id) is None:
+            raise NoScenarioError(f"no assessment {assessment_id}")
+        return assessments.results(uow.session, assessment_id)
+
+
 def compare(*, db: Database, before: int, after: int) -> list[ClassChange]:
+    """TPS whose class differs between two assessments, with the reasons gained and lost."""
     with UnitOfWork(db) as uow:
         for n in (before, after):
             if assessments.info(uow.session, n) is None:

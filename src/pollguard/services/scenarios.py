@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from pollguard.domain.regions import RegionLevel, ancestor_at
-from pollguard.domain.scenario import Scenario, ScenarioSummary
+from pollguard.domain.scenario import Scenario, ScenarioInfo, ScenarioSummary
 from pollguard.domain.tps import LINMAS_PER_TPS
 from pollguard.profile import load_profile
 from pollguard.scenario.checks import TpsDistanceLimits
@@ -178,3 +178,26 @@ def import_roster(*, db: Database, path: Path, actor: str = "cli") -> RosterImpo
 def summary(*, db: Database) -> ScenarioSummary:
     with UnitOfWork(db) as uow:
         return repo.summary(uow.session)
+
+
+@dataclass(frozen=True)
+class Overview:
+    """What ``pollguard summary`` prints: the headline counts, per kab/kota and per Polres."""
+
+    info: ScenarioInfo | None  # None: no scenario loaded
+    counts: ScenarioSummary
+    kabkota: list[tuple[str, str, int, int]]  # code, name, TPS, voters
+    polres: list[tuple[str, str, int, int, int]]  # code, name, TPS, officers, BKO
+
+
+def overview(*, db: Database) -> Overview:
+    with UnitOfWork(db) as uow:
+        s = uow.session
+        return Overview(repo.current_info(s), repo.summary(s), repo.summary_by_kabkota(s),
+                        repo.strength_by_polres(s))
+
+
+def unit_names(*, db: Database) -> dict[str, str]:
+    """Every command unit's name by its code."""
+    with UnitOfWork(db) as uow:
+        return {u.code: u.name for u in repo.units(uow.session)}

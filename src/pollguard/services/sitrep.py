@@ -12,200 +12,39 @@ One picture of the operation at ``as_of``, built from the live-operations servic
   (``pollguard.services.incidents.units``);
 - a **header**: the time of the report, the plan and assessment versions in force, who made it.
 
-Pure data (frozen dataclasses): ``pollguard.reports.sitrep`` writes it as a PDF or JSON, the
-API and the CLI filter nothing afterwards. What a reader may not see is left out here:
-``personnel=False`` drops every NRP and operator name, ``reserves=False`` every dispatch, the
-force table and the floor warnings; ``tps_ids`` limits the report to a jurisdiction (and then
-the Polda pool and the floor warnings, which are the Polda's business, are left out too).
+The report itself is pure data (``pollguard.operations.sitrep``): ``pollguard.reports.sitrep``
+writes it as a PDF or JSON, the API and the CLI filter nothing afterwards. What a reader may
+not see is left out here: ``personnel=False`` drops every NRP and operator name,
+``reserves=False`` every dispatch, the force table and the floor warnings; ``tps_ids`` limits
+the report to a jurisdiction (and then the Polda pool and the floor warnings, which are the
+Polda's business, are left out too).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Collection
 
 from pollguard.domain.command import POOL
 from pollguard.domain.forces import UnitKind as CommandKind
-from pollguard.domain.tps import Election
-from pollguard.operations.field_reports import TpsPhase
-from pollguard.operations.incidents import Level, Status
-from pollguard.operations.reinforcement import UnitKind, UnitStatus
+from pollguard.operations.reinforcement import UnitStatus
+from pollguard.operations.sitrep import (
+    BkoOption,
+    DispatchLine,
+    FloorLine,
+    ForceLine,
+    Header,
+    IncidentLine,
+    PolresStatus,
+    Sitrep,
+)
 from pollguard.services import field_reports, incidents
 from pollguard.store import assessments, plans
 from pollguard.store import repository as repo
 from pollguard.store.database import Database
-from pollguard.store.incidents import OPEN
 from pollguard.store.uow import UnitOfWork
 
-__all__ = ["WIB", "DispatchLine", "FloorLine", "ForceLine", "Header", "IncidentLine",
-           "PolresStatus", "Sitrep", "situation"]
-
-#: Western Indonesia Time: the reporting clock of a Sumatran or Javan Posko.
-WIB = dt.timezone(dt.timedelta(hours=7), "WIB")
-SEVERITIES = (3, 2, 1)  # berat, sedang, ringan: the order a report lists them in
-
-
-@dataclass(frozen=True)
-class Header:
-    as_of: dt.datetime  # UTC
-    operation: str  # "Operasi Mantap Praja 2024"
-    scenario: str
-    voting_date: dt.date | None
-    plan_id: int | None  # the plan in force
-    plan_created_at: dt.datetime | None
-    plan_assessment_id: int | None  # the assessment the plan was made from
-    assessment_id: int | None  # the latest assessment (verified incidents make new ones)
-    assessment_as_of: dt.date | None
-    made_by: str
-    whole: bool  # the whole Polda (no jurisdiction limit)
-    jurisdiction_code: str | None  # the unit whose jurisdiction the report covers
-    jurisdiction: str  # its name (the Polda's when none is named)
-    personnel: bool  # NRP and operator names shown
-    reserves: bool  # dispatches, force and floor warnings shown
-
-    @property
-    def wib(self) -> dt.datetime:
-        """The report's time on the Posko's clock."""
-        return self.as_of.astimezone(WIB)
-
-
-@dataclass(frozen=True)
-class PolresStatus:
-    """TPS per phase in one Polres (or the total): ``phases`` counts each TPS at its current
-    phase; ``reached`` counts those at that phase or past it (a TPS whose box is at the PPK
-    was opened, closed and counted)."""
-
-    code: str
-    name: str
-    tps: int
-    not_reported: int
-    phases: Mapping[TpsPhase, int]
-    open_incidents: Mapping[int, int]  # open incidents per severity 1, 2, 3
-
-    def reached(self, phase: TpsPhase) -> int:
-        return sum(n for p, n in self.phases.items() if p.rank >= phase.rank)
-
-    @property
-    def opened(self) -> int:
-        return self.reached(TpsPhase.VOTING_OPEN)
-
-    @property
-    def closed(self) -> int:
-        return self.reached(TpsPhase.VOTING_CLOSED)
-
-    @property
-    def counted(self) -> int:
-        return self.reached(TpsPhase.COUNTED)
-
-    @property
-    def escorted(self) -> int:
-        return self.reached(TpsPhase.BOX_ESCORTED)
-
-
-@dataclass(frozen=True)
-class IncidentLine:
-    id: str
-    tps_id: str
-    polres_code: str
-    polres_name: str
-    kind: str
-    kind_label_id: str
-    kind_label_en: str
-    severity: int
-    status: Status
-    level: Level
-    verified: bool
-    reported_at: dt.datetime
-    age_min: int  # minutes from the report to the report's time
-    reported_by: str | None  # the reporting officer's NRP; None without personnel
-    units_sent: int | None  # dispatches to it; None without reserves
-
-    @property
-    def open(self) -> bool:
-        return self.status in OPEN
-
-
-@dataclass(frozen=True)
-class DispatchLine:
-    id: str
-    incident_id: str
-    tps_id: str
-    polres_code: str
-    unit_id: str
-    kind: UnitKind
-    officers: int
-    status: UnitStatus
-    since: dt.datetime  # its last step
-    dispatched_by: str | None  # the operator; None without personnel
-
-
-@dataclass(frozen=True)
-class ForceLine:
-    """The reserve teams of a Polres (or the Polda pool: ``code`` is ``POOL``)."""
-
-    code: str
-    name: str
-    teams: int
-    officers: int
-    by_status: Mapping[UnitStatus, int]  # teams per status, every status
-    officers_available: int
-
-
-@dataclass(frozen=True)
-class BkoOption:
-    team_id: str
-    size: int
-    minutes: float
-    km: float
-
-
-@dataclass(frozen=True)
-class FloorLine:
-    """A Polres whose available reserve fell below its floor, and the Polda-pool teams that
-    could go to it as BKO, nearest first."""
-
-    code: str
-    name: str
-    available: int
-    planned: int
-    floor: int
-    bko: tuple[BkoOption, ...]
-
-
-@dataclass(frozen=True)
-class Sitrep:
-    header: Header
-    total: PolresStatus
-    polres: tuple[PolresStatus, ...]
-    incidents: tuple[IncidentLine, ...]  # open first, then by severity, oldest first
-    dispatches: tuple[DispatchLine, ...] = ()
-    force: tuple[ForceLine, ...] = ()
-    floor_warnings: tuple[FloorLine, ...] = ()
-    names: Mapping[str, str] = field(default_factory=dict)  # unit code -> name
-
-    def incident_counts(self, *, open: bool) -> dict[int, int]:
-        """Open (or closed) incidents per severity, every severity."""
-        out = dict.fromkeys(SEVERITIES, 0)
-        for i in self.incidents:
-            if i.open == open:
-                out[i.severity] = out.get(i.severity, 0) + 1
-        return out
-
-    @property
-    def open_incidents(self) -> tuple[IncidentLine, ...]:
-        return tuple(i for i in self.incidents if i.open)
-
-    @property
-    def closed_incidents(self) -> tuple[IncidentLine, ...]:
-        return tuple(i for i in self.incidents if not i.open)
-
-
-def operation_name(election: Election, year: int) -> str:
-    """Polri names the operation after the election: Mantap Praja for a Pilkada, Mantap Brata
-    for a Pemilu."""
-    name = "Mantap Praja" if election == Election.PILKADA else "Mantap Brata"
-    return f"Operasi {name} {year}"
+__all__ = ["situation"]
 
 
 def _aware(t: dt.datetime) -> dt.datetime:
@@ -234,7 +73,7 @@ def situation(*, db: Database, ctx: incidents.LiveContext | None = None,
     names[POOL] = next((u.name for u in units if u.kind == CommandKind.POLDA), "Polda")
     header = Header(
         as_of=now,
-        operation=operation_name(info.election, info.voting_date.year) if info else "",
+        operation=info.operation if info else "",
         scenario=info.name if info else "", voting_date=info.voting_date if info else None,
         plan_id=ctx.plan_id, plan_created_at=_aware(plan.created_at) if plan else None,
         plan_assessment_id=plan.assessment_id if plan else None,
@@ -303,5 +142,3 @@ def _status(code: str, name: str, p: field_reports.Progress) -> PolresStatus:
     return PolresStatus(code=code, name=name, tps=p.tps, not_reported=p.not_reported,
                         phases=dict(p.phases), open_incidents=dict(p.incidents_by_severity))
 
-
-__all__ += ["SEVERITIES", "BkoOption", "operation_name"]

@@ -10,8 +10,9 @@ from collections.abc import Collection
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
+from pollguard.domain.command import Level
 from pollguard.domain.forces import UnitKind as ForceUnitKind
-from pollguard.operations.incidents import Incident, Level, Status, Step
+from pollguard.operations.incidents import OPEN, Incident, Status, Step
 from pollguard.operations.reinforcement import Dispatch, UnitKind, UnitStatus, UnitStep
 from pollguard.store.tables import (
     DispatchRecord,
@@ -24,7 +25,6 @@ from pollguard.store.tables import (
 )
 
 KABKOTA_CODE_LEN = len("15.01")  # Kemendagri: a desa code starts with its kab/kota's
-OPEN = (Status.REPORTED, Status.ACKNOWLEDGED, Status.RESPONDING)
 
 
 def _aware(t: dt.datetime) -> dt.datetime:

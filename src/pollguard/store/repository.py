@@ -63,6 +63,13 @@ def current_info(session: Session) -> ScenarioInfo | None:
                         rec.description, rec.max_voters_per_tps)
 
 
+def loaded_at(session: Session) -> dt.datetime | None:
+    """When the scenario was loaded (None: no scenario): what a cached read of it is keyed by,
+    since a reload replaces everything."""
+    found: dt.datetime | None = session.scalar(select(func.max(ScenarioRecord.loaded_at)))
+    return found
+
+
 def replace_scenario(session: Session, scenario: Scenario, *, source: str = "") -> None:
     """Make the database hold exactly ``scenario`` (a database is one operation)."""
     for table in _ALL:

@@ -22,12 +22,13 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from pollguard.domain.command import Level
 from pollguard.domain.forces import Branch, Rank, UnitKind
 from pollguard.domain.regions import RegionKind
 from pollguard.domain.risk import RiskClass
 from pollguard.domain.tps import Election, LocationType
 from pollguard.operations.field_reports import ReportKind, TpsPhase
-from pollguard.operations.incidents import Level, Status
+from pollguard.operations.incidents import Status
 from pollguard.operations.reinforcement import UnitKind as DispatchKind
 from pollguard.operations.reinforcement import UnitStatus
 

@@ -24,8 +24,10 @@ from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from pollguard import __version__
+from pollguard.services import audit as audit_service
 from pollguard.services import incidents as incident_service
-from pollguard.store.database import Database, open_database
+from pollguard.services.database import Database, open_database
+from pollguard.services.snapshot import NoDataError, Snapshots
 from pollguard.web import api_docs, field, pages
 from pollguard.web.api import (
     accounts,
@@ -44,7 +46,6 @@ from pollguard.web.i18n import LANGUAGES, catalogue
 from pollguard.web.ingest import ReportWriter
 from pollguard.web.security import PrincipalCache, declared_permission, public
 from pollguard.web.settings import WebSettings
-from pollguard.web.snapshot import NoDataError, Snapshots
 
 API = "/api/v1"
 
@@ -146,7 +147,7 @@ def create_app(db: Database | str | None = None, settings: WebSettings | None = 
     app.state.clock = None  # None: the wall clock; tests and drills may set a function
     app.state.report_writer = ReportWriter(database)
     app.state.principals = PrincipalCache()
-    app.state.chain_watch = audit.ChainWatch()
+    app.state.chain_watch = audit_service.ChainWatch()
     routers = [m.router for m in (session, map, risk, plans, field_reports, incidents, events,
                                   sitrep, audit, accounts)]
     routers.append(_meta_router())

@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 from pollguard.access import Scope
 from pollguard.services import field_reports
 from pollguard.services.accounts import Principal
-from pollguard.web.snapshot import Snapshot
+from pollguard.services.snapshot import Snapshot
 
 
 def snapshot(request: Request, plan: int | None = None) -> Snapshot:

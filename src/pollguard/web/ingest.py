@@ -21,7 +21,7 @@ import time
 from concurrent.futures import Future
 
 from pollguard.services import field_reports
-from pollguard.store.database import Database
+from pollguard.services.database import Database
 
 MAX_BATCH = 200
 LINGER_S = 0.008

@@ -16,10 +16,10 @@ from pollguard.domain.risk import RiskClass
 from pollguard.profile.model import parse_profile
 from pollguard.reports.plan_docs import pattern
 from pollguard.services.accounts import Principal
+from pollguard.services.snapshot import Snapshot
 from pollguard.web.api.params import MAX_ID
 from pollguard.web.deps import scope_of, snapshot
 from pollguard.web.security import needs, signed_in
-from pollguard.web.snapshot import Snapshot
 
 router = APIRouter(tags=["map"])
 CLASSES = [c.value for c in RiskClass]
@@ -55,7 +55,7 @@ def map_tps(request: Request, who: Principal = needs(Permission.TPS_READ)) -> Ma
 def _map_tps(snap: Snapshot, scope: Scope) -> MapTps:
     rows = snap.visible_tps(scope)
     kabs = sorted({ancestor_at(t.desa_code, RegionLevel.KABKOTA) for t in rows})
-    pols = sorted({snap.polres_of(t) for t in rows})
+    pols = sorted({snap.polres_of_tps(t) for t in rows})
     kab_ix, pol_ix = {k: i for i, k in enumerate(kabs)}, {p: i for i, p in enumerate(pols)}
     cls_ix = {c: i for i, c in enumerate(CLASSES)}
     guarded = snap.view.post_of_tps if snap.plan else {}
@@ -68,7 +68,7 @@ def _map_tps(snap: Snapshot, scope: Scope) -> MapTps:
         cls=[cls_ix[c.value] if c else -1 for c in classes],
         score=[snap.risks[t.tps_id].score if t.tps_id in snap.risks else 0.0 for t in rows],
         kab=[kab_ix[ancestor_at(t.desa_code, RegionLevel.KABKOTA)] for t in rows],
-        pol=[pol_ix[snap.polres_of(t)] for t in rows],
+        pol=[pol_ix[snap.polres_of_tps(t)] for t in rows],
         guarded=[1 if t.tps_id in guarded else 0 for t in rows])
 
 
@@ -251,7 +251,7 @@ def tps_detail(tps_id: str, request: Request, lang: str = Query("id", pattern="^
         id=tps_id, number=t.number, desa=snap.names.get(t.desa_code, t.desa_code),
         kecamatan=snap.names.get(snap.kecamatan_of(t), ""),
         kabkota=snap.names.get(ancestor_at(t.desa_code, RegionLevel.KABKOTA), ""),
-        polres=snap.names.get(snap.polres_of(t), ""), voters=t.voters,
+        polres=snap.names.get(snap.polres_of_tps(t), ""), voters=t.voters,
         location_type=t.location_type.value, lat=t.lat, lon=t.lon,
         cls=cls.value if cls else None,
         assessed_cls=risk.risk_class.value if risk else None,

@@ -14,22 +14,19 @@ from fastapi.responses import FileResponse
 from pydantic import BaseModel, Field
 
 from pollguard.access import Permission, Scope, can
-from pollguard.domain.command import POOL
 from pollguard.domain.plan import Assignment, Role
 from pollguard.domain.risk import RiskClass
 from pollguard.planning.update import moves
 from pollguard.planning.view import PlanView
 from pollguard.profile.model import parse_profile
 from pollguard.reports import plan_docs
-from pollguard.services import planning
+from pollguard.services import documents, planning
 from pollguard.services.accounts import Principal
 from pollguard.services.risk import NoScenarioError
-from pollguard.store import plans
-from pollguard.store.uow import UnitOfWork
+from pollguard.services.snapshot import Snapshot
 from pollguard.web.api.params import MAX_ID, PlanId, utc_iso
 from pollguard.web.deps import scope_of, snapshot
 from pollguard.web.security import needs
-from pollguard.web.snapshot import Snapshot
 
 router = APIRouter(tags=["plans"])
 T = TypeVar("T")
@@ -60,15 +57,13 @@ class PlanList(BaseModel):
 @router.get("/plans", response_model=PlanList)
 def list_plans(request: Request, who: Principal = needs(Permission.PLAN_READ)) -> PlanList:
     """Every plan version, newest first, drafts included."""
-    with UnitOfWork(request.app.state.db) as uow:
-        rows = plans.listing(uow.session)
-        current = plans.latest_id(uow.session)
+    found = planning.listing(db=request.app.state.db)
 
     def num(m: dict[str, object], key: str) -> float:
         value = m.get(key)
         return float(value) if isinstance(value, int | float) else 0.0
 
-    return PlanList(current=current, plans=[PlanVersion(
+    return PlanList(current=found.current, plans=[PlanVersion(
         id=i.id, created_at=utc_iso(i.created_at), status=i.status,  # type: ignore[arg-type]
         author=i.author, parent_id=i.parent_id, assessment_id=i.assessment_id, note=i.note,
         posts=int(num(m, "posts")), uncovered_tps=int(num(m, "uncovered_tps")),
@@ -76,7 +71,7 @@ def list_plans(request: Request, who: Principal = needs(Permission.PLAN_READ)) -
         officers_in_reserve=int(num(m, "officers_in_reserve")),
         travel_km_total=num(m, "travel_km_total"),
         reserve_eta_p95_min=num(m, "reserve_eta_p95_min"), bko=int(num(m, "bko")))
-        for i, m in reversed(rows)])
+        for i, m in reversed(found.versions)])
 
 
 class BalanceRow(BaseModel):
@@ -196,7 +191,7 @@ def draft(plan_id: PlanId, body: DraftRequest, request: Request,
     assert m is not None
     personnel = can(who.role, Permission.PERSONNEL_READ)
     return DraftResult(
-        plan_id=outcome.plan_id, base_id=plan_id, status=plans.DRAFT, moved=len(outcome.moves),
+        plan_id=outcome.plan_id, base_id=plan_id, status=planning.DRAFT, moved=len(outcome.moves),
         posts=m.posts, uncovered_tps=m.uncovered_tps, travel_km_total=m.travel_km_total,
         reserve_eta_p95_min=m.reserve_eta_p95_min,
         moves=[Move(nrp=mv.nrp if personnel else None, before=mv.before, after=mv.after,
@@ -378,10 +373,6 @@ class Download(BaseModel):
     url: str
 
 
-KINDS = {"plotting": ("plotting_{}.xlsx", plan_docs.write_plotting_workbooks),
-         "cards": ("kartu_{}.pdf", plan_docs.write_assignment_cards)}
-
-
 @router.get("/plans/{plan_id}/exports", response_model=list[Download],
             responses={404: {"description": "no such plan"}})
 def exports(plan_id: PlanId, request: Request,
@@ -389,24 +380,9 @@ def exports(plan_id: PlanId, request: Request,
     """The plan's documents the account may download: per Polres plotting workbooks and
     assignment cards (whole Polres only), and the plan summary (Polda command)."""
     snap = _plan(request, plan_id)
-    return _downloads(snap, scope_of(snap, who), plan_id)
-
-
-def _downloads(snap: Snapshot, scope: Scope, plan_id: int) -> list[Download]:
-    stems = plan_docs.file_stems(snap.view)
-    owners = [o for o in snap.view.owners()
-              if scope.everything or (scope.unit_code == o)]
     base = f"/api/v1/plans/{plan_id}/exports/"
-    out = [Download(name=pattern.format(stems[o]), kind=kind,  # type: ignore[arg-type]
-                    owner=None if o == POOL else o, url=base + pattern.format(stems[o]))
-           for kind, (pattern, _) in KINDS.items() for o in owners]
-    if scope.everything:
-        out.append(Download(name="rencana_pengamanan.pdf", kind="summary", owner=None,
-                            url=base + "rencana_pengamanan.pdf"))
-    return out
-
-
-_export_lock = threading.Lock()
+    return [Download(name=d.name, kind=d.kind, owner=d.owner, url=base + d.name)
+            for d in documents.documents(snap.view, scope_of(snap, who))]
 
 
 @router.get("/plans/{plan_id}/exports/{name}", response_class=FileResponse,
@@ -418,22 +394,13 @@ def download(plan_id: PlanId, name: str, request: Request,
     """One plan document, written on first request and kept for the plan version (a plan
     version never changes)."""
     snap = _plan(request, plan_id)
-    allowed = {d.name: d for d in _downloads(snap, scope_of(snap, who), plan_id)}
-    every = {d.name for d in _downloads(snap, Scope(), plan_id)}
-    if name not in every:
-        raise HTTPException(404, f"plan {plan_id} has no document {name}")
-    if name not in allowed:
-        raise HTTPException(403, f"{name} covers more than your jurisdiction")
-    folder = Path(request.app.state.settings.export_dir) / f"plan-{plan_id}"
-    path = folder / name
-    with _export_lock:
-        if not path.exists():
-            kind = allowed[name].kind
-            assert snap.plan is not None
-            if kind == "summary":
-                plan_docs.write_plan_summary(snap.plan, snap.scenario, folder)
-            else:
-                KINDS[kind][1](snap.plan, snap.scenario, folder)
+    try:
+        path = documents.document(snap.view, scope_of(snap, who), plan_id=plan_id, name=name,
+                                  folder=Path(request.app.state.settings.export_dir))
+    except documents.DocumentNotFoundError as exc:
+        raise HTTPException(404, str(exc)) from exc
+    except documents.DocumentRefusedError as exc:
+        raise HTTPException(403, str(exc)) from exc
     media = ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
              if name.endswith(".xlsx") else "application/pdf")
     return FileResponse(path, media_type=media, filename=name)

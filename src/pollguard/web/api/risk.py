@@ -12,14 +12,12 @@ from pollguard.domain.regions import RegionLevel, ancestor_at
 from pollguard.domain.risk import Contribution, Factor, RiskClass, TpsRisk
 from pollguard.profile.model import parse_profile
 from pollguard.risk.aggregate import by_group
-from pollguard.risk.diff import class_changes
+from pollguard.services import risk
 from pollguard.services.accounts import Principal
-from pollguard.store import assessments
-from pollguard.store.uow import UnitOfWork
+from pollguard.services.snapshot import Snapshot
 from pollguard.web.api.params import MAX_ID, utc_iso
 from pollguard.web.deps import scope_of, snapshot
 from pollguard.web.security import needs
-from pollguard.web.snapshot import Snapshot
 
 router = APIRouter(tags=["risk"])
 
@@ -36,8 +34,7 @@ class Assessment(BaseModel):
 @router.get("/assessments", response_model=list[Assessment])
 def list_assessments(request: Request,
                      who: Principal = needs(Permission.RISK_READ)) -> list[Assessment]:
-    with UnitOfWork(request.app.state.db) as uow:
-        rows = assessments.listing(uow.session)
+    rows = risk.listing(db=request.app.state.db)
     return [Assessment(id=a.id, created_at=utc_iso(a.created_at), as_of=a.as_of.isoformat(),
                        profile_id=a.profile_id, note=a.note, tps_count=a.tps_count)
             for a in rows]
@@ -61,10 +58,10 @@ def _risks(request: Request, assessment_id: int | None) -> tuple[Snapshot, dict[
     snap = snapshot(request)
     if assessment_id is None or (snap.assessment and assessment_id == snap.assessment.id):
         return snap, dict(snap.risks)
-    with UnitOfWork(request.app.state.db) as uow:
-        if assessments.info(uow.session, assessment_id) is None:
-            raise HTTPException(404, f"no assessment {assessment_id}")
-        return snap, dict(assessments.results(uow.session, assessment_id))
+    try:
+        return snap, risk.results(db=request.app.state.db, assessment_id=assessment_id)
+    except risk.NoScenarioError as exc:
+        raise HTTPException(404, str(exc)) from exc
 
 
 @router.get("/risk/classes", response_model=list[RegionClasses],
@@ -78,7 +75,7 @@ def classes_by_region(request: Request,
     snap, risks = _risks(request, assessment)
     tps = snap.visible_tps(scope_of(snap, who))
     chosen = LEVELS[level]
-    group_of = {t.tps_id: (snap.polres_of(t) if chosen is None
+    group_of = {t.tps_id: (snap.polres_of_tps(t) if chosen is None
                            else ancestor_at(t.desa_code, chosen)) for t in tps}
     rows = by_group((risks[t] for t in group_of if t in risks), group_of, snap.names)
     return [RegionClasses(code=r.code, name=r.name, tps=r.tps,
@@ -108,7 +105,7 @@ def indicator_breakdown(request: Request, region: str | None = Query(None, max_l
     scope = scope_of(snap, who)
     tps = snap.visible_tps(scope)
     if region:
-        tps = [t for t in tps if region in (snap.polres_of(t), *(
+        tps = [t for t in tps if region in (snap.polres_of_tps(t), *(
             ancestor_at(t.desa_code, lv) for lv in (RegionLevel.KABKOTA, RegionLevel.KECAMATAN,
                                                     RegionLevel.DESA)))]
     profile = parse_profile(snap.assessment.profile_toml)
@@ -118,8 +115,8 @@ def indicator_breakdown(request: Request, region: str | None = Query(None, max_l
     points: dict[tuple[str, str], float] = defaultdict(float)
     label: dict[tuple[str, str], str] = {}
     for t in tps:
-        risk = snap.risks.get(t.tps_id)
-        for c in risk.reasons if risk else ():
+        found = snap.risks.get(t.tps_id)
+        for c in found.reasons if found else ():
             if c.factor in (Factor.THRESHOLD,):
                 continue
             key = (c.factor.value, c.code)
@@ -153,12 +150,10 @@ def assessment_diff(request: Request, before: int = Query(ge=1, le=MAX_ID),
     """TPS whose class differs between two assessments, with the reasons gained and lost."""
     snap = snapshot(request)
     scope = scope_of(snap, who)
-    with UnitOfWork(request.app.state.db) as uow:
-        for n in (before, after):
-            if assessments.info(uow.session, n) is None:
-                raise HTTPException(404, f"no assessment {n}")
-        changes = class_changes(assessments.results(uow.session, before),
-                                assessments.results(uow.session, after))
+    try:
+        changes = risk.compare(db=request.app.state.db, before=before, after=after)
+    except risk.NoScenarioError as exc:
+        raise HTTPException(404, str(exc)) from exc
     visible = {t.tps_id for t in snap.visible_tps(scope)}
 
     def text(c: Contribution) -> str:

@@ -14,6 +14,7 @@ from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, Field
 
 from pollguard.access import Permission, can
+from pollguard.operations.sitrep import Sitrep
 from pollguard.reports import sitrep as report
 from pollguard.services import sitrep
 from pollguard.services.accounts import Principal
@@ -135,7 +136,7 @@ def _now(request: Request) -> dt.datetime:
     return clock() if clock else dt.datetime.now(dt.UTC)
 
 
-def situation(request: Request, who: Principal) -> sitrep.Sitrep:
+def situation(request: Request, who: Principal) -> Sitrep:
     """The report of ``who``'s jurisdiction, showing what its role may see."""
     snap = snapshot(request)
     return sitrep.situation(

@@ -1,9 +1,11 @@
-"""What the API reads, loaded once and shared between requests until the data changes.
+"""What the command centre reads, loaded once and shared between requests until the data
+changes.
 
 Loading the scenario, an assessment and a plan from the database takes a few hundred
 milliseconds; the map must answer in tens. A snapshot is keyed by the versions it was built
 from (when the scenario was loaded, the assessment id, the plan id), which one cheap query
-reads per request, so a new assessment or plan is seen at once."""
+reads per request, so a new assessment or plan is seen at once. The web server keeps one
+``Snapshots`` cache (``app.state.snapshots``); nothing here knows about HTTP."""
 
 from __future__ import annotations
 
@@ -14,9 +16,9 @@ from dataclasses import dataclass
 from functools import cached_property
 
 import shapely
-from sqlalchemy import func, select
 
 from pollguard.access import Scope
+from pollguard.domain.command import CommandLookups
 from pollguard.domain.plan import Plan
 from pollguard.domain.regions import RegionLevel, ancestor_at
 from pollguard.domain.risk import AssessmentInfo, RiskClass, TpsRisk
@@ -28,7 +30,6 @@ from pollguard.store import assessments, plans
 from pollguard.store import repository as repo
 from pollguard.store.database import Database
 from pollguard.store.plans import PlanInfo
-from pollguard.store.tables import ScenarioRecord
 from pollguard.store.uow import UnitOfWork
 
 
@@ -37,7 +38,11 @@ class NoDataError(LookupError):
 
 
 @dataclass(frozen=True)
-class Snapshot:
+class Snapshot(CommandLookups):
+    """A scenario with the latest assessment and one plan, indexed once. Which Polres guards a
+    TPS (``polres_of_tps``) and the other command look-ups are the scenario's
+    ``CommandIndex``'s."""
+
     scenario: Scenario
     assessment: AssessmentInfo | None
     risks: dict[str, TpsRisk]
@@ -64,16 +69,8 @@ class Snapshot:
         return {r.code: r.name for r in self.scenario.regions} | {
             u.code: u.name for u in self.scenario.units}
 
-    @cached_property
-    def polres_of_kab(self) -> dict[str, str]:
-        return {kab: u.code for u in self.scenario.units if u.kind.value == "polres"
-                for kab in u.jurisdiction}
-
     def kecamatan_of(self, t: PollingStation) -> str:
         return ancestor_at(t.desa_code, RegionLevel.KECAMATAN)
-
-    def polres_of(self, t: PollingStation) -> str:
-        return self.polres_of_kab.get(ancestor_at(t.desa_code, RegionLevel.KABKOTA), "")
 
     def class_of(self, tps_id: str) -> RiskClass | None:
         """The class the plan works with: the planner's override, else the assessment's."""
@@ -136,7 +133,7 @@ class Snapshots:
     def get(self, plan_id: int | None = None) -> Snapshot:
         """The plan ``plan_id`` (the plan in force by default) with the latest assessment."""
         with UnitOfWork(self.db) as uow:
-            loaded = uow.session.scalar(select(func.max(ScenarioRecord.loaded_at)))
+            loaded = repo.loaded_at(uow.session)
             if loaded is None:
                 raise NoDataError("the database holds no scenario: run `pollguard demo` or "
                                   "`pollguard scenario load` first")

@@ -1,0 +1,102 @@
+"""The profile's voting-day settings, ``[operations]``: the incident catalogue, the escalation
+limits and the reinforcement settings.
+
+They are doctrine, like the patterns and the indicators, so they live with the rest of the
+profile at the bottom of the layers: ``pollguard.operations`` (the workflow, escalation and
+reinforcement logic) reads them from here, and the profile never imports the logic."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from pollguard.domain.command import Level
+
+__all__ = ["DEFAULT_KINDS", "EscalationPolicy", "IncidentKind", "Operations",
+           "ReinforcementPolicy"]
+
+
+class EscalationPolicy(BaseModel):
+    """Minutes each level has to acknowledge before the incident moves up.
+
+    Defaults: the TPS guard is on the spot or a walk away (5 min); the Polsek must raise its
+    piket and reach the Kapolsek (10 min); Polres operations (Kaopsres) decides on a Satgas for
+    the whole kab/kota (15 min). Polda operations is the top: nothing above it escalates.
+    Severity scales every limit (a berat incident waits half as long)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    tps_guard_min: float = Field(default=5.0, gt=0)
+    polsek_min: float = Field(default=10.0, gt=0)
+    polres_ops_min: float = Field(default=15.0, gt=0)
+    severity_scale: dict[int, float] = Field(default_factory=lambda: {1: 1.0, 2: 1.0, 3: 0.5})
+
+    def limit(self, level: Level, severity: int = 2) -> dt.timedelta | None:
+        """How long ``level`` has to acknowledge, or None at the top of the chain."""
+        minutes = {Level.TPS_GUARD: self.tps_guard_min, Level.POLSEK: self.polsek_min,
+                   Level.POLRES_OPS: self.polres_ops_min}.get(level)
+        if minutes is None:
+            return None
+        return dt.timedelta(minutes=minutes * self.severity_scale.get(severity, 1.0))
+
+
+class ReinforcementPolicy(BaseModel):
+    """The settings of reinforcement: the profile's ``[operations.reinforcement]``."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    max_minutes: float = Field(default=30.0, gt=0)  # a reserve farther than this: borrow
+    borrow_officers: int = Field(default=4, ge=1)  # officers to borrow (two pairs)
+    borrow_max_minutes: float = Field(default=20.0, gt=0)  # donors must be this close
+    borrow_across_polres: bool = False  # donors from other Polres would be BKO
+    min_keep: int = Field(default=1, ge=1)  # officers a donor post always keeps
+    default_tps_risk: float = Field(default=1.0, ge=0)  # a TPS without a score
+    floor_share: float = Field(default=0.5, ge=0, le=1)  # of a Polres's planned reserve
+    floor_officers: int = Field(default=0, ge=0)  # and at least this many available
+
+
+class IncidentKind(BaseModel):
+    """One entry of the profile's incident catalogue."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    code: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    label_id: str
+    label_en: str
+    severity: int = Field(default=2, ge=1, le=3)  # default: 1 ringan, 2 sedang, 3 berat
+    # The profile's event kind a verified incident of this kind counts as when risk is
+    # reassessed (spillover to nearby TPS); None: it does not raise risk (a power cut).
+    event: str | None = None
+
+
+def _k(code: str, label_id: str, label_en: str, severity: int,
+       event: str | None) -> IncidentKind:
+    return IncidentKind(code=code, label_id=label_id, label_en=label_en, severity=severity,
+                        event=event)
+
+
+DEFAULT_KINDS: tuple[IncidentKind, ...] = (
+    _k("intimidation", "Intimidasi", "Intimidation", 2, "intimidation"),
+    _k("money_politics", "Politik uang", "Money politics", 1, "money_politics"),
+    _k("violence", "Kekerasan", "Violence", 3, "violence"),
+    _k("crowd_gathering", "Pengerahan massa", "Crowd gathering", 2, "crowd_gathering"),
+    _k("voting_refused", "Penolakan pemungutan suara", "Refusal of voting", 2, "kamtibmas"),
+    _k("logistics_damaged", "Logistik rusak atau hilang", "Logistics damaged or missing", 2,
+       "kamtibmas"),
+    _k("ballot_box_seized", "Kotak suara dibakar atau dirampas", "Ballot box burned or seized",
+       3, "ballot_box_burned"),
+    _k("disaster", "Bencana alam", "Disaster", 3, None),
+    _k("power_signal_loss", "Listrik atau sinyal padam", "Power or signal loss", 1, None),
+)
+
+
+class Operations(BaseModel):
+    """Voting day: the incident catalogue, the escalation limits and reinforcement settings."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    escalation: EscalationPolicy = EscalationPolicy()
+    reinforcement: ReinforcementPolicy = ReinforcementPolicy()
+    escalate_every_s: float = Field(default=15.0, gt=0)  # how often the server checks
+    incident_kinds: tuple[IncidentKind, ...] = DEFAULT_KINDS
