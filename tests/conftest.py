@@ -19,6 +19,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -271,3 +272,23 @@ def planned_db(planned_template: str,
         database = open_database(url)
         yield database
         database.dispose()
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """Debian's Chromium through Playwright, one per browser test module (browser_support
+    says how it is launched; modules call ``require_chromium`` to skip without it)."""
+    from browser_support import chromium, require_chromium
+
+    require_chromium()
+    with chromium(tmp_path_factory.mktemp("home")) as b:
+        yield b
+
+
+@pytest.fixture(scope="module")
+def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where browser tests save their screenshots: $POLLGUARD_SCREENSHOTS to look at them."""
+    chosen = os.environ.get("POLLGUARD_SCREENSHOTS")
+    folder = Path(chosen) if chosen else tmp_path_factory.mktemp("screenshots")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder

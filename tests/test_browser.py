@@ -9,7 +9,6 @@ temporary folder."""
 from __future__ import annotations
 
 import io
-import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,7 +16,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from browser_support import chromium, log_in_page, ready, require_chromium, serving
+from browser_support import log_in_page, ready, require_chromium, serving
 from pollguard.store.database import Database
 
 require_chromium()
@@ -33,20 +32,6 @@ def server(planned_db: Database, tmp_path_factory: pytest.TempPathFactory) -> It
     """``pollguard serve`` in its own process, on the planned demo database."""
     with serving(planned_db, tmp_path_factory.mktemp("server")) as base:
         yield base
-
-
-@pytest.fixture(scope="module")
-def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Browser]:
-    with chromium(tmp_path_factory.mktemp("home")) as b:
-        yield b
-
-
-@pytest.fixture(scope="module")
-def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    chosen = os.environ.get("POLLGUARD_SCREENSHOTS")
-    folder = Path(chosen) if chosen else tmp_path_factory.mktemp("screenshots")
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
 
 
 def _login(browser: Browser, server: str, user: str, lang: str = "id") -> Page:

@@ -8,7 +8,6 @@ tests skip, saying so; with POLLGUARD_REQUIRE_BROWSER=1 (CI) that is a failure i
 
 from __future__ import annotations
 
-import os
 import threading
 import time
 from collections.abc import Iterator
@@ -19,7 +18,7 @@ import uvicorn
 from fastapi.testclient import TestClient
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
-from browser_support import CHROMIUM, chromium, free_port, log_in_page, ready
+from browser_support import free_port, log_in_page, ready
 from pollguard.store import field_reports as stored_reports
 from pollguard.store.database import Database
 from pollguard.store.uow import UnitOfWork
@@ -65,16 +64,6 @@ def server(planned_db: Database) -> Iterator[str]:
     with LiveServer(planned_db) as live:
         httpx.get(f"{live.url}/login", timeout=30)
         yield live.url
-
-
-@pytest.fixture(scope="module")
-def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Browser]:
-    if not CHROMIUM.exists():
-        if os.environ.get("POLLGUARD_REQUIRE_BROWSER"):
-            pytest.fail("the browser tests need Debian's chromium at /usr/bin/chromium")
-        pytest.skip("Debian's chromium (/usr/bin/chromium) is not installed")
-    with chromium(tmp_path_factory.mktemp("home")) as b:
-        yield b
 
 
 def _login(browser: Browser, server: str, user: str, **context: object) -> Page:

@@ -10,7 +10,6 @@ POLLGUARD_REQUIRE_BROWSER=1 turns the skip into a failure."""
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 import uuid
 from collections.abc import Callable, Iterator
@@ -20,7 +19,7 @@ from typing import Any
 import httpx
 import pytest
 
-from browser_support import chromium, log_in_page, ready, require_chromium, serving
+from browser_support import log_in_page, ready, require_chromium, serving
 from pollguard.store.database import Database
 from web_client import PASSWORDS
 
@@ -43,20 +42,6 @@ def server(planned_db: Database, tmp_path_factory: pytest.TempPathFactory) -> It
     """``pollguard serve`` in its own process, on the planned demo database."""
     with serving(planned_db, tmp_path_factory.mktemp("server")) as base:
         yield base
-
-
-@pytest.fixture(scope="module")
-def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Browser]:
-    with chromium(tmp_path_factory.mktemp("home")) as b:
-        yield b
-
-
-@pytest.fixture(scope="module")
-def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    chosen = os.environ.get("POLLGUARD_SCREENSHOTS")
-    folder = Path(chosen) if chosen else tmp_path_factory.mktemp("screenshots")
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
 
 
 def _api(server: str, user: str) -> httpx.Client:

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import os
 import re
 import shutil
 import uuid
@@ -26,7 +25,6 @@ import httpx
 import pytest
 
 from browser_support import (
-    chromium,
     log_in_page,
     log_in_with_password,
     ready,
@@ -126,20 +124,6 @@ def xss_db(tmp_path_factory: pytest.TempPathFactory, jambi_dir: Path) -> Iterato
 def server(xss_db: Database, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     with serving(xss_db, tmp_path_factory.mktemp("xss-server")) as base:
         yield base
-
-
-@pytest.fixture(scope="module")
-def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Browser]:
-    with chromium(tmp_path_factory.mktemp("home")) as b:
-        yield b
-
-
-@pytest.fixture(scope="module")
-def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    chosen = os.environ.get("POLLGUARD_SCREENSHOTS")
-    folder = Path(chosen) if chosen else tmp_path_factory.mktemp("screenshots")
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
 
 
 def _api(server: str, user: str, password: str | None = None) -> httpx.Client:

@@ -5,10 +5,11 @@ import from here, never from one another."""
 
 from __future__ import annotations
 
-from fastapi import Request
+from fastapi import HTTPException, Request
 from pydantic import BaseModel, Field
 
 from pollguard.access import Scope
+from pollguard.domain.tps import PollingStation
 from pollguard.services import field_reports
 from pollguard.services.accounts import Principal
 from pollguard.services.snapshot import Snapshot
@@ -22,6 +23,17 @@ def snapshot(request: Request, plan: int | None = None) -> Snapshot:
 def scope_of(snap: Snapshot, who: Principal) -> Scope:
     """The part of the province the account may see."""
     return snap.scope_of(who.unit_code)
+
+
+def tps_in_view(snap: Snapshot, who: Principal, tps_id: str) -> PollingStation:
+    """The TPS ``tps_id`` if the account may see it: 404 when there is none, 403 when it lies
+    outside the account's jurisdiction."""
+    t = snap.tps.get(tps_id)
+    if t is None:
+        raise HTTPException(404, f"no TPS {tps_id}")
+    if not scope_of(snap, who).sees_kecamatan(snap.kecamatan_of(t)):
+        raise HTTPException(403, f"TPS {tps_id} is outside your jurisdiction")
+    return t
 
 
 def visible_ids(snap: Snapshot, who: Principal) -> frozenset[str] | None:

@@ -28,7 +28,7 @@ from pollguard.operations.reinforcement import (
 from pollguard.services import dispatch, incidents
 from pollguard.services.accounts import Principal
 from pollguard.web.api.params import server_now, utc_iso
-from pollguard.web.deps import scope_of, snapshot, visible_ids
+from pollguard.web.deps import scope_of, snapshot, tps_in_view, visible_ids
 from pollguard.web.security import needs, signed_in
 
 router = APIRouter(tags=["incidents"])
@@ -305,11 +305,7 @@ def tps_recommendation(tps_id: str, request: Request,
                        who: Principal = needs(Permission.DISPATCH_WRITE)) -> RecommendationOut:
     """Who to send to a TPS without an incident (one reclassified on the day)."""
     snap = snapshot(request)
-    t = snap.tps.get(tps_id)
-    if t is None:
-        raise HTTPException(404, f"no TPS {tps_id}")
-    if not scope_of(snap, who).sees_kecamatan(snap.kecamatan_of(t)):
-        raise HTTPException(403, f"TPS {tps_id} is outside your jurisdiction")
+    tps_in_view(snap, who, tps_id)  # 404 or 403 unless the account may see it
     return _rec_out(dispatch.recommendation(db=request.app.state.db, ctx=snap.live,
                                             tps_id=tps_id))
 

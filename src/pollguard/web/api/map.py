@@ -18,7 +18,7 @@ from pollguard.reports.plan_docs import pattern
 from pollguard.services.accounts import Principal
 from pollguard.services.snapshot import Snapshot
 from pollguard.web.api.params import MAX_ID
-from pollguard.web.deps import scope_of, snapshot
+from pollguard.web.deps import scope_of, snapshot, tps_in_view
 from pollguard.web.security import needs, signed_in
 
 router = APIRouter(tags=["map"])
@@ -236,11 +236,7 @@ def tps_detail(tps_id: str, request: Request, lang: str = Query("id", pattern="^
                who: Principal = needs(Permission.TPS_READ)) -> TpsDetail:
     """One TPS: why it has its class (each reason and its points), its post and its guards."""
     snap = snapshot(request)
-    t = snap.tps.get(tps_id)
-    if t is None:
-        raise HTTPException(404, f"no TPS {tps_id}")
-    if not scope_of(snap, who).sees_kecamatan(snap.kecamatan_of(t)):
-        raise HTTPException(403, f"TPS {tps_id} is outside your jurisdiction")
+    t = tps_in_view(snap, who, tps_id)
     risk = snap.risks.get(tps_id)
     post = snap.view.post_of_tps.get(tps_id) if snap.plan else None
     guards = snap.view.by_target.get(post.post_id, []) if post else []
