@@ -6,6 +6,7 @@ connection, so that a made-up X-Forwarded-For cannot dodge the per-address login
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -242,3 +243,23 @@ def test_serve_runs_uvicorn_with_the_proxy_setting(db_url: str,
     assert forwarded_allow_ips() == ""
     monkeypatch.delenv("POLLGUARD_FORWARDED_ALLOW_IPS")
     assert forwarded_allow_ips() == "127.0.0.1,::1"
+
+
+def test_the_size_and_age_settings_are_read_with_a_clear_error(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("POLLGUARD_MAX_BODY_BYTES", "1.000")
+    with pytest.raises(ValueError, match=re.escape("POLLGUARD_MAX_BODY_BYTES must be a whole "
+                                                   "number of bytes, not '1.000'")):
+        WebSettings()
+    monkeypatch.setenv("POLLGUARD_MAX_BODY_BYTES", "0")
+    with pytest.raises(ValueError, match="at least 1"):
+        WebSettings()
+    monkeypatch.setenv("POLLGUARD_MAX_BODY_BYTES", "2048")
+    monkeypatch.setenv("POLLGUARD_REPORT_MAX_AGE_H", "tiga")
+    with pytest.raises(ValueError, match="POLLGUARD_REPORT_MAX_AGE_H must be a number of hours"):
+        WebSettings()
+    monkeypatch.setenv("POLLGUARD_REPORT_MAX_AGE_H", "0")  # no lower bound
+    chosen = WebSettings()
+    assert chosen.max_body_bytes == 2048 and chosen.report_max_age is None
+    monkeypatch.setenv("POLLGUARD_REPORT_MAX_AGE_H", "12")
+    assert WebSettings().report_max_age == dt.timedelta(hours=12)

@@ -31,29 +31,32 @@ def forwarded_allow_ips() -> str:
     return "" if value.lower() == "none" else value
 
 
-def _max_body_bytes() -> int:
-    value = _env("POLLGUARD_MAX_BODY_BYTES")
+def _number(name: str, unit: str, kind: type[float] | type[int] = float) -> float | None:
+    """The number ``$name`` holds (None when unset); a clear error naming it otherwise. A
+    whole number is read as one: ``1.000`` is refused, not taken for 1 (or 1000)."""
+    value = _env(name)
     if value is None:
-        return DEFAULT_MAX_BODY_BYTES
+        return None
     try:
-        limit = int(value)
+        return kind(value)
     except ValueError:
-        raise ValueError(f"POLLGUARD_MAX_BODY_BYTES must be a number of bytes, not {value!r}"
-                         ) from None
+        whole = "whole " if kind is int else ""
+        raise ValueError(f"{name} must be a {whole}number of {unit}, not {value!r}") from None
+
+
+def _max_body_bytes() -> int:
+    limit = _number("POLLGUARD_MAX_BODY_BYTES", "bytes", int)
+    if limit is None:
+        return DEFAULT_MAX_BODY_BYTES
     if limit < 1:
-        raise ValueError(f"POLLGUARD_MAX_BODY_BYTES must be at least 1, not {limit}")
-    return limit
+        raise ValueError(f"POLLGUARD_MAX_BODY_BYTES must be at least 1, not {limit:g}")
+    return int(limit)
 
 
 def _report_max_age() -> dt.timedelta | None:
-    value = _env("POLLGUARD_REPORT_MAX_AGE_H")
-    if value is None:
+    hours = _number("POLLGUARD_REPORT_MAX_AGE_H", "hours")
+    if hours is None:
         return MAX_AGE
-    try:
-        hours = float(value)
-    except ValueError:
-        raise ValueError(f"POLLGUARD_REPORT_MAX_AGE_H must be a number of hours, not {value!r}"
-                         ) from None
     return None if hours <= 0 else dt.timedelta(hours=hours)
 
 
