@@ -82,3 +82,17 @@ def test_upsert_adds_and_updates_by_nrp(loaded_db: Database, jambi_dir: Path) ->
         names = uow.session.scalars(select(OfficerRecord.name).where(
             OfficerRecord.nrp.in_([o.nrp for o in moved]))).all()
     assert sorted(names) == sorted(o.name for o in moved)
+
+
+def test_the_sql_polres_of_each_tps_is_the_command_index_rule(loaded_db: Database) -> None:
+    """Field reports find a TPS's Polres in one query (the voting-day hot path); it must be
+    the rule the rest of PollGuard asks CommandIndex for, TPS for TPS."""
+    from pollguard.domain.command import CommandIndex
+    from pollguard.store import incidents
+    from pollguard.store.uow import UnitOfWork
+
+    with UnitOfWork(loaded_db) as uow:
+        scenario = repo.load_scenario(uow.session)
+        in_sql = incidents.polres_of_tps(uow.session)
+    assert scenario is not None
+    assert in_sql == CommandIndex(scenario).polres_by_tps and len(in_sql) == 6391
