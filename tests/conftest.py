@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
-import sys
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -219,33 +217,19 @@ def planned_template(loaded_template: str,
     folder = tmp_path_factory.mktemp("planned-template")
     with copied_database_url(loaded_template, folder) as url:
         database = open_database(url)
-        risk.run_assessment(db=database)
-        planning.run_plan(db=database)
+        risk.run_assessment(db=database, note="make demo")  # as `pollguard demo` does
+        planning.run_plan(db=database, note="make demo")
         accounts.demo_accounts(db=database)
         _freeze(database)
         yield url
 
 
-@pytest.fixture(scope="session")
-def demo_template(_audit_seals_in_the_session_folder: None,
-                  tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The database ``pollguard demo`` leaves, made by the command itself (in a process of its
-    own, which closes it on exit), once per session; only ever copied (``demo_db_url``)."""
-    folder = tmp_path_factory.mktemp("demo-template")
-    with _template_url(folder) as url:
-        exe = Path(sys.executable).with_name("pollguard")
-        done = subprocess.run([str(exe), "--db", url, "demo", "--no-serve", "--out",
-                               str(folder / "scenario"), "--documents", str(folder / "docs")],
-                              capture_output=True, text=True, check=False)
-        assert done.returncode == 0, done.stdout + done.stderr
-        yield url
-
-
 @pytest.fixture
-def demo_db_url(demo_template: str, tmp_path: Path) -> Iterator[str]:
-    """The URL of this test's own copy of the demo database, for command-line tests that
-    start where ``pollguard demo`` ends."""
-    with copied_database_url(demo_template, tmp_path, "demo.db") as url:
+def demo_db_url(planned_template: str, tmp_path: Path) -> Iterator[str]:
+    """The URL of this test's own copy of the database ``pollguard demo`` leaves (loaded,
+    assessed, planned, the demo accounts), for command-line tests that start there; the demo
+    command itself is tested in tests/test_cli.py."""
+    with copied_database_url(planned_template, tmp_path, "demo.db") as url:
         yield url
 
 

@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from pollguard.domain.regions import digits
 from pollguard.drill.client import API, DrillError, Server
 from pollguard.drill.timeline import (
     ACTIONS,
@@ -127,10 +128,6 @@ def _match(wanted: str, names: dict[str, str], what: str) -> str:
                          f"{', '.join(f'{c} {names[c]}' for c in sorted(found))} (give the code"
                          f"{' or the kabkota too' if what == 'kecamatan' else ''})")
     raise ValueError(f"no {what} {wanted!r} on this server")
-
-
-def _digits(code: str) -> str:
-    return code.replace(".", "")
 
 
 # -- Resolution -------------------------------------------------------------------------------
@@ -255,10 +252,10 @@ def _targets(step: Report, line: int, world: World, server: Server, run_id: str,
 def _area(area: Area, world: World) -> list[str]:
     prefix = ""
     if area.kabkota is not None:
-        prefix = _digits(_match(area.kabkota, world.kabkota, "kabkota"))
+        prefix = digits(_match(area.kabkota, world.kabkota, "kabkota"))
     if area.kecamatan is not None:
-        names = {c: n for c, n in world.kecamatan.items() if _digits(c).startswith(prefix)}
-        prefix = _digits(_match(area.kecamatan, names, "kecamatan"))
+        names = {c: n for c, n in world.kecamatan.items() if digits(c).startswith(prefix)}
+        prefix = digits(_match(area.kecamatan, names, "kecamatan"))
     pool = sorted(t for t, info in world.tps.items() if t.startswith(prefix)
                   and (area.cls is None or info.cls == area.cls.value))
     where = area.kecamatan or area.kabkota

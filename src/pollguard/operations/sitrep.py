@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pollguard.domain.command import Level
 from pollguard.domain.timezone import WIB
 from pollguard.operations.field_reports import TpsPhase
-from pollguard.operations.incidents import OPEN, Status
+from pollguard.operations.incidents import Status, is_open
 from pollguard.operations.reinforcement import UnitKind, UnitStatus
 
 __all__ = ["SEVERITIES", "BkoOption", "DispatchLine", "FloorLine", "ForceLine", "Header",
@@ -106,7 +106,7 @@ class IncidentLine:
 
     @property
     def open(self) -> bool:
-        return self.status in OPEN
+        return is_open(self.status)
 
 
 @dataclass(frozen=True)

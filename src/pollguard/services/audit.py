@@ -45,19 +45,6 @@ def checkpoint(*, db: Database) -> tuple[tuple[int, str] | None, CheckpointFile]
         return audit.checkpoint_now(uow.session), audit.checkpoints(uow.session)
 
 
-def head(*, db: Database) -> int:
-    """The newest entry's number (0 for an empty log): where a new live stream starts."""
-    with UnitOfWork(db) as uow:
-        return audit.head(uow.session)
-
-
-def after(*, db: Database, seq: int, prefixes: tuple[str, ...] = ()) -> list[Entry]:
-    """The entries after ``seq`` in chain order (those whose action starts with one of
-    ``prefixes``, when given): what the live stream sends next."""
-    with UnitOfWork(db) as uow:
-        return audit.after(uow.session, seq, prefixes=prefixes)
-
-
 class ChainWatch:
     """What the audit page has verified so far. On voting day the log grows by hundreds of
     entries a second, so each look recomputes only the entries added since the last one; the

@@ -10,12 +10,15 @@ snapshot, the command line reads one (``load_context``). A change is recorded as
 from __future__ import annotations
 
 import json
+import threading
+from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy.orm import Session
 
+from pollguard.audit.chain import Entry
 from pollguard.domain.plan import Plan
 from pollguard.domain.risk import RiskClass, TpsRisk
 from pollguard.domain.scenario import Scenario
@@ -130,10 +133,31 @@ def events_after(*, db: Database, seq: int) -> list[tuple[int, AuditedEvent]]:
         entries = audit.after(uow.session, seq, prefixes=events.PREFIXES)
     out = []
     for e in entries:
-        event = events.parse(e.action, e.subject, json.loads(e.detail))
+        event = _parsed(e)
         if event is not None:  # always, for the prefixes asked
             out.append((e.seq, event))
     return out
+
+
+_PARSED: OrderedDict[str, AuditedEvent | None] = OrderedDict()
+_PARSED_MAX = 20_000  # a few minutes of voting day
+_parsed_lock = threading.Lock()
+
+
+def _parsed(e: Entry) -> AuditedEvent | None:
+    """The event an audit entry records, parsed once for every browser that streams it (each
+    stream reads the same entries). Keyed by the entry's keyed hash, which no other entry of
+    any database shares, and never stale: entries are never changed."""
+    with _parsed_lock:
+        if e.hash in _PARSED:
+            _PARSED.move_to_end(e.hash)
+            return _PARSED[e.hash]
+    event = events.parse(e.action, e.subject, json.loads(e.detail))
+    with _parsed_lock:
+        _PARSED[e.hash] = event
+        if len(_PARSED) > _PARSED_MAX:
+            _PARSED.popitem(last=False)
+    return event
 
 
 def events_head(*, db: Database) -> int:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -135,10 +134,8 @@ def import_observations(*, db: Database, path: Path, profile: Path | None = None
         values = read_observation_form(path, indicators=kinds, tps_ids=tps_ids, data=data)
         changed = repo.set_observations(uow.session, values)
         audit.append(uow.session, actor=actor, action="risk.import",
-                     subject=path.name if len(path.name) <= 200 else path.name[:199] + "…",
-                     detail={"file": {"name": path.name,
-                                      "sha256": hashlib.sha256(data).hexdigest(),
-                                      "rows": len(values)},
+                     subject=path.name,
+                     detail={"file": audit.file_detail(path.name, data, len(values)),
                              "profile": chosen.profile.id,
                              "indicators": sorted({c for v in values.values() for c in v}),
                              "changed": changed})

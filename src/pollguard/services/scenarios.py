@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from pollguard.domain.regions import RegionLevel, ancestor_at
 from pollguard.domain.scenario import Scenario, ScenarioInfo, ScenarioSummary
@@ -69,10 +67,6 @@ class ScenarioExistsError(Exception):
     """The database already holds a scenario and the caller did not ask to replace it."""
 
 
-def _subject(text: str) -> str:
-    return text if len(text) <= 200 else text[:199] + "…"  # AuditRecord.subject: String(200)
-
-
 def _counts(summary: ScenarioSummary) -> dict[str, int]:
     return dataclasses.asdict(summary)
 
@@ -94,16 +88,12 @@ def load_scenario(*, db: Database, folder: Path, replace: bool = False,
             "name": existing.name, **_counts(repo.summary(uow.session))}
         repo.replace_scenario(uow.session, scenario, source=str(folder))
         audit.append(uow.session, actor=actor, action="scenario.load",
-                     subject=_subject(f"scenario {scenario.info.name}"),
+                     subject=f"scenario {scenario.info.name}",
                      detail={"source": str(folder),
                              "files": [dataclasses.asdict(f) for f in read.files],
                              "loaded": _counts(scenario.summary()), "replaced": replaced,
                              "warnings": len(read.warnings)})
     return scenario.summary()
-
-
-def _file(path: Path, data: bytes, rows: int) -> dict[str, Any]:
-    return {"name": path.name, "sha256": hashlib.sha256(data).hexdigest(), "rows": rows}
 
 
 @dataclass(frozen=True)
@@ -145,9 +135,10 @@ def import_tps(*, db: Database, path: Path, profile: Path | None = None,
         went = {"tps": removed, "voters": before.voters - after.voters + added["voters"],
                 "linmas": before.linmas - after.linmas + added["linmas"]}
         audit.append(uow.session, actor=actor, action="import.tps",
-                     subject=_subject(path.name),
-                     detail={"file": _file(path, data, len(stations)), "kabkota": list(kabs),
-                             "imported": added, "replaced": went, "warnings": len(warnings)})
+                     subject=path.name,
+                     detail={"file": audit.file_detail(path.name, data, len(stations)),
+                             "kabkota": list(kabs), "imported": added, "replaced": went,
+                             "warnings": len(warnings)})
     for warning in sorted(warnings):
         if on_warning:
             on_warning(warning)
@@ -169,9 +160,9 @@ def import_roster(*, db: Database, path: Path, actor: str = "cli") -> RosterImpo
         officers = read_roster(path, units=repo.units(uow.session), data=data)
         added, updated = repo.upsert_officers(uow.session, officers)
         audit.append(uow.session, actor=actor, action="import.roster",
-                     subject=_subject(path.name),
-                     detail={"file": _file(path, data, len(officers)), "added": added,
-                             "updated": updated})
+                     subject=path.name,
+                     detail={"file": audit.file_detail(path.name, data, len(officers)),
+                             "added": added, "updated": updated})
     return RosterImport(added, updated)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import hashlib
 from collections.abc import Iterator
 from typing import Any
 
@@ -28,13 +29,26 @@ def append(session: Session, *, actor: str, action: str, subject: str,
                            .order_by(AuditRecord.seq.desc()).limit(1)).first()
     seq, prev = (head[0] + 1, head[1]) if head else (1, GENESIS)
     at = dt.datetime.now(dt.UTC).isoformat(timespec="microseconds")
-    body = canonical(detail or {})
+    body, subject = canonical(detail or {}), _subject(subject)
     digest = link(seal_of(session).key, prev, seq, at, actor, action, subject, body)
     session.add(AuditRecord(seq=seq, at=at, actor=actor, action=action, subject=subject,
                             detail=body, prev_hash=prev, hash=digest))
     session.flush()
     _pending(session, [(seq, digest)])
     return Entry(seq, at, actor, action, subject, body, prev, digest)
+
+
+SUBJECT_MAX = 200  # AuditRecord.subject is String(200)
+
+
+def _subject(text: str) -> str:
+    """A subject that fits its column (a file name can be longer): cut with an ellipsis."""
+    return text if len(text) <= SUBJECT_MAX else text[:SUBJECT_MAX - 1] + "…"
+
+
+def file_detail(name: str, data: bytes, rows: int) -> dict[str, Any]:
+    """How an imported file is named in an audit entry: its name, SHA-256 and data rows."""
+    return {"name": name, "sha256": hashlib.sha256(data).hexdigest(), "rows": rows}
 
 
 def seal_of(session: Session) -> AuditSeal:
@@ -49,7 +63,7 @@ def seal_of(session: Session) -> AuditSeal:
 def _pending(session: Session, written: list[tuple[int, str]]) -> None:
     """Note what the open transaction appended, for the checkpoints written on commit."""
     every = seal_of(session).every
-    p = session.info.setdefault(PENDING, {"first": written[0][0], "marks": []})
+    p = session.info.setdefault(PENDING, {"marks": []})
     p["last"], p["head"] = written[-1]
     p["marks"].extend((s, h) for s, h in written if s % every == 0)
 
@@ -70,7 +84,7 @@ def append_many(session: Session, items: list[tuple[str, str, str, dict[str, Any
     out = []
     for actor, action, subject, detail in items:
         seq += 1
-        body = canonical(detail)
+        body, subject = canonical(detail), _subject(subject)
         digest = link(key, prev, seq, at, actor, action, subject, body)
         out.append(Entry(seq, at, actor, action, subject, body, prev, digest))
         prev = digest

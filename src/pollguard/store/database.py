@@ -98,8 +98,7 @@ def _after_commit(session: Session) -> None:
     pending = session.info.pop(PENDING, None)
     if pending:
         try:
-            session.info[SEAL].committed(pending["first"], pending["last"], pending["marks"],
-                                         pending["head"])
+            session.info[SEAL].committed(pending["last"], pending["marks"], pending["head"])
         except OSError:
             logging.getLogger("pollguard.audit").exception("audit checkpoint not written")
 

@@ -52,7 +52,6 @@ class CheckpointFile:
     (forged, another key's, damaged), with their line numbers."""
 
     path: Path
-    exists: bool
     checkpoints: tuple[Checkpoint, ...] = ()
     bad_lines: tuple[int, ...] = ()
 
@@ -72,6 +71,8 @@ class AuditSeal:
     _last_written: int = field(default=0, init=False)
     _last_committed: tuple[int, str] | None = field(default=None, init=False)
     _at_exit: bool = field(default=False, init=False)
+    _read_cache: tuple[tuple[int, int, int], CheckpointFile] | None = field(
+        default=None, init=False, repr=False)
 
     @property
     def key(self) -> bytes:
@@ -90,8 +91,21 @@ class AuditSeal:
     # Checkpoints -------------------------------------------------------------------------
 
     def read(self) -> CheckpointFile:
-        if not self.checkpoint_path.exists():
-            return CheckpointFile(self.checkpoint_path, False)
+        """The checkpoint file, parsed and authenticated: again only when it changed (the
+        audit page looks often, and the file only ever grows)."""
+        try:
+            st = os.stat(self.checkpoint_path)
+        except FileNotFoundError:
+            return CheckpointFile(self.checkpoint_path)
+        stamp = (st.st_ino, st.st_size, st.st_mtime_ns)
+        cached = self._read_cache
+        if cached is not None and cached[0] == stamp:
+            return cached[1]
+        found = self._parse()
+        self._read_cache = (stamp, found)
+        return found
+
+    def _parse(self) -> CheckpointFile:
         good: list[Checkpoint] = []
         bad: list[int] = []
         text = self.checkpoint_path.read_text(encoding="utf-8", errors="replace")
@@ -107,7 +121,7 @@ class AuditSeal:
                 good.append(c)
             else:
                 bad.append(number)
-        return CheckpointFile(self.checkpoint_path, True, tuple(good), tuple(bad))
+        return CheckpointFile(self.checkpoint_path, tuple(good), tuple(bad))
 
     def write(self, seq: int, head: str) -> Checkpoint:
         """Append one signed checkpoint (O_APPEND: whole lines from several processes)."""
@@ -125,9 +139,8 @@ class AuditSeal:
         log.info("audit checkpoint %s", c.line())
         return c
 
-    def committed(self, first: int, last: int, marks: list[tuple[int, str]],
-                  head: str) -> None:
-        """A transaction that appended entries ``first``..``last`` committed: checkpoint
+    def committed(self, last: int, marks: list[tuple[int, str]], head: str) -> None:
+        """A transaction that appended entries up to ``last`` committed: checkpoint
         each multiple of ``every`` among them, and remember the head for shutdown."""
         for seq, digest in marks:
             self.write(seq, digest)

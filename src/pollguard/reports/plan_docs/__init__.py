@@ -29,15 +29,7 @@ from pollguard.planning.view import PlanView
 from pollguard.reports.plan_docs import cards, geo, summary, workbooks
 from pollguard.reports.plan_docs.balance import Balance, force_balance
 from pollguard.reports.plan_docs.cards import write_assignment_cards
-from pollguard.reports.plan_docs.common import (
-    CLASS_COLOUR,
-    CLASS_FILL,
-    CLASS_ORDER,
-    DUTY_LABEL,
-    ROLE_LABEL,
-    file_stems,
-    pattern,
-)
+from pollguard.reports.plan_docs.common import file_stems, pattern
 from pollguard.reports.plan_docs.geo import write_geo
 from pollguard.reports.plan_docs.summary import write_plan_summary
 from pollguard.reports.plan_docs.workbooks import (
@@ -49,8 +41,8 @@ from pollguard.reports.plan_docs.workbooks import (
     write_plotting_workbooks,
 )
 
-__all__ = ["BKO_SHEET", "CLASS_COLOUR", "CLASS_FILL", "CLASS_ORDER", "DUTY_LABEL", "DUTY_SHEET",
-           "NON_PLOTTING_SHEETS", "RESERVE_SHEET", "ROLE_LABEL", "SUMMARY_SHEET", "Balance",
+__all__ = ["BKO_SHEET", "DUTY_SHEET", "NON_PLOTTING_SHEETS", "RESERVE_SHEET", "SUMMARY_SHEET",
+           "Balance",
            "file_stems", "force_balance", "pattern", "write_all", "write_assignment_cards",
            "write_geo", "write_plan_summary", "write_plotting_workbooks"]
 

@@ -122,10 +122,8 @@
         // Where it stands now and what may be done next: the server says (the event does
         // not carry the next steps).
         live.track(data.id);
-        live.refreshIncidents();
       } else if (type === "dispatch" && data.id) {
-        live.dispatchEvent(data);
-        live.refreshIncidents();
+        live.dispatchEvent(data);  // tracks its incident again: table, rings, panel
       }
     } catch (e) {
       live.showError(e);
