@@ -86,6 +86,22 @@ class Rank(IntEnum):
     JENDERAL = 22
 
     @property
+    def tier(self) -> str:
+        """tamtama, bintara, pama (perwira pertama), pamen (menengah) or pati (tinggi)."""
+        if self <= Rank.ABRIP:
+            return "tamtama"
+        if self <= Rank.AIPTU:
+            return "bintara"
+        if self <= Rank.AKP:
+            return "pama"
+        return "pamen" if self <= Rank.KOMBES else "pati"
+
+    @property
+    def is_perwira(self) -> bool:
+        """An officer (Ipda and above): never one of a TPS guard pair."""
+        return self >= Rank.IPDA
+
+    @property
     def label(self) -> str:
         """How the rank is written on a Sprin: ``Bripka``, ``AKP``, ``Kombes``."""
         return _RANK_LABELS.get(self, self.name.capitalize())
@@ -164,6 +180,8 @@ class Officer:
     home_unit_code: str
     bko: bool = False
     phone: str | None = None  # personal data: only police roles may see it
+    position: str = ""  # jabatan as the roster writes it ("Kapolsek Gunung Kerinci"), if given
+    desa_code: str | None = None  # desa binaan of a Bhabinkamtibmas, if the roster names one
 
 
 def officer_problems(officer: Officer) -> list[tuple[str, str]]:

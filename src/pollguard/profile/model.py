@@ -111,16 +111,21 @@ class Scoring(_Model):
 
 class Pattern(_Model):
     """Pola a-b-c: ``officers`` guard up to ``tps`` TPS with ``linmas`` Linmas per TPS. A
-    pattern without ``tps`` is 2-N-2N: N is chosen by the planner within ``[min_n, max_n]``."""
+    pattern without ``tps`` is 2-N-2N: N is chosen by the planner within ``[min_n, max_n]``.
+    Any strength is allowed (a re-vote takes 15 or 30-45); officers still work in pairs, and
+    an odd last one joins the pair before. ``equipment`` counts items each post carries
+    (``{cctv = 1, radio = 2}``)."""
 
-    officers: int = Field(ge=2, le=12)
+    officers: int = Field(ge=1, le=100)
     tps: int | None = Field(default=None, ge=1, le=50)
     linmas_per_tps: int = Field(default=2, ge=0, le=10)
+    equipment: dict[str, int] = Field(default_factory=dict)
 
     @model_validator(mode="after")
-    def _pairs(self) -> Self:
-        if self.officers % 2:
-            raise ValueError("officers work in pairs: a pattern's officers must be even")
+    def _counted(self) -> Self:
+        bad = [k for k, v in self.equipment.items() if v < 0 or not k.strip()]
+        if bad:
+            raise ValueError(f"equipment counts must be 0 or more: {', '.join(bad)}")
         return self
 
 
@@ -137,7 +142,8 @@ class Patterns(_Model):
 
 
 class Duties(_Model):
-    """Officers fixed duties take before any TPS (all even: pairs)."""
+    """Officers each fixed duty takes (all even: pairs). ``[planning.duty_minimums]`` has the
+    same keys: the least a duty is cut to while any TPS is unguarded."""
 
     kpu_office_province: int = Field(default=6, ge=0)
     kpu_office_kabkota: int = Field(default=4, ge=0)
@@ -146,6 +152,70 @@ class Duties(_Model):
     ppk_office: int = Field(default=2, ge=0)  # per kecamatan
     walpri_per_pair: int = Field(default=2, ge=0)  # per candidate pair
     escort_per_ppk: int = Field(default=2, ge=0)  # logistics escort per kecamatan
+
+
+class DutyMinimums(_Model):
+    """The least each duty keeps while a TPS is unguarded (the rest goes to TPS first)."""
+
+    kpu_office_province: int = Field(default=2, ge=0)
+    kpu_office_kabkota: int = Field(default=2, ge=0)
+    bawaslu_office_province: int = Field(default=2, ge=0)
+    bawaslu_office_kabkota: int = Field(default=2, ge=0)
+    ppk_office: int = Field(default=0, ge=0)
+    walpri_per_pair: int = Field(default=2, ge=0)  # close protection is never cut below a pair
+    escort_per_ppk: int = Field(default=2, ge=0)
+
+
+class Roles(_Model):
+    """Who may fill which role in the operation (docs/planning.md). Ranks by their Sprin
+    label (``Bripka``, ``AKP``); positions (jabatan) by words the roster's column contains,
+    case-insensitive. Without a position column, roles follow rank and unit: the highest
+    rank of a Polsek is its Kapolsek; ``command_min_rank`` and above (and the head of each
+    Polres, Polda and Satker) are command and staff."""
+
+    guard_ranks: tuple[str, ...] = ("Bharada", "Bharatu", "Bharaka", "Abripda", "Abriptu",
+                                    "Abrip", "Bripda", "Briptu", "Brigpol", "Bripka",
+                                    "Aipda", "Aiptu")
+    supervisor_ranks: tuple[str, ...] = ("Ipda", "Iptu", "AKP")  # Pawas and Danton
+    command_min_rank: str = "Kompol"
+    #: Positions that are command or staff (never at a TPS), and the Kapolsek's.
+    command_positions: tuple[str, ...] = (
+        "kapolda", "wakapolda", "kapolres", "kapolresta", "wakapolres", "wakapolresta",
+        "kabag", "kasat", "kasubbag", "kasi", "dir", "wadir", "kasatgas", "kaur", "kasium")
+    polsek_command_positions: tuple[str, ...] = ("kapolsek",)
+    bhabin_positions: tuple[str, ...] = ("bhabinkamtibmas", "bhabin")
+    #: A Pawas supervises at most this many posts, all within the radius of his cluster.
+    pawas_max_posts: int = Field(default=10, ge=1)
+    pawas_radius_km_city: float = Field(default=5.0, gt=0)
+    pawas_radius_km_rural: float = Field(default=25.0, gt=0)
+    #: When a Polres and the pool have no perwira left, these ranks may stand in (empty: the
+    #: cluster is listed without a Pawas).
+    pawas_fallback_ranks: tuple[str, ...] = ("Aiptu",)
+
+    @model_validator(mode="after")
+    def _ranks(self) -> Self:
+        from pollguard.domain.forces import Rank
+        bad = []
+        for name in (*self.guard_ranks, *self.supervisor_ranks, self.command_min_rank,
+                     *self.pawas_fallback_ranks):
+            try:
+                Rank.parse(name)
+            except ValueError:
+                bad.append(name)
+        if bad:
+            raise ValueError(f"unknown Polri rank {', '.join(map(repr, bad))}")
+        return self
+
+
+class ReserveUnits(_Model):
+    """Reserves are formed units with a Danton: a Samapta Dalmas platoon, a Brimob SST;
+    officers of other branches form mixed platoons. ``call_sign`` is formatted with the
+    unit kind's name, the owner's short name and the team's number."""
+
+    dalmas_size: int = Field(default=30, ge=2)
+    brimob_size: int = Field(default=32, ge=2)
+    mixed_size: int = Field(default=30, ge=2)
+    call_sign: str = "{kind} {owner} {n}"
 
 
 class Travel(_Model):
@@ -170,11 +240,16 @@ class Planning(_Model):
     post_radius_km_city: float = Field(default=2.0, gt=0)
     post_radius_km_rural: float = Field(default=8.0, gt=0)
     surplus: str = Field(default="tighten", pattern="^(tighten|pool)$")
-    pool_tighten_share: float = Field(default=0.5, ge=0, le=1)  # of the spare Polda pool
+    pool_tighten_share: float = Field(default=1.0, ge=0, le=1)  # of the spare Polda pool
     reserve_share: float = Field(default=0.15, ge=0, le=0.9)
+    #: While any TPS is unguarded the reserve keeps only this share (the rest guards TPS).
+    reserve_floor_share: float = Field(default=0.05, ge=0, le=0.9)
     reserve_team_size: int = Field(default=30, ge=2)
     reserve_branches: tuple[str, ...] = ("brimob", "samapta")
+    reserve_units: ReserveUnits = ReserveUnits()
+    roles: Roles = Roles()
     duties: Duties = Duties()
+    duty_minimums: DutyMinimums = DutyMinimums()
     travel: Travel = Travel()
     tni: Tni = Tni()
     change_penalty_km: float = Field(default=50.0, ge=0)  # re-planning: cost of moving one
@@ -183,6 +258,8 @@ class Planning(_Model):
     def _range(self) -> Self:
         if self.min_n > self.max_n:
             raise ValueError("min_n must not exceed max_n")
+        if self.reserve_floor_share > self.reserve_share:
+            raise ValueError("reserve_floor_share must not exceed reserve_share")
         return self
 
 
@@ -272,23 +349,40 @@ class Profile(_Model):
 
 
 def _locate(text: str, loc: tuple[Any, ...]) -> str:
-    """``line N: key.path`` for an error's location, the line found best-effort: the n-th
-    ``[[table]]`` header for an array item, then the key below it."""
+    """``line N: key.path`` for an error's location, found best-effort: the table the key
+    lies in (the longest prefix of the path written as ``[a.b.c]``, or the n-th
+    ``[[a.b]]`` for an array item), then the key within that table; the table's own line
+    when the error is about the table as a whole."""
     path = ".".join(str(p) for p in loc) or "-"
     lines = text.splitlines()
-    start = 0
-    if len(loc) >= 2 and isinstance(loc[1], int):
-        headers = [i for i, line in enumerate(lines) if line.strip() == f"[[{loc[0]}]]"]
-        if loc[1] < len(headers):
-            start = headers[loc[1]]
-    key = str(loc[-1]) if loc else ""
-    for i in range(start, len(lines)):
+    parts = [str(p) for p in loc]
+    start = -1
+    rest = parts
+    item = next((i for i, p in enumerate(loc) if isinstance(p, int)), None)
+    if item is not None and item > 0:
+        header = "[[" + ".".join(parts[:item]) + "]]"
+        headers = [i for i, line in enumerate(lines) if line.strip() == header]
+        if loc[item] < len(headers):
+            start, rest = headers[loc[item]], parts[item + 1:]
+    if start < 0:
+        for n in range(len(parts), 0, -1):
+            header = "[" + ".".join(parts[:n]) + "]"
+            found = [i for i, line in enumerate(lines) if line.strip() == header]
+            if found:
+                start, rest = found[0], parts[n:]
+                break
+    if not rest:
+        return f"line {start + 1}: {path}" if start >= 0 else path
+    key = rest[0]
+    for i in range(max(start, 0), len(lines)):
         stripped = lines[i].strip()
-        if i > start and stripped.startswith("[") and start:
-            break
+        if i > start and stripped.startswith("["):
+            if start >= 0:
+                break
+            continue
         if stripped.startswith((f"{key} =", f"{key}=")):
             return f"line {i + 1}: {path}"
-    return f"line {start + 1}: {path}" if start else path
+    return f"line {start + 1}: {path}" if start >= 0 else path
 
 
 def parse_profile(text: str, *, source: str = "profile") -> Profile:

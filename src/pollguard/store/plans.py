@@ -15,12 +15,17 @@ from pollguard.domain.plan import (
     Assignment,
     Duty,
     DutyKind,
+    LinmasShortfall,
     Plan,
     PlanMetrics,
     Post,
+    ReserveKind,
     ReserveTeam,
     Role,
+    Shortfall,
+    Supervision,
     TniAllocation,
+    TniPost,
 )
 from pollguard.domain.risk import RiskClass
 from pollguard.store.tables import (
@@ -32,6 +37,7 @@ from pollguard.store.tables import (
 )
 
 ACCEPTED, DRAFT = "accepted", "draft"
+OPERATION, PSU = "operation", "psu"  # a version of the operation's plan; a re-vote plan
 
 
 @dataclass(frozen=True)
@@ -45,6 +51,9 @@ class PlanInfo:
     classes: dict[str, str]
     status: str = ACCEPTED
     author: str = ""
+    kind: str = OPERATION
+    psu_date: dt.date | None = None
+    overrides: dict[str, dict[str, object]] = dataclasses.field(default_factory=dict)
 
     @property
     def accepted(self) -> bool:
@@ -53,8 +62,11 @@ class PlanInfo:
 
 def save(session: Session, plan: Plan, *, assessment_id: int | None, parent_id: int | None,
          note: str, profile_toml: str, classes: dict[str, str] | None = None,
-         status: str = ACCEPTED, author: str = "") -> int:
-    """Store a plan version: accepted (the CLI's plans, a published draft) or a draft."""
+         status: str = ACCEPTED, author: str = "", kind: str = OPERATION,
+         psu_date: dt.date | None = None,
+         overrides: dict[str, dict[str, object]] | None = None) -> int:
+    """Store a plan version: accepted (the CLI's plans, a published draft) or a draft; or a
+    re-vote (PSU) plan, which lies beside the operation's plan and never replaces it."""
     now = dt.datetime.now(dt.UTC)
     rec = PlanRecord(
         created_at=now, assessment_id=assessment_id, parent_id=parent_id, status=status,
@@ -63,7 +75,14 @@ def save(session: Session, plan: Plan, *, assessment_id: int | None, parent_id: 
         metrics=dataclasses.asdict(plan.metrics) if plan.metrics else {},
         n_by_group=dict(plan.n_by_group), bko_needed=dict(plan.bko_needed),
         tier_cut=dict(plan.tier_cut), uncovered=list(plan.uncovered), classes=classes or {},
-        tni=[dataclasses.asdict(a) for a in plan.tni])
+        tni=[dataclasses.asdict(a) for a in plan.tni],
+        supervisions=[dataclasses.asdict(c) | {"post_ids": list(c.post_ids)}
+                      for c in plan.supervisions],
+        tni_posts=[dataclasses.asdict(t) for t in plan.tni_posts],
+        linmas_short=[dataclasses.asdict(x) for x in plan.linmas_short],
+        shortfalls=[dataclasses.asdict(x) for x in plan.shortfalls],
+        inferred=list(plan.inferred), overrides=overrides or {}, kind=kind,
+        psu_date=psu_date)
     session.add(rec)
     session.flush()
     pid = rec.id
@@ -73,10 +92,12 @@ def save(session: Session, plan: Plan, *, assessment_id: int | None, parent_id: 
             session.execute(insert(table), rows)
 
     bulk(PlanPostRecord, [{"plan_id": pid, **dataclasses.asdict(p),
-                           "tps_ids": list(p.tps_ids)} for p in plan.posts])
+                           "tps_ids": list(p.tps_ids),
+                           "equipment": [list(e) for e in p.equipment]} for p in plan.posts])
     bulk(PlanDutyRecord, [{"plan_id": pid, **dataclasses.asdict(d), "kind": d.kind.value}
                           for d in plan.duties])
-    bulk(PlanReserveRecord, [{"plan_id": pid, **dataclasses.asdict(t)} for t in plan.reserves])
+    bulk(PlanReserveRecord, [{"plan_id": pid, **dataclasses.asdict(t), "kind": t.kind.value}
+                             for t in plan.reserves])
     bulk(PlanAssignmentRecord, [{"plan_id": pid, **dataclasses.asdict(a), "role": a.role.value}
                                 for a in plan.assignments])
     return pid
@@ -87,7 +108,8 @@ def info(session: Session, plan_id: int) -> PlanInfo | None:
     if rec is None:
         return None
     return PlanInfo(rec.id, rec.created_at, rec.assessment_id, rec.parent_id, rec.note,
-                    rec.profile_toml, dict(rec.classes), rec.status, rec.author)
+                    rec.profile_toml, dict(rec.classes), rec.status, rec.author,
+                    rec.kind or OPERATION, rec.psu_date, dict(rec.overrides or {}))
 
 
 def listing(session: Session) -> list[tuple[PlanInfo, dict[str, object]]]:
@@ -100,15 +122,18 @@ def listing(session: Session) -> list[tuple[PlanInfo, dict[str, object]]]:
 
 
 def latest_id(session: Session) -> int | None:
-    """The plan in force: the newest accepted version (drafts are proposals)."""
-    return session.scalar(select(func.max(PlanRecord.id)).where(PlanRecord.status == ACCEPTED))
+    """The plan in force: the newest accepted version of the operation's plan (drafts are
+    proposals; a re-vote plan lies beside it)."""
+    return session.scalar(select(func.max(PlanRecord.id)).where(
+        PlanRecord.status == ACCEPTED, PlanRecord.kind == OPERATION))
 
 
 def in_force(session: Session) -> tuple[int, dt.datetime] | None:
     """(id, created_at) of the plan in force: a key that stays unique when a database is
     rebuilt and its ids start again (caches of a plan's contents use it)."""
     found = session.execute(select(PlanRecord.id, PlanRecord.created_at)
-                            .where(PlanRecord.status == ACCEPTED)
+                            .where(PlanRecord.status == ACCEPTED,
+                                   PlanRecord.kind == OPERATION)
                             .order_by(PlanRecord.id.desc()).limit(1)).first()
     return (int(found[0]), found[1]) if found else None
 
@@ -135,19 +160,26 @@ def load(session: Session, plan_id: int) -> Plan | None:
 
     posts = tuple(sorted((Post(p.post_id, p.polres_code, p.kecamatan_code,
                                RiskClass(p.risk_class), tuple(p.tps_ids), p.lat, p.lon,
-                               p.officers, p.linmas, p.walk_km, p.n)
+                               p.officers, p.linmas, p.walk_km, p.n,
+                               tuple((str(k), int(v)) for k, v in (p.equipment or [])))
                           for p in rows(PlanPostRecord)), key=lambda p: p.post_id))
     duties = tuple(sorted((Duty(d.duty_id, DutyKind(d.kind), d.unit_code, d.label, d.lat,
-                                d.lon, d.officers) for d in rows(PlanDutyRecord)),
+                                d.lon, d.officers, d.minimum) for d in rows(PlanDutyRecord)),
                           key=lambda d: d.duty_id))
     teams = tuple(sorted((ReserveTeam(t.team_id, t.owner_code, t.staging_code, t.lat, t.lon,
-                                      t.size) for t in rows(PlanReserveRecord)),
-                         key=lambda t: t.team_id))
+                                      t.size, ReserveKind(t.kind), t.call_sign, t.leader_nrp)
+                          for t in rows(PlanReserveRecord)), key=lambda t: t.team_id))
     assignments = tuple(sorted((Assignment(a.nrp, Role(a.role), a.target_id, a.pair,
-                                           a.travel_km, a.bko_to)
+                                           a.travel_km, a.bko_to, a.position)
                                 for a in rows(PlanAssignmentRecord)),
                                key=lambda a: (a.target_id, a.pair, a.nrp)))
     metrics = PlanMetrics(**rec.metrics) if rec.metrics else None  # type: ignore[arg-type]
     return Plan(posts, duties, teams, assignments, tuple(rec.uncovered), dict(rec.n_by_group),
                 dict(rec.bko_needed), metrics, dict(rec.tier_cut),
-                tuple(TniAllocation(**a) for a in rec.tni))  # type: ignore[arg-type]
+                tuple(TniAllocation(**a) for a in rec.tni),  # type: ignore[arg-type]
+                tuple(Supervision(**(c | {"post_ids": tuple(c["post_ids"])}))  # type: ignore
+                      for c in rec.supervisions or []),
+                tuple(TniPost(**t) for t in rec.tni_posts or []),  # type: ignore[arg-type]
+                tuple(LinmasShortfall(**x) for x in rec.linmas_short or []),  # type: ignore
+                tuple(Shortfall(**x) for x in rec.shortfalls or []),  # type: ignore[arg-type]
+                tuple(rec.inferred or ()))

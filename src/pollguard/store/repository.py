@@ -151,7 +151,8 @@ def upsert_officers(session: Session, officers: Iterable[Officer]) -> tuple[int,
     rows: list[dict[str, object]] = [
         {"nrp": o.nrp, "name": o.name, "rank": o.rank, "branch": o.branch,
          "unit_code": o.unit_code, "home_unit_code": o.home_unit_code, "bko": o.bko,
-         "phone": o.phone} for o in officers]
+         "phone": o.phone, "position": o.position, "desa_code": o.desa_code}
+        for o in officers]
     known = set(session.scalars(select(OfficerRecord.nrp).where(
         OfficerRecord.nrp.in_([r["nrp"] for r in rows])))) if rows else set()
     _bulk(session, OfficerRecord, [r for r in rows if r["nrp"] not in known])
@@ -231,7 +232,7 @@ def load_scenario(session: Session) -> Scenario | None:
                                t.location_type)
                 for t in session.scalars(select(TpsRecord).order_by(TpsRecord.tps_id)))
     officers = tuple(Officer(o.nrp, o.name, o.rank, o.branch, o.unit_code, o.home_unit_code,
-                             o.bko, o.phone)
+                             o.bko, o.phone, o.position or "", o.desa_code)
                      for o in session.scalars(select(OfficerRecord).order_by(OfficerRecord.nrp)))
     tni = tuple(ForceCount(c.unit_code, c.personnel) for c in session.scalars(
         select(TniStrengthRecord).order_by(TniStrengthRecord.unit_code)))

@@ -122,6 +122,8 @@ class OfficerRecord(Base):
     home_unit_code: Mapped[str] = mapped_column(ForeignKey("unit.code"))
     bko: Mapped[bool] = mapped_column(Boolean, default=False)
     phone: Mapped[str | None] = mapped_column(String(20))
+    position: Mapped[str] = mapped_column(String(120), default="", server_default="")
+    desa_code: Mapped[str | None] = mapped_column(String(13))  # desa binaan (Bhabinkamtibmas)
 
 
 class TniStrengthRecord(Base):
@@ -223,6 +225,18 @@ class PlanRecord(Base):
     status: Mapped[str] = mapped_column(String(10), default="accepted")
     author: Mapped[str] = mapped_column(String(80), default="")
     accepted_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    supervisions: Mapped[list[dict[str, object]] | None] = mapped_column(JSON)
+    tni_posts: Mapped[list[dict[str, object]] | None] = mapped_column(JSON)
+    linmas_short: Mapped[list[dict[str, object]] | None] = mapped_column(JSON)
+    shortfalls: Mapped[list[dict[str, object]] | None] = mapped_column(JSON)
+    inferred: Mapped[list[str] | None] = mapped_column(JSON)
+    # Per-TPS guard overrides the plan was made with: TPS -> {"officers", "equipment"}.
+    overrides: Mapped[dict[str, dict[str, object]] | None] = mapped_column(JSON)
+    # "operation": a version of the operation's plan; "psu": a re-vote plan beside it, on
+    # ``psu_date``, never the plan in force.
+    kind: Mapped[str] = mapped_column(String(10), default="operation",
+                                      server_default="operation")
+    psu_date: Mapped[dt.date | None] = mapped_column(Date)
 
 
 class PlanPostRecord(Base):
@@ -239,6 +253,7 @@ class PlanPostRecord(Base):
     linmas: Mapped[int] = mapped_column(Integer)
     walk_km: Mapped[float] = mapped_column(Float)
     n: Mapped[int] = mapped_column(Integer)
+    equipment: Mapped[list[list[object]] | None] = mapped_column(JSON)
 
 
 class PlanDutyRecord(Base):
@@ -251,6 +266,7 @@ class PlanDutyRecord(Base):
     lat: Mapped[float] = mapped_column(Float)
     lon: Mapped[float] = mapped_column(Float)
     officers: Mapped[int] = mapped_column(Integer)
+    minimum: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class PlanReserveRecord(Base):
@@ -262,6 +278,9 @@ class PlanReserveRecord(Base):
     lat: Mapped[float] = mapped_column(Float)
     lon: Mapped[float] = mapped_column(Float)
     size: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(10), default="gabungan", server_default="gabungan")
+    call_sign: Mapped[str] = mapped_column(String(60), default="", server_default="")
+    leader_nrp: Mapped[str | None] = mapped_column(String(8))
 
 
 class PlanAssignmentRecord(Base):
@@ -275,6 +294,7 @@ class PlanAssignmentRecord(Base):
     pair: Mapped[int] = mapped_column(Integer)
     travel_km: Mapped[float] = mapped_column(Float)
     bko_to: Mapped[str | None] = mapped_column(String(40))
+    position: Mapped[str] = mapped_column(String(80), default="", server_default="")
 
 
 class UserRecord(Base):
