@@ -13,19 +13,31 @@ def _even(n: int) -> int:
     return n + (n % 2)
 
 
+#: The profile key (in ``[planning.duties]`` and ``[planning.duty_minimums]``) of each duty.
+_KEY_OF = {"kpu": "kpu_office", "bawaslu": "bawaslu_office", "ppk": "ppk_office",
+           "escort": "escort_per_ppk", "walpri": "walpri_per_pair"}
+
+
 def duties(inputs: PlanInputs) -> list[Duty]:
     """Per the profile: KPU and Bawaslu offices of the province (Polda pool) and of each
     kab/kota (its Polres), each PPK office and its logistics escort (one per Polsek, that is
     per kecamatan, staffed by the Polres),
     and walpri for every candidate pair (the Polda for a governor race, else the Polres)."""
     d = inputs.planning.duties
+    least = inputs.planning.duty_minimums
     polda = inputs.polda
     out: list[Duty] = []
 
     def add(duty_id: str, kind: DutyKind, owner: str, label: str, lat: float, lon: float,
             officers: int) -> None:
         if officers > 0:
-            out.append(Duty(duty_id, kind, owner, label, lat, lon, _even(officers)))
+            key = _KEY_OF[duty_id.split("-", 1)[0]]
+            if key.endswith("_office"):
+                key += "_province" if duty_id.endswith(f"-{province}") else "_kabkota"
+            if duty_id.startswith("ppk-"):
+                key = "ppk_office"
+            minimum = min(_even(officers), _even(getattr(least, key)))
+            out.append(Duty(duty_id, kind, owner, label, lat, lon, _even(officers), minimum))
 
     province = inputs.scenario.info.province_code
     add(f"kpu-{province}", DutyKind.KPU_OFFICE, POOL, "KPU Provinsi", polda.hq_lat,

@@ -24,16 +24,24 @@ class PlanInputs(CommandLookups):
     races: tuple[Race, ...] = ()
     remote_tps: frozenset[str] = frozenset()  # TPS whose access is remote (slow travel)
     classes: dict[str, RiskClass] = field(default_factory=dict)  # overrides (what-if)
+    #: Per-TPS guards the planner ordered: TPS -> (officers, equipment), a post of its own.
+    guards: dict[str, tuple[int, tuple[tuple[str, int], ...]]] = field(default_factory=dict)
+    #: Work the planner's steps share within one plan (``layout.groups`` per tier cut: their
+    #: post forms are cached on them, and a plan lays out posts more than once).
+    memo: dict[object, object] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def of(cls, scenario: Scenario, risks: Mapping[str, TpsRisk], planning: Planning,
-           classes: Mapping[str, RiskClass] | None = None) -> PlanInputs:
+           classes: Mapping[str, RiskClass] | None = None,
+           guards: Mapping[str, tuple[int, tuple[tuple[str, int], ...]]] | None = None
+           ) -> PlanInputs:
         """The inputs for ``scenario`` under an assessment: its races, and as remote the TPS
         observed with one of the profile's remote indicators."""
         remote_codes = set(planning.travel.remote_indicators)
         remote = frozenset(o.tps_id for o in scenario.observations
                            if o.indicator in remote_codes and o.value > 0)
-        return cls(scenario, risks, planning, scenario.races, remote, dict(classes or {}))
+        return cls(scenario, risks, planning, scenario.races, remote, dict(classes or {}),
+                   dict(guards or {}))
 
     def class_of(self, tps_id: str) -> RiskClass:
         if tps_id in self.classes:

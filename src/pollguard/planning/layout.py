@@ -23,6 +23,7 @@ import math
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import cast
 
 from pollguard.domain.plan import Post
 from pollguard.domain.risk import RiskClass
@@ -43,6 +44,7 @@ class Layout:
     lower_bound: int
     returned_to_pool: dict[str, int] = field(default_factory=dict)
     tier_cut: dict[str, float] = field(default_factory=dict)  # Polres -> tier A from score
+    pool_left: int = 0  # Polda-pool officers neither lent as BKO nor spent on tightening
 
 
 def tier_cuts(inputs: PlanInputs) -> dict[str, float]:
@@ -58,8 +60,25 @@ def tier_cuts(inputs: PlanInputs) -> dict[str, float]:
     return cut
 
 
+GUARD = "guard"  # the key part of a TPS the planner gave a guard of its own
+
+
+def is_guard(g: Group) -> bool:
+    """A group of one TPS whose guard the planner ordered (``plan update --guard``)."""
+    return f"/{GUARD}/" in g.key
+
+
 def groups(inputs: PlanInputs, cut: Mapping[str, float]) -> list[Group]:
-    """Groups per kecamatan: one per fixed class, two N tiers for kurang rawan."""
+    """Groups per kecamatan: one per fixed class, two N tiers for kurang rawan, and one per
+    TPS given a guard of its own. Kept in ``inputs.memo`` per cut: a group caches its post
+    forms, which the planner's layouts of one plan ask for again and again."""
+    key = ("layout.groups", tuple(sorted(cut.items())))
+    if key not in inputs.memo:
+        inputs.memo[key] = _groups(inputs, cut)
+    return cast(list[Group], inputs.memo[key])
+
+
+def _groups(inputs: PlanInputs, cut: Mapping[str, float]) -> list[Group]:
     out: list[Group] = []
     for kec, tps in sorted(inputs.tps_by_kecamatan.items()):
         polres = inputs.polres_of_tps(tps[0])
@@ -68,7 +87,9 @@ def groups(inputs: PlanInputs, cut: Mapping[str, float]) -> list[Group]:
         by_key: dict[str, list[PollingStation]] = defaultdict(list)
         for t in tps:
             c = inputs.class_of(t.tps_id)
-            if c == RiskClass.KURANG_RAWAN:
+            if t.tps_id in inputs.guards:
+                by_key[f"{c.value}/{GUARD}/{t.tps_id}"].append(t)
+            elif c == RiskClass.KURANG_RAWAN:
                 tier = "a" if inputs.score_of(t.tps_id) >= cut.get(polres, 0.0) else "b"
                 by_key[f"{c.value}/{tier}"].append(t)
             else:
@@ -81,6 +102,8 @@ def groups(inputs: PlanInputs, cut: Mapping[str, float]) -> list[Group]:
 
 
 def _capacity(inputs: PlanInputs, g: Group, n: int | None = None) -> int:
+    if is_guard(g):
+        return 1
     pattern = inputs.planning.patterns.of(g.risk_class)
     return pattern.tps if pattern.tps is not None else (n or inputs.planning.max_n)
 
@@ -102,19 +125,28 @@ def _benefit(inputs: PlanInputs, g: Group, n: int, officers: int) -> float:
 def choose(inputs: PlanInputs, own: Mapping[str, int], pool: int,
            fixed_n: Mapping[str, int] | None = None,
            fixed_cut: Mapping[str, float] | None = None,
-           n_by_polres: Mapping[str, int] | None = None) -> Layout:
+           n_by_polres: Mapping[str, int] | None = None, *,
+           tighten: bool | None = None) -> Layout:
     """Lay out posts with ``own[polres]`` officers for TPS per Polres and ``pool`` Polda-pool
     officers available as BKO. Re-planning passes ``fixed_n`` and ``fixed_cut``: groups keep
     their tiers and N and nothing is tightened, so unchanged groups keep exactly their posts.
-    ``n_by_polres`` sets one N for every kurang rawan group of a Polres (the planner's say)."""
+    ``n_by_polres`` sets one N for every kurang rawan group of a Polres (the planner's say).
+    ``tighten`` (default: the profile's surplus rule, never when re-planning) spends spare
+    officers on tighter patterns; a TPS with a guard of its own is never tightened or loosened."""
     p = inputs.planning
+    if tighten is None:
+        tighten = p.surplus == "tighten" and fixed_n is None
     cut = dict(fixed_cut) if fixed_cut is not None else tier_cuts(inputs)
     all_groups = groups(inputs, cut)
     n_of: dict[str, int] = {}
     for g in all_groups:
         chosen = (n_by_polres or {}).get(g.polres_code) or (fixed_n or {}).get(g.key)
         n_of[g.key] = _capacity(inputs, g, chosen)
-    officers_of = {g.key: p.patterns.of(g.risk_class).officers for g in all_groups}
+    officers_of = {g.key: (inputs.guards[g.tps[0].tps_id][0] if is_guard(g)
+                           else p.patterns.of(g.risk_class).officers) for g in all_groups}
+
+    def is_open(g: Group) -> bool:  # N may change
+        return p.patterns.of(g.risk_class).tps is None and not is_guard(g)
 
     def need(g: Group) -> int:
         return g.posts_at(n_of[g.key]) * officers_of[g.key]
@@ -154,15 +186,15 @@ def choose(inputs: PlanInputs, own: Mapping[str, int], pool: int,
 
     # 3. Spare officers: tighter patterns, or back to the pool.
     returned: dict[str, int] = {}
-    if p.surplus == "tighten" and fixed_n is None:
-        open_groups = {code: [g for g in gs if p.patterns.of(g.risk_class).tps is None]
+    if tighten:
+        open_groups = {code: [g for g in gs if is_open(g)]
                        for code, gs in by_polres.items() if code not in short_polres}
         for code, gs in open_groups.items():
             if spare[code] > 0:
                 spare[code] = _tighten(inputs, gs, n_of, officers_of, spare[code])
         # The pool may tighten anywhere once every post is covered, short Polres included.
         if not uncovered_posts:
-            open_groups = {code: [g for g in gs if p.patterns.of(g.risk_class).tps is None]
+            open_groups = {code: [g for g in gs if is_open(g)]
                            for code, gs in by_polres.items()}
         budget = round(pool * p.pool_tighten_share)
         left = _tighten(inputs, [g for gs in open_groups.values() for g in gs], n_of,
@@ -176,9 +208,13 @@ def choose(inputs: PlanInputs, own: Mapping[str, int], pool: int,
     uncovered: list[str] = []
     for g in all_groups:
         n = n_of[g.key]
+        pattern = p.patterns.of(g.risk_class)
+        equipment = dict(pattern.equipment)
+        if is_guard(g):
+            equipment |= dict(inputs.guards[g.tps[0].tps_id][1])
         made = g.make_posts(n, officers=officers_of[g.key],
-                            linmas_per_tps=p.patterns.of(g.risk_class).linmas_per_tps,
-                            prefix=_prefix(g))
+                            linmas_per_tps=pattern.linmas_per_tps, prefix=_prefix(g),
+                            equipment=tuple(sorted((k, v) for k, v in equipment.items() if v)))
         for i, post in enumerate(made):
             if (g.key, i) in uncovered_posts:
                 uncovered.extend(post.tps_ids)
@@ -186,12 +222,13 @@ def choose(inputs: PlanInputs, own: Mapping[str, int], pool: int,
                 posts.append(post)
     uncovered.sort(key=lambda t: (-inputs.class_of(t).rank, -inputs.score_of(t), t))
     bound = sum(lower_bound(len(g.tps), _capacity(inputs, g, n_of[g.key])) for g in all_groups)
-    return Layout(posts, {g.key: n_of[g.key] for g in all_groups
-                          if p.patterns.of(g.risk_class).tps is None},
-                  uncovered, dict(bko), dict(bko_needed), bound, returned, cut)
+    return Layout(posts, {g.key: n_of[g.key] for g in all_groups if is_open(g)},
+                  uncovered, dict(bko), dict(bko_needed), bound, returned, cut, max(pool, 0))
 
 
 def _prefix(g: Group) -> str:
+    if is_guard(g):
+        return f"{g.kecamatan_code}-J{g.tps[0].tps_id[-7:]}"
     kind = {RiskClass.SANGAT_RAWAN: "SR", RiskClass.RAWAN: "R", RiskClass.KHUSUS: "K",
             RiskClass.KURANG_RAWAN: "KR"}[g.risk_class]
     tier = g.key.rsplit("/", 1)[-1].upper() if g.risk_class == RiskClass.KURANG_RAWAN else ""
@@ -199,10 +236,11 @@ def _prefix(g: Group) -> str:
 
 
 def _priority(inputs: PlanInputs, g: Group, i: int, n: int) -> tuple[int, float, str]:
-    """Cover first: the higher class, then the higher top score in the post."""
+    """Cover first: a TPS whose guard the planner ordered, then the higher class, then the
+    higher top score in the post."""
     members = g.form(n)[i]
     top = max(inputs.score_of(g.tps[m].tps_id) for m in members)
-    return (-g.risk_class.rank, -top, g.tps[members[0]].tps_id)
+    return (-g.risk_class.rank - (100 if is_guard(g) else 0), -top, g.tps[members[0]].tps_id)
 
 
 def _tighten(inputs: PlanInputs, groups_: list[Group], n_of: dict[str, int],

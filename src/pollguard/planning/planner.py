@@ -11,26 +11,35 @@ import math
 import time
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from pollguard.domain.command import POOL
-from pollguard.domain.forces import Branch, Officer, UnitKind
+from pollguard.domain.forces import Branch, Officer, Rank, UnitKind
 from pollguard.domain.plan import (
     Assignment,
     Duty,
     Plan,
     PlanMetrics,
     Post,
+    ReserveKind,
     ReserveTeam,
     Role,
+    Shortfall,
+    Supervision,
 )
 from pollguard.domain.risk import RiskClass
 from pollguard.planning import reserves as staging
+from pollguard.planning.budget import Budget, allocate
 from pollguard.planning.duties import duties as fixed_duties
 from pollguard.planning.inputs import PlanInputs
-from pollguard.planning.layout import Layout, choose
+from pollguard.planning.layout import choose
+from pollguard.planning.linmas import check as check_linmas
 from pollguard.planning.plotting import Demand, Plotting, Supply, plot
+from pollguard.planning.roles import RoleBook
+from pollguard.planning.roles import assign as assign_roles
+from pollguard.planning.supervision import DANTON, clusters, leaders
 from pollguard.planning.tni import allocate as allocate_tni
+from pollguard.planning.tni import place as place_tni
 from pollguard.planning.travel import GreatCircleTravel, TravelModel
 
 MANUAL_N = 10
@@ -152,12 +161,14 @@ def _reserve(inputs: PlanInputs, travel: TravelModel, people: Mapping[str, list[
 
 
 def _pairs(inputs: PlanInputs, plotting: Plotting, posts: Sequence[Post],
-           duties: Sequence[Duty]) -> list[Assignment]:
-    """Officers at each target, paired senior with junior; a pool officer at a Polres's post or
-    duty serves there as BKO."""
+           duties: Sequence[Duty], bhabin: frozenset[str] | set[str] = frozenset()
+           ) -> list[Assignment]:
+    """Officers at each target, paired senior with junior (an odd last one joins the pair
+    before); a pool officer at a Polres's post or duty serves there as BKO."""
     owner_of_target = {p.post_id: p.polres_code for p in posts} | {
         d.duty_id: d.unit_code for d in duties}
     role_of = {p.post_id: Role.POST for p in posts} | {d.duty_id: Role.DUTY for d in duties}
+    label = {d.duty_id: d.label for d in duties}
     officer = {o.nrp: o for o in inputs.scenario.officers}
     out = []
     for target, sent in sorted(plotting.sent.items()):
@@ -165,33 +176,107 @@ def _pairs(inputs: PlanInputs, plotting: Plotting, posts: Sequence[Post],
         half = len(ranked) // 2
         order = [x for pair in zip(ranked[:half], reversed(ranked[half:]), strict=True)
                  for x in pair] + ranked[2 * half:]
+        pairs = max(1, len(order) // 2)
         for k, (nrp, dist) in enumerate(order):
             owner = owner_of_target[target]
             bko = owner if owner != POOL and inputs.owner_of(officer[nrp]) == POOL else None
-            out.append(Assignment(nrp, role_of[target], target, k // 2 + 1, round(dist, 3), bko))
+            if role_of[target] == Role.POST:
+                position = ("Penjaga TPS (Bhabinkamtibmas desa binaan)" if nrp in bhabin
+                            else "Penjaga TPS")
+            else:
+                position = label[target]
+            out.append(Assignment(nrp, role_of[target], target, min(k // 2 + 1, pairs),
+                                  round(dist, 3), bko, position))
     return out
 
 
 def make_plan(inputs: PlanInputs, *, travel: TravelModel | None = None,
               previous: Mapping[str, str] | None = None, penalty_km: float = 0.0,
-              layout: Layout | None = None,
+              fixed_n: Mapping[str, int] | None = None,
+              fixed_cut: Mapping[str, float] | None = None,
+              n_by_polres: Mapping[str, int] | None = None,
               placement: Mapping[str, list[str]] | None = None) -> Plan:
-    """Plan: duties, reserve share, posts and N (layout), plotting by min-cost flow, and
-    reserve teams staged for the least p95 travel time to rawan and sangat rawan TPS.
+    """Plan as Polri would sign it: roles by rank (``roles``), the guard force spent so that
+    no officer is idle while a TPS is unguarded (``budget``), guards plotted by min-cost flow
+    (a Bhabinkamtibmas first to a TPS of his desa binaan), reserves as formed units staged for
+    the least p95 travel time to rawan and sangat rawan TPS, Pawas over clusters of posts and a
+    Danton for every team (``supervision``), TNI placed and Linmas checked.
 
     Re-planning passes ``previous`` (NRP -> target held), a ``penalty_km`` per officer moved,
-    a ``layout`` and the reserve ``placement`` to keep."""
+    the groups' N and tiers to keep (``fixed_n``, ``fixed_cut``), and the reserve
+    ``placement`` to keep (None: staged afresh)."""
     started = time.perf_counter()
     travel = travel or GreatCircleTravel(inputs.planning.travel)
-    duties = fixed_duties(inputs)
-    force = split_force(inputs)
-    own, pool = _budgets(inputs, force, duties)
-    layout = layout or choose(inputs, own, pool)
-    demands = _demands(layout.posts, duties)
-    plotting = plot(_supplies(inputs, force.available, previous), demands, travel,
+    book = assign_roles(inputs)
+    budget = allocate(inputs, book.guards, fixed_n=fixed_n, fixed_cut=fixed_cut,
+                      n_by_polres=n_by_polres)
+    reserve, available = select_reserve(inputs, book.guards, budget.reserve)
+    posts, duties = budget.layout.posts, budget.duties
+    pre, available = _bhabin(inputs, travel, available, posts)
+    taken = Counter({t: len(v) for t, v in pre.items()})
+    demands = [replace(d, officers=d.officers - taken[d.target_id])
+               for d in _demands(posts, duties)]
+    plotting = plot(_supplies(inputs, available, previous), demands, travel,
                     penalty_km=penalty_km, with_bound=previous is None)
-    return _finish(inputs, travel, force, duties, layout, plotting, started,
-                   placement=placement)
+    for target, sent in pre.items():
+        plotting.sent.setdefault(target, []).extend(sent)
+        plotting.cost_km += sum(km for _, km in sent)
+        plotting.bound_km += sum(km for _, km in sent)
+    return _finish(inputs, travel, book, budget, reserve, plotting, started,
+                   placement=placement, previous=previous, penalty_km=penalty_km,
+                   bhabin={n for sent in pre.values() for n, _ in sent})
+
+
+def select_reserve(inputs: PlanInputs, guards: Mapping[str, list[Officer]],
+                   counts: Mapping[str, int]
+                   ) -> tuple[dict[str, list[Officer]], dict[str, list[Officer]]]:
+    """Each owner's reserve, ``counts[owner]`` guards: Brimob and Samapta at HQ first (the
+    usual reserves), a Bhabinkamtibmas with a desa binaan last (his TPS needs him)."""
+    preferred = {Branch(b) for b in inputs.planning.reserve_branches}
+    hq_kinds = (UnitKind.POLRES, UnitKind.SATKER)
+
+    def rank(o: Officer) -> tuple[int, int, int, str]:
+        at_hq = inputs.units[o.home_unit_code].kind in hq_kinds
+        return (1 if o.desa_code else 0, 0 if o.branch in preferred else 1,
+                0 if at_hq else 1, o.nrp)
+
+    reserve, available = {}, {}
+    for owner, officers in sorted(guards.items()):
+        ordered = sorted(officers, key=rank)
+        chosen = {o.nrp for o in ordered[:counts.get(owner, 0)]}
+        reserve[owner] = sorted((o for o in officers if o.nrp in chosen), key=lambda o: o.nrp)
+        available[owner] = sorted((o for o in officers if o.nrp not in chosen),
+                                  key=lambda o: o.nrp)
+    return reserve, available
+
+
+def _bhabin(inputs: PlanInputs, travel: TravelModel, available: Mapping[str, list[Officer]],
+            posts: Sequence[Post]
+            ) -> tuple[dict[str, list[tuple[str, float]]], dict[str, list[Officer]]]:
+    """A Bhabinkamtibmas guards a post holding a TPS of his desa binaan while it needs
+    officers (he knows the desa): those posts take him before the flow plots the rest."""
+    desa_of = {t.tps_id: t.desa_code for t in inputs.scenario.tps}
+    posts_of: dict[tuple[str, str], list[Post]] = defaultdict(list)
+    for p in posts:
+        for desa in sorted({desa_of[t] for t in p.tps_ids if t in desa_of}):
+            posts_of[(p.polres_code, desa)].append(p)
+    room = {p.post_id: p.officers for p in posts}
+    sent: dict[str, list[tuple[str, float]]] = defaultdict(list)
+    left: dict[str, list[Officer]] = {}
+    for owner, officers in available.items():
+        keep = []
+        for o in officers:
+            post = next((p for p in posts_of.get((owner, o.desa_code or ""), ())
+                         if room[p.post_id] > 0), None)
+            if post is None:
+                keep.append(o)
+                continue
+            room[post.post_id] -= 1
+            home = inputs.units[o.home_unit_code]
+            sent[post.post_id].append((o.nrp, travel.road_km(home.hq_lat, home.hq_lon,
+                                                             post.lat, post.lon)))
+        left[owner] = keep
+    return dict(sent), left
 
 
 def manual_plan(inputs: PlanInputs, *, travel: TravelModel | None = None) -> Plan:
@@ -211,7 +296,9 @@ def manual_plan(inputs: PlanInputs, *, travel: TravelModel | None = None) -> Pla
                        travel)
     at_hq = {owner: [owner if owner != POOL else inputs.polda.code] * 99
              for owner in force.reserve}
-    return _finish(inputs, travel, force, duties, layout, plotting, started, placement=at_hq)
+    everyone = RoleBook(guards={o: list(p) for o, p in force.available.items()})
+    return _finish(inputs, travel, everyone, Budget(layout, duties, {}), force.reserve, plotting,
+                   started, placement=at_hq, supervise=False)
 
 
 def _greedy(supplies: Sequence[Supply], demands: Sequence[Demand],
@@ -236,33 +323,168 @@ def _greedy(supplies: Sequence[Supply], demands: Sequence[Demand],
     return result
 
 
-def _finish(inputs: PlanInputs, travel: TravelModel, force: Force, duties: Sequence[Duty],
-            layout: Layout, plotting: Plotting, started: float, *,
-            placement: Mapping[str, list[str]] | None) -> Plan:
-    """Reserve teams (staged by the MIP unless ``placement`` is given), pairs, metrics."""
+def _teams(inputs: PlanInputs, people: Mapping[str, list[Officer]]
+           ) -> dict[str, list[tuple[ReserveKind, list[Officer]]]]:
+    """Each owner's reserve as formed units: Brimob SSTs, Samapta Dalmas platoons, and mixed
+    platoons of the rest (a branch with under half a unit joins the mixed ones)."""
+    u = inputs.planning.reserve_units
+    size = {ReserveKind.BRIMOB: u.brimob_size, ReserveKind.DALMAS: u.dalmas_size,
+            ReserveKind.MIXED: u.mixed_size}
+    out: dict[str, list[tuple[ReserveKind, list[Officer]]]] = {}
+    for owner, officers in sorted(people.items()):
+        by_kind: dict[ReserveKind, list[Officer]] = defaultdict(list)
+        for o in sorted(officers, key=lambda o: (-int(o.rank), o.nrp)):
+            kind = {Branch.BRIMOB: ReserveKind.BRIMOB, Branch.SAMAPTA: ReserveKind.DALMAS}.get(
+                o.branch, ReserveKind.MIXED)
+            by_kind[kind].append(o)
+        for kind in (ReserveKind.BRIMOB, ReserveKind.DALMAS):
+            if 0 < len(by_kind[kind]) < size[kind] / 2:
+                by_kind[ReserveKind.MIXED] += by_kind.pop(kind)
+        teams: list[tuple[ReserveKind, list[Officer]]] = []
+        for kind in (ReserveKind.BRIMOB, ReserveKind.DALMAS, ReserveKind.MIXED):
+            members = sorted(by_kind.get(kind, []), key=lambda o: (-int(o.rank), o.nrp))
+            start = 0
+            for n in _team_sizes(len(members), size[kind]):
+                teams.append((kind, members[start:start + n]))
+                start += n
+        out[owner] = teams
+    return out
+
+
+_KIND_NAME = {ReserveKind.BRIMOB: "Brimob", ReserveKind.DALMAS: "Dalmas",
+              ReserveKind.MIXED: "Gabungan"}
+
+
+def _short_name(inputs: PlanInputs, owner: str) -> str:
+    if owner == POOL:
+        return "Polda"
+    name = inputs.units[owner].name
+    for prefix in ("Polresta ", "Polres ", "Polres Kota ", "Polrestabes "):
+        if name.startswith(prefix):
+            return name[len(prefix):]
+    return name
+
+
+def _finish(inputs: PlanInputs, travel: TravelModel, book: RoleBook, budget: Budget,
+            reserve: Mapping[str, list[Officer]], plotting: Plotting, started: float, *,
+            placement: Mapping[str, list[str]] | None,
+            previous: Mapping[str, str] | None = None, penalty_km: float = 0.0,
+            bhabin: frozenset[str] | set[str] = frozenset(), supervise: bool = True) -> Plan:
+    """Reserve teams (staged by the MIP unless ``placement`` is given), Pawas and Danton
+    (not for the manual baseline: ``supervise``), command, pairs, TNI, Linmas, metrics."""
+    layout, duties = budget.layout, budget.duties
     officer = {o.nrp: o for o in inputs.scenario.officers}
-    in_reserve = {owner: list(people) for owner, people in force.reserve.items()}
+    in_reserve = {owner: list(people) for owner, people in reserve.items()}
     # Officers no post or duty needs join their own reserve, or with surplus = "pool" the
     # Polda's: they are returned to the pool.
     to_pool = inputs.planning.surplus == "pool"
     for nrp, owner in plotting.spare:
         in_reserve.setdefault(POOL if to_pool else owner, []).append(officer[nrp])
+    formed = _teams(inputs, in_reserve)
+    team_count = {owner: len(t) for owner, t in formed.items() if t}
     targets = _reserve_targets(inputs)
-    sites = _sites(inputs)
-    team_count = {owner: len(_team_sizes(len(p), inputs.planning.reserve_team_size))
-                  for owner, p in in_reserve.items()}
     if placement is None:
-        placement = staging.stage(team_count, sites, targets, travel)
-    teams, reserve_assignments = _reserve(inputs, travel, in_reserve, placement)
-    assignments = _pairs(inputs, plotting, layout.posts, duties) + reserve_assignments
+        placement = staging.stage(team_count, _sites(inputs), targets, travel)
+    groups = clusters(inputs, layout.posts) if supervise else []
+    held_leads = {n: t for n, t in (previous or {}).items()
+                  if t.startswith(("PW-", DANTON))}
+    lead = leaders(inputs, travel, book.supervisors, groups, team_count, previous=held_leads,
+                   penalty_km=penalty_km)
+    extra: list[Shortfall] = []
+    assignments: list[Assignment] = []
+
+    def place(o: Officer, role: Role, target: str, lat: float, lon: float, position: str,
+              pair: int = 0, bko_to: str | None = None) -> None:
+        home = inputs.units[o.home_unit_code]
+        assignments.append(Assignment(o.nrp, role, target, pair, round(travel.road_km(
+            home.hq_lat, home.hq_lon, lat, lon), 3), bko_to, position))
+
+    # Reserve teams: staged, led, called.
+    teams: list[ReserveTeam] = []
+    fallback = {Rank.parse(r) for r in inputs.planning.roles.pawas_fallback_ranks}
+    supervisions: list[Supervision] = []
+    free_members = {owner: [o for _, members in t for o in members]
+                    for owner, t in formed.items()}
+    # Pawas: a perwira per cluster, else a fallback rank from the reserve, else none.
+    taken_from_reserve: set[str] = set()
+    for c in groups:
+        got = lead.pawas.get(c.cluster_id)
+        who: str | None = got[0] if got else None
+        if who is None:
+            for source in (c.polres_code, POOL):
+                stand_in = next((o for o in sorted(
+                    free_members.get(source, []), key=lambda o: (-int(o.rank), o.nrp))
+                    if o.rank in fallback and o.nrp not in taken_from_reserve), None)
+                if stand_in is not None:
+                    who = stand_in.nrp
+                    taken_from_reserve.add(who)
+                    break
+        supervisions.append(replace(c, nrp=who))
+        if who is None:
+            extra.append(Shortfall(0, c.polres_code, "pawas", f"{_unit_name(inputs, c.polres_code)}"
+                                   f": {len(c.post_ids)} pos di {c.cluster_id} tanpa Pawas",
+                                   f"{len(c.post_ids)} posts in {c.cluster_id} have no Pawas",
+                                   1, 1))
+            continue
+        o = officer[who]
+        owner = inputs.owner_of(o)
+        place(o, Role.SUPERVISOR, c.cluster_id, c.lat, c.lon, "Pawas",
+              bko_to=c.polres_code if owner == POOL else None)
+    for owner, members_of in formed.items():
+        sites = list(placement.get(owner, ())) or [owner if owner != POOL else
+                                                     inputs.polda.code]
+        dantons = list(lead.danton.get(owner, []))
+        for i, (kind, members) in enumerate(members_of):
+            members = [o for o in members if o.nrp not in taken_from_reserve]
+            code = sites[i % len(sites)]
+            unit = inputs.units[code]
+            team_id = f"cadangan-{owner}-{i + 1:02d}"
+            leader: Officer | None = None
+            if dantons:
+                leader = officer[dantons.pop(0)[0]]
+            n_kind = sum(1 for k, _ in members_of[:i + 1] if k == kind)
+            call = inputs.planning.reserve_units.call_sign.format(
+                kind=_KIND_NAME[kind], owner=_short_name(inputs, owner), n=n_kind)
+            if leader is None and members and supervise:
+                leader = members[0]  # the team's most senior, a bintara: flagged
+                members = members[1:]
+                extra.append(Shortfall(0, owner, "danton", f"{call}: Danton dari bintara "
+                                       f"({leader.rank.label}), tidak ada perwira tersisa",
+                                       f"{call}: led by a bintara, no perwira left", 1, 1))
+            size = len(members) + (1 if leader else 0)
+            teams.append(ReserveTeam(team_id, owner, code, unit.hq_lat, unit.hq_lon, size,
+                                     kind, call, leader.nrp if leader else None))
+            if leader is not None:
+                bko = owner if owner != POOL and inputs.owner_of(leader) == POOL else None
+                place(leader, Role.RESERVE, team_id, unit.hq_lat, unit.hq_lon, "Danton",
+                      1, bko)
+            for k, o in enumerate(members):
+                place(o, Role.RESERVE, team_id, unit.hq_lat, unit.hq_lon,
+                      "Anggota " + _KIND_NAME[kind], k // 2 + 1 + (1 if leader else 0))
+    # Command and staff; perwira left over control from the Posko (Padal).
+    for cmd in book.command:
+        u = inputs.units.get(cmd.unit_code) or inputs.polda
+        place(cmd.officer, Role.COMMAND, u.code, u.hq_lat, u.hq_lon, cmd.position)
+    for o in lead.spare:
+        owner = inputs.owner_of(o)
+        u = inputs.units[owner] if owner != POOL else inputs.polda
+        place(o, Role.COMMAND, u.code, u.hq_lat, u.hq_lon, "Perwira Pengendali (Padal)")
+    assignments += _pairs(inputs, plotting, layout.posts, duties, bhabin)
     staged: dict[str, list[str]] = {owner: [] for owner in team_count}
     for team in teams:
         staged.setdefault(team.owner_code, []).append(team.staging_code)
     where = {code: (u.hq_lat, u.hq_lon) for code, u in inputs.units.items()}
     eta = staging.nearest_times(staged, where, targets, travel)
+    command_nrps = book.command_nrps
+    at_tps = [a for a in assignments if a.role == Role.POST]
+    shortfalls = list(budget.shortfalls)
+    for x in extra:
+        shortfalls.append(replace(x, order=len(shortfalls) + 1))
+    supervised = [c for c in supervisions if c.nrp]
+    tni_posts = place_tni(inputs)
     metrics = PlanMetrics(
         posts=len(layout.posts),
-        officers_at_tps=sum(1 for a in assignments if a.role == Role.POST),
+        officers_at_tps=len(at_tps),
         officers_on_duties=sum(1 for a in assignments if a.role == Role.DUTY),
         officers_in_reserve=sum(1 for a in assignments if a.role == Role.RESERVE),
         uncovered_tps=len(layout.uncovered),
@@ -275,11 +497,23 @@ def _finish(inputs: PlanInputs, travel: TravelModel, force: Force, duties: Seque
         gap=max(0.0, round(float((plotting.cost_km - plotting.bound_km) / plotting.bound_km), 6))
         if plotting.bound_km and plotting.bound_known else (0.0 if plotting.bound_known
                                                             else None),
-        reserve_eta_p95_min=round(staging.percentile(eta), 1),
+        reserve_eta_p95_min=round(staging.percentile(eta), 1) if len(targets) else None,
         seconds=round(time.perf_counter() - started, 3),
         posts_lower_bound=layout.lower_bound,
         bko=sum(1 for a in assignments if a.bko_to),
+        perwira_at_tps=sum(1 for a in at_tps if officer[a.nrp].rank.is_perwira),
+        command_at_tps=sum(1 for a in at_tps if a.nrp in command_nrps),
+        posts_without_pawas=sum(len(c.post_ids) for c in supervisions if not c.nrp),
+        pawas_max_km=max((c.radius_km for c in supervised), default=0.0),
+        officers_in_command=sum(1 for a in assignments if a.role == Role.COMMAND),
+        officers_supervising=len(supervised),
     )
     return Plan(tuple(layout.posts), tuple(duties), tuple(teams), tuple(assignments),
-                tuple(layout.uncovered), layout.n_by_group,
-                layout.bko_needed, metrics, layout.tier_cut, allocate_tni(inputs))
+                tuple(layout.uncovered), layout.n_by_group, layout.bko_needed, metrics,
+                layout.tier_cut, allocate_tni(inputs, tni_posts), tuple(supervisions),
+                tni_posts, check_linmas(inputs, layout.posts), tuple(shortfalls),
+                tuple(book.inferred))
+
+
+def _unit_name(inputs: PlanInputs, code: str) -> str:
+    return inputs.units[code].name if code in inputs.units else code

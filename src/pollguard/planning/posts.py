@@ -165,7 +165,7 @@ class Group:
         return len(self.form(capacity)) if self.tps else 0
 
     def make_posts(self, capacity: int, *, officers: int, linmas_per_tps: int,
-                   prefix: str) -> list[Post]:
+                   prefix: str, equipment: tuple[tuple[str, int], ...] = ()) -> list[Post]:
         d = self.distances
         posts = []
         for i, members in enumerate(self.form(capacity), start=1):
@@ -179,7 +179,7 @@ class Group:
             posts.append(Post(
                 f"{prefix}-{i:03d}", self.polres_code, self.kecamatan_code, self.risk_class,
                 tuple(sorted(self.tps[m].tps_id for m in members)), where.lat, where.lon,
-                officers, linmas_per_tps * len(members), round(walk, 3), capacity))
+                officers, linmas_per_tps * len(members), round(walk, 3), capacity, equipment))
         return posts
 
 

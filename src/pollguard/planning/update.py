@@ -14,10 +14,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from pollguard.domain.plan import Assignment, Plan, Role
-from pollguard.planning.duties import duties as fixed_duties
 from pollguard.planning.inputs import PlanInputs
-from pollguard.planning.layout import choose
-from pollguard.planning.planner import _budgets, make_plan, split_force
+from pollguard.planning.planner import make_plan
 from pollguard.planning.plotting import SPARE
 
 
@@ -35,22 +33,32 @@ class Move:
 
 
 def update_plan(inputs: PlanInputs, previous: Plan,
-                n_by_polres: Mapping[str, int] | None = None) -> tuple[Plan, list[Move]]:
+                n_by_polres: Mapping[str, int] | None = None, *,
+                restage: bool = False) -> tuple[Plan, list[Move]]:
     """Re-plan ``inputs`` starting from ``previous``; return the plan and who moves, and why.
-    ``n_by_polres`` replaces the N of every kurang rawan group of the Polres named."""
+    ``n_by_polres`` replaces the N of every kurang rawan group of the Polres named. Reserve
+    teams keep their staging points unless ``restage`` (the TPS they must reach changed)."""
     held = {a.nrp: (a.target_id if a.role != Role.RESERVE else SPARE)
-            for a in previous.assignments}
-    duties = fixed_duties(inputs)
-    force = split_force(inputs)
-    own, pool = _budgets(inputs, force, duties)
-    layout = choose(inputs, own, pool, fixed_n=previous.n_by_group,
-                    fixed_cut=previous.tier_cut, n_by_polres=n_by_polres)
-    placement: dict[str, list[str]] = {}
-    for team in previous.reserves:
-        placement.setdefault(team.owner_code, []).append(team.staging_code)
+            for a in previous.assignments if a.role != Role.COMMAND}
+    held |= {t.leader_nrp: f"danton-{t.owner_code}" for t in previous.reserves
+             if t.leader_nrp}
+    placement: dict[str, list[str]] | None = None
+    if not restage:
+        placement = {}
+        for team in previous.reserves:
+            placement.setdefault(team.owner_code, []).append(team.staging_code)
     plan = make_plan(inputs, previous=held, penalty_km=inputs.planning.change_penalty_km,
-                     layout=layout, placement=placement)
+                     fixed_n=previous.n_by_group, fixed_cut=previous.tier_cut,
+                     n_by_polres=n_by_polres, placement=placement)
     return plan, moves(previous, plan)
+
+
+def targets_changed(before: Mapping[str, str], after: Mapping[str, str]) -> bool:
+    """Whether the TPS the reserves must reach (rawan, sangat rawan) differ between two
+    class maps (TPS -> class value)."""
+    hot = ("rawan", "sangat_rawan")
+    return ({t for t, c in before.items() if c in hot}
+            != {t for t, c in after.items() if c in hot})
 
 
 def moves(before: Plan, after: Plan) -> list[Move]:

@@ -9,7 +9,15 @@ from functools import cached_property
 
 from pollguard.domain.command import POOL, CommandLookups
 from pollguard.domain.forces import Officer
-from pollguard.domain.plan import Assignment, Duty, Plan, Post, ReserveTeam, Role
+from pollguard.domain.plan import (
+    Assignment,
+    Duty,
+    Plan,
+    Post,
+    ReserveTeam,
+    Role,
+    Supervision,
+)
 from pollguard.domain.risk import RiskClass
 from pollguard.domain.scenario import Scenario
 from pollguard.domain.tps import PollingStation
@@ -46,6 +54,10 @@ class PlanView(CommandLookups):
     @cached_property
     def teams(self) -> dict[str, ReserveTeam]:
         return {t.team_id: t for t in self.plan.reserves}
+
+    @cached_property
+    def supervisions(self) -> dict[str, Supervision]:
+        return {c.cluster_id: c for c in self.plan.supervisions}
 
     @cached_property
     def post_of_tps(self) -> dict[str, Post]:
@@ -90,6 +102,10 @@ class PlanView(CommandLookups):
             return self.posts[a.target_id].polres_code
         if a.role == Role.DUTY:
             return self.duties[a.target_id].unit_code
+        if a.role == Role.SUPERVISOR:
+            return self.supervisions[a.target_id].polres_code
+        if a.role == Role.COMMAND:  # the unit he commands: a Polres, Polsek, Satker, Polda
+            return self.owner_of_unit(a.target_id)
         return self.teams[a.target_id].owner_code
 
     def unit_name(self, code: str) -> str:

@@ -181,7 +181,8 @@ class Roles(_Model):
     #: Positions that are command or staff (never at a TPS), and the Kapolsek's.
     command_positions: tuple[str, ...] = (
         "kapolda", "wakapolda", "kapolres", "kapolresta", "wakapolres", "wakapolresta",
-        "kabag", "kasat", "kasubbag", "kasi", "dir", "wadir", "kasatgas", "kaur", "kasium")
+        "kabag", "kasat", "kasubbag", "kasi", "dir", "wadir", "kasatgas", "kaur", "kasium",
+        "dansat", "wadansat")
     polsek_command_positions: tuple[str, ...] = ("kapolsek",)
     bhabin_positions: tuple[str, ...] = ("bhabinkamtibmas", "bhabin")
     #: A Pawas supervises at most this many posts, all within the radius of his cluster.
@@ -244,6 +245,9 @@ class Planning(_Model):
     reserve_share: float = Field(default=0.15, ge=0, le=0.9)
     #: While any TPS is unguarded the reserve keeps only this share (the rest guards TPS).
     reserve_floor_share: float = Field(default=0.05, ge=0, le=0.9)
+    #: Once every TPS is guarded at the loosest pattern, what the officers left go to, in
+    #: order: duties back to full strength, the reserve back to its share, tighter patterns.
+    priorities: tuple[str, ...] = ("duties", "reserve", "patterns")
     reserve_team_size: int = Field(default=30, ge=2)
     reserve_branches: tuple[str, ...] = ("brimob", "samapta")
     reserve_units: ReserveUnits = ReserveUnits()
@@ -260,6 +264,9 @@ class Planning(_Model):
             raise ValueError("min_n must not exceed max_n")
         if self.reserve_floor_share > self.reserve_share:
             raise ValueError("reserve_floor_share must not exceed reserve_share")
+        if sorted(self.priorities) != ["duties", "patterns", "reserve"]:
+            raise ValueError("priorities must list duties, reserve and patterns, each once, "
+                             f"in the order they are given officers (got {self.priorities})")
         return self
 
 

@@ -4,7 +4,8 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+import datetime as dt
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -33,15 +34,39 @@ class PlanOutcome:
     plan_id: int
     plan: Plan
     moves: tuple[Move, ...] = ()
+    #: Re-planning: the reserve's p95 minutes to rawan and sangat rawan TPS in the plan it
+    #: started from (None: no such TPS), and whether the reserves were re-staged.
+    p95_before: float | None = None
+    restaged: bool = False
 
     def as_json(self) -> dict[str, object]:
         m = self.plan.metrics
         assert m is not None
+        plan = self.plan
+        total = next((a for a in plan.tni if a.unit_code == "total"), None)
         return {"plan_id": self.plan_id, **{k: v for k, v in dataclasses.asdict(m).items()
                                             if k != "posts_lower_bound"},
                 "posts_lower_bound": m.posts_lower_bound,
-                "bko_needed": self.plan.bko_needed,
-                "moved": len(self.moves)}
+                "bko_needed": plan.bko_needed,
+                "moved": len(self.moves),
+                "reserve_eta_p95_min_before": self.p95_before,
+                "restaged": self.restaged,
+                "reserve_teams": len(plan.reserves),
+                "reserve_teams_without_perwira_leader": sum(
+                    1 for t in plan.reserves if t.leader_nrp is None),
+                "supervisions": len(plan.supervisions),
+                "tni": {"static_posts": sum(1 for t in plan.tni_posts if t.kind == "static"),
+                        "static_soldiers": total.static if total else 0,
+                        "mobile_teams": total.mobile_teams if total else 0,
+                        "mobile_soldiers": total.mobile if total else 0,
+                        "available": total.available if total else 0,
+                        "short": total.short if total else 0,
+                        "kodim_short": {a.unit_code: a.short for a in plan.tni
+                                        if a.unit_code != "total" and a.short}},
+                "linmas_short_desa": len(plan.linmas_short),
+                "linmas_short": sum(x.needed - x.available for x in plan.linmas_short),
+                "shortfalls": [dataclasses.asdict(x) for x in plan.shortfalls],
+                "inferred": list(plan.inferred)}
 
 
 def _inputs(uow: UnitOfWork, *, profile_toml: str | None, profile: Path | None,
@@ -78,17 +103,34 @@ def run_plan(*, db: Database, profile: Path | None = None, surplus: str | None =
 
 
 @dataclass(frozen=True)
+class GuardOverride:
+    """One TPS guarded by ``officers`` (any number: 15 for a tense TPS) as a post of its own,
+    with ``equipment`` counted items (``{"cctv": 1}``) beside the profile's."""
+
+    officers: int
+    equipment: Mapping[str, int] = field(default_factory=dict)
+
+    def as_json(self) -> dict[str, object]:
+        return {"officers": self.officers, "equipment": dict(self.equipment)}
+
+
+@dataclass(frozen=True)
 class PlanChanges:
     """What a planner changes before re-planning: N for a Polres's kurang rawan TPS, the
-    reserve share, the class of some TPS."""
+    reserve share, the class of some TPS, the guard of some TPS; ``keep_staging`` keeps the
+    reserve teams where they were even when the TPS they must reach changed."""
 
     n_by_polres: Mapping[str, int] = field(default_factory=dict)
     reserve_share: float | None = None
     classes: Mapping[str, RiskClass] = field(default_factory=dict)
+    guards: Mapping[str, GuardOverride] = field(default_factory=dict)
+    keep_staging: bool = False
 
     def as_json(self) -> dict[str, object]:
         return {"n_by_polres": dict(self.n_by_polres), "reserve_share": self.reserve_share,
-                "classes": {t: c.value for t, c in self.classes.items()}}
+                "classes": {t: c.value for t, c in self.classes.items()},
+                "guards": {t: g.as_json() for t, g in self.guards.items()},
+                "keep_staging": self.keep_staging}
 
 
 def replan(*, db: Database, base: int | None = None, changes: PlanChanges | None = None,
@@ -223,6 +265,16 @@ def _doctrine(profile_toml: str) -> tuple[float, str]:
     rest = chosen.model_copy(update={"planning": chosen.planning.model_copy(
         update={"reserve_share": 0.0})})
     return chosen.planning.reserve_share, dump_profile(rest)
+
+
+def plan_psu(*, db: Database, tps_ids: Sequence[str], date: dt.date, officers_per_tps: int,
+             escort: int = 0, from_units: Sequence[str] = (), note: str = "",
+             actor: str = "cli") -> PlanOutcome:
+    """Plan a re-vote (PSU) at ``tps_ids`` on ``date`` as a plan of its own beside the plan
+    in force (which stays as it is): ``officers_per_tps`` at each TPS, one box-escort team of
+    ``escort`` for the re-vote, a reserve staged near it; officers from ``from_units``
+    (Polres or Satker, by code or name) and the Polda pool, nearest first."""
+    raise NotImplementedError("plan_psu: being written")
 
 
 def compare(*, db: Database, before: int, after: int) -> list[Move]:

@@ -1,0 +1,197 @@
+"""How the guard force is spent: no officer idle while a TPS is unguarded.
+
+The guards of each owner (a Polres, or the Polda pool) go, in this order:
+
+1. **Floors first.** Each fixed duty at its minimum (``[planning.duty_minimums]``) and the
+   reserve at its floor (``reserve_floor_share``) of the owner's guards.
+2. **Every TPS at the loosest pattern.** Posts at ``max_n``; a Polres short of officers gets
+   BKO from the pool, riskiest posts first (``layout.choose`` without tightening). What no one
+   can cover is uncovered, riskiest first.
+3. **Then the profile's priorities** (``priorities``, default duties, reserve, patterns) from
+   what each owner has left once its own TPS are covered: duties back to their full strength,
+   the reserve back to ``reserve_share``, and patterns tightened where risk is highest (the
+   Polres's own spare, then the pool's across every Polres). A Polres with a TPS uncovered, or
+   covered by BKO, has nothing left: its duties stay at minimum and its reserve at the floor;
+   so does the pool while any TPS anywhere is uncovered.
+
+So no guard is in reserve above its floor, on a duty above its minimum, or idle in the pool
+while a TPS is uncovered. When the force is short the plan lists what it gave up, in the order
+it gave it up (tighter patterns first, then the reserve, then duties, then TPS), with the BKO
+that would restore each.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+
+from pollguard.domain.command import POOL
+from pollguard.domain.forces import Officer
+from pollguard.domain.plan import Duty, Shortfall
+from pollguard.planning.duties import duties as fixed_duties
+from pollguard.planning.inputs import PlanInputs
+from pollguard.planning.layout import Layout, choose
+
+
+@dataclass
+class Budget:
+    """The layout, the duties at the strength given them, and the reserve per owner."""
+
+    layout: Layout
+    duties: list[Duty]
+    reserve: dict[str, int]  # officers held in reserve per owner (before leftovers join)
+    shortfalls: list[Shortfall] = field(default_factory=list)
+
+
+def _even_down(n: int) -> int:
+    return n - (n % 2)
+
+
+def _owners(inputs: PlanInputs) -> list[str]:
+    return [p.code for p in inputs.polres] + [POOL]
+
+
+def allocate(inputs: PlanInputs, guards: Mapping[str, Sequence[Officer]], *,
+             fixed_n: Mapping[str, int] | None = None,
+             fixed_cut: Mapping[str, float] | None = None,
+             n_by_polres: Mapping[str, int] | None = None,
+             tighten: bool | None = None) -> Budget:
+    """Spend ``guards`` (per owner) on duties, TPS and the reserve by the rules above.
+    Re-planning passes ``fixed_n``/``fixed_cut`` (groups keep N: nothing is tightened)."""
+    p = inputs.planning
+    if tighten is None:
+        tighten = p.surplus == "tighten" and fixed_n is None
+    owners = _owners(inputs)
+    force = {o: len(guards.get(o, ())) for o in owners}
+    full = fixed_duties(inputs)
+    duty_min: dict[str, int] = defaultdict(int)
+    for d in full:
+        duty_min[d.unit_code] += d.minimum
+    floor = {o: round(force[o] * p.reserve_floor_share) for o in owners}
+    target = {o: max(floor[o], round(force[o] * p.reserve_share)) for o in owners}
+    own = {o: force[o] - duty_min[o] - floor[o] for o in owners if o != POOL}
+    pool = force[POOL] - duty_min[POOL] - floor[POOL]
+    # A Polres whose floors exceed its force borrows from the pool first.
+    for code, n in own.items():
+        if n < 0:
+            pool += n
+            own[code] = 0
+    pool = max(pool, 0)
+
+    def lay(own_: Mapping[str, int], pool_: int, tight: bool) -> Layout:
+        return choose(inputs, own_, pool_, fixed_n=fixed_n, fixed_cut=fixed_cut,
+                      n_by_polres=n_by_polres, tighten=tight)
+
+    first = layout = lay(own, pool, False)
+    level = {d.duty_id: d.minimum for d in full}
+    reserve = dict(floor)
+    if not layout.uncovered:
+        level, reserve, layout = _restore(inputs, layout, full, own, pool, floor, target,
+                                          lay, tighten)
+        if layout.uncovered:  # (rounding to whole posts): keep the floors
+            layout = lay(own, pool, tighten)
+            level = {d.duty_id: d.minimum for d in full}
+            reserve = dict(floor)
+            if layout.uncovered:
+                layout = first
+    duties = [replace(d, officers=level[d.duty_id]) for d in full if level[d.duty_id] > 0]
+    return Budget(layout, duties, reserve,
+                  _shortfalls(inputs, layout, full, level, floor, target, reserve))
+
+
+def _restore(inputs: PlanInputs, layout: Layout, full: Sequence[Duty], own: Mapping[str, int],
+             pool: int, floor: Mapping[str, int], target: Mapping[str, int],
+             lay: Callable[[Mapping[str, int], int, bool], Layout],
+             tighten: bool) -> tuple[dict[str, int], dict[str, int], Layout]:
+    """Every TPS is covered at the loosest pattern: give what is left by the priorities. A
+    Polres restores its duties and reserve from its own spare, then from the pool's (the pool
+    lends BKO for its TPS instead); the pool's own come from the pool's spare. Tightening
+    spends whatever is left (the Polres's own, then the pool's across every Polres)."""
+    owners = [*own, POOL]
+    spare = {o: layout.returned_to_pool.get(o, 0) for o in own}
+    pool_spare = layout.pool_left
+    level = {d.duty_id: d.minimum for d in full}
+    reserve = dict(floor)
+    given = dict.fromkeys(owners, 0)  # officers of the owner's TPS budget given back
+
+    def take(o: str, want: int) -> int:
+        """Up to ``want`` officers for owner ``o``: its spare first, then the pool's."""
+        nonlocal pool_spare
+        got = 0
+        if o != POOL:
+            got = min(want, spare[o])
+            spare[o] -= got
+        more = min(want - got, pool_spare)
+        if o != POOL:
+            more -= more % 2  # the pool lends whole pairs
+        pool_spare -= more
+        given[o] += got + more
+        return got + more
+
+    for item in inputs.planning.priorities:
+        if item == "duties":
+            for d in full:
+                got = take(d.unit_code, _even_down(d.officers - level[d.duty_id]))
+                if got % 2:  # pairs: give the odd one back
+                    given[d.unit_code] -= 1
+                    got -= 1
+                level[d.duty_id] += got
+        elif item == "reserve":
+            for o in sorted(owners, key=lambda o: (o == POOL, o)):
+                want = target[o] - reserve[o]
+                if o != POOL and want > spare[o] and (want - spare[o]) % 2:
+                    want += 1  # what the pool lends comes in pairs: one more, not one less
+                reserve[o] += take(o, want)
+        elif item == "patterns":
+            break  # tightening takes what is left, below
+    own2 = {o: own[o] - given[o] for o in own}
+    # The pool officers a Polres took now reach it as BKO: the pool keeps them in its budget.
+    return level, reserve, lay(own2, pool - given[POOL], tighten)
+
+
+def _shortfalls(inputs: PlanInputs, layout: Layout, full: Sequence[Duty],
+                level: Mapping[str, int], floor: Mapping[str, int],
+                target: Mapping[str, int], reserve: Mapping[str, int]) -> list[Shortfall]:
+    """What was given up, in the order given up: patterns, reserve, duties, TPS."""
+    names = {u.code: u.name for u in inputs.scenario.units}
+    names[POOL] = f"Polda ({inputs.polda.name})"
+    out: list[Shortfall] = []
+
+    def add(owner: str, what: str, text_id: str, text_en: str, officers: int) -> None:
+        out.append(Shortfall(len(out) + 1, owner, what, text_id, text_en, officers, officers))
+
+    cut_reserve = {o: target[o] - reserve[o] for o in target if target[o] > reserve[o]}
+    cut_duty: dict[str, int] = defaultdict(int)
+    for d in full:
+        if level[d.duty_id] < d.officers:
+            cut_duty[d.unit_code] += d.officers - level[d.duty_id]
+    affected = sorted(set(cut_reserve) | set(cut_duty) | set(layout.bko_needed),
+                      key=lambda o: (o == POOL, o))
+    p = inputs.planning
+    for o in affected:
+        if o != POOL and o in layout.bko_needed:
+            add(o, "pattern", f"{names.get(o, o)}: TPS kurang rawan pada pola terlonggar "
+                f"(N={p.max_n}), tidak ada pengetatan",
+                f"{names.get(o, o)}: kurang rawan TPS at the loosest pattern (N={p.max_n})", 0)
+    for o in affected:
+        if o in cut_reserve:
+            add(o, "reserve", f"{names.get(o, o)}: cadangan dikurangi {cut_reserve[o]} personel "
+                f"(dari {target[o]} menjadi {reserve[o]}; batas bawah {floor[o]})",
+                f"{names.get(o, o)}: reserve cut by {cut_reserve[o]} (from {target[o]} to "
+                f"{reserve[o]}; floor {floor[o]})", cut_reserve[o])
+    for o in affected:
+        if o in cut_duty:
+            add(o, "duty", f"{names.get(o, o)}: tugas kantor/pengawalan dikurangi "
+                f"{cut_duty[o]} personel ke minimum",
+                f"{names.get(o, o)}: fixed duties cut by {cut_duty[o]} to their minimum",
+                cut_duty[o])
+    for o in affected:
+        if o in layout.bko_needed:
+            n_tps = sum(1 for t in layout.uncovered
+                        if inputs.command.polres_by_tps.get(t) == o)
+            add(o, "uncovered", f"{names.get(o, o)}: {n_tps} TPS tanpa penjagaan; butuh "
+                f"{layout.bko_needed[o]} personel BKO",
+                f"{names.get(o, o)}: {n_tps} TPS unguarded; needs {layout.bko_needed[o]} BKO",
+                layout.bko_needed[o])
+    return out
