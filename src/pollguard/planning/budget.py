@@ -182,10 +182,10 @@ def _shortfalls(inputs: PlanInputs, layout: Layout, full: Sequence[Duty],
                 f"{reserve[o]}; floor {floor[o]})", cut_reserve[o])
     for o in affected:
         if o in cut_duty:
-            add(o, "duty", f"{names.get(o, o)}: tugas kantor/pengawalan dikurangi "
-                f"{cut_duty[o]} personel ke minimum",
-                f"{names.get(o, o)}: fixed duties cut by {cut_duty[o]} to their minimum",
-                cut_duty[o])
+            add(o, "duty", f"{names.get(o, o)}: tugas kantor/pengawalan kurang "
+                f"{cut_duty[o]} personel dari kekuatan penuh (minimumnya terisi)",
+                f"{names.get(o, o)}: fixed duties {cut_duty[o]} officers below full strength "
+                "(their minimums met)", cut_duty[o])
     for o in affected:
         if o in layout.bko_needed:
             n_tps = sum(1 for t in layout.uncovered

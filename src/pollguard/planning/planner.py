@@ -174,8 +174,9 @@ def _pairs(inputs: PlanInputs, plotting: Plotting, posts: Sequence[Post],
     for target, sent in sorted(plotting.sent.items()):
         ranked = sorted(sent, key=lambda s: (-int(officer[s[0]].rank), s[0]))
         half = len(ranked) // 2
-        order = [x for pair in zip(ranked[:half], reversed(ranked[half:]), strict=True)
-                 for x in pair] + ranked[2 * half:]
+        juniors = ranked[len(ranked) - half:]
+        order = [x for pair in zip(ranked[:half], reversed(juniors), strict=True)
+                 for x in pair] + ranked[half:len(ranked) - half]
         pairs = max(1, len(order) // 2)
         for k, (nrp, dist) in enumerate(order):
             owner = owner_of_target[target]
@@ -369,9 +370,13 @@ def _finish(inputs: PlanInputs, travel: TravelModel, book: RoleBook, budget: Bud
             reserve: Mapping[str, list[Officer]], plotting: Plotting, started: float, *,
             placement: Mapping[str, list[str]] | None,
             previous: Mapping[str, str] | None = None, penalty_km: float = 0.0,
-            bhabin: frozenset[str] | set[str] = frozenset(), supervise: bool = True) -> Plan:
+            bhabin: frozenset[str] | set[str] = frozenset(), supervise: bool = True,
+            targets: Sequence[staging.Target] | None = None,
+            only_tps: frozenset[str] | None = None) -> Plan:
     """Reserve teams (staged by the MIP unless ``placement`` is given), Pawas and Danton
-    (not for the manual baseline: ``supervise``), command, pairs, TNI, Linmas, metrics."""
+    (not for the manual baseline: ``supervise``), command, pairs, TNI, Linmas, metrics.
+    A re-vote plan passes the ``targets`` its reserve must reach and ``only_tps``, the TPS
+    whose TNI posts it places."""
     layout, duties = budget.layout, budget.duties
     officer = {o.nrp: o for o in inputs.scenario.officers}
     in_reserve = {owner: list(people) for owner, people in reserve.items()}
@@ -382,7 +387,7 @@ def _finish(inputs: PlanInputs, travel: TravelModel, book: RoleBook, budget: Bud
         in_reserve.setdefault(POOL if to_pool else owner, []).append(officer[nrp])
     formed = _teams(inputs, in_reserve)
     team_count = {owner: len(t) for owner, t in formed.items() if t}
-    targets = _reserve_targets(inputs)
+    targets = list(targets) if targets is not None else _reserve_targets(inputs)
     if placement is None:
         placement = staging.stage(team_count, _sites(inputs), targets, travel)
     groups = clusters(inputs, layout.posts) if supervise else []
@@ -482,6 +487,8 @@ def _finish(inputs: PlanInputs, travel: TravelModel, book: RoleBook, budget: Bud
         shortfalls.append(replace(x, order=len(shortfalls) + 1))
     supervised = [c for c in supervisions if c.nrp]
     tni_posts = place_tni(inputs)
+    if only_tps is not None:
+        tni_posts = tuple(t for t in tni_posts if t.kind == "static" and t.target in only_tps)
     metrics = PlanMetrics(
         posts=len(layout.posts),
         officers_at_tps=len(at_tps),
@@ -489,7 +496,8 @@ def _finish(inputs: PlanInputs, travel: TravelModel, book: RoleBook, budget: Bud
         officers_in_reserve=sum(1 for a in assignments if a.role == Role.RESERVE),
         uncovered_tps=len(layout.uncovered),
         tps_by_class={c.value: n for c, n in sorted(
-            Counter(inputs.class_of(t.tps_id) for t in inputs.scenario.tps).items(),
+            Counter(inputs.class_of(t.tps_id) for t in inputs.scenario.tps
+                    if only_tps is None or t.tps_id in only_tps).items(),
             key=lambda kv: kv[0].value)},
         travel_km_total=round(float(plotting.cost_km), 1),
         lp_bound_km=round(float(plotting.bound_km), 1) if plotting.bound_known else None,

@@ -18,7 +18,8 @@ from pollguard.domain.risk import RiskClass
 from pollguard.planning.difference import Change, difference, outside
 from pollguard.planning.inputs import PlanInputs
 from pollguard.planning.planner import make_plan
-from pollguard.planning.update import Move, moves, update_plan
+from pollguard.planning.psu import make_psu_plan
+from pollguard.planning.update import Move, moves, targets_changed, update_plan
 from pollguard.profile import dump_profile, load_profile
 from pollguard.profile.model import parse_profile
 from pollguard.services.risk import NoScenarioError
@@ -71,7 +72,9 @@ class PlanOutcome:
 
 def _inputs(uow: UnitOfWork, *, profile_toml: str | None, profile: Path | None,
             classes: Mapping[str, RiskClass] | None = None,
-            surplus: str | None = None) -> tuple[PlanInputs, int, str]:
+            surplus: str | None = None,
+            guards: Mapping[str, GuardOverride] | None = None
+            ) -> tuple[PlanInputs, int, str]:
     scenario = repo.load_scenario(uow.session)
     if scenario is None:
         raise NoScenarioError("the database holds no scenario: run `pollguard scenario load` "
@@ -84,7 +87,8 @@ def _inputs(uow: UnitOfWork, *, profile_toml: str | None, profile: Path | None,
     if surplus:
         planning = planning.model_copy(update={"surplus": surplus})
     inputs = PlanInputs.of(scenario, assessments.results(uow.session, assessment), planning,
-                           classes)
+                           classes, {t: (g.officers, tuple(sorted(g.equipment.items())))
+                                     for t, g in (guards or {}).items()})
     return inputs, assessment, dump_profile(chosen)
 
 
@@ -107,11 +111,19 @@ class GuardOverride:
     """One TPS guarded by ``officers`` (any number: 15 for a tense TPS) as a post of its own,
     with ``equipment`` counted items (``{"cctv": 1}``) beside the profile's."""
 
-    officers: int
+    officers: int  # 0 in a change lifts the TPS's override
     equipment: Mapping[str, int] = field(default_factory=dict)
 
     def as_json(self) -> dict[str, object]:
         return {"officers": self.officers, "equipment": dict(self.equipment)}
+
+    @classmethod
+    def of_json(cls, data: Mapping[str, object]) -> GuardOverride:
+        equipment = data.get("equipment") or {}
+        assert isinstance(equipment, dict)
+        officers = data.get("officers", 0)
+        assert isinstance(officers, int)
+        return cls(officers, {str(k): int(v) for k, v in equipment.items()})
 
 
 @dataclass(frozen=True)
@@ -147,23 +159,34 @@ def replan(*, db: Database, base: int | None = None, changes: PlanChanges | None
             raise NoScenarioError(f"no plan {base}" if base else
                                   "no plan yet: run `pollguard plan run` first")
         merged = {t: RiskClass(c) for t, c in found.classes.items()} | dict(changes.classes)
-        unknown = set(merged) - repo.tps_ids(uow.session)
+        guards = {t: GuardOverride.of_json(g) for t, g in found.overrides.items()}
+        guards |= dict(changes.guards)
+        guards = {t: g for t, g in guards.items() if g.officers > 0}  # 0 lifts an override
+        known = repo.tps_ids(uow.session)
+        unknown = (set(merged) | set(changes.guards)) - known
         if unknown:
-            raise ValueError(f"no such TPS: {', '.join(sorted(unknown)[:5])}")
+            raise ValueError(f"TPS tidak dikenal / no such TPS: "
+                             f"{', '.join(sorted(unknown)[:5])}")
         toml = _with_reserve_share(found.profile_toml, changes.reserve_share)
         inputs, assessment, toml = _inputs(uow, profile_toml=toml, profile=None,
-                                           classes=merged)
+                                           classes=merged, guards=guards)
         _check_changes(inputs, changes)
-        plan, moved = update_plan(inputs, previous, n_by_polres=changes.n_by_polres)
+        before = {t: p.risk_class.value for p in previous.posts for t in p.tps_ids}
+        after = {t.tps_id: inputs.class_of(t.tps_id).value for t in inputs.scenario.tps}
+        restage = not changes.keep_staging and targets_changed(before, after)
+        plan, moved = update_plan(inputs, previous, n_by_polres=changes.n_by_polres,
+                                  restage=restage)
         plan_id = plans.save(uow.session, plan, assessment_id=assessment, parent_id=base_id,
                              note=note, profile_toml=toml,
                              classes={t: c.value for t, c in merged.items()},
-                             status=DRAFT if draft else plans.ACCEPTED, author=actor)
+                             status=DRAFT if draft else plans.ACCEPTED, author=actor,
+                             overrides={t: g.as_json() for t, g in sorted(guards.items())})
         audit.append(uow.session, actor=actor,
                      action="plan.draft" if draft else "plan.update", subject=f"plan {plan_id}",
                      detail={"base": base_id, "note": note, "moved": len(moved),
-                             **changes.as_json()})
-    return PlanOutcome(plan_id, plan, tuple(moved))
+                             "restaged": restage, **changes.as_json()})
+    p95 = previous.metrics.reserve_eta_p95_min if previous.metrics else None
+    return PlanOutcome(plan_id, plan, tuple(moved), p95, restage)
 
 
 def _with_reserve_share(profile_toml: str, share: float | None) -> str:
@@ -181,6 +204,14 @@ def _with_reserve_share(profile_toml: str, share: float | None) -> str:
 def _check_changes(inputs: PlanInputs, changes: PlanChanges) -> None:
     polres = {p.code for p in inputs.polres}
     p = inputs.planning
+    for tps_id, g in changes.guards.items():
+        if not 0 <= g.officers <= 100:
+            raise ValueError(f"penjagaan TPS {tps_id}: 1-100 personel (0 mencabut), bukan "
+                             f"{g.officers} / a TPS guard takes 1-100 officers (0 lifts it)")
+        bad = [k for k, v in g.equipment.items() if v < 0 or not k.strip() or len(k) > 40]
+        if bad:
+            raise ValueError(f"perlengkapan TPS {tps_id} tidak sah: {', '.join(bad)} "
+                             "(nama 1-40 huruf, jumlah 0 atau lebih) / bad equipment")
     for code, n in changes.n_by_polres.items():
         if code not in polres:
             raise ValueError(f"no Polres {code}")
@@ -274,7 +305,22 @@ def plan_psu(*, db: Database, tps_ids: Sequence[str], date: dt.date, officers_pe
     in force (which stays as it is): ``officers_per_tps`` at each TPS, one box-escort team of
     ``escort`` for the re-vote, a reserve staged near it; officers from ``from_units``
     (Polres or Satker, by code or name) and the Polda pool, nearest first."""
-    raise NotImplementedError("plan_psu: being written")
+    with UnitOfWork(db) as uow:
+        in_force = plans.latest_id(uow.session)
+        found = plans.info(uow.session, in_force) if in_force else None
+        inputs, assessment, toml = _inputs(
+            uow, profile_toml=found.profile_toml if found else None, profile=None,
+            classes={t: RiskClass(c) for t, c in found.classes.items()} if found else None)
+        plan = make_psu_plan(inputs, tps_ids, officers_per_tps=officers_per_tps,
+                             escort=escort, from_units=from_units)
+        plan_id = plans.save(uow.session, plan, assessment_id=assessment, parent_id=in_force,
+                             note=note, profile_toml=toml, author=actor, kind=plans.PSU,
+                             psu_date=date)
+        audit.append(uow.session, actor=actor, action="plan.psu", subject=f"plan {plan_id}",
+                     detail={"operation_plan": in_force, "date": date.isoformat(),
+                             "tps": sorted(tps_ids), "officers_per_tps": officers_per_tps,
+                             "escort": escort, "from": list(from_units), "note": note})
+    return PlanOutcome(plan_id, plan)
 
 
 def compare(*, db: Database, before: int, after: int) -> list[Move]:
