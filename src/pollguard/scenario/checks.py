@@ -1,11 +1,13 @@
 """Plausibility checks on where things are: refusals for points outside Indonesia, warnings
-for a TPS far from its desa or kecamatan. Shared by the scenario folder and the importers."""
+for a TPS far from its desa or kecamatan, the area an officer's desa binaan must lie in.
+Shared by the scenario folder and the importers."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from pollguard.domain.forces import CommandUnit, UnitKind
 from pollguard.domain.geo import INDONESIA_BOUNDS, BoundingBox, Point, haversine_km
 from pollguard.domain.regions import RegionLevel, ancestor_at
 from pollguard.domain.tps import PollingStation
@@ -62,3 +64,21 @@ def distance_warnings(file: str, stations: Iterable[tuple[int, PollingStation]],
                     f"beyond {limit:g} km: [scenario] {key}); check its lat/lon"))
                 break
     return warnings
+
+
+def binaan_unit(unit_code: str, units: Mapping[str, CommandUnit]) -> CommandUnit | None:
+    """The unit whose jurisdiction an officer's desa binaan must lie in, given the officer's
+    home unit: the Polres itself, or the Polres above a Polsek (a Bhabinkamtibmas may be
+    moved between the Polsek of his Polres, not beyond it); a Polda or satker officer's own
+    unit. ``None`` for an unknown unit (reported elsewhere)."""
+    unit = units.get(unit_code)
+    if unit is not None and unit.kind == UnitKind.POLSEK and unit.parent_code:
+        return units.get(unit.parent_code, unit)
+    return unit
+
+
+def within(region_code: str, jurisdiction: Iterable[str]) -> bool:
+    """Whether a region lies in a jurisdiction (a set of region codes at any level): dotted
+    codes nest, so a desa lies in each region whose code starts its own."""
+    return any(region_code == code or region_code.startswith(code + ".")
+               for code in jurisdiction)

@@ -34,7 +34,13 @@ from pollguard.domain.risk import AreaScore, Observation, RiskEvent
 from pollguard.domain.scenario import Scenario, ScenarioInfo
 from pollguard.domain.tps import Election, PollingStation, tps_problems
 from pollguard.scenario import kemendagri
-from pollguard.scenario.checks import TpsDistanceLimits, distance_warnings, outside_problems
+from pollguard.scenario.checks import (
+    TpsDistanceLimits,
+    binaan_unit,
+    distance_warnings,
+    outside_problems,
+    within,
+)
 from pollguard.scenario.problems import InvalidInputError, Problem
 from pollguard.scenario.tables import (
     RowSchema,
@@ -67,7 +73,8 @@ UNIT_ROWS = RowSchema(CommandUnit, {c: c for c in (
     "code", "name", "kind", "parent_code", "hq_lat", "hq_lon", "jurisdiction")},
     parsers={"jurisdiction": _codes}, defaults={"parent_code": lambda v: None})
 OFFICER_ROWS = RowSchema(Officer, {c: c for c in (
-    "nrp", "name", "rank", "branch", "unit_code", "home_unit_code", "bko", "phone")},
+    "nrp", "name", "rank", "branch", "unit_code", "home_unit_code", "bko", "phone", "position",
+    "desa_code")},
     parsers={"rank": Rank.parse, "branch": Branch.parse, "bko": parse_yes_no},
     defaults={"home_unit_code": lambda v: v.get("unit_code")})
 TNI_ROWS = RowSchema(ForceCount, {"unit_code": "code", "personnel": "personnel"})
@@ -90,7 +97,9 @@ _REQUIRED = {
     AREA_SCORES: ["region_code", "score"],
     RACES: ["race_id", "region_code", "office", "pairs"],
 }
-_OPTIONAL = {REGIONS: ["area_km2"], OFFICERS: ["home_unit_code", "bko", "phone"],
+#: Optional columns; ``position`` and ``desa_code`` came later, so older folders lack them.
+_OPTIONAL = {REGIONS: ["area_km2"],
+             OFFICERS: ["home_unit_code", "bko", "phone", "position", "desa_code"],
              EVENTS: ["description"]}
 _CODE = re.compile(r"^[a-z][a-z0-9_]*$")
 #: The most characters each column's cells hold: the database column's length where it has
@@ -100,7 +109,8 @@ _CODE = re.compile(r"^[a-z][a-z0-9_]*$")
 _LENGTHS: dict[str, dict[str, int]] = {
     REGIONS: {"name": 120},
     UNITS: {"code": 40, "name": 120, "parent_code": 40, "jurisdiction": 2000},
-    OFFICERS: {"name": 120, "unit_code": 40, "home_unit_code": 40, "phone": 20},
+    OFFICERS: {"name": 120, "unit_code": 40, "home_unit_code": 40, "phone": 20,
+               "position": 120},
     TNI: {"unit_code": 40},
     INDICATORS: {"indicator": 40},
     EVENTS: {"event_id": 40, "kind": 40, "description": 1000},
@@ -364,6 +374,8 @@ def _cross_check(info: ScenarioInfo, regions: list[Any], tps: list[Any], units: 
             if getattr(o, column) not in polri:
                 problems.append(Problem(OFFICERS, row.line, column,
                                         f"{getattr(o, column)} is not a Polri unit in {UNITS}"))
+        if o.desa_code is not None:
+            problems += _binaan_problems(row.line, o, region_kind, unit_by_code)
     tni_units = {c for c, u in unit_by_code.items() if u.kind.is_tni}
     problems += _dupes(TNI, "unit_code", tni, "code")
     problems += [Problem(TNI, row.line, "unit_code", f"{c.code} is not a TNI unit in {UNITS}")
@@ -372,6 +384,27 @@ def _cross_check(info: ScenarioInfo, regions: list[Any], tps: list[Any], units: 
     problems += [Problem(LINMAS, row.line, "desa_code", f"desa {c.code} is not in {REGIONS}")
                  for row, c in linmas if c.code not in desa]
     return problems
+
+
+def _binaan_problems(line: int, officer: Officer, regions: dict[str, Region],
+                     units: dict[str, CommandUnit]) -> list[Problem]:
+    """An officer's desa binaan is a desa/kelurahan of ``regions.csv`` that lies in the
+    jurisdiction of their home Polres (``checks.binaan_unit``): a Bhabinkamtibmas serves a
+    desa of his own command, also while placed elsewhere as BKO."""
+    code = officer.desa_code
+    assert code is not None
+    region = regions.get(code)
+    if region is None:
+        return [Problem(OFFICERS, line, "desa_code", f"desa {code} is not in {REGIONS}")]
+    if region.level != RegionLevel.DESA:
+        return [Problem(OFFICERS, line, "desa_code", f"{code} ({region.name}) is a "
+                        f"{region.kind.value}, not a desa/kelurahan")]
+    unit = binaan_unit(officer.home_unit_code, units)
+    if unit is None or not unit.kind.is_polri or within(code, unit.jurisdiction):
+        return []  # a home unit that is not a Polri unit is reported on its own column
+    return [Problem(OFFICERS, line, "desa_code", f"desa {region.name} ({code}) lies outside "
+                    f"the jurisdiction of {unit.name} ({' '.join(unit.jurisdiction)}), the "
+                    "officer's home command")]
 
 
 def write_scenario(scenario: Scenario, folder: Path) -> None:

@@ -7,6 +7,7 @@ units) and returns domain objects, or raises ``InvalidInputError`` with every pr
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -15,9 +16,15 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from pollguard.domain.forces import Branch, CommandUnit, Officer, Rank, officer_problems
 from pollguard.domain.geo import Point
-from pollguard.domain.regions import RegionLevel, ancestor_at
+from pollguard.domain.regions import RegionLevel, ancestor_at, is_region_code, level_of
 from pollguard.domain.tps import LocationType, PollingStation, tps_problems
-from pollguard.scenario.checks import TpsDistanceLimits, distance_warnings, outside_problems
+from pollguard.scenario.checks import (
+    TpsDistanceLimits,
+    binaan_unit,
+    distance_warnings,
+    outside_problems,
+    within,
+)
 from pollguard.scenario.problems import InvalidInputError, Problem
 from pollguard.scenario.tables import (
     Row,
@@ -163,42 +170,55 @@ def _validate(file: str, row: Row, model: type[BaseModel]) -> tuple[BaseModel | 
 # --- personnel roster ------------------------------------------------------------------------
 
 ROSTER_REQUIRED = ("nrp", "name", "rank", "unit", "branch")
-ROSTER_OPTIONAL = ("home_unit", "bko", "phone")
+ROSTER_OPTIONAL = ("home_unit", "bko", "phone", "position", "desa")
 #: Header spellings accepted for each column (Bahasa Indonesia as on a Sprin, and English).
 ROSTER_ALIASES = {
     "nrp": "nrp", "nama": "name", "name": "name", "pangkat": "rank", "rank": "rank",
     "satuan": "unit", "kesatuan": "unit", "unit": "unit", "unit_code": "unit",
     "fungsi": "branch", "branch": "branch", "asal": "home_unit", "satuan_asal": "home_unit",
     "home_unit": "home_unit", "home_unit_code": "home_unit", "bko": "bko", "no_hp": "phone",
-    "hp": "phone", "telepon": "phone", "phone": "phone",
+    "hp": "phone", "telepon": "phone", "phone": "phone", "jabatan": "position",
+    "position": "position", "desa_binaan": "desa", "desa": "desa", "kode_desa": "desa",
+    "desa_code": "desa",
 }
+#: The officer field each optional roster column fills (for ``given``: the columns a file has).
+ROSTER_FIELDS = {"home_unit": "home_unit_code", "bko": "bko", "phone": "phone",
+                 "position": "position", "desa": "desa_code"}
 
 
 #: The most characters each roster cell holds: the officer table's ``String(n)`` for the name
-#: (120) and the phone (20); a unit is given by code or by name (a unit name is 120).
+#: (120), the phone (20) and the position (120); a unit is given by code or by name (a unit
+#: name is 120), and so is a desa (a region name is 120).
 ROSTER_LIMITS = cell_limits((*ROSTER_REQUIRED, *ROSTER_OPTIONAL), name=120, phone=20,
-                            unit=120, home_unit=120)
+                            unit=120, home_unit=120, position=120, desa=120)
 
 
 def read_roster(path: Path, *, units: Sequence[CommandUnit],
-                data: bytes | None = None) -> list[Officer]:
+                regions: Mapping[str, str] | None = None, data: bytes | None = None,
+                given: set[str] | None = None) -> list[Officer]:
     """Officers from a CSV or XLSX roster (columns: NRP, name, rank, unit, branch; optional
-    home unit, BKO, phone; Indonesian headers too). Units are given by code or by name. In a
-    workbook, a phone typed as a number gets its leading 0 (or +62) back (``sheet_phone``)."""
+    home unit, BKO, phone, position (jabatan), desa binaan; Indonesian headers too). Units are
+    given by code or by name; a desa by code or by a name unique in the officer's home Polres
+    (``regions``: the loaded scenario's region names by code). In a workbook, a phone typed
+    as a number gets its leading 0 (or +62) back (``sheet_phone``). ``given`` receives the
+    officer fields the file has a column for (``ROSTER_FIELDS``), so that an update can keep
+    what an older roster without them does not say."""
     table, problems = (
         read_xlsx(path, required=ROSTER_REQUIRED, optional=ROSTER_OPTIONAL,
                   aliases=ROSTER_ALIASES, limits=ROSTER_LIMITS, phones=("phone",), data=data)
         if path.suffix.lower() in (".xlsx", ".xlsm") else
         read_csv(path, required=ROSTER_REQUIRED, optional=ROSTER_OPTIONAL,
                  aliases=ROSTER_ALIASES, limits=ROSTER_LIMITS, data=data))
-    officers, found = _roster_officers(table, units)
+    officers, found = _roster_officers(table, units, _DesaFinder(regions or {}))
     if problems or found:
         raise InvalidInputError(problems + found)
+    if given is not None:
+        given.update(ROSTER_FIELDS[c] for c in table.header if c in ROSTER_FIELDS)
     return officers
 
 
-def _roster_officers(table: Table,
-                     units: Sequence[CommandUnit]) -> tuple[list[Officer], list[Problem]]:
+def _roster_officers(table: Table, units: Sequence[CommandUnit],
+                     desa: _DesaFinder) -> tuple[list[Officer], list[Problem]]:
     file = table.file
     polri = {u.code: u for u in units if u.kind.is_polri}
     by_name = {u.name.lower(): u.code for u in polri.values()}
@@ -230,9 +250,14 @@ def _roster_officers(table: Table,
             home != unit)
         if len(problems) > before or unit is None or home is None:
             continue
+        desa_code, why = desa.find(row.cells.get("desa", ""), binaan_unit(home, polri))
+        if why:
+            problems.append(Problem(file, row.line, table.label("desa"), why))
+            continue
         assert rank is not None and branch is not None and bko is not None
         officer = Officer(nrp, row.cells["name"], rank, branch, unit, home, bko,
-                          row.cells.get("phone") or None)
+                          row.cells.get("phone") or None, row.cells.get("position", ""),
+                          desa_code)
         found = [Problem(file, row.line, table.label(c), why) for c, why in
                  officer_problems(officer)]
         problems += found
@@ -254,6 +279,76 @@ def _parse(file: str, row: Row, table: Table, column: str, parser: Any,
         return None
 
 
+_KPU_DESA = re.compile(r"^\d{10}$")
+#: What a roster may write before a desa's name: ``Desa Koto Baru``, ``Kel. Pasar Baru``.
+_DESA_PREFIX = re.compile(r"^(desa|kelurahan|kel\.?)\s+", re.I)
+
+
+class _DesaFinder:
+    """Finds a roster's desa binaan among the loaded scenario's desa/kelurahan: by code
+    (dotted, or the 10 digits that open a KPU TPS id), or by name within the officer's home
+    Polres. Names repeat across a province (Jambi has a Koto Baru in several kecamatan of
+    Kerinci), so a name is read only where it is unique in that Polres; otherwise the reason
+    names the candidates, with their kecamatan, and asks for the code."""
+
+    def __init__(self, regions: Mapping[str, str]) -> None:
+        self._names = regions
+        self._desa = {c: n for c, n in regions.items()
+                      if is_region_code(c) and level_of(c) == RegionLevel.DESA}
+        self._by_name: dict[str, list[str]] = {}
+        for code, name in sorted(self._desa.items()):
+            self._by_name.setdefault(_name_key(name), []).append(code)
+
+    def find(self, text: str, area: CommandUnit | None) -> tuple[str | None, str | None]:
+        """(the desa code, None), or (None, why not); (None, None) for an empty cell."""
+        if not text:
+            return None, None
+        if area is None:  # the home unit is unknown: reported on its own column
+            return None, None
+        where = f"the jurisdiction of {area.name}"
+        code = _dotted(text)
+        if code is not None:
+            if code not in self._desa:
+                return None, (f"unknown desa code {text!r}: not a desa/kelurahan of the loaded "
+                              "scenario")
+            if not within(code, area.jurisdiction):
+                return None, (f"desa {self._desa[code]} ({code}) lies outside {where}, the "
+                              "officer's home command")
+            return code, None
+        found = self._by_name.get(_name_key(text), [])
+        bare = _DESA_PREFIX.sub("", text)
+        if not found and bare != text:
+            found = self._by_name.get(_name_key(bare), [])
+        inside = [c for c in found if within(c, area.jurisdiction)]
+        if len(inside) == 1:
+            return inside[0], None
+        if len(inside) > 1:
+            return None, (f"desa name {text!r} is ambiguous in {where}: "
+                          f"{self._listed(inside)}; give the desa code instead")
+        if found:
+            return None, (f"desa {text!r} lies outside {where}, the officer's home command "
+                          f"(found: {self._listed(found)})")
+        return None, (f"unknown desa {text!r} in {where} (give a desa/kelurahan name or code "
+                      "of the loaded scenario)")
+
+    def _listed(self, codes: Sequence[str]) -> str:
+        def one(code: str) -> str:
+            kecamatan = ancestor_at(code, RegionLevel.KECAMATAN)
+            return f"{code} in Kecamatan {self._names.get(kecamatan, kecamatan)}"
+        shown = [one(c) for c in codes[:5]]
+        return ", ".join(shown) + (f" and {len(codes) - 5} more" if len(codes) > 5 else "")
+
+
+def _name_key(name: str) -> str:
+    return " ".join(name.casefold().split())
+
+
+def _dotted(text: str) -> str | None:
+    """A desa code as written (``15.01.01.2001``), or its KPU digits (``1501012001``), in
+    the dotted form; ``None`` when the text is not a code of any level (then it is a name)."""
+    if _KPU_DESA.match(text):
+        return f"{text[:2]}.{text[2:4]}.{text[4:6]}.{text[6:]}"
+    return text if is_region_code(text) else None
 
 
 # --- Panwaslu observation form ---------------------------------------------------------------

@@ -15,7 +15,7 @@ import random
 import statistics
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TypeVar
 
 from faker import Faker
@@ -134,6 +134,14 @@ POLDA_SATKER: tuple[tuple[str, str, tuple[Branch, ...], float], ...] = (
     ("polairud", "Dit Polairud Polda Jambi", (Branch.POLAIRUD,), 0.03),
 )
 
+#: The head of each Polda satker, as the jabatan is written (by the satker's code suffix).
+SATKER_HEADS = {"brimob": "Dansat Brimob", "samapta": "Dir Samapta", "lantas": "Dir Lantas",
+                "intelkam": "Dir Intelkam", "reskrimum": "Dir Reskrimum",
+                "pamobvit": "Dir Pamobvit", "polairud": "Dir Polairud"}
+#: The lowest rank for the two posts under a Kapolres that the roster fills from its HQ.
+WAKA_MIN_RANK, KABAG_OPS_MIN_RANK = Rank.KOMPOL, Rank.AKP
+BHABINKAMTIBMAS = "Bhabinkamtibmas"
+
 #: Pilkada 2024 contests: the governor race had 2 pairs (reported); the pairs of the 11 kab/kota
 #: races (2 to 4 each, reported as a range) are assumed here. Edit races.csv to correct them.
 RACES: tuple[Race, ...] = (
@@ -207,7 +215,7 @@ def build_jambi(*, seed: int = DEFAULT_SEED, geo: RealGeography | None = None,
     step("units")
     units = _units(regions, geo)
     step("officers")
-    officers = _officers(units, tps, rng, seed)
+    officers = _with_positions(_officers(units, tps, rng, seed), units, regions)
     step("TNI and Linmas")
     tni = _tni(tps)
     linmas_by_desa = Counter(t.desa_code for t in tps)
@@ -424,6 +432,49 @@ def _officers(units: Sequence[CommandUnit], tps: Sequence[PollingStation], rng: 
     if len(roster.officers) != TOTAL_POLRI:
         raise AssertionError(f"roster has {len(roster.officers)} officers, not {TOTAL_POLRI}")
     return tuple(roster.officers)
+
+
+def _with_positions(officers: Sequence[Officer], units: Sequence[CommandUnit],
+                    regions: Sequence[Region]) -> tuple[Officer, ...]:
+    """The roster with jabatan and desa binaan, decided from the roster alone (no random
+    draw, so every other datum of the scenario stays as the seed made it): each unit's
+    commander (its first officer) heads it, Kapolda/Kapolres(ta)/Kapolsek by the unit's
+    name or the satker's head; in a Polres HQ the highest-ranked others of its own (not BKO)
+    are Wakapolres (Kompol and above) and Kabag Ops (AKP and above), ties to the first on
+    the roster; every Binmas officer of a Polsek is a Bhabinkamtibmas, and they take the
+    desa of the kecamatan in code order, one each, until the desa run out."""
+    by_code = {u.code: u for u in units}
+    desa_of_kec: dict[str, list[str]] = defaultdict(list)
+    for r in sorted(regions, key=lambda r: r.code):
+        if r.level == RegionLevel.DESA:
+            desa_of_kec[ancestor_at(r.code, RegionLevel.KECAMATAN)].append(r.code)
+    position: dict[int, str] = {}
+    desa: dict[int, str] = {}
+    members: dict[str, list[int]] = defaultdict(list)
+    for i, o in enumerate(officers):
+        if not o.bko:
+            members[o.unit_code].append(i)
+    for code, at in members.items():
+        unit = by_code[code]
+        lead, rest = at[0], at[1:]
+        if unit.kind == UnitKind.SATKER:
+            position[lead] = SATKER_HEADS[code.rsplit(".", 1)[1]]
+        else:
+            position[lead] = "Ka" + unit.name[0].lower() + unit.name[1:]  # Kapolres Bungo
+        if unit.kind == UnitKind.POLRES:
+            word = unit.name.split()[0].lower()  # polres or polresta
+            senior = sorted(rest, key=lambda i: -officers[i].rank)
+            if senior and officers[senior[0]].rank >= WAKA_MIN_RANK:
+                position[senior.pop(0)] = f"Waka{word}"
+            if senior and officers[senior[0]].rank >= KABAG_OPS_MIN_RANK:
+                position[senior[0]] = "Kabag Ops"
+        elif unit.kind == UnitKind.POLSEK:
+            binmas = [i for i in rest if officers[i].branch == Branch.BINMAS]
+            for i, desa_code in zip(binmas, desa_of_kec[unit.jurisdiction[0]], strict=False):
+                desa[i] = desa_code
+            position.update(dict.fromkeys(binmas, BHABINKAMTIBMAS))
+    return tuple(replace(o, position=position.get(i, ""), desa_code=desa.get(i))
+                 for i, o in enumerate(officers))
 
 
 class _Roster:

@@ -154,11 +154,16 @@ class RosterImport:
 def import_roster(*, db: Database, path: Path, actor: str = "cli") -> RosterImport:
     """Add officers, or update them by NRP, from a CSV or XLSX roster; with an audit entry
     (``import.roster``: the file, its SHA-256 and rows, how many were added and updated) in
-    the same transaction. The entry names no officer: NRP are personal data."""
+    the same transaction. The entry names no officer: NRP are personal data. A roster
+    without a position or desa column (one written before they existed) leaves a known
+    officer's position and desa binaan as they are."""
     data = path.read_bytes()
     with UnitOfWork(db) as uow:
-        officers = read_roster(path, units=repo.units(uow.session), data=data)
-        added, updated = repo.upsert_officers(uow.session, officers)
+        given: set[str] = set()
+        officers = read_roster(path, units=repo.units(uow.session),
+                               regions=repo.region_names(uow.session), data=data, given=given)
+        keep = {"position", "desa_code"} - given
+        added, updated = repo.upsert_officers(uow.session, officers, keep=keep)
         audit.append(uow.session, actor=actor, action="import.roster",
                      subject=path.name,
                      detail={"file": audit.file_detail(path.name, data, len(officers)),

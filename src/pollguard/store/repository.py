@@ -146,17 +146,21 @@ def _add_units(session: Session, units: Sequence[CommandUnit]) -> None:
         for u in ordered for i, code in enumerate(u.jurisdiction)])
 
 
-def upsert_officers(session: Session, officers: Iterable[Officer]) -> tuple[int, int]:
-    """Insert new officers and update known ones (by NRP); returns (added, updated)."""
+def upsert_officers(session: Session, officers: Iterable[Officer], *,
+                    keep: Iterable[str] = ()) -> tuple[int, int]:
+    """Insert new officers and update known ones (by NRP); returns (added, updated). The
+    fields in ``keep`` are left as stored on a known officer (a roster without the column
+    says nothing of them); a new officer takes the value given."""
     rows: list[dict[str, object]] = [
         {"nrp": o.nrp, "name": o.name, "rank": o.rank, "branch": o.branch,
          "unit_code": o.unit_code, "home_unit_code": o.home_unit_code, "bko": o.bko,
          "phone": o.phone, "position": o.position, "desa_code": o.desa_code}
         for o in officers]
+    kept = set(keep)
     known = set(session.scalars(select(OfficerRecord.nrp).where(
         OfficerRecord.nrp.in_([r["nrp"] for r in rows])))) if rows else set()
     _bulk(session, OfficerRecord, [r for r in rows if r["nrp"] not in known])
-    updates = [r for r in rows if r["nrp"] in known]
+    updates = [{k: v for k, v in r.items() if k not in kept} for r in rows if r["nrp"] in known]
     if updates:
         # Bind names must differ from column names in an executemany UPDATE.
         table = OfficerRecord.__table__
@@ -208,6 +212,12 @@ def desa_points(session: Session) -> dict[str, Point]:
 
 def kecamatan_points(session: Session) -> dict[str, Point]:
     return region_points(session, RegionLevel.KECAMATAN)
+
+
+def region_names(session: Session) -> dict[str, str]:
+    """The name of every region of the loaded scenario, by code."""
+    return {code: name for code, name in session.execute(
+        select(RegionRecord.code, RegionRecord.name))}
 
 
 def units(session: Session) -> list[CommandUnit]:
