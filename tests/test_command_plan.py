@@ -227,12 +227,12 @@ def test_profile_errors_name_the_line_of_the_key_in_its_own_table() -> None:
         "profiles", "id-pilkada-2024.toml").read_text(encoding="utf-8")
     lines = text.splitlines()
     at = lines.index("[planning.patterns.khusus]")
-    broken = "\n".join(lines[:at + 1] + ["officers = 0"] + lines[at + 2:])
+    broken = "\n".join([*lines[:at + 1], "officers = 0", *lines[at + 2:]])
     with pytest.raises(ProfileError) as err:
         parse_profile(broken)
     assert f"line {at + 2}: planning.patterns.khusus.officers" in str(err.value)
     # Any strength is allowed now: 15 for a tense TPS, odd included.
-    ok = "\n".join(lines[:at + 1] + ["officers = 15"] + lines[at + 2:])
+    ok = "\n".join([*lines[:at + 1], "officers = 15", *lines[at + 2:]])
     assert parse_profile(ok).planning.patterns.khusus.officers == 15
 
 

@@ -23,6 +23,7 @@ from pollguard.domain.risk import RiskClass
 from pollguard.domain.scenario import Scenario
 from pollguard.planning.inputs import PlanInputs
 from pollguard.planning.planner import make_plan
+from pollguard.planning.view import PlanView
 from pollguard.profile import load_profile
 from pollguard.reports import plan_docs
 from pollguard.risk.scoring import RiskInputs, assess
@@ -30,8 +31,9 @@ from pollguard.scenario.jambi import build_jambi
 
 pytestmark = pytest.mark.slow
 
-SPRIN_HEADERS = ["No", "Nama", "Pangkat", "NRP", "Satuan/asal BKO", "Pos", "Desa/Kel",
-                 "Kecamatan", "No TPS", "Kategori", "Pola", "Jumlah Linmas", "Koordinat"]
+SPRIN_HEADERS = ["No", "Nama", "Pangkat", "NRP", "Satuan/asal BKO", "Jabatan dalam operasi",
+                 "Telepon", "Pos", "Desa/Kel", "Kecamatan", "No TPS", "Kategori", "Pola",
+                 "Jumlah Linmas", "Perlengkapan", "Pawas", "Telp Pawas", "Koordinat"]
 PAGE = re.compile(rb"/Type\s*/Page(?!s)")
 KML = "{http://www.opengis.net/kml/2.2}"
 
@@ -69,12 +71,10 @@ def _polres(scenario: Scenario) -> dict[str, str]:
     return {u.code: u.name for u in scenario.units if u.kind == UnitKind.POLRES}
 
 
-def _owner_counts(plan: Plan) -> Counter[str]:
-    """Officers per commanding unit, read straight from the plan's targets."""
-    owner = ({p.post_id: p.polres_code for p in plan.posts}
-             | {d.duty_id: d.unit_code for d in plan.duties}
-             | {t.team_id: t.owner_code for t in plan.reserves})
-    return Counter(owner[a.target_id] for a in plan.assignments)
+def _owner_counts(plan: Plan, scenario: Scenario) -> Counter[str]:
+    """Officers per commanding unit, by the one rule of who owns a target."""
+    view = PlanView(plan, scenario)
+    return Counter(view.owner_of_target(a) for a in plan.assignments)
 
 
 def _sheet_rows(path: Path) -> dict[str, list[tuple[object, ...]]]:
@@ -104,9 +104,12 @@ def test_workbooks_plot_every_officer_exactly_once(written: Written) -> None:
             if name in plan_docs.NON_PLOTTING_SHEETS:
                 continue
             nrp = list(rows[0]).index("NRP")
-            role = {plan_docs.DUTY_SHEET: Role.DUTY,
-                    plan_docs.RESERVE_SHEET: Role.RESERVE}.get(name, Role.POST)
+            role = {plan_docs.DUTY_SHEET: Role.DUTY, plan_docs.RESERVE_SHEET: Role.RESERVE,
+                    plan_docs.COMMAND_SHEET: Role.COMMAND,
+                    plan_docs.PAWAS_SHEET: Role.SUPERVISOR}.get(name, Role.POST)
             for row in rows[1:]:
+                if row[nrp] is None:  # a Pawas cluster no officer was found for
+                    continue
                 seen[str(row[nrp])] += 1
                 by_role[role].add(str(row[nrp]))
     assert seen == Counter(a.nrp for a in written.plan.assignments)
@@ -118,9 +121,12 @@ def test_workbooks_plot_every_officer_exactly_once(written: Written) -> None:
 def test_polres_workbook_is_a_sprin(written: Written) -> None:
     path = written.out / "plotting_polres_kerinci.xlsx"
     book = load_workbook(path)
-    assert book.sheetnames[0] == plan_docs.SUMMARY_SHEET
-    assert book.sheetnames[-2:] == [plan_docs.DUTY_SHEET, plan_docs.RESERVE_SHEET]
-    polsek = book.sheetnames[1:-2]
+    assert book.sheetnames[:3] == [plan_docs.SUMMARY_SHEET, plan_docs.COMMAND_SHEET,
+                                   plan_docs.PAWAS_SHEET]
+    assert book.sheetnames[-5:] == [plan_docs.DUTY_SHEET, plan_docs.RESERVE_SHEET,
+                                    plan_docs.TNI_SHEET, plan_docs.LINMAS_SHEET,
+                                    plan_docs.SHORTFALL_SHEET]
+    polsek = book.sheetnames[3:-5]
     assert polsek and all(name.startswith("Polsek ") for name in polsek)
     labels = {c.label_id for c in RiskClass}
     for name in polsek:
@@ -128,7 +134,7 @@ def test_polres_workbook_is_a_sprin(written: Written) -> None:
         assert [c.value for c in sheet[1]] == SPRIN_HEADERS
         assert all(c.font.bold for c in sheet[1])
         assert sheet.freeze_panes == "A2"
-        assert sheet.auto_filter.ref.startswith("A1:M")
+        assert sheet.auto_filter.ref.startswith("A1:R")
         assert sheet.page_setup.orientation == "landscape"
         assert sheet.print_title_rows == "$1:$1"
         for row in sheet.iter_rows(min_row=2, values_only=True):
@@ -159,18 +165,21 @@ def test_force_balance_adds_up(written: Written) -> None:
     rows = plan_docs.force_balance(written.plan, written.scenario)
     assert [r.code for r in rows][-1] == POOL
     for r in rows:
-        assert r.available + r.bko_in - r.lent == r.duties + r.at_tps + r.reserve
-    assert sum(r.duties + r.at_tps + r.reserve for r in rows) == len(written.plan.assignments)
+        assert r.available + r.bko_in - r.lent == (r.command + r.supervising + r.duties
+                                                   + r.at_tps + r.reserve)
+    assert sum(r.command + r.supervising + r.duties + r.at_tps + r.reserve
+               for r in rows) == len(written.plan.assignments)
     assert sum(r.tps for r in rows) == len(written.scenario.tps)
 
 
 def test_kml_has_a_placemark_per_post_tps_and_team(written: Written) -> None:
     root = ET.parse(written.out / "rencana.kml").getroot()
     folders = {f.findtext(f"{KML}name"): f for f in root.iter(f"{KML}Folder")}
-    assert set(folders) == {"Posts", "TPS", "Cadangan"}
+    tni = {"TNI": len(written.plan.tni_posts)} if written.plan.tni_posts else {}
+    assert set(folders) == {"Posts", "TPS", "Cadangan", *tni}
     counts = {name: len(f.findall(f"{KML}Placemark")) for name, f in folders.items()}
     assert counts == {"Posts": len(written.plan.posts), "TPS": len(written.scenario.tps),
-                      "Cadangan": len(written.plan.reserves)}
+                      "Cadangan": len(written.plan.reserves), **tni}
     assert len(list(root.iter(f"{KML}Placemark"))) == sum(counts.values())
 
 
@@ -178,8 +187,9 @@ def test_geojson_features(written: Written) -> None:
     data = json.loads((written.out / "rencana.geojson").read_text(encoding="utf-8"))
     assert data["type"] == "FeatureCollection"
     kinds = Counter(f["properties"]["jenis"] for f in data["features"])
+    tni = {"tni": len(written.plan.tni_posts)} if written.plan.tni_posts else {}
     assert kinds == {"pos": len(written.plan.posts), "tps": len(written.scenario.tps),
-                     "cadangan": len(written.plan.reserves)}
+                     "cadangan": len(written.plan.reserves), **tni}
     post_of = {t: p.post_id for p in written.plan.posts for t in p.tps_ids}
     for f in data["features"]:
         lon, lat = f["geometry"]["coordinates"]
@@ -189,7 +199,7 @@ def test_geojson_features(written: Written) -> None:
 
 
 def test_cards_have_a_page_per_officer(written: Written) -> None:
-    expected = _owner_counts(written.plan)
+    expected = _owner_counts(written.plan, written.scenario)
     names = _polres(written.scenario)
     for code, name in [*names.items(), (POOL, "polda")]:
         pdf = (written.out / f"kartu_{_slug(name)}.pdf").read_bytes()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections import Counter
 from pathlib import Path
@@ -11,7 +12,7 @@ import typer
 from rich.table import Table
 
 from pollguard.cli.common import cli_actor, console, fail, state, steps
-from pollguard.domain.plan import Role
+from pollguard.domain.command import POOL
 from pollguard.domain.risk import RiskClass
 from pollguard.planning.plotting import InfeasibleError
 from pollguard.profile import ProfileError
@@ -24,43 +25,69 @@ Json = Annotated[bool, typer.Option("--json", help="Print one JSON object")]
 Errors = (ProfileError, NoScenarioError, InfeasibleError, ValueError)
 
 
-def _print(ctx: typer.Context, outcome: planning.PlanOutcome) -> None:
+def _p95(minutes: float | None) -> str:
+    """The reserve's p95 minutes, or "n/a" where there is no rawan or sangat rawan TPS."""
+    return "n/a" if minutes is None else f"{minutes:.1f} min"
+
+
+def _print(ctx: typer.Context, outcome: planning.PlanOutcome, *, update: bool = False) -> None:
+    """The plan per owner (the documents' force balance: command and staff, Pawas, guards,
+    BKO, duties, reserve members and teams), then travel and the reserve's reach, TNI,
+    Linmas and what a short force gave up, in order."""
     plan = outcome.plan
     m = plan.metrics
     assert m is not None
+    try:
+        rows = documents.force_balance(db=state(ctx).db(), plan=plan)
+    except NoScenarioError as exc:
+        fail(str(exc))
     names = scenarios.unit_names(db=state(ctx).db())
-    per_polres = Counter(p.polres_code for p in plan.posts)
-    tps = Counter[str]()
+    teams = Counter(t.owner_code for t in plan.reserves)
+    covered = Counter[str]()  # TPS the plan's posts guard (a PSU plan's few, too)
     for p in plan.posts:
-        tps[p.polres_code] += len(p.tps_ids)
-    roles: dict[str, Counter[str]] = {}
-    owner_of_target = {p.post_id: p.polres_code for p in plan.posts} | {
-        d.duty_id: d.unit_code for d in plan.duties} | {
-        t.team_id: t.owner_code for t in plan.reserves}
-    for a in plan.assignments:
-        roles.setdefault(owner_of_target[a.target_id], Counter())[a.role.value] += 1
-        if a.bko_to:
-            roles[a.bko_to]["bko"] += 1
+        covered[p.polres_code] += len(p.tps_ids)
     table = Table(title=f"Rencana #{outcome.plan_id}: {m.posts:,} pos, {m.seconds:.2f} s",
                   title_justify="left")
-    for column in ("Polres", "TPS", "Pos", "Di TPS", "BKO", "Tugas", "Cadangan"):
+    columns = ("Polres", "TPS", "Pos", "Komando", "Pawas", "Di TPS", "BKO", "Tugas",
+               "Cadangan", "Tim")
+    for column in columns:
         table.add_column(column, justify="left" if column == "Polres" else "right")
-    for code in sorted(roles):
-        r = roles[code]
-        table.add_row(names.get(code, "Polda (pool)"), f"{tps[code]:,}",
-                      f"{per_polres[code]:,}", f"{r[Role.POST.value]:,}", f"{r['bko']:,}",
-                      f"{r[Role.DUTY.value]:,}", f"{r[Role.RESERVE.value]:,}")
+    total = [0] * (len(columns) - 1)
+    for b in rows:
+        values = (covered[b.code], b.posts, b.command, b.supervising, b.at_tps, b.bko_in,
+                  b.duties, b.reserve, teams[b.code])
+        if not any(values):
+            continue
+        total = [t + v for t, v in zip(total, values, strict=True)]
+        table.add_row("Polda (pool)" if b.code == POOL else b.name,
+                      *(f"{v:,}" for v in values))
+    table.add_row("Jumlah", *(f"{v:,}" for v in total), style="bold")
     console.print(table)
     bound = (f"bound {m.lp_bound_km:,.0f}, gap {m.gap:.2%}" if m.gap is not None
              else "no bound: re-planned with a change penalty")
-    console.print(f"travel {m.travel_km_total:,.0f} km ({bound}); reserve p95 "
-                  f"{m.reserve_eta_p95_min:.1f} min to rawan and "
-                  f"sangat rawan TPS; uncovered TPS: {m.uncovered_tps}", highlight=False)
-    total = next((a for a in plan.tni if a.unit_code == "total"), None)
-    if total:
-        console.print(f"TNI: {total.static:,} at sangat rawan TPS, {total.mobile_teams} mobile "
-                      f"teams ({total.mobile:,}) of {total.available:,}"
-                      + (f"; short {total.short:,}" if total.short else ""), highlight=False)
+    p95 = (f"{_p95(outcome.p95_before)} -> {_p95(m.reserve_eta_p95_min)}" if update
+           else _p95(m.reserve_eta_p95_min))
+    console.print(f"travel {m.travel_km_total:,.0f} km ({bound}); reserve p95 {p95} to rawan "
+                  f"and sangat rawan TPS; uncovered TPS: {m.uncovered_tps}", highlight=False)
+    tni = next((a for a in plan.tni if a.unit_code == "total"), None)
+    if tni:
+        kodim_short = [a for a in plan.tni if a.unit_code != "total" and a.short]
+        console.print(
+            f"TNI: {tni.static:,} at "
+            f"{sum(1 for p in plan.tni_posts if p.kind == 'static'):,} sangat rawan TPS, "
+            f"{tni.mobile_teams} mobile teams ({tni.mobile:,}) of {tni.available:,}"
+            + (f"; short {tni.short:,}" if tni.short else "")
+            + "".join(f"; {names.get(a.unit_code, a.unit_code)} short {a.short:,}"
+                      for a in kodim_short), highlight=False)
+    if plan.linmas_short:
+        console.print(f"Linmas: {len(plan.linmas_short):,} desa short of "
+                      f"{sum(x.needed - x.available for x in plan.linmas_short):,} Linmas",
+                      highlight=False)
+    if plan.shortfalls:
+        console.print("[yellow]given up[/] (in order; BKO that restores each):")
+        for x in sorted(plan.shortfalls, key=lambda x: x.order):
+            console.print(f"  {x.order}. {x.text_id} ({x.officers:,} officers; BKO {x.bko:,})",
+                          highlight=False, markup=False)
     if plan.bko_needed:
         console.print("[yellow]short[/]: " + ", ".join(
             f"{names.get(c, c)} needs {n} more BKO" for c, n in sorted(plan.bko_needed.items())))
@@ -96,6 +123,15 @@ def update(ctx: typer.Context,
                "--set-n", help="POLRES=N: one N for the Polres's kurang rawan TPS")] = None,
            reserve_share: Annotated[float | None, typer.Option(
                help="Share of each force held in reserve (0-0.9)")] = None,
+           guard: Annotated[list[str] | None, typer.Option(
+               "--guard", help="TPS_ID=K: K officers (1-100) guard the TPS as a post of its "
+               "own; K=0 lifts it")] = None,
+           equipment: Annotated[list[str] | None, typer.Option(
+               "--equipment", help="TPS_ID=ITEM:N,ITEM:N, e.g. 1572042006001=cctv:2,radio:4 "
+               "(with --guard for that TPS)")] = None,
+           keep_staging: Annotated[bool, typer.Option(
+               "--keep-staging", help="Keep reserve teams where they are even when the "
+               "rawan and sangat rawan TPS changed")] = False,
            draft: Annotated[bool, typer.Option(
                help="Store as a draft to accept later (`plan accept`)")] = False,
            note: Annotated[str, typer.Option(help="Why")] = "",
@@ -115,20 +151,43 @@ def update(ctx: typer.Context,
         except ValueError:
             fail(f"--set-class takes TPS_ID=CLASS with CLASS one of "
                  f"{', '.join(c.value for c in RiskClass)}; got {item!r}")
+    guards = _guards(guard or [], equipment or [])
     try:
         outcome = planning.replan(
             db=state(ctx).db(), base=base, note=note, draft=draft, actor=cli_actor(),
-            changes=planning.PlanChanges(n_by_polres, reserve_share, classes))
+            changes=planning.PlanChanges(n_by_polres, reserve_share, classes, guards,
+                                         keep_staging))
     except Errors as exc:
         fail(str(exc))
     if as_json:
         print(json.dumps(outcome.as_json()))
         return
-    _print(ctx, outcome)
+    _print(ctx, outcome, update=True)
     console.print(f"{len(outcome.moves)} officers move:")
     for mv in outcome.moves:
         console.print(f"  {mv.nrp}: {mv.before} -> {mv.after} ({mv.reason_id})",
                       highlight=False, markup=False)
+
+
+def _guards(given: list[str], equipment: list[str]) -> dict[str, planning.GuardOverride]:
+    """``--guard TPS=K`` and ``--equipment TPS=ITEM:N,...`` read as guard overrides."""
+    officers: dict[str, int] = {}
+    for item in given:
+        tps_id, _, value = item.partition("=")
+        if not value.strip().isdigit():
+            fail(f"--guard takes TPS_ID=K with K a whole number of officers; got {item!r}")
+        officers[tps_id.strip()] = int(value)
+    kit: dict[str, dict[str, int]] = {}
+    for item in equipment:
+        tps_id, _, value = item.partition("=")
+        if tps_id.strip() not in officers:
+            fail(f"--equipment {item!r}: give --guard {tps_id.strip()}=K for that TPS too")
+        for part in filter(None, (x.strip() for x in value.split(","))):
+            name, _, count = part.partition(":")
+            if not name.strip() or not count.strip().isdigit():
+                fail(f"--equipment takes TPS_ID=ITEM:N,ITEM:N; got {item!r}")
+            kit.setdefault(tps_id.strip(), {})[name.strip().lower()] = int(count)
+    return {t: planning.GuardOverride(k, kit.get(t, {})) for t, k in officers.items()}
 
 
 @app.command()
@@ -184,3 +243,60 @@ def export(ctx: typer.Context,
     console.print(f"[green]wrote[/] {len(paths)} files to {out}")
 
 
+def _tps_list(given: str) -> list[str]:
+    """TPS ids given inline (comma- or space-separated) or as a file (one per line, or the
+    first column of a CSV; a header line is skipped)."""
+    path = Path(given)
+    try:
+        is_file = len(given) < 1024 and path.is_file()
+    except OSError:
+        is_file = False
+    if is_file:
+        ids = []
+        for line in path.read_text(encoding="utf-8-sig").splitlines():
+            first = line.replace(";", ",").split(",")[0].strip().strip('"')
+            if first and first[0].isdigit():
+                ids.append(first)
+        return ids
+    return [t for t in given.replace(",", " ").split() if t]
+
+
+def _date(given: str) -> dt.date:
+    for fmt in ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y"):
+        try:
+            return dt.datetime.strptime(given.strip(), fmt).date()
+        except ValueError:
+            continue
+    fail(f"--date {given!r}: tanggal sebagai 2025-04-19 atau 19-04-2025 / a date as YYYY-MM-DD "
+         "or DD-MM-YYYY")
+    raise AssertionError  # fail() exits
+
+
+@app.command()
+def psu(ctx: typer.Context,
+        tps: Annotated[str, typer.Option("--tps", help="TPS ids (comma-separated) or a file of "
+                                                       "them (one per line, or a CSV)")],
+        date: Annotated[str, typer.Option("--date", help="The re-vote's date (YYYY-MM-DD)")],
+        officers_per_tps: Annotated[int, typer.Option(
+            "--officers-per-tps", help="Officers guarding each PSU TPS (1-100)")],
+        escort: Annotated[int, typer.Option(
+            help="Officers of the box-escort team for the re-vote")] = 0,
+        from_units: Annotated[list[str] | None, typer.Option(
+            "--from", help="A Polres or Satker (code or name) the officers come from; "
+                           "the Polda pool always")] = None,
+        note: Annotated[str, typer.Option(help="Why")] = "",
+        as_json: Json = False) -> None:
+    """Plan a re-vote (PSU) at some TPS as a plan of its own; the plan in force stays."""
+    when = _date(date)
+    try:
+        outcome = planning.plan_psu(db=state(ctx).db(), tps_ids=_tps_list(tps), date=when,
+                                    officers_per_tps=officers_per_tps, escort=escort,
+                                    from_units=from_units or [], note=note, actor=cli_actor())
+    except Errors as exc:
+        fail(str(exc))
+    if as_json:
+        print(json.dumps(outcome.as_json() | {"kind": "psu", "date": when.isoformat()}))
+        return
+    _print(ctx, outcome)
+    console.print(f"PSU {when:%d-%m-%Y}: rencana #{outcome.plan_id}; rencana yang berlaku tetap.",
+                  highlight=False)

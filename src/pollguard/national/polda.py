@@ -43,7 +43,7 @@ class PoldaResult:
     bko_needed: int = 0  # officers still short after the Polda's own pool: to ask of Mabes
     classes: dict[str, int] = field(default_factory=dict)
     travel_km: float = 0.0
-    reserve_eta_p95_min: float = 0.0
+    reserve_eta_p95_min: float | None = None  # None: no rawan or sangat rawan TPS
     seconds: dict[str, float] = field(default_factory=dict)  # build, risk, plan
     digest: str = ""  # SHA-256 of every officer's place: equal digests, identical plans
     pid: int = 0

@@ -52,6 +52,17 @@ def export_plan(*, db: Database, out: Path, plan_id: int | None = None) -> list[
     return plan_docs.write_all(plan, scenario, out)
 
 
+def force_balance(*, db: Database, plan: Plan) -> list[plan_docs.Balance]:
+    """Each Polres's force in ``plan``, then the Polda pool's (command and staff, Pawas,
+    duties, guards, reserve, BKO), against the loaded scenario: what the command line prints
+    after planning, by the documents' one rule of who owns which officer."""
+    with UnitOfWork(db) as uow:
+        scenario = repo.load_scenario(uow.session)
+    if scenario is None:
+        raise NoScenarioError("no scenario loaded")
+    return plan_docs.force_balance(plan, scenario)
+
+
 @dataclass(frozen=True)
 class Document:
     name: str  # the file name, unique within a plan

@@ -1,15 +1,22 @@
 """The deployment plan as the documents a Polda and its Polres work from, one module each:
 
 - **Plotting workbooks** (``workbooks``, XLSX, one per Polres and one for the Polda pool): the
-  table behind the Sprin, a sheet per Polsek with one row per officer in the columns a Bag Ops
-  types by hand today, plus the duties, the reserve and a summary a Kapolres signs off.
+  table behind the Sprin: command and staff (each Kapolsek as Kasubsatgas Pam TPS of his
+  kecamatan), the Pawas and their clusters, a sheet per Polsek with one row per guard (his
+  post's equipment and Pawas), the duties, the reserve teams (call sign, Danton, members),
+  the TNI posts of its area, Linmas and force shortfalls, and a summary a Kapolres signs off.
 - **Assignment cards** (``cards``, PDF, one page per officer): what each officer carries on
-  voting day, so that nobody needs the whole Sprin to know where to stand, with whom, and what
-  they guard.
-- **Rencana Pengamanan** (``summary``, HTML and PDF): the force balance (``balance``), posts,
-  reserve and a map (``plan_map``), for the briefing and the tactical floor game (TFG).
-- **Geo files** (``geo``, GeoJSON and KML): the same posts, TPS and reserve points for a GIS,
-  Google Earth or ATAK on a phone.
+  voting day, so that nobody needs the whole Sprin to know where to stand, with whom, what
+  they guard and whom to call (his Pawas and Kapolsek, his team's Danton).
+- **Rencana Pengamanan** (``summary``, HTML and PDF): the force balance (``balance``), who
+  commands and supervises, posts, equipment, reserve teams, TNI per Kodim, shortfalls in the
+  order the plan gave them up, how roles were inferred, and a map (``plan_map``), for the
+  briefing and the tactical floor game (TFG).
+- **Geo files** (``geo``, GeoJSON and KML): the same posts, TPS, reserve and TNI points for a
+  GIS, Google Earth or ATAK on a phone.
+
+``command`` reads the command plan for all of them (who commands and supervises each post, the
+names that go on paper), so a Pawas is named alike on a Sprin row, a card and the summary.
 
 Everything is derived from a ``Plan`` and its ``Scenario``; the functions only write files. An
 officer appears in the documents of the unit that commands the post, duty or reserve team they
@@ -34,14 +41,20 @@ from pollguard.reports.plan_docs.geo import write_geo
 from pollguard.reports.plan_docs.summary import write_plan_summary
 from pollguard.reports.plan_docs.workbooks import (
     BKO_SHEET,
+    COMMAND_SHEET,
     DUTY_SHEET,
+    LINMAS_SHEET,
     NON_PLOTTING_SHEETS,
+    PAWAS_SHEET,
     RESERVE_SHEET,
+    SHORTFALL_SHEET,
     SUMMARY_SHEET,
+    TNI_SHEET,
     write_plotting_workbooks,
 )
 
-__all__ = ["BKO_SHEET", "DUTY_SHEET", "NON_PLOTTING_SHEETS", "RESERVE_SHEET", "SUMMARY_SHEET",
+__all__ = ["BKO_SHEET", "COMMAND_SHEET", "DUTY_SHEET", "LINMAS_SHEET", "NON_PLOTTING_SHEETS",
+           "PAWAS_SHEET", "RESERVE_SHEET", "SHORTFALL_SHEET", "SUMMARY_SHEET", "TNI_SHEET",
            "Balance",
            "file_stems", "force_balance", "pattern", "write_all", "write_assignment_cards",
            "write_geo", "write_plan_summary", "write_plotting_workbooks"]

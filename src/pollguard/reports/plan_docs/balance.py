@@ -15,7 +15,7 @@ from pollguard.planning.view import PlanView
 @dataclass(frozen=True)
 class Balance:
     """One unit's force in the plan. ``available`` + ``bko_in`` - ``lent`` equals
-    ``duties`` + ``at_tps`` + ``reserve``."""
+    ``command`` + ``supervising`` + ``duties`` + ``at_tps`` + ``reserve``."""
 
     code: str
     name: str
@@ -29,6 +29,8 @@ class Balance:
     lent: int  # its own officers serving another unit's target
     shortage: int  # officers still short after the pool (plan.bko_needed)
     uncovered: int
+    command: int = 0  # command and staff: Kaops, Posko staff, the Kapolsek
+    supervising: int = 0  # Pawas over clusters of its posts
 
 
 def force_balance(plan: Plan, scenario: Scenario) -> list[Balance]:
@@ -55,5 +57,6 @@ def balances(ix: PlanView) -> list[Balance]:
             lent[ix.owner_of(ix.officers[a.nrp])] += 1
     return [Balance(code, ix.unit_name(code), tps[code], posts[code], own[code],
                     role[code][Role.DUTY], role[code][Role.POST], role[code][Role.RESERVE],
-                    bko_in[code], lent[code], ix.plan.bko_needed.get(code, 0), uncovered[code])
+                    bko_in[code], lent[code], ix.plan.bko_needed.get(code, 0), uncovered[code],
+                    command=role[code][Role.COMMAND], supervising=role[code][Role.SUPERVISOR])
             for code in ix.owners()]

@@ -1,6 +1,8 @@
 """The assignment cards (PDF, one A6 page per officer): what each officer carries on voting
-day, so that nobody needs the whole Sprin to know where to stand, with whom, and what they
-guard."""
+day, so that nobody needs the whole Sprin to know where to stand, with whom, what they guard
+and whom to call: a guard's card names his Pawas and his Kapolsek with their phones, a Pawas's
+card lists the posts he supervises, a reserve member's card names his team's call sign and
+Danton, a commander's card his place in the operation."""
 
 from __future__ import annotations
 
@@ -23,6 +25,12 @@ from pollguard.planning.view import PlanView
 from pollguard.reports import pdf
 from pollguard.reports.numbers import num
 from pollguard.reports.pdf import BOLD, FONT, MUTED, NAVY
+from pollguard.reports.plan_docs.command import (
+    RESERVE_KIND_LABEL,
+    CommandView,
+    equipment_text,
+    with_phone,
+)
 from pollguard.reports.plan_docs.common import (
     CLASS_FILL,
     DUTY_LABEL,
@@ -36,6 +44,7 @@ CARD_SIZE = A6
 CARD_MARGIN = 5 * mm
 LABEL_WIDTH = 21 * mm
 HEADER_HEIGHT = 17 * mm
+TEXT_BOTTOM = 9 * mm  # the lowest a card's text may reach: the footer note is below
 
 
 def write_assignment_cards(plan: Plan, scenario: Scenario, out: Path) -> list[Path]:
@@ -51,20 +60,21 @@ def write(ix: PlanView, out: Path) -> list[Path]:
     title = f"Kartu Penugasan — {ix.scenario.info.operation}"
     a85, rl_config.useA85 = rl_config.useA85, 0  # binary streams: base-85 costs a third
     try:
-        return [_card_file(ix, owner, title, out / f"kartu_{stems[owner]}.pdf")
+        cv = CommandView(ix)
+        return [_card_file(ix, cv, owner, title, out / f"kartu_{stems[owner]}.pdf")
                 for owner in ix.owners()]
     finally:
         rl_config.useA85 = a85
 
 
-def _card_file(ix: PlanView, owner: str, title: str, path: Path) -> Path:
+def _card_file(ix: PlanView, cv: CommandView, owner: str, title: str, path: Path) -> Path:
     canvas = Canvas(str(path), pagesize=CARD_SIZE, pageCompression=1)
     canvas.setTitle(f"{title} — {ix.unit_name(owner)}")
     canvas.setAuthor("PollGuard")
     _card_header_form(canvas, ix, owner, title)
-    rows = ix.ordered.get(owner, [])
+    rows = cv.ordered(owner)
     for i, a in enumerate(rows, start=1):
-        _card(canvas, ix, a, f"{i}/{len(rows)}")
+        _card(canvas, ix, cv, a, f"{i}/{len(rows)}")
         canvas.showPage()
     if not rows:  # a PDF needs a page; say why it is empty
         canvas.doForm("header")
@@ -122,10 +132,38 @@ class _CardWriter:
         self.values: list[tuple[float, str, float, str]] = []  # y, font, size, line
         self.chips: list[tuple[float, float, RiskClass]] = []  # y, width, class
 
+    SECTION = 17.0  # the height a section title takes
+
     def section(self, text: str) -> None:
         self.y -= 5
         self.sections.append((self.y, text.upper()))
-        self.y -= 12
+        self.y -= self.SECTION - 5
+
+    def room(self, after: float = 0.0) -> int:
+        """Value lines that still fit above the footer, leaving ``after`` points for what
+        follows."""
+        return max(0, int((self.y - TEXT_BOTTOM - after) / self.LINE))
+
+    def share(self, values: Sequence[str], room: int, cap: int = 3) -> list[int]:
+        """Lines for each value so that all fit in ``room``: one each, then one more to each
+        value that needs it, in turn, while room is left (at most ``cap`` each)."""
+        need = [min(cap, len(simpleSplit(v, FONT, 8.5, self.width)) or 1) for v in values]
+        got = [1] * len(values)
+        left = room - len(values)
+        while left > 0 and any(g < n for g, n in zip(got, need, strict=True)):
+            for i, n in enumerate(need):
+                if got[i] < n and left > 0:
+                    got[i] += 1
+                    left -= 1
+        return got
+
+    def lines(self, value: str, *, bold: bool = False, size: float = 8.5,
+              max_lines: int = 4) -> int:
+        """How many lines ``row`` gives ``value``."""
+        font = BOLD if bold else FONT
+        if stringWidth(value, font, size) <= self.width:
+            return 1
+        return min(max_lines, len(simpleSplit(value, font, size, self.width)) or 1)
 
     def row(self, label: str, value: str, *, bold: bool = False, size: float = 8.5,
             max_lines: int = 4, chip: RiskClass | None = None) -> None:
@@ -192,7 +230,7 @@ class _CardWriter:
         return text
 
 
-def _card(canvas: Canvas, ix: PlanView, a: Assignment, page: str) -> float:
+def _card(canvas: Canvas, ix: PlanView, cv: CommandView, a: Assignment, page: str) -> float:
     """One officer's page; returns where the text ended (it must clear the footer)."""
     h = CARD_SIZE[1]
     canvas.doForm("header")
@@ -202,46 +240,134 @@ def _card(canvas: Canvas, ix: PlanView, a: Assignment, page: str) -> float:
     card.row("Nama", o.name, bold=True, size=10, max_lines=2)
     card.row("Pangkat / NRP", f"{o.rank.label} / NRP {o.nrp}")
     card.row("Satuan", ix.origin(a, o), max_lines=2)
+    position = cv.position(a)
+    if a.role != Role.COMMAND and not (a.role == Role.DUTY
+                                       and position == ix.duties[a.target_id].label):
+        card.row("Jabatan", position, max_lines=2)
     card.section(f"Penugasan: {ROLE_LABEL[a.role]}")
+    paired = True
     if a.role == Role.POST:
-        post = ix.posts[a.target_id]
-        card.row("Pos", post.post_id, bold=True)
-        numbers = ix.tps_numbers(post)
-        if len({ix.tps[t].desa_code for t in post.tps_ids if t in ix.tps}) > 1:
-            # several desa: the TPS list names each one already
-            card.row("TPS (desa: no)", numbers, max_lines=9)
-        else:
-            card.row("TPS", numbers)
-            card.row("Desa/Kel", ix.desa_names(post), max_lines=2)
-        card.row("Kecamatan", ix.kecamatan_name(post.kecamatan_code))
-        card.row("Kategori", post.risk_class.label_id, bold=True,
-                 chip=post.risk_class if post.risk_class != RiskClass.KURANG_RAWAN else None)
-        card.row("Pola", f"{pattern(post)} · pos ini: {len(post.tps_ids)} TPS, "
-                         f"{post.linmas} Linmas")
-        card.row("Koordinat", coord(post.lat, post.lon))
+        _post(card, ix, cv, a)
     elif a.role == Role.DUTY:
         duty = ix.duties[a.target_id]
         card.row("Tugas", duty.label, bold=True, max_lines=3)
         card.row("Jenis", DUTY_LABEL.get(duty.kind, duty.kind.value))
         card.row("Personel", f"{duty.officers} orang")
         card.row("Koordinat", coord(duty.lat, duty.lon))
-    else:
+    elif a.role == Role.RESERVE:
         team = ix.teams[a.target_id]
-        card.row("Tim", team.team_id, bold=True)
+        danton = cv.danton(team)
+        card.row("Tim", cv.team_name(team), bold=True, max_lines=2)
+        card.row("Jenis", RESERVE_KIND_LABEL.get(team.kind, team.kind.value))
+        if team.leader_nrp == a.nrp:
+            card.row("Danton", "Anda memimpin tim ini", bold=True)
+            paired = False
+        else:
+            card.row("Danton", with_phone(danton) if danton else "belum ada Danton",
+                     bold=danton is not None, max_lines=2)
         card.row("Titik siaga", ix.staging_name(team), max_lines=2)
         card.row("Anggota tim", f"{team.size} orang")
         card.row("Koordinat", coord(team.lat, team.lon))
-    card.section("Pasangan")
-    partners = ix.partners.get(a.nrp, [])
-    if partners:
-        for p in partners:
-            card.row("Nama", p.name, bold=True, max_lines=2)
-            card.row("Pangkat / NRP", f"{p.rank.label} / NRP {p.nrp}")
+    elif a.role == Role.SUPERVISOR:
+        _supervisor(card, ix, cv, a)
+        paired = False
     else:
-        card.row("Nama", "— (tanpa pasangan)")
-    card.section("Perjalanan")
-    card.row("Dari markas", ix.unit_name(o.home_unit_code), max_lines=2)
-    card.row("Jarak", f"{num(a.travel_km, 1)} km")
+        _command(card, ix, cv, a)
+        paired = False
+    if paired:
+        card.section("Pasangan")
+        partners = ix.partners.get(a.nrp, [])
+        if partners:
+            for p in partners:
+                card.row("Nama", p.name, bold=True, max_lines=2)
+                card.row("Pangkat / NRP", f"{p.rank.label} / NRP {p.nrp}")
+        else:
+            card.row("Nama", "— (tanpa pasangan)")
+    if a.role != Role.COMMAND or a.travel_km:
+        card.section("Perjalanan")
+        card.row("Dari markas", f"{ix.unit_name(o.home_unit_code)} · {num(a.travel_km, 1)} km",
+                 max_lines=2)
     card.finish(page)
     return card.y
 
+
+def _post(card: _CardWriter, ix: PlanView, cv: CommandView, a: Assignment) -> None:
+    """A guard's post, then whom he answers to: the Pawas of his cluster and the Kapolsek
+    of his kecamatan, with their phones."""
+    post = ix.posts[a.target_id]
+    o = ix.officers[a.nrp]
+    pawas = cv.pawas_of(post.post_id)
+    kapolsek = cv.kapolsek_of(post.kecamatan_code)
+    pawas_text = with_phone(pawas) if pawas else cv.pawas_text(post.post_id)
+    kapolsek_text = with_phone(kapolsek) if kapolsek else "dikendalikan Polres"
+    equipment = equipment_text(post.equipment) if post.equipment else ""
+    journey = f"{ix.unit_name(o.home_unit_code)} · {num(a.travel_km, 1)} km"
+    partners = ix.partners.get(a.nrp, [])
+    card.row("Pos", post.post_id, bold=True)
+    # the TPS list (a post over several desa names each) takes the lines left after what
+    # follows it: four post rows, the equipment, Komando, the partners and the journey
+    after = card.LINE * (4 + sum(card.lines(v, max_lines=2) for v in (
+        pawas_text, kapolsek_text, journey, *((equipment,) if equipment else ())))
+        + sum(card.lines(p.name, bold=True, max_lines=2) + 1 for p in partners)
+        + (0 if partners else 1)) + 3 * card.SECTION
+    card.row("TPS", cv.post_tps(post), max_lines=max(1, min(9, card.room(after))))
+    card.row("Kecamatan", ix.kecamatan_name(post.kecamatan_code))
+    card.row("Kategori", post.risk_class.label_id, bold=True,
+             chip=post.risk_class if post.risk_class != RiskClass.KURANG_RAWAN else None)
+    card.row("Pola", f"{pattern(post)} · pos ini: {len(post.tps_ids)} TPS, "
+                     f"{post.linmas} Linmas")
+    if equipment:
+        card.row("Perlengkapan", equipment, max_lines=2)
+    card.row("Koordinat", coord(post.lat, post.lon))
+    card.section("Komando")
+    card.row("Pawas", pawas_text, max_lines=2)
+    card.row("Kapolsek", kapolsek_text, max_lines=2)
+
+
+def _supervisor(card: _CardWriter, ix: PlanView, cv: CommandView, a: Assignment) -> None:
+    """A Pawas's cluster and every post in it, each as its TPS by name: as many lines each as
+    the page has room for."""
+    c = ix.supervisions.get(a.target_id)
+    if c is None:
+        card.row("Klaster", a.target_id, bold=True)
+        return
+    card.row("Klaster", c.cluster_id, bold=True)
+    card.row("Kecamatan", ix.kecamatan_name(c.kecamatan_code))
+    kapolsek = cv.kapolsek_of(c.kecamatan_code)
+    card.row("Kapolsek", with_phone(kapolsek) if kapolsek else "dikendalikan Polres",
+             max_lines=2)
+    card.row("Titik klaster", f"{coord(c.lat, c.lon)} · radius {num(c.radius_km, 1)} km",
+             max_lines=2)
+    posts = [ix.posts[p] for p in c.post_ids if p in ix.posts]
+    card.section(f"Pos yang diawasi ({len(posts)})")
+    texts = [f"{post.post_id}: {cv.post_tps(post)}" for post in posts]
+    for i, (post, text, lines) in enumerate(zip(posts, texts, card.share(
+            texts, card.room(after=card.SECTION + card.LINE)), strict=True), start=1):
+        card.row(f"{i}. {post.risk_class.label_id}", text, max_lines=lines)
+
+
+def _command(card: _CardWriter, ix: PlanView, cv: CommandView, a: Assignment) -> None:
+    """A commander's place: where he sits and, for a Kapolsek, the posts and Pawas of his
+    kecamatan."""
+    o = ix.officers[a.nrp]
+    card.row("Jabatan", cv.position(a), bold=True, max_lines=3)
+    if o.position.strip() and o.position.strip() != cv.position(a):
+        card.row("Jabatan dinas", o.position.strip(), max_lines=2)
+    card.row("Kedudukan", cv.seat(a), max_lines=2)
+    unit = ix.units.get(a.target_id)
+    if unit is not None:
+        card.row("Koordinat", coord(unit.hq_lat, unit.hq_lon))
+    kec = cv.polsek_of(a)
+    if not kec:
+        return
+    posts = [p for p in ix.plan.posts if p.kecamatan_code == kec]
+    card.row("Dikendalikan", f"{len(posts)} pos, {sum(len(p.tps_ids) for p in posts)} TPS")
+    clusters = [c for c in ix.plan.supervisions if c.kecamatan_code == kec]
+    card.section(f"Pawas di kecamatan ({len(clusters)})")
+    room = card.room(after=card.SECTION + card.LINE)
+    for i, c in enumerate(clusters):
+        if i == room - 1 and len(clusters) > room:
+            card.row("…", f"{len(clusters) - i} klaster lagi (lembar Pawas)")
+            break
+        card.row(c.cluster_id, with_phone(cv.officer(c.nrp)) if c.nrp
+                 else "belum ada Pawas", max_lines=1)

@@ -22,8 +22,10 @@ CLASS_ORDER = (RiskClass.SANGAT_RAWAN, RiskClass.KHUSUS, RiskClass.RAWAN,
 UNKNOWN_COLOUR = "#9e9e9e"  # an uncovered TPS: the plan does not carry its class
 POST_COLOUR = "#263238"
 RESERVE_COLOUR = "#6a1b9a"
+TNI_COLOUR = "#33691e"  # TNI posts (green as the army's)
 
-ROLE_LABEL = {Role.POST: "Pengamanan TPS", Role.DUTY: "Tugas", Role.RESERVE: "Cadangan"}
+ROLE_LABEL = {Role.POST: "Pengamanan TPS", Role.DUTY: "Tugas", Role.RESERVE: "Cadangan",
+              Role.COMMAND: "Komando dan Staf", Role.SUPERVISOR: "Perwira Pengawas (Pawas)"}
 DUTY_LABEL = {DutyKind.KPU_OFFICE: "Pengamanan kantor KPU",
               DutyKind.BAWASLU_OFFICE: "Pengamanan kantor Bawaslu",
               DutyKind.PPK_OFFICE: "Pengamanan kantor PPK",

@@ -1,7 +1,9 @@
-"""The Rencana Pengamanan (HTML and PDF): the force balance, posts per class, the reserve and
-a map, for the briefing and the tactical floor game (TFG). The figures are computed once and
-drawn twice: a self-contained HTML page that opens offline on any laptop, and an A4 PDF for
-the file and the TFG table."""
+"""The Rencana Pengamanan (HTML and PDF): the force balance, who commands and supervises,
+posts per class, the reserve teams with their Danton, TNI per Kodim, Linmas shortfalls, what a
+short force gave up (in order, with the BKO that restores it), equipment and a map, for the
+briefing and the tactical floor game (TFG). The figures are computed once and drawn twice: a
+self-contained HTML page that opens offline on any laptop, and an A4 PDF for the file and the
+TFG table."""
 
 from __future__ import annotations
 
@@ -16,7 +18,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import KeepTogether, Paragraph, Spacer
 
 from pollguard.domain.command import POOL
-from pollguard.domain.plan import Plan, Post, ReserveTeam, Role
+from pollguard.domain.plan import Plan, PlanMetrics, Post, ReserveTeam, Role
 from pollguard.domain.regions import RegionLevel, ancestor_at
 from pollguard.domain.risk import RiskClass
 from pollguard.domain.scenario import Scenario
@@ -26,6 +28,12 @@ from pollguard.reports import pdf
 from pollguard.reports.numbers import NUMBER, num
 from pollguard.reports.plan_docs import plan_map
 from pollguard.reports.plan_docs.balance import balances
+from pollguard.reports.plan_docs.command import (
+    RESERVE_KIND_LABEL,
+    CommandView,
+    equipment_label,
+    rank_name,
+)
 from pollguard.reports.plan_docs.common import CLASS_ORDER, pattern
 
 METRIC_LABELS = (
@@ -36,6 +44,12 @@ METRIC_LABELS = (
     ("officers_in_reserve", "Personel cadangan", 0),
     ("bko", "Personel BKO dari Polda", 0),
     ("uncovered_tps", "TPS tidak terjaga", 0),
+    ("officers_in_command", "Personel komando dan staf", 0),
+    ("officers_supervising", "Perwira pengawas (Pawas)", 0),
+    ("perwira_at_tps", "Perwira di antara penjaga TPS (doktrin: 0)", 0),
+    ("command_at_tps", "Komando dan staf di antara penjaga TPS (doktrin: 0)", 0),
+    ("posts_without_pawas", "Pos tanpa Pawas", 0),
+    ("pawas_max_km", "Jarak terjauh pos dari titik klaster Pawas (km)", 1),
     ("travel_km_total", "Jumlah jarak tempuh personel (km)", 1),
     ("lp_bound_km", "Batas bawah jarak tempuh (km)", 1),
     ("gap", "Selisih terhadap batas bawah", 4),
@@ -60,19 +74,31 @@ class _Summary:
     reserve_note: str
     metric_rows: list[tuple[str, str]]
     uncovered_rows: Sequence[Sequence[str]]
+    role_rows: Sequence[Sequence[str]]
+    command_rows: Sequence[Sequence[str]]
+    tni_rows: Sequence[Sequence[str]]
+    tni_note: str
+    linmas_rows: Sequence[Sequence[str]]
+    linmas_note: str
+    shortfall_rows: Sequence[Sequence[str]]
+    shortfall_note: str
+    equipment_rows: Sequence[Sequence[str]]
+    inferred: Sequence[str]
 
 
 def _summary(ix: PlanView) -> _Summary:
     plan, info = ix.plan, ix.scenario.info
     rows = balances(ix)
+    cv = CommandView(ix)
     balance_rows: list[tuple[str, ...]] = [
-        (b.name, num(b.tps), num(b.posts), num(b.available), num(b.duties), num(b.at_tps),
-         num(b.reserve), num(b.bko_in) if b.code != POOL else f"−{num(b.lent)}",
+        (b.name, num(b.tps), num(b.posts), num(b.available), num(b.command),
+         num(b.supervising), num(b.duties), num(b.at_tps), num(b.reserve),
+         num(b.bko_in) if b.code != POOL else f"−{num(b.lent)}",
          num(b.shortage), num(b.uncovered)) for b in rows]
     balance_rows.append(("Jumlah", *(num(sum(getattr(b, f) for b in rows)) for f in (
-        "tps", "posts", "available", "duties", "at_tps", "reserve")), num(plan.metrics.bko)
-        if plan.metrics else "", num(sum(b.shortage for b in rows)),
-        num(len(plan.uncovered))))
+        "tps", "posts", "available", "command", "supervising", "duties", "at_tps",
+        "reserve")), num(plan.metrics.bko) if plan.metrics else "",
+        num(sum(b.shortage for b in rows)), num(len(plan.uncovered))))
     tps_by_class: Counter[RiskClass | None] = Counter(ix.class_of(t.tps_id)
                                                       for t in ix.scenario.tps)
     if plan.metrics:  # the planner's own count includes the class of uncovered TPS
@@ -91,14 +117,15 @@ def _summary(ix: PlanView) -> _Summary:
                            num(people_by_class[c]),
                            ", ".join(f"{pat} ({num(n)})" for pat, n in patterns) or "—"))
     reach = _reach(ix)
-    reserve_rows = [(t.team_id, ix.unit_name(t.owner_code), ix.staging_name(t), num(t.size),
+    reserve_rows = [(cv.team_name(t), RESERVE_KIND_LABEL.get(t.kind, t.kind.value),
+                     ix.unit_name(t.owner_code), rank_name(cv.danton(t)) if t.leader_nrp
+                     else "belum ada Danton", ix.staging_name(t), num(t.size),
                      num(reach[t.team_id][0]), num(reach[t.team_id][1], 1))
                     for t in plan.reserves]
     m = plan.metrics
+    led = sum(1 for t in plan.reserves if t.leader_nrp)
     reserve_note = (f"{num(len(plan.reserves))} tim, {num(sum(t.size for t in plan.reserves))}"
-                    " personel. " + (f"95% TPS rawan dan sangat rawan terjangkau tim cadangan "
-                                      f"terdekat dalam {num(m.reserve_eta_p95_min, 1)} menit."
-                                      if m else ""))
+                    f" personel; {num(led)} tim dipimpin Danton. " + _p95_note(m))
     metric_rows = []
     if m:
         for key, label, digits in METRIC_LABELS:
@@ -108,32 +135,119 @@ def _summary(ix: PlanView) -> _Summary:
     for t in plan.uncovered:
         s = ix.tps.get(t)
         if s:
-            uncovered_rows.append((t, ix.unit_name(ix.polres_of_tps(s)),
+            uncovered_rows.append((cv.tps_label(t), t, ix.unit_name(ix.polres_of_tps(s)),
                                    ix.kecamatan_name(ancestor_at(s.desa_code,
-                                                                 RegionLevel.KECAMATAN)),
-                                   ix.names.get(s.desa_code, s.desa_code), str(s.number)))
+                                                                 RegionLevel.KECAMATAN))))
     people = len(plan.assignments)
+    by_role: Counter[Role] = Counter(a.role for a in plan.assignments)
     headline = [("TPS", num(len(ix.scenario.tps))), ("Pos", num(len(plan.posts))),
                 ("Personel diplot", num(people)),
-                ("Di TPS", num(sum(1 for a in plan.assignments if a.role == Role.POST))),
-                ("Cadangan", num(sum(1 for a in plan.assignments if a.role == Role.RESERVE))),
+                ("Komando", num(by_role[Role.COMMAND])),
+                ("Pawas", num(by_role[Role.SUPERVISOR])),
+                ("Di TPS", num(by_role[Role.POST])),
+                ("Tim cadangan", num(len(plan.reserves))),
                 ("TPS tidak terjaga", num(len(plan.uncovered)))]
+    role_rows = [("Komando dan staf (Kaops, Wakaops, staf Posko, Kapolsek)",
+                  num(by_role[Role.COMMAND])),
+                 ("Perwira pengawas (Pawas) atas klaster pos", num(by_role[Role.SUPERVISOR])),
+                 ("Penjaga TPS (bintara dan tamtama, berpasangan)", num(by_role[Role.POST])),
+                 ("Tugas (kantor, walpri, pengawalan)", num(by_role[Role.DUTY])),
+                 ("Cadangan (anggota tim dan Danton)", num(by_role[Role.RESERVE])),
+                 ("Jumlah", num(people))]
+    command_rows = _command_rows(ix, cv)
+    tni_rows = [(cv.tni_unit_name(a.unit_code), num(a.static), num(a.mobile_teams),
+                 num(a.mobile), num(a.available), num(a.short)) for a in cv.tni_of(POOL)]
+    static = sum(1 for p in plan.tni_posts if p.kind == "static")
+    tni_note = (f"{num(static)} pos statis TNI di TPS sangat rawan dan "
+                f"{num(len(plan.tni_posts) - static)} tim mobile per kecamatan. Kekurangan: "
+                "yang tidak dapat dipenuhi Kodim sendiri; baris jumlah: yang tidak dapat "
+                "ditutup Korem." if plan.tni_posts or plan.tni else
+                "Tidak ada penempatan TNI dalam rencana ini.")
+    linmas_rows = _linmas_rows(ix, cv)
+    short_linmas = sum(x.needed - x.available for x in plan.linmas_short)
+    linmas_note = (f"{num(len(plan.linmas_short))} desa/kelurahan kekurangan Linmas, jumlah "
+                   f"{num(short_linmas)} orang (rincian per desa di lembar Kekurangan Linmas "
+                   "tiap Polres)." if plan.linmas_short
+                   else "Tidak ada desa/kelurahan yang kekurangan Linmas.")
+    shortfalls = cv.shortfalls_of(None)
+    shortfall_rows = [(str(x.order), cv.owner_name(x.owner), x.text_id, num(x.officers),
+                       num(x.bko)) for x in shortfalls]
+    restore = sum(x.bko for x in shortfalls)
+    shortfall_note = (f"Urutan pelepasan ketika personel tidak cukup: yang pertama dilepas "
+                      f"paling atas. BKO {num(restore)} personel akan memulihkan semuanya."
+                      if shortfalls else "Tidak ada: kekuatan cukup untuk seluruh rencana.")
+    equipment_rows = [(equipment_label(item), num(n), num(carrying))
+                      for item, n, carrying in cv.equipment_totals(plan.posts)]
     return _Summary(
         title=f"Rencana Pengamanan TPS — {info.name}",
         subtitle=f"{info.operation} · pemungutan suara {info.voting_date:%d-%m-%Y}",
         headline=headline,
-        balance_header=("Satuan", "TPS", "Pos", "Tersedia", "Tugas", "Di TPS", "Cadangan",
-                        "BKO diterima", "Kekurangan", "Tidak terjaga"),
+        balance_header=("Satuan", "TPS", "Pos", "Tersedia", "Komando", "Pawas", "Tugas",
+                        "Di TPS", "Cadangan", "BKO diterima", "Kekurangan", "Tidak terjaga"),
         balance_rows=balance_rows,
         class_header=("Kategori", "TPS", "Pos", "Personel", "Pola terbanyak (jumlah pos)"),
         class_rows=class_rows,
-        reserve_header=("Tim", "Satuan", "Titik siaga", "Anggota",
-                        "TPS rawan/sangat rawan terdekat", "Terjauh (km, garis lurus)"),
+        reserve_header=("Tim (sandi panggilan)", "Jenis", "Satuan", "Danton", "Titik siaga",
+                        "Anggota", "TPS rawan/sangat rawan terdekat",
+                        "Terjauh (km, garis lurus)"),
         reserve_rows=reserve_rows,
         reserve_note=reserve_note,
         metric_rows=metric_rows,
         uncovered_rows=uncovered_rows,
+        role_rows=role_rows,
+        command_rows=command_rows,
+        tni_rows=tni_rows,
+        tni_note=tni_note,
+        linmas_rows=linmas_rows,
+        linmas_note=linmas_note,
+        shortfall_rows=shortfall_rows,
+        shortfall_note=shortfall_note,
+        equipment_rows=equipment_rows,
+        inferred=tuple(plan.inferred),
     )
+
+
+def _p95_note(m: PlanMetrics | None) -> str:
+    if m is None:
+        return ""
+    if m.reserve_eta_p95_min is None:
+        return "Tidak ada TPS rawan atau sangat rawan yang harus dijangkau tim cadangan."
+    return (f"95% TPS rawan dan sangat rawan terjangkau tim cadangan terdekat dalam "
+            f"{num(m.reserve_eta_p95_min, 1)} menit.")
+
+
+COMMAND_HEADER = ("Satuan", "Komando dan staf", "Kapolsek (Kasubsatgas Pam TPS)", "Pawas",
+                  "Penjaga TPS", "Tim cadangan", "Tim dengan Danton")
+
+
+def _command_rows(ix: PlanView, cv: CommandView) -> list[tuple[str, ...]]:
+    """Per owner: command and staff, the Kapolsek among them, Pawas, guards and reserve
+    teams with and without a Danton."""
+    kapolsek: Counter[str] = Counter(ix.owner_of_target(a) for a in cv.kapolsek.values())
+    guards: Counter[str] = Counter(ix.owner_of_target(a) for a in ix.plan.assignments
+                                   if a.role == Role.POST)
+    counts = []
+    for owner in ix.owners():
+        teams = cv.teams_of(owner)
+        counts.append((ix.unit_name(owner), (
+            len(cv.command.get(owner, [])), kapolsek[owner],
+            len(cv.supervising.get(owner, [])), guards[owner], len(teams),
+            sum(1 for t in teams if t.leader_nrp))))
+    totals = tuple(sum(c[i] for _, c in counts) for i in range(len(COMMAND_HEADER) - 1))
+    return [(name, *(num(v) for v in c)) for name, c in (*counts, ("Jumlah", totals))]
+
+
+def _linmas_rows(ix: PlanView, cv: CommandView) -> list[tuple[str, ...]]:
+    """Linmas shortfalls per Polres: desa short and Linmas short."""
+    rows: list[tuple[str, ...]] = []
+    for owner in ix.owners()[:-1]:
+        short = cv.linmas_of(owner)
+        if short:
+            rows.append((ix.unit_name(owner), num(len(short)),
+                         num(sum(x.needed for x in short)),
+                         num(sum(x.available for x in short)),
+                         num(sum(x.needed - x.available for x in short))))
+    return rows
 
 
 def _reach(ix: PlanView) -> dict[str, tuple[int, float]]:
@@ -156,9 +270,10 @@ def _reach(ix: PlanView) -> dict[str, tuple[int, float]]:
     return out
 
 
-BALANCE_NOTE = ("Tersedia: personel satuan itu sendiri. Tersedia + BKO diterima = Tugas + Di TPS "
-                "+ Cadangan; baris Polda menunjukkan personel yang dikirim sebagai BKO (−). "
-                "Kekurangan: personel yang masih kurang setelah BKO Polda.")
+BALANCE_NOTE = ("Tersedia: personel satuan itu sendiri. Tersedia + BKO diterima = Komando + "
+                "Pawas + Tugas + Di TPS + Cadangan; baris Polda menunjukkan personel yang "
+                "dikirim sebagai BKO (−). Kekurangan: personel yang masih kurang setelah BKO "
+                "Polda.")
 
 
 def write_plan_summary(plan: Plan, scenario: Scenario, out: Path) -> list[Path]:
@@ -215,6 +330,18 @@ def _html_table(header: Sequence[str], rows: Iterable[Sequence[str]], *,
             f"<tbody>{''.join(body)}</tbody></table>")
 
 
+UNCOVERED_HEADER = ("TPS", "ID TPS", "Polres", "Kecamatan")
+ROLE_HEADER = ("Peran dalam operasi", "Personel")
+TNI_HEADER = ("Kodim", "Prajurit pos statis", "Tim mobile", "Prajurit mobile", "Tersedia",
+              "Kekurangan")
+LINMAS_HEADER = ("Polres", "Desa/kel kurang", "Dibutuhkan", "Tersedia", "Kurang")
+SHORTFALL_HEADER = ("Urutan", "Satuan", "Yang dilepas", "Personel dilepas",
+                    "BKO untuk memulihkan")
+EQUIPMENT_HEADER = ("Perlengkapan", "Jumlah", "Pos")
+INFERRED_TITLE = "Catatan penetapan peran"
+INFERRED_NONE = "Semua peran dibaca dari kolom jabatan daftar personel."
+
+
 def _html(s: _Summary, svg: str) -> str:
     e = html.escape
     tiles = "".join(f'<div class="tile"><b>{e(v)}</b>{e(k)}</div>' for k, v in s.headline)
@@ -222,9 +349,15 @@ def _html(s: _Summary, svg: str) -> str:
         f'<span><i class="{"tri" if shape == "triangle" else "sq" if shape == "square" else "dot"}"'
         + (f' style="background:{c}"' if shape == "circle" else "") + f"></i>{e(label)}</span>"
         for label, c, shape in plan_map.legend())
-    uncovered = (_html_table(("ID TPS", "Polres", "Kecamatan", "Desa/Kel", "No TPS"),
-                             s.uncovered_rows, numeric_from=4)
-                 if s.uncovered_rows else "<p>Tidak ada: semua TPS terjaga.</p>")
+
+    def table_or(header: Sequence[str], rows: Sequence[Sequence[str]], empty: str,
+                 **kw: Any) -> str:
+        return _html_table(header, rows, **kw) if rows else f"<p>{e(empty)}</p>"
+
+    uncovered = table_or(UNCOVERED_HEADER, s.uncovered_rows, "Tidak ada: semua TPS terjaga.",
+                         numeric_from=4)
+    inferred = ("<ul>" + "".join(f"<li>{e(x)}</li>" for x in s.inferred) + "</ul>"
+                if s.inferred else f"<p>{e(INFERRED_NONE)}</p>")
     return f"""<!doctype html>
 <html lang="id"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -232,14 +365,26 @@ def _html(s: _Summary, svg: str) -> str:
 <h1>{e(s.title)}</h1><p class="sub">{e(s.subtitle)}</p>
 <div class="tiles">{tiles}</div>
 <h2>Peta</h2>{svg}<div class="legend">{legend}</div>
+<h2>Susunan personel</h2>{_html_table(ROLE_HEADER, s.role_rows, plain=False)}
+<h2>Komando dan pengawasan per satuan</h2>
+{_html_table(COMMAND_HEADER, s.command_rows, plain=False)}
 <h2>Neraca kekuatan per Polres</h2>
 {_html_table(s.balance_header, s.balance_rows, plain=False)}
 <p class="note">{e(BALANCE_NOTE)}</p>
 <h2>Pos per kategori</h2>{_html_table(s.class_header, s.class_rows, numeric_from=1)}
+<h2>Perlengkapan pos</h2>
+{table_or(EQUIPMENT_HEADER, s.equipment_rows, "Profil tidak menetapkan perlengkapan pos.")}
 <h2>Cadangan</h2><p>{e(s.reserve_note)}</p>
-{_html_table(s.reserve_header, s.reserve_rows, numeric_from=3)}
+{_html_table(s.reserve_header, s.reserve_rows, numeric_from=5)}
+<h2>TNI per Kodim</h2><p>{e(s.tni_note)}</p>
+{table_or(TNI_HEADER, s.tni_rows, "—")}
+<h2>Kekurangan Linmas</h2><p>{e(s.linmas_note)}</p>
+{table_or(LINMAS_HEADER, s.linmas_rows, "")}
+<h2>Yang dilepas karena kekurangan personel</h2><p>{e(s.shortfall_note)}</p>
+{table_or(SHORTFALL_HEADER, s.shortfall_rows, "", numeric_from=3)}
 <h2>Ukuran rencana</h2>{_html_table(("Ukuran", "Nilai"), s.metric_rows)}
 <h2>TPS tidak terjaga</h2>{uncovered}
+<h2>{e(INFERRED_TITLE)}</h2>{inferred}
 <p class="note">Dibuat oleh PollGuard dari rencana dan skenario; data personel bersifat
 terbatas.</p>
 </body></html>
@@ -251,29 +396,55 @@ def _pdf(s: _Summary, m: plan_map.Map, path: Path) -> None:
     h2, body, note = st.h2, st.body, st.note
     e = html.escape
     width = pdf.WIDTH
+
+    def section(title: str, text: str, header: Sequence[str], rows: Sequence[Sequence[str]],
+                shares: Sequence[float], *, total: bool = False) -> list[Any]:
+        out: list[Any] = [Paragraph(e(title), h2)]
+        if text:
+            out += [Paragraph(e(text), body), Spacer(1, 4)]
+        if rows:
+            out.append(pdf.table(header, rows, width, shares, total=total))
+        return out
+
     story: list[Any] = [
         Paragraph(e(s.title), st.h1), Paragraph(e(s.subtitle), note), Spacer(1, 6),
         pdf.tiles(s.headline, st.tile, width),
         Paragraph("Peta", h2), plan_map.drawing(m),
+        KeepTogether([Paragraph("Susunan personel", h2),
+                      pdf.table(ROLE_HEADER, s.role_rows, width, (0.75, 0.25), total=True)]),
+        KeepTogether([Paragraph("Komando dan pengawasan per satuan", h2),
+                      pdf.table(COMMAND_HEADER, s.command_rows, width,
+                                (0.25, 0.13, 0.14, 0.1, 0.12, 0.13, 0.13), total=True)]),
         Paragraph("Neraca kekuatan per Polres", h2),
         pdf.table(s.balance_header, s.balance_rows, width,
-                  (0.22, 0.07, 0.07, 0.085, 0.075, 0.075, 0.095, 0.1, 0.105, 0.105),
+                  (0.19, 0.06, 0.06, 0.075, 0.075, 0.06, 0.065, 0.07, 0.08, 0.08, 0.09, 0.09),
                   total=True),
         Paragraph(e(BALANCE_NOTE), note),
         KeepTogether([Paragraph("Pos per kategori", h2),
                       pdf.table(s.class_header, s.class_rows, width,
                                 (0.16, 0.1, 0.1, 0.1, 0.54))]),
-        Paragraph("Cadangan", h2), Paragraph(e(s.reserve_note), body), Spacer(1, 4),
-        pdf.table(s.reserve_header, s.reserve_rows, width, (0.22, 0.22, 0.22, 0.08, 0.13, 0.13)),
+        KeepTogether(section("Perlengkapan pos", "" if s.equipment_rows else
+                             "Profil tidak menetapkan perlengkapan pos.", EQUIPMENT_HEADER,
+                             s.equipment_rows, (0.6, 0.2, 0.2))),
+        *section("Cadangan", s.reserve_note, s.reserve_header, s.reserve_rows,
+                 (0.17, 0.13, 0.13, 0.15, 0.13, 0.08, 0.11, 0.1)),
+        KeepTogether(section("TNI per Kodim", s.tni_note, TNI_HEADER, s.tni_rows,
+                             (0.3, 0.14, 0.14, 0.14, 0.14, 0.14),
+                             total=any(r[0].startswith("Jumlah") for r in s.tni_rows[-1:]))),
+        KeepTogether(section("Kekurangan Linmas", s.linmas_note, LINMAS_HEADER,
+                             s.linmas_rows, (0.36, 0.16, 0.16, 0.16, 0.16))),
+        *section("Yang dilepas karena kekurangan personel", s.shortfall_note,
+                 SHORTFALL_HEADER, s.shortfall_rows, (0.08, 0.2, 0.48, 0.12, 0.12)),
         KeepTogether([Paragraph("Ukuran rencana", h2),
                       pdf.table(("Ukuran", "Nilai"), s.metric_rows, width, (0.75, 0.25))]),
-        Paragraph("TPS tidak terjaga", h2),
+        *section("TPS tidak terjaga", "" if s.uncovered_rows else
+                 "Tidak ada: semua TPS terjaga.", UNCOVERED_HEADER, s.uncovered_rows,
+                 (0.35, 0.2, 0.25, 0.2)),
+        Paragraph(e(INFERRED_TITLE), h2),
+        *(Paragraph(e(f"• {x}"), body) for x in s.inferred),
     ]
-    if s.uncovered_rows:
-        story.append(pdf.table(("ID TPS", "Polres", "Kecamatan", "Desa/Kel", "No TPS"),
-                               s.uncovered_rows, width, (0.2, 0.25, 0.2, 0.25, 0.1)))
-    else:
-        story.append(Paragraph("Tidak ada: semua TPS terjaga.", body))
+    if not s.inferred:
+        story.append(Paragraph(e(INFERRED_NONE), body))
 
     def footer(canvas: Canvas, doc: Any) -> None:
         pdf.footer(canvas, f"{s.title} · PollGuard", f"Halaman {doc.page}")
