@@ -49,7 +49,7 @@ def info(session: Session, assessment_id: int) -> AssessmentInfo | None:
 
 
 def results(session: Session, assessment_id: int) -> dict[str, TpsRisk]:
-    rows = session.scalars(select(AssessmentResultRecord).where(
+    rows = session.execute(select(AssessmentResultRecord.__table__).where(
         AssessmentResultRecord.assessment_id == assessment_id))
     return {r.tps_id: TpsRisk(r.tps_id, r.score, RiskClass(r.risk_class), tuple(
         Contribution(Factor(str(f)), str(code), float(str(pts)), str(tid), str(ten))

@@ -156,7 +156,8 @@ def load(session: Session, plan_id: int) -> Plan | None:
         return None
 
     def rows(table: Any) -> list[Any]:
-        return list(session.scalars(select(table).where(table.plan_id == plan_id)))
+        # Plain rows, not ORM objects: a plan is thousands of rows, read whole.
+        return list(session.execute(select(table.__table__).where(table.plan_id == plan_id)))
 
     posts = tuple(sorted((Post(p.post_id, p.polres_code, p.kecamatan_code,
                                RiskClass(p.risk_class), tuple(p.tps_ids), p.lat, p.lon,
