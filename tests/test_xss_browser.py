@@ -166,9 +166,10 @@ def seeded(server: str) -> dict[str, str]:
             "username": OBSERVER[0], "password": OBSERVER[1], "role": "observer",
             "display_name": f"Pengamat {P['account']}"}))
         rows = _ok(polda.get(f"/api/v1/plans/{plans['current']}/plotting",
-                             params={"polres": POLRES, "sort": "role", "desc": "true",
-                                     "limit": 1}))["rows"]
-        assert rows and rows[0]["role"] == "reserve", rows
+                             params={"polres": POLRES, "sort": "role",
+                                     "limit": 1000}))["rows"]
+        rows = [r for r in rows if r["role"] == "reserve"]
+        assert rows, "no reserve team member in the plotting table"
         _ok(polda.post("/api/v1/accounts", json={
             "username": RESERVIST[0], "password": RESERVIST[1], "role": "field_officer",
             "nrp": rows[0]["nrp"]}))

@@ -113,7 +113,12 @@ class CommandLookups:
 
     def owner_of(self, officer: Officer) -> str:
         """The Polres an officer serves in, or ``POOL`` for the Polda's own units."""
-        unit = self.units.get(officer.unit_code)
+        return self.owner_of_unit(officer.unit_code)
+
+    def owner_of_unit(self, unit_code: str) -> str:
+        """The Polres a unit belongs to (itself, or a Polsek's parent), or ``POOL`` for the
+        Polda, its Satker and anything unknown."""
+        unit = self.units.get(unit_code)
         if unit is not None and unit.kind == UnitKind.POLRES:
             return unit.code
         if unit is not None and unit.kind == UnitKind.POLSEK and unit.parent_code:

@@ -10,9 +10,10 @@ The guards of each owner (a Polres, or the Polda pool) go, in this order:
 3. **Then the profile's priorities** (``priorities``, default duties, reserve, patterns) from
    what each owner has left once its own TPS are covered: duties back to their full strength,
    the reserve back to ``reserve_share``, and patterns tightened where risk is highest (the
-   Polres's own spare, then the pool's across every Polres). A Polres with a TPS uncovered, or
-   covered by BKO, has nothing left: its duties stay at minimum and its reserve at the floor;
-   so does the pool while any TPS anywhere is uncovered.
+   Polres's own spare, then the pool's across every Polres). A Polres restores its duties and
+   reserve from its own spare first, then from the pool's (the pool then lends it more BKO
+   for its TPS). While any TPS anywhere is uncovered nothing is restored: every duty stays at
+   its minimum and every reserve at its floor.
 
 So no guard is in reserve above its floor, on a duty above its minimum, or idle in the pool
 while a TPS is uncovered. When the force is short the plan lists what it gave up, in the order
@@ -79,43 +80,84 @@ def allocate(inputs: PlanInputs, guards: Mapping[str, Sequence[Officer]], *,
             own[code] = 0
     pool = max(pool, 0)
 
-    def lay(own_: Mapping[str, int], pool_: int, tight: bool) -> Layout:
-        return choose(inputs, own_, pool_, fixed_n=fixed_n, fixed_cut=fixed_cut,
-                      n_by_polres=n_by_polres, tighten=tight)
+    def lay(own_: Mapping[str, int], pool_: int, tight: bool, keep: bool = True) -> Layout:
+        return choose(inputs, own_, pool_, fixed_n=fixed_n if keep else None,
+                      fixed_cut=fixed_cut, n_by_polres=n_by_polres, tighten=tight)
 
-    first = layout = lay(own, pool, False)
+    # 2. Every TPS at the loosest pattern, on the floors.
+    first = lay(own, pool, False, keep=False)
     level = {d.duty_id: d.minimum for d in full}
     reserve = dict(floor)
-    if not layout.uncovered:
-        level, reserve, layout = _restore(inputs, layout, full, own, pool, floor, target,
-                                          lay, tighten)
-        if layout.uncovered:  # (rounding to whole posts): keep the floors
-            layout = lay(own, pool, tighten)
-            level = {d.duty_id: d.minimum for d in full}
-            reserve = dict(floor)
+    if first.uncovered:
+        layout = first
+    else:
+        # 3. What is left, by the priorities; tightening (or, re-planning, the groups' N
+        # kept) takes the rest. Re-planning keeps N only as far as the force allows: it
+        # gives up the reserve above its floor, then the duties above their minimums, and
+        # only then loosens the groups to cover every TPS.
+        restored_level, restored_reserve, to_duties, to_reserve = _restore(
+            inputs, first, full, own, floor, target)
+        layout, kept_reserve = _cover(lay, own, pool, to_duties, to_reserve,
+                                      restored_reserve, floor, tighten)
+        if not layout.uncovered:
+            level, reserve = restored_level, kept_reserve
+        else:
+            layout = lay(own, pool, tighten)  # the floors (N kept as far as they allow)
             if layout.uncovered:
-                layout = first
+                layout = first  # as loose as needed
     duties = [replace(d, officers=level[d.duty_id]) for d in full if level[d.duty_id] > 0]
     return Budget(layout, duties, reserve,
                   _shortfalls(inputs, layout, full, level, floor, target, reserve))
 
 
+def _cover(lay: Callable[..., Layout], own: Mapping[str, int], pool: int,
+           to_duties: Mapping[str, int], to_reserve: Mapping[str, int],
+           reserve: Mapping[str, int], floor: Mapping[str, int], tighten: bool
+           ) -> tuple[Layout, dict[str, int]]:
+    """The layout once the restored duties and reserve are taken out of the TPS budgets. When
+    that leaves a TPS uncovered (re-planning keeps each group's N, which may need more than
+    a fresh plan's loosest pattern), the reserve gives back what the short Polres lack, its
+    own above its floor first, then the pool's (lent as BKO), a few rounds at most."""
+    given_reserve = dict(to_reserve)
+    kept = dict(reserve)
+    layout = lay({o: own[o] - to_duties.get(o, 0) - given_reserve.get(o, 0) for o in own},
+                 pool - to_duties.get(POOL, 0) - given_reserve.get(POOL, 0), tighten)
+    for _ in range(8):
+        if not layout.uncovered:
+            break
+        moved = False
+        for p, short in sorted(layout.bko_needed.items()):
+            for source in (p, POOL):
+                cut = min(short, kept.get(source, 0) - floor.get(source, 0))
+                if cut > 0:
+                    kept[source] -= cut
+                    given_reserve[source] -= cut
+                    short -= cut
+                    moved = True
+        if not moved:
+            break
+        layout = lay({o: own[o] - to_duties.get(o, 0) - given_reserve.get(o, 0) for o in own},
+                     pool - to_duties.get(POOL, 0) - given_reserve.get(POOL, 0), tighten)
+    return layout, kept
+
+
 def _restore(inputs: PlanInputs, layout: Layout, full: Sequence[Duty], own: Mapping[str, int],
-             pool: int, floor: Mapping[str, int], target: Mapping[str, int],
-             lay: Callable[[Mapping[str, int], int, bool], Layout],
-             tighten: bool) -> tuple[dict[str, int], dict[str, int], Layout]:
+             floor: Mapping[str, int], target: Mapping[str, int]
+             ) -> tuple[dict[str, int], dict[str, int], dict[str, int], dict[str, int]]:
     """Every TPS is covered at the loosest pattern: give what is left by the priorities. A
     Polres restores its duties and reserve from its own spare, then from the pool's (the pool
-    lends BKO for its TPS instead); the pool's own come from the pool's spare. Tightening
-    spends whatever is left (the Polres's own, then the pool's across every Polres)."""
+    lends BKO for its TPS instead); the pool's own come from the pool's spare. Returns the
+    duty levels, the reserve, and per owner the officers taken from its TPS budget for
+    duties and for the reserve. Tightening spends whatever is left (``choose``)."""
     owners = [*own, POOL]
     spare = {o: layout.returned_to_pool.get(o, 0) for o in own}
     pool_spare = layout.pool_left
     level = {d.duty_id: d.minimum for d in full}
     reserve = dict(floor)
-    given = dict.fromkeys(owners, 0)  # officers of the owner's TPS budget given back
+    given: dict[str, dict[str, int]] = {"duties": dict.fromkeys(owners, 0),
+                                        "reserve": dict.fromkeys(owners, 0)}
 
-    def take(o: str, want: int) -> int:
+    def take(o: str, want: int, why: str) -> int:
         """Up to ``want`` officers for owner ``o``: its spare first, then the pool's."""
         nonlocal pool_spare
         got = 0
@@ -123,31 +165,24 @@ def _restore(inputs: PlanInputs, layout: Layout, full: Sequence[Duty], own: Mapp
             got = min(want, spare[o])
             spare[o] -= got
         more = min(want - got, pool_spare)
-        if o != POOL:
-            more -= more % 2  # the pool lends whole pairs
         pool_spare -= more
-        given[o] += got + more
+        given[why][o] += got + more
         return got + more
 
     for item in inputs.planning.priorities:
         if item == "duties":
             for d in full:
-                got = take(d.unit_code, _even_down(d.officers - level[d.duty_id]))
+                got = take(d.unit_code, _even_down(d.officers - level[d.duty_id]), "duties")
                 if got % 2:  # pairs: give the odd one back
-                    given[d.unit_code] -= 1
+                    given["duties"][d.unit_code] -= 1
                     got -= 1
                 level[d.duty_id] += got
         elif item == "reserve":
             for o in sorted(owners, key=lambda o: (o == POOL, o)):
-                want = target[o] - reserve[o]
-                if o != POOL and want > spare[o] and (want - spare[o]) % 2:
-                    want += 1  # what the pool lends comes in pairs: one more, not one less
-                reserve[o] += take(o, want)
+                reserve[o] += take(o, target[o] - reserve[o], "reserve")
         elif item == "patterns":
-            break  # tightening takes what is left, below
-    own2 = {o: own[o] - given[o] for o in own}
-    # The pool officers a Polres took now reach it as BKO: the pool keeps them in its budget.
-    return level, reserve, lay(own2, pool - given[POOL], tighten)
+            break  # tightening takes what is left
+    return level, reserve, given["duties"], given["reserve"]
 
 
 def _shortfalls(inputs: PlanInputs, layout: Layout, full: Sequence[Duty],

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import time
 from collections import Counter, defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from pollguard.domain.command import POOL
@@ -34,7 +34,7 @@ from pollguard.planning.duties import duties as fixed_duties
 from pollguard.planning.inputs import PlanInputs
 from pollguard.planning.layout import choose
 from pollguard.planning.linmas import check as check_linmas
-from pollguard.planning.plotting import Demand, Plotting, Supply, plot
+from pollguard.planning.plotting import SPARE, Demand, Plotting, Supply, plot
 from pollguard.planning.roles import RoleBook
 from pollguard.planning.roles import assign as assign_roles
 from pollguard.planning.supervision import DANTON, clusters, leaders
@@ -43,6 +43,7 @@ from pollguard.planning.tni import place as place_tni
 from pollguard.planning.travel import GreatCircleTravel, TravelModel
 
 MANUAL_N = 10
+PADAL = "Perwira Pengendali (Padal)"  # a perwira no cluster or team needs: at the Posko
 
 
 @dataclass
@@ -135,31 +136,6 @@ def _team_sizes(n: int, size: int) -> list[int]:
     return [n // teams + (1 if i < n % teams else 0) for i in range(teams)]
 
 
-def _reserve(inputs: PlanInputs, travel: TravelModel, people: Mapping[str, list[Officer]],
-             placement: Mapping[str, list[str]]) -> tuple[list[ReserveTeam], list[Assignment]]:
-    teams: list[ReserveTeam] = []
-    out: list[Assignment] = []
-    polda = inputs.polda
-    for owner, officers in sorted(people.items()):
-        sizes = _team_sizes(len(officers), inputs.planning.reserve_team_size)
-        sites = list(placement.get(owner, ())) or [owner if owner != POOL else polda.code]
-        ordered = sorted(officers, key=lambda o: (-int(o.rank), o.nrp))
-        start = 0
-        for i, size in enumerate(sizes):
-            code = sites[i % len(sites)]
-            unit = inputs.units[code]
-            team = ReserveTeam(f"cadangan-{owner}-{i + 1:02d}", owner, code, unit.hq_lat,
-                               unit.hq_lon, size)
-            teams.append(team)
-            for k, o in enumerate(ordered[start:start + size]):
-                home = inputs.units[o.home_unit_code]
-                out.append(Assignment(o.nrp, Role.RESERVE, team.team_id, k // 2 + 1,
-                                      round(travel.road_km(home.hq_lat, home.hq_lon,
-                                                           unit.hq_lat, unit.hq_lon), 3)))
-            start += size
-    return teams, out
-
-
 def _pairs(inputs: PlanInputs, plotting: Plotting, posts: Sequence[Post],
            duties: Sequence[Duty], bhabin: frozenset[str] | set[str] = frozenset()
            ) -> list[Assignment]:
@@ -180,7 +156,7 @@ def _pairs(inputs: PlanInputs, plotting: Plotting, posts: Sequence[Post],
         pairs = max(1, len(order) // 2)
         for k, (nrp, dist) in enumerate(order):
             owner = owner_of_target[target]
-            bko = owner if owner != POOL and inputs.owner_of(officer[nrp]) == POOL else None
+            bko = owner if owner != POOL and inputs.owner_of(officer[nrp]) != owner else None
             if role_of[target] == Role.POST:
                 position = ("Penjaga TPS (Bhabinkamtibmas desa binaan)" if nrp in bhabin
                             else "Penjaga TPS")
@@ -229,17 +205,19 @@ def make_plan(inputs: PlanInputs, *, travel: TravelModel | None = None,
 
 
 def select_reserve(inputs: PlanInputs, guards: Mapping[str, list[Officer]],
-                   counts: Mapping[str, int]
+                   counts: Mapping[str, int],
+                   nearer: Callable[[Officer], float] | None = None
                    ) -> tuple[dict[str, list[Officer]], dict[str, list[Officer]]]:
     """Each owner's reserve, ``counts[owner]`` guards: Brimob and Samapta at HQ first (the
-    usual reserves), a Bhabinkamtibmas with a desa binaan last (his TPS needs him)."""
+    usual reserves), a Bhabinkamtibmas with a desa binaan last (his TPS needs him); with
+    ``nearer`` (a re-vote: km to its TPS), the nearest of those first."""
     preferred = {Branch(b) for b in inputs.planning.reserve_branches}
     hq_kinds = (UnitKind.POLRES, UnitKind.SATKER)
 
-    def rank(o: Officer) -> tuple[int, int, int, str]:
+    def rank(o: Officer) -> tuple[int, int, float, int, str]:
         at_hq = inputs.units[o.home_unit_code].kind in hq_kinds
         return (1 if o.desa_code else 0, 0 if o.branch in preferred else 1,
-                0 if at_hq else 1, o.nrp)
+                nearer(o) if nearer else 0.0, 0 if at_hq else 1, o.nrp)
 
     reserve, available = {}, {}
     for owner, officers in sorted(guards.items()):
@@ -392,7 +370,7 @@ def _finish(inputs: PlanInputs, travel: TravelModel, book: RoleBook, budget: Bud
         placement = staging.stage(team_count, _sites(inputs), targets, travel)
     groups = clusters(inputs, layout.posts) if supervise else []
     held_leads = {n: t for n, t in (previous or {}).items()
-                  if t.startswith(("PW-", DANTON))}
+                  if t.startswith(("PW-", DANTON)) or t == SPARE}
     lead = leaders(inputs, travel, book.supervisors, groups, team_count, previous=held_leads,
                    penalty_km=penalty_km)
     extra: list[Shortfall] = []
@@ -473,7 +451,7 @@ def _finish(inputs: PlanInputs, travel: TravelModel, book: RoleBook, budget: Bud
     for o in lead.spare:
         owner = inputs.owner_of(o)
         u = inputs.units[owner] if owner != POOL else inputs.polda
-        place(o, Role.COMMAND, u.code, u.hq_lat, u.hq_lon, "Perwira Pengendali (Padal)")
+        place(o, Role.COMMAND, u.code, u.hq_lat, u.hq_lon, PADAL)
     assignments += _pairs(inputs, plotting, layout.posts, duties, bhabin)
     staged: dict[str, list[str]] = {owner: [] for owner in team_count}
     for team in teams:

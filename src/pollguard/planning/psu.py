@@ -10,7 +10,8 @@ TPS. So a PSU plan has:
 - one box-escort team of ``escort`` officers for the re-vote (the boxes go back to the PPK
   together), waiting at the Polsek of the first PSU TPS's kecamatan;
 - a reserve team staged, by the same covering model as the operation's, where it reaches the
-  PSU TPS fastest, of the profile's reserve share of the guards (at most one platoon);
+  PSU TPS fastest, of the profile's reserve share of the guards (at most one platoon), Brimob
+  and Samapta nearest the PSU first;
 - a Pawas over each cluster of posts, a Danton for the team, the Kapolsek of each PSU
   kecamatan and the command of the units the officers come from;
 - officers only from ``from_units`` (Polres or Satker: a Polres brings its Polsek) and the
@@ -33,10 +34,11 @@ from pollguard.planning import reserves as staging
 from pollguard.planning.budget import Budget
 from pollguard.planning.inputs import PlanInputs
 from pollguard.planning.layout import Layout
-from pollguard.planning.planner import _finish, select_reserve
+from pollguard.planning.planner import PADAL, _finish, select_reserve
 from pollguard.planning.plotting import Demand, Supply, plot
 from pollguard.planning.roles import RoleBook
 from pollguard.planning.roles import assign as assign_roles
+from pollguard.planning.tni import allocate as allocate_tni
 from pollguard.planning.travel import GreatCircleTravel, TravelModel
 
 
@@ -120,8 +122,9 @@ def make_psu_plan(inputs: PlanInputs, tps_ids: Sequence[str], *, officers_per_tp
         home = inputs.units[o.home_unit_code]
         return travel.road_km(home.hq_lat, home.hq_lon, centre_lat, centre_lon)
 
-    reserve, available = select_reserve(
-        inputs, {POOL: sorted(guards, key=lambda o: (distance(o), o.nrp))}, {POOL: reserve_n})
+    km_to = {o.nrp: distance(o) for o in guards}
+    reserve, available = select_reserve(inputs, {POOL: guards}, {POOL: reserve_n},
+                                        nearer=lambda o: round(km_to[o.nrp]))
     supplies: dict[str, Supply] = {}
     for o in available[POOL]:
         home = inputs.units[o.home_unit_code]
@@ -148,9 +151,11 @@ def make_psu_plan(inputs: PlanInputs, tps_ids: Sequence[str], *, officers_per_tp
                    only_tps=frozenset(chosen))
     # Only the Pawas the PSU needs: perwira left over stay with their units.
     kept = tuple(a for a in plan.assignments
-                 if not (a.role == Role.COMMAND and a.position.startswith("Perwira Pengendali")))
+                 if not (a.role == Role.COMMAND and a.position == PADAL))
     assert plan.metrics is not None
     metrics = replace(plan.metrics, officers_in_command=sum(
         1 for a in kept if a.role == Role.COMMAND))
-    return replace(plan, assignments=kept, metrics=metrics, tni=(), linmas_short=(),
-                   n_by_group={}, tier_cut={})
+    tni = tuple(a for a in allocate_tni(inputs, plan.tni_posts)
+                if a.static or a.unit_code == "total")
+    return replace(plan, assignments=kept, metrics=metrics, tni=tni, n_by_group={},
+                   tier_cut={})

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from pollguard.domain.plan import Assignment, Plan, Role
 from pollguard.planning.inputs import PlanInputs
-from pollguard.planning.planner import make_plan
+from pollguard.planning.planner import PADAL, make_plan
 from pollguard.planning.plotting import SPARE
 
 
@@ -38,8 +38,12 @@ def update_plan(inputs: PlanInputs, previous: Plan,
     """Re-plan ``inputs`` starting from ``previous``; return the plan and who moves, and why.
     ``n_by_polres`` replaces the N of every kurang rawan group of the Polres named. Reserve
     teams keep their staging points unless ``restage`` (the TPS they must reach changed)."""
-    held = {a.nrp: (a.target_id if a.role != Role.RESERVE else SPARE)
-            for a in previous.assignments if a.role != Role.COMMAND}
+    # Where each officer was: his target, or spare for a reserve member and a perwira left
+    # over (Padal), so that staying costs nothing and moving the change penalty. Command and
+    # staff stay where they command.
+    held = {a.nrp: (a.target_id if a.role not in (Role.RESERVE, Role.COMMAND) else SPARE)
+            for a in previous.assignments
+            if a.role != Role.COMMAND or a.position == PADAL}
     held |= {t.leader_nrp: f"danton-{t.owner_code}" for t in previous.reserves
              if t.leader_nrp}
     placement: dict[str, list[str]] | None = None
@@ -55,10 +59,11 @@ def update_plan(inputs: PlanInputs, previous: Plan,
 
 def targets_changed(before: Mapping[str, str], after: Mapping[str, str]) -> bool:
     """Whether the TPS the reserves must reach (rawan, sangat rawan) differ between two
-    class maps (TPS -> class value)."""
+    class maps (TPS -> class value), over the TPS both know (a plan knows the class of the
+    TPS it guards)."""
     hot = ("rawan", "sangat_rawan")
-    return ({t for t, c in before.items() if c in hot}
-            != {t for t, c in after.items() if c in hot})
+    both = before.keys() & after.keys()
+    return any((before[t] in hot) != (after[t] in hot) for t in both)
 
 
 def moves(before: Plan, after: Plan) -> list[Move]:

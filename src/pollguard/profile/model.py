@@ -184,7 +184,6 @@ class Roles(_Model):
         "kabag", "kasat", "kasubbag", "kasi", "dir", "wadir", "kasatgas", "kaur", "kasium",
         "dansat", "wadansat")
     polsek_command_positions: tuple[str, ...] = ("kapolsek",)
-    bhabin_positions: tuple[str, ...] = ("bhabinkamtibmas", "bhabin")
     #: A Pawas supervises at most this many posts, all within the radius of his cluster.
     pawas_max_posts: int = Field(default=10, ge=1)
     pawas_radius_km_city: float = Field(default=5.0, gt=0)

@@ -54,7 +54,8 @@ class PlanOutcome:
                 "restaged": self.restaged,
                 "reserve_teams": len(plan.reserves),
                 "reserve_teams_without_perwira_leader": sum(
-                    1 for t in plan.reserves if t.leader_nrp is None),
+                    1 for t in plan.reserves if t.leader_nrp is None) + sum(
+                    1 for x in plan.shortfalls if x.what == "danton"),
                 "supervisions": len(plan.supervisions),
                 "tni": {"static_posts": sum(1 for t in plan.tni_posts if t.kind == "static"),
                         "static_soldiers": total.static if total else 0,

@@ -357,6 +357,25 @@ def my_assignment(request: Request,
     elif mine.role == Role.DUTY:
         duty = view.duties[mine.target_id]
         label, lat, lon, tps = duty.label, duty.lat, duty.lon, []
+    elif mine.role in (Role.SUPERVISOR, Role.COMMAND):
+        # A Pawas sees the posts he supervises; a Kapolsek those of his kecamatan; other
+        # command and staff their headquarters.
+        if mine.role == Role.SUPERVISOR:
+            cluster = view.supervisions[mine.target_id]
+            posts = [view.posts[p] for p in cluster.post_ids]
+            label, lat, lon = f"Pawas {cluster.cluster_id}", cluster.lat, cluster.lon
+        else:
+            unit = snap.units.get(mine.target_id)
+            kec = unit.jurisdiction[0] if unit and unit.kind == UnitKind.POLSEK \
+                and unit.jurisdiction else None
+            posts = sorted((p for p in view.plan.posts if p.kecamatan_code == kec),
+                           key=lambda p: p.post_id) if kec else []
+            where = unit or snap.polda
+            label = f"{mine.position or 'Komando'} {where.name}"
+            lat, lon = where.hq_lat, where.hq_lon
+        tps = [TpsPost(id=p.post_id, pattern=pattern(p), cls=p.risk_class.value, n=p.n,
+                       officers=p.officers, linmas=p.linmas, tps_ids=list(p.tps_ids),
+                       lat=p.lat, lon=p.lon) for p in posts]
     else:
         team = view.teams[mine.target_id]
         label, lat, lon, tps = (f"Cadangan {view.staging_name(team)}", team.lat, team.lon, [])

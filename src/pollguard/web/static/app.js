@@ -52,7 +52,10 @@ const pg = (() => {
     const data = r.status === 204 ? null : await r.json().catch(() => null);
     if (!r.ok) {
       const detail = data && data.detail;
-      const msg = typeof detail === "string" ? detail : JSON.stringify(detail);
+      // A refused request body: each reason as the server wrote it (it names the field).
+      const msg = typeof detail === "string" ? detail :
+        Array.isArray(detail) && detail.every((d) => d && typeof d.msg === "string") ?
+          detail.map((d) => d.msg).join("; ") : JSON.stringify(detail);
       throw new Error(`${r.status}: ${msg}`);
     }
     return data;

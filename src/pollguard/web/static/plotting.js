@@ -1,5 +1,7 @@
-// The plotting tables: every officer's place in a plan, filtered by Polres/Polsek, searched
-// (NRP, name, post or TPS id), sorted and paged on the server; and the plan's documents.
+// The plotting tables: every officer's place and position in a plan (guards, duties, reserve
+// teams, Pawas, command) or a re-vote (PSU) plan, filtered by Polres/Polsek, searched (NRP,
+// name, position, post or TPS id), sorted and paged on the server; and the plan's documents.
+// ?plan=ID opens that plan.
 "use strict";
 (() => {
   const {el, t, fmt} = pg;
@@ -60,7 +62,7 @@
     } catch (e) {
       if (!current()) return;
       showError(e);
-      body.replaceChildren(el("tr", {}, el("td", {colspan: 13, class: "muted"}, "—")));
+      body.replaceChildren(el("tr", {}, el("td", {colspan: 14, class: "muted"}, "—")));
     } finally {
       if (current()) {
         table.removeAttribute("aria-busy");
@@ -88,7 +90,7 @@
     totalEl.dataset.total = String(total);
     markSort();
     if (!data.rows.length) {
-      body.replaceChildren(el("tr", {}, el("td", {colspan: 13, class: "muted"},
+      body.replaceChildren(el("tr", {}, el("td", {colspan: 14, class: "muted"},
         q.q ? t("plot.none_found", {q: q.q}) : t("plot.none"))));
     } else {
       body.replaceChildren(...data.rows.map((r) => el("tr", {"data-nrp": r.nrp,
@@ -99,6 +101,7 @@
         el("td", {}, r.unit),
         el("td", {class: "mono"}, r.phone ? el("a", {href: `tel:${r.phone}`}, r.phone) : "—"),
         el("td", {}, t(`role.${r.role}`)),
+        el("td", {}, r.position || "—"),
         el("td", {}, el("div", {class: "mono"}, r.target_id),
           r.target && r.target !== r.target_id ? el("div", {class: "note"}, r.target) : null),
         el("td", {}, r.kecamatan || "—"),
@@ -143,11 +146,16 @@
     polsekAll = regions.polsek;
     selPolres.append(...regions.polres.map((p) => el("option", {value: p.code}, p.name)));
     fillPolsek();
-    if (plans && plans.plans.length) {
+    const psu = (plans && plans.psu) || [];
+    if (plans && (plans.plans.length || psu.length)) {
       planSelect.replaceChildren(...plans.plans.map((p) => el("option", {value: p.id},
         `#${p.id} · ${p.id === plans.current ? t("ws.status.current") :
-          t(`ws.status.${p.status}`)} · ${pg.date(p.created_at)}`)));
-      q.plan = plans.current ?? plans.plans[0].id;
+          t(`ws.status.${p.status}`)} · ${pg.date(p.created_at)}`)),
+        psu.length ? el("optgroup", {label: t("plot.psu_plans")}, psu.map((p) =>
+          el("option", {value: p.id}, `#${p.id} · PSU ${p.psu_date || ""}`))) : null);
+      const asked = Number(new URLSearchParams(location.search).get("plan"));
+      const known = [...plans.plans, ...psu].some((p) => p.id === asked);
+      q.plan = known ? asked : (plans.current ?? (plans.plans[0] || psu[0]).id);
       planSelect.value = String(q.plan);
     } else {
       const m = await pg.api("/map/tps");
@@ -155,7 +163,7 @@
       planSelect.closest("label").hidden = true;
     }
     if (q.plan === null) {
-      body.replaceChildren(el("tr", {}, el("td", {colspan: 13, class: "muted"}, t("ws.no_plans"))));
+      body.replaceChildren(el("tr", {}, el("td", {colspan: 14, class: "muted"}, t("ws.no_plans"))));
       $("downloads").replaceChildren();
       pg.ready(true);
       return;

@@ -1,5 +1,7 @@
 // The planning workspace: plan versions, force balance per Polres, a draft re-plan with the
-// planner's changes (N, reserve share, TPS classes), its minimum-change diff, acceptance.
+// planner's changes (N, reserve share, TPS classes, the guard of single TPS), its shortfalls
+// and minimum-change diff, acceptance; and re-vote (PSU) plans. The server checks every value
+// the planner types: the page sends what was typed and shows the server's reason.
 "use strict";
 (() => {
   const {el, t, fmt} = pg;
@@ -16,7 +18,8 @@
   const shareInput = $("reserve-share");
 
   const state = {me: null, canWrite: false, polda: false, list: null, selected: null,
-                 balance: null, shownDraft: null, pending: new Map(), busy: false};
+                 balance: null, shownDraft: null, pending: new Map(), busy: false,
+                 guards: new Map(), guardPick: null, psuTps: new Map()};
 
   function clearMessages() {
     errorBox.hidden = true;
@@ -63,8 +66,24 @@
       pg.ready(true);
       return;
     }
+    renderPsuList(state.list.psu || []);
     const wanted = plans.some((p) => p.id === select) ? select : (current ?? plans[0].id);
     await selectPlan(wanted);
+  }
+
+  function renderPsuList(list) {
+    $("psu-plans").hidden = !list.length;
+    const plotting = pg.can("personnel:read");
+    $("psu-list").tBodies[0].replaceChildren(...list.map((p) => el("tr", {"data-plan-id": p.id},
+      el("td", {class: "num"}, `#${p.id}`),
+      el("td", {}, p.psu_date || "—"),
+      el("td", {}, pg.date(p.created_at)),
+      el("td", {}, p.author),
+      el("td", {}, p.note || ""),
+      pg.td(p.posts, {num: true}),
+      pg.td(p.officers_at_tps, {num: true}),
+      el("td", {}, plotting ? el("a", {href: `/plotting?plan=${p.id}`}, t("ws.psu_plotting")) :
+        ""))));
   }
 
   async function choose(id) {
@@ -89,9 +108,11 @@
     renderBalance(balance);
     if (p && p.status === "draft") {
       const changes = await pg.api(`/plans/${id}/changes`);
+      const parent = p.parent_id ? planInfo(p.parent_id) : null;
       showDraft({id, base: p.parent_id, posts: p.posts, uncovered: p.uncovered_tps,
-                 travel: p.travel_km_total, eta: p.reserve_eta_p95_min, moved: changes.moved,
-                 moves: changes.moves});
+                 travel: p.travel_km_total, eta: balance.reserve_eta_p95_min,
+                 etaBefore: parent ? parent.reserve_eta_p95_min : null, moved: changes.moved,
+                 moves: changes.moves, shortfalls: balance.shortfalls, guards: balance.guards});
     } else {
       hideDraft();
     }
@@ -170,7 +191,8 @@
     if (!state.canWrite) return;
     const n = Object.keys(changedN()).length;
     const share = changedShare() !== null ? t("ws.share_changed") : t("ws.share_same");
-    $("replan-summary").textContent = t("ws.pending", {n, share, classes: state.pending.size});
+    $("replan-summary").textContent = t("ws.pending", {n, share, classes: state.pending.size,
+                                                       guards: state.guards.size});
   }
 
   shareInput.addEventListener("input", () => {
@@ -214,6 +236,116 @@
     if (e.key === "Enter") { e.preventDefault(); addClassChange(); }
   });
 
+  // --- picking a TPS by name or number (the server searches the TPS the account sees) -----
+  function tpsPicker(input, results, onPick) {
+    const answers = pg.latest();
+    let shown = [];
+    const pick = (c) => { results.replaceChildren(); shown = []; input.value = ""; onPick(c); };
+    const search = pg.debounce(async () => {
+      const q = input.value.trim();
+      const current = answers();
+      const plan = state.selected ?? (state.list && state.list.current);
+      if (!q || plan === null || plan === undefined) {
+        shown = [];
+        results.replaceChildren();
+        return;
+      }
+      try {
+        const found = await pg.api(`/plans/${plan}/tps?q=${encodeURIComponent(q)}&limit=12`);
+        if (!current()) return;
+        shown = found;
+        results.replaceChildren(...(found.length ? found.map((c) => el("li", {},
+          el("button", {type: "button", class: "small secondary tps-choice", "data-tps": c.id,
+                        onclick: () => pick(c)},
+            el("b", {}, c.label), " ", el("span", {class: "note"}, `${c.kecamatan} · ${c.id}`),
+            " ", c.cls ? pg.chip(c.cls) : null,
+            c.pattern ? el("span", {class: "note"}, ` ${c.pattern}`) : null))) :
+          [el("li", {class: "muted"}, t("ws.tps_none_found", {q}))]));
+      } catch (e) {
+        if (current()) showError(e);
+      }
+    }, 250);
+    input.addEventListener("input", search);
+    input.addEventListener("keydown", (e) => {
+      if (e.key === "Enter") {
+        e.preventDefault();
+        if (shown.length) pick(shown[0]);
+      }
+    });
+  }
+
+  // A typed number as it stands (the server says whether it will do); empty: null.
+  function typed(input) {
+    const v = input.value.trim();
+    return v === "" ? null : Number(v);
+  }
+
+  // --- the guard of a single TPS: officers and equipment, a post of its own --------------
+  const equipmentBox = $("guard-equipment");
+
+  function addEquipmentRow(name = "", count = "") {
+    const row = el("div", {class: "row equipment-row"},
+      el("input", {type: "text", class: "eq-name", maxlength: 60, value: name,
+                   placeholder: "CCTV", "aria-label": t("ws.equipment_name")}),
+      el("input", {type: "number", class: "eq-count", inputmode: "numeric", value: count,
+                   placeholder: "1", "aria-label": t("ws.equipment_count")}),
+      el("button", {type: "button", class: "small secondary", title: t("common.remove"),
+                    "aria-label": t("common.remove"), onclick: () => row.remove()}, "×"));
+    equipmentBox.append(row);
+    return row;
+  }
+
+  function typedEquipment() {
+    const out = {};
+    for (const row of equipmentBox.querySelectorAll(".equipment-row")) {
+      const name = row.querySelector(".eq-name").value.trim();
+      const count = typed(row.querySelector(".eq-count"));
+      if (name === "" && count === null) continue;
+      out[name] = count;
+    }
+    return out;
+  }
+
+  function equipmentText(eq) {
+    const items = Object.entries(eq || {});
+    return items.length ? items.map(([k, v]) => `${k} ${v}`).join(", ") : "—";
+  }
+
+  function chooseGuardTps(c) {
+    state.guardPick = c;
+    $("guard-chosen").replaceChildren(el("b", {"data-tps": c.id}, c.label),
+      ` · ${c.kecamatan} · `, el("span", {class: "mono"}, c.id),
+      c.pattern ? ` · ${t("ws.guard_now", {pattern: c.pattern, n: c.officers})}` : "");
+    $("guard-officers").focus();
+  }
+
+  function renderGuards() {
+    $("guard-changes").replaceChildren(...[...state.guards].map(([id, g]) =>
+      el("li", {"data-tps": id, "data-officers": g.officers ?? ""},
+        el("b", {}, g.label), el("span", {class: "mono note"}, id), "→",
+        el("span", {}, t("ws.guard_officers_n", {n: g.officers ?? "?"})),
+        el("span", {class: "note"}, equipmentText(g.equipment)),
+        el("button", {type: "button", class: "small secondary", title: t("common.remove"),
+          "aria-label": t("common.remove"),
+          onclick: () => { state.guards.delete(id); renderGuards(); }}, "×"))));
+    summarise();
+  }
+
+  $("guard-equipment-add").addEventListener("click", () => {
+    addEquipmentRow().querySelector(".eq-name").focus();
+  });
+  $("guard-add").addEventListener("click", () => {
+    clearMessages();
+    const c = state.guardPick;
+    if (!c) { showError(t("ws.guard_pick_first")); return; }
+    state.guards.set(c.id, {label: c.label, officers: typed($("guard-officers")),
+                            equipment: typedEquipment()});
+    state.guardPick = null;
+    $("guard-chosen").textContent = t("ws.guard_none_chosen");
+    equipmentBox.replaceChildren();
+    renderGuards();
+  });
+
   function validate(n, share) {
     const b = state.balance;
     for (const [code, v] of Object.entries(n)) {
@@ -231,6 +363,7 @@
     document.body.dataset.busy = on ? "1" : "0";
     replanBtn.disabled = on;
     acceptBtn.disabled = on;
+    $("psu-create").disabled = on;
     planSelect.disabled = on;
     replanBtn.setAttribute("aria-busy", on ? "true" : "false");
   }
@@ -243,7 +376,10 @@
     const problem = validate(n, share);
     if (problem) { showError(problem); return; }
     const body = {n_by_polres: n, classes: Object.fromEntries(
-      [...state.pending].map(([id, c]) => [id, c.cls])), note: $("replan-note").value.trim()};
+      [...state.pending].map(([id, c]) => [id, c.cls])), note: $("replan-note").value.trim(),
+      guards: Object.fromEntries([...state.guards].map(([id, g]) =>
+        [id, {officers: g.officers, equipment: g.equipment}])),
+      keep_staging: $("keep-staging").checked};
     if (share !== null) body.reserve_share = share;
     setBusy(true);
     pg.ready(false);
@@ -262,11 +398,15 @@
       replanBtn.textContent = label;
       state.pending.clear();
       renderPending();
+      state.guards.clear();
+      renderGuards();
       $("replan-note").value = "";
+      $("keep-staging").checked = false;
       await loadPlans(base);
       showDraft({id: r.plan_id, base: r.base_id, posts: r.posts, uncovered: r.uncovered_tps,
-                 travel: r.travel_km_total, eta: r.reserve_eta_p95_min, moved: r.moved,
-                 moves: r.moves});
+                 travel: r.travel_km_total, eta: r.reserve_eta_p95_min,
+                 etaBefore: r.reserve_eta_p95_min_before, restaged: r.restaged, moved: r.moved,
+                 moves: r.moves, shortfalls: r.shortfalls, guards: r.guards});
       for (const tr of listBody.rows) {
         tr.classList.toggle("draft-new", Number(tr.dataset.planId) === r.plan_id);
       }
@@ -287,6 +427,37 @@
     return el("div", {class: "metric", "data-metric": key}, el("b", {}, value), el("span", {}, label));
   }
 
+  // Minutes, or "n/a" where the plan has no rawan or sangat rawan TPS to reach.
+  const minutes = (v) => (v === null || v === undefined ? t("ws.na") : fmt(v, 1));
+
+  function renderGuardPosts(tbody, list) {
+    tbody.replaceChildren(...(list.length ? list.map((g) => {
+      const alone = g.post_tps.length === 1 && g.post_tps[0] === g.tps_id;
+      return el("tr", {"data-tps": g.tps_id, "data-post": g.post_id ?? "",
+                       "data-officers": g.officers ?? "", "data-alone": alone ? "1" : "0"},
+        el("td", {}, el("div", {}, g.tps), el("div", {class: "mono note"}, g.tps_id)),
+        el("td", {}, g.kecamatan),
+        pg.td(g.asked_officers, {num: true}),
+        g.post_id ? el("td", {}, el("div", {class: "mono"}, g.post_id),
+          el("div", {class: "note"}, alone ? t("ws.post_alone") :
+            t("ws.post_shared", {n: g.post_tps.length}))) :
+          el("td", {class: "warn"}, t("ws.no_post")),
+        pg.td(g.officers, {num: true,
+          cls: g.officers !== null && g.officers !== g.asked_officers ? "warn" : ""}),
+        pg.td(g.plotted, {num: true, cls: g.officers !== null && g.plotted < g.officers ?
+          "warn" : ""}),
+        el("td", {}, equipmentText(g.equipment)));
+    }) : [el("tr", {}, el("td", {colspan: 7, class: "muted"}, t("ws.no_guards")))]));
+  }
+
+  function renderShortfalls(tbody, list) {
+    tbody.replaceChildren(...(list.length ? list.map((x) => el("tr",
+      {"data-what": x.what, "data-owner": x.owner},
+      el("td", {class: "num"}, x.order), el("td", {}, x.owner_name), el("td", {}, x.text),
+      pg.td(x.officers, {num: true}), pg.td(x.bko, {num: true}))) :
+      [el("tr", {}, el("td", {colspan: 5, class: "muted"}, t("ws.no_shortfalls")))]));
+  }
+
   function showDraft(d) {
     state.shownDraft = d.id;
     draftBox.hidden = false;
@@ -304,8 +475,12 @@
       metric(delta(d.posts, base?.posts), t("ws.m.posts"), "posts"),
       metric(delta(d.uncovered, base?.uncovered_tps), t("ws.m.uncovered"), "uncovered"),
       metric(delta(d.travel, base?.travel_km_total, 1), t("ws.m.travel"), "travel"),
-      metric(delta(d.eta, base?.reserve_eta_p95_min, 1), t("ws.m.eta"), "eta"),
+      metric(`${minutes(d.etaBefore)} → ${minutes(d.eta)}`, t("ws.m.eta"), "eta"),
       metric(fmt(d.moved), t("ws.m.moved"), "moved"));
+    $("draft-staging").textContent = d.restaged === true ? t("ws.restaged") :
+      d.restaged === false ? t("ws.staging_kept") : "";
+    renderGuardPosts($("guard-posts").tBodies[0], d.guards || []);
+    renderShortfalls($("shortfalls").tBodies[0], d.shortfalls || []);
     movesBody.replaceChildren(...(d.moves.length ? d.moves.map((m) => el("tr",
       {"data-nrp": m.nrp ?? ""},
       el("td", {class: "mono"}, m.nrp ?? "—"), el("td", {}, m.before), el("td", {}, m.after),
@@ -343,12 +518,82 @@
     }
   });
 
+  // --- a re-vote (PSU): a plan of its own beside the plan in force ----------------------
+  const psuError = $("psu-error");
+
+  function renderPsuTps() {
+    $("psu-tps").replaceChildren(...[...state.psuTps].map(([id, label]) =>
+      el("li", {"data-tps": id}, el("b", {}, label), el("span", {class: "mono note"}, id),
+        el("button", {type: "button", class: "small secondary", title: t("common.remove"),
+          "aria-label": t("common.remove"),
+          onclick: () => { state.psuTps.delete(id); renderPsuTps(); }}, "×"))));
+  }
+
+  function showPsu(r) {
+    $("psu-result").hidden = false;
+    $("psu-result").dataset.planId = String(r.plan_id);
+    $("psu-title").textContent = t("ws.psu_title", {id: r.plan_id, date: r.psu_date});
+    $("psu-metrics").replaceChildren(
+      metric(fmt(r.posts), t("ws.m.posts"), "posts"),
+      metric(fmt(r.officers_at_tps), t("ws.m.at_tps"), "at_tps"),
+      metric(fmt(r.officers_on_duties), t("ws.m.duties"), "duties"),
+      metric(fmt(r.officers_in_reserve), t("ws.m.reserve"), "reserve"),
+      metric(fmt(r.bko), t("ws.m.bko"), "bko"),
+      metric(minutes(r.reserve_eta_p95_min), t("ws.m.eta"), "eta"));
+    renderGuardPosts($("psu-posts").tBodies[0], r.tps);
+    renderShortfalls($("psu-shortfalls").tBodies[0], r.shortfalls);
+  }
+
+  $("psu-create").addEventListener("click", async () => {
+    if (state.busy) return;
+    clearMessages();
+    psuError.hidden = true;
+    const body = {tps_ids: [...state.psuTps.keys()], date: $("psu-date").value || null,
+                  officers_per_tps: typed($("psu-officers")),
+                  from_units: $("psu-units").value.split(",").map((u) => u.trim())
+                    .filter((u) => u !== ""),
+                  note: $("psu-note").value.trim()};
+    const escort = typed($("psu-escort"));
+    if (escort !== null) body.escort = escort;
+    const btn = $("psu-create");
+    const label = btn.textContent;
+    setBusy(true);
+    pg.ready(false);
+    btn.replaceChildren(el("span", {class: "spinner"}), t("ws.psu_planning"));
+    try {
+      const r = await pg.api("/psu", {method: "POST", body});
+      state.psuTps.clear();
+      renderPsuTps();
+      $("psu-note").value = "";
+      showPsu(r);
+      await loadPlans(state.selected);
+      $("psu-result").scrollIntoView({behavior: "smooth", block: "start"});
+    } catch (e) {
+      pg.showError(psuError, e);
+    } finally {
+      btn.textContent = label;
+      setBusy(false);
+      pg.ready(true);
+    }
+  });
+
   planSelect.addEventListener("change", () => choose(Number(planSelect.value)));
 
   async function init(me) {
     state.me = me;
     state.canWrite = pg.can("plan:write");
     state.polda = state.me.unit_code === null;
+    if (state.canWrite) {
+      tpsPicker($("guard-q"), $("guard-results"), chooseGuardTps);
+      tpsPicker($("psu-q"), $("psu-results"), (c) => {
+        state.psuTps.set(c.id, c.label);
+        renderPsuTps();
+      });
+      if (pg.can("tps:read")) {
+        pg.api("/regions").then((r) => $("psu-unit-names").replaceChildren(
+          ...r.polres.map((u) => el("option", {value: u.name})))).catch(() => null);
+      }
+    }
     await loadPlans(null);
   }
 
