@@ -97,10 +97,11 @@ def allocate(inputs: PlanInputs, guards: Mapping[str, Sequence[Officer]], *,
         # only then loosens the groups to cover every TPS.
         restored_level, restored_reserve, to_duties, to_reserve = _restore(
             inputs, first, full, own, floor, target)
-        layout, kept_reserve = _cover(lay, own, pool, to_duties, to_reserve,
-                                      restored_reserve, floor, tighten)
+        layout, kept_reserve, kept_level = _cover(lay, own, pool, to_duties, to_reserve,
+                                                  restored_reserve, floor, full,
+                                                  restored_level, tighten)
         if not layout.uncovered:
-            level, reserve = restored_level, kept_reserve
+            level, reserve = kept_level, kept_reserve
         else:
             layout = lay(own, pool, tighten)  # the floors (N kept as far as they allow)
             if layout.uncovered:
@@ -112,33 +113,61 @@ def allocate(inputs: PlanInputs, guards: Mapping[str, Sequence[Officer]], *,
 
 def _cover(lay: Callable[..., Layout], own: Mapping[str, int], pool: int,
            to_duties: Mapping[str, int], to_reserve: Mapping[str, int],
-           reserve: Mapping[str, int], floor: Mapping[str, int], tighten: bool
-           ) -> tuple[Layout, dict[str, int]]:
-    """The layout once the restored duties and reserve are taken out of the TPS budgets. When
-    that leaves a TPS uncovered (re-planning keeps each group's N, which may need more than
-    a fresh plan's loosest pattern), the reserve gives back what the short Polres lack, its
-    own above its floor first, then the pool's (lent as BKO), a few rounds at most."""
-    given_reserve = dict(to_reserve)
+           reserve: Mapping[str, int], floor: Mapping[str, int], full: Sequence[Duty],
+           level: Mapping[str, int], tighten: bool
+           ) -> tuple[Layout, dict[str, int], dict[str, int]]:
+    """The layout once the restored duties and reserve are taken out of the TPS budgets.
+    When that leaves a TPS uncovered (re-planning keeps each group's N, which may need more
+    than a fresh plan's loosest pattern; or whole posts round a Polres's budget), what the
+    short Polres lack is given back, in the reverse of the priorities: the reserve above its
+    floor (its own first, then the pool's, lent as BKO), then duties above their minimums
+    (the last restored first), a few rounds at most."""
+    given = {"reserve": dict(to_reserve), "duties": dict(to_duties)}
     kept = dict(reserve)
-    layout = lay({o: own[o] - to_duties.get(o, 0) - given_reserve.get(o, 0) for o in own},
-                 pool - to_duties.get(POOL, 0) - given_reserve.get(POOL, 0), tighten)
+    kept_level = dict(level)
+
+    def layout_now() -> Layout:
+        take = {o: given["duties"].get(o, 0) + given["reserve"].get(o, 0)
+                for o in [*own, POOL]}
+        return lay({o: own[o] - take[o] for o in own}, pool - take[POOL], tighten)
+
+    def from_reserve(source: str, short: int) -> int:
+        cut = min(short, kept.get(source, 0) - floor.get(source, 0))
+        if cut <= 0:
+            return 0
+        kept[source] -= cut
+        given["reserve"][source] = given["reserve"].get(source, 0) - cut
+        return cut
+
+    def from_duties(source: str, short: int) -> int:
+        got = 0
+        for d in reversed(full):
+            if got >= short:
+                break
+            if d.unit_code != source:
+                continue
+            cut = min(kept_level[d.duty_id] - d.minimum, _even_down(short - got + 1))
+            if cut > 0:
+                kept_level[d.duty_id] -= cut
+                given["duties"][source] = given["duties"].get(source, 0) - cut
+                got += cut
+        return got
+
+    layout = layout_now()
     for _ in range(8):
         if not layout.uncovered:
             break
-        moved = False
+        moved = 0
         for p, short in sorted(layout.bko_needed.items()):
-            for source in (p, POOL):
-                cut = min(short, kept.get(source, 0) - floor.get(source, 0))
-                if cut > 0:
-                    kept[source] -= cut
-                    given_reserve[source] -= cut
-                    short -= cut
-                    moved = True
+            for give in (from_reserve, from_duties):
+                for source in (p, POOL):
+                    got = give(source, short)
+                    short -= got
+                    moved += got
         if not moved:
             break
-        layout = lay({o: own[o] - to_duties.get(o, 0) - given_reserve.get(o, 0) for o in own},
-                     pool - to_duties.get(POOL, 0) - given_reserve.get(POOL, 0), tighten)
-    return layout, kept
+        layout = layout_now()
+    return layout, kept, kept_level
 
 
 def _restore(inputs: PlanInputs, layout: Layout, full: Sequence[Duty], own: Mapping[str, int],
