@@ -18,6 +18,7 @@ from pollguard.domain.command import POOL
 from pollguard.domain.forces import Rank, UnitKind
 from pollguard.domain.plan import Plan, Role
 from pollguard.domain.risk import RiskClass
+from pollguard.planning.duties import duties as fixed_duties
 from pollguard.planning.geometry import km
 from pollguard.planning.inputs import PlanInputs
 from pollguard.planning.planner import make_plan
@@ -346,3 +347,22 @@ def test_a_psu_for_21_tps_leaves_the_plan_in_force_unchanged(demo_db_url: str) -
     bad = CliRunner().invoke(app, ["--db", demo_db_url, "plan", "psu", "--tps", "999",
                                    "--date", "2025-04-19", "--officers-per-tps", "15"])
     assert bad.exit_code != 0 and "TPS tidak dikenal" in bad.output
+
+
+def test_a_tight_pattern_gives_back_reserve_then_duties_and_covers_every_tps(
+        inputs: PlanInputs) -> None:
+    """N at most 4 leaves little to restore: whole posts round some Polres's budgets, and
+    the safety net takes officers back from the reserve above its floor, then from the last
+    duties restored, rather than leave a TPS unguarded or drop every duty to its minimum."""
+    tight = inputs.planning.model_copy(update={"min_n": 3, "max_n": 4})
+    plan = make_plan(replace(inputs, planning=tight, memo={}))
+    assert plan.metrics is not None and plan.metrics.uncovered_tps == 0
+    full = {d.duty_id: d for d in fixed_duties(replace(inputs, planning=tight, memo={}))}
+    level = {d.duty_id: d.officers for d in plan.duties}
+    assert sum(d.minimum for d in full.values()) < sum(level.values()) < sum(
+        d.officers for d in full.values())
+    assert all(full[k].minimum <= v <= full[k].officers for k, v in level.items())
+    whats = [s.what for s in plan.shortfalls]
+    assert "duty" in whats and "reserve" in whats and "uncovered" not in whats
+    assert max(i for i, w in enumerate(whats) if w == "reserve") < min(
+        i for i, w in enumerate(whats) if w == "duty")
