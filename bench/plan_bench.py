@@ -37,7 +37,7 @@ import threading
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 from rich.console import Console
@@ -105,9 +105,7 @@ def plotting_problem(inputs: PlanInputs) -> tuple[list[Supply], list[Demand], fl
     _, available = select_reserve(inputs, book.guards, budget.reserve)
     pre, available = _bhabin(inputs, GreatCircleTravel(inputs.planning.travel), available,
                              budget.layout.posts)
-    taken = {t: len(v) for t, v in pre.items()}
-    demands = [replace(d, officers=d.officers - taken.get(d.target_id, 0))
-               for d in _demands(budget.layout.posts, budget.duties)]
+    demands = _demands(budget.layout.posts, budget.duties, {t: len(v) for t, v in pre.items()})
     return (_supplies(inputs, available), demands,
             sum(km for sent in pre.values() for _, km in sent))
 

@@ -80,12 +80,15 @@ def allocate(inputs: PlanInputs, guards: Mapping[str, Sequence[Officer]], *,
             own[code] = 0
     pool = max(pool, 0)
 
-    def lay(own_: Mapping[str, int], pool_: int, tight: bool, keep: bool = True) -> Layout:
+    def lay(own_: Mapping[str, int], pool_: int, tight: bool, keep: bool = True,
+            posts: bool = True) -> Layout:
         return choose(inputs, own_, pool_, fixed_n=fixed_n if keep else None,
-                      fixed_cut=fixed_cut, n_by_polres=n_by_polres, tighten=tight)
+                      fixed_cut=fixed_cut, n_by_polres=n_by_polres, tighten=tight, posts=posts)
 
-    # 2. Every TPS at the loosest pattern, on the floors.
-    first = lay(own, pool, False, keep=False)
+    # 2. Every TPS at the loosest pattern, on the floors (its posts made only if it stands).
+    first = lay(own, pool, False, keep=False, posts=False)
+    if first.uncovered:
+        first = lay(own, pool, False, keep=False)
     level = {d.duty_id: d.minimum for d in full}
     reserve = dict(floor)
     if first.uncovered:
@@ -105,7 +108,7 @@ def allocate(inputs: PlanInputs, guards: Mapping[str, Sequence[Officer]], *,
         else:
             layout = lay(own, pool, tighten)  # the floors (N kept as far as they allow)
             if layout.uncovered:
-                layout = first  # as loose as needed
+                layout = lay(own, pool, False, keep=False)  # as loose as needed
     duties = [replace(d, officers=level[d.duty_id]) for d in full if level[d.duty_id] > 0]
     return Budget(layout, duties, reserve,
                   _shortfalls(inputs, layout, full, level, floor, target, reserve))

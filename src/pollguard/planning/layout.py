@@ -126,13 +126,14 @@ def choose(inputs: PlanInputs, own: Mapping[str, int], pool: int,
            fixed_n: Mapping[str, int] | None = None,
            fixed_cut: Mapping[str, float] | None = None,
            n_by_polres: Mapping[str, int] | None = None, *,
-           tighten: bool | None = None) -> Layout:
+           tighten: bool | None = None, posts: bool = True) -> Layout:
     """Lay out posts with ``own[polres]`` officers for TPS per Polres and ``pool`` Polda-pool
     officers available as BKO. Re-planning passes ``fixed_n`` and ``fixed_cut``: groups keep
     their tiers and N and nothing is tightened, so unchanged groups keep exactly their posts.
     ``n_by_polres`` sets one N for every kurang rawan group of a Polres (the planner's say).
     ``tighten`` (default: the profile's surplus rule, never when re-planning) spends spare
-    officers on tighter patterns; a TPS with a guard of its own is never tightened or loosened."""
+    officers on tighter patterns; a TPS with a guard of its own is never tightened or loosened.
+    Without ``posts`` only the budget is laid out (coverage, BKO, what is spare), no posts."""
     p = inputs.planning
     if tighten is None:
         tighten = p.surplus == "tighten" and fixed_n is None
@@ -204,9 +205,14 @@ def choose(inputs: PlanInputs, own: Mapping[str, int], pool: int,
         if spare[code] > 0:
             returned[code] = spare[code]
 
-    posts: list[Post] = []
+    made_posts: list[Post] = []
     uncovered: list[str] = []
-    for g in all_groups:
+    by_key = {g.key: g for g in all_groups}
+    if not posts:  # the budget alone was asked for: which TPS are uncovered, no posts made
+        for key, i in sorted(uncovered_posts):
+            g = by_key[key]
+            uncovered.extend(g.tps[m].tps_id for m in g.form(n_of[key])[i])
+    for g in all_groups if posts else ():
         n = n_of[g.key]
         pattern = p.patterns.of(g.risk_class)
         equipment = dict(pattern.equipment)
@@ -219,10 +225,10 @@ def choose(inputs: PlanInputs, own: Mapping[str, int], pool: int,
             if (g.key, i) in uncovered_posts:
                 uncovered.extend(post.tps_ids)
             else:
-                posts.append(post)
+                made_posts.append(post)
     uncovered.sort(key=lambda t: (-inputs.class_of(t).rank, -inputs.score_of(t), t))
     bound = sum(lower_bound(len(g.tps), _capacity(inputs, g, n_of[g.key])) for g in all_groups)
-    return Layout(posts, {g.key: n_of[g.key] for g in all_groups if is_open(g)},
+    return Layout(made_posts, {g.key: n_of[g.key] for g in all_groups if is_open(g)},
                   uncovered, dict(bko), dict(bko_needed), bound, returned, cut, max(pool, 0))
 
 

@@ -1,8 +1,8 @@
 """The whole plan: duties, reserve selection, posts and N, plotting, reserve staging.
 
 ``make_plan`` is PollGuard's planner; ``manual_plan`` does what planners do by hand today
-(one N=10 everywhere, officers to the nearest post, reserves at their Polres HQ) so that the
-first can be measured against the second.
+(the same roles, reserve and duties first, one N=10 everywhere, guards to the nearest post,
+reserves at their Polres HQ) so that the first can be measured against the second.
 """
 
 from __future__ import annotations
@@ -54,11 +54,15 @@ class Force:
     available: dict[str, list[Officer]]
 
 
-def split_force(inputs: PlanInputs) -> Force:
-    """The reserve share of each owner, Brimob and Samapta at HQ first (the usual reserves)."""
+def split_force(inputs: PlanInputs, guards: Mapping[str, list[Officer]] | None = None
+                ) -> Force:
+    """The manual way: the reserve share of each owner's ``guards`` (every officer by
+    default) taken first, Brimob and Samapta at HQ first (the usual reserves)."""
     p = inputs.planning
     by_owner: dict[str, list[Officer]] = defaultdict(list)
-    for o in sorted(inputs.scenario.officers, key=lambda o: o.nrp):
+    everyone = (inputs.scenario.officers if guards is None
+                else [o for people in guards.values() for o in people])
+    for o in sorted(everyone, key=lambda o: o.nrp):
         by_owner[inputs.owner_of(o)].append(o)
     preferred = {Branch(b) for b in p.reserve_branches}
     hq_kinds = (UnitKind.POLRES, UnitKind.SATKER)
@@ -93,9 +97,14 @@ def _supplies(inputs: PlanInputs, officers: Mapping[str, list[Officer]],
     return out
 
 
-def _demands(posts: Sequence[Post], duties: Sequence[Duty]) -> list[Demand]:
-    return [Demand(p.post_id, p.polres_code, p.lat, p.lon, p.officers) for p in posts] + [
-        Demand(d.duty_id, d.unit_code, d.lat, d.lon, d.officers) for d in duties]
+def _demands(posts: Sequence[Post], duties: Sequence[Duty],
+             taken: Mapping[str, int] | None = None) -> list[Demand]:
+    """What the flow must fill: each post and duty, less the officers ``taken`` already (a
+    Bhabinkamtibmas at a TPS of his desa)."""
+    got = taken or {}
+    return [Demand(p.post_id, p.polres_code, p.lat, p.lon, p.officers - got.get(p.post_id, 0))
+            for p in posts] + [Demand(d.duty_id, d.unit_code, d.lat, d.lon, d.officers)
+                               for d in duties]
 
 
 def _budgets(inputs: PlanInputs, force: Force, duties: Sequence[Duty]) -> tuple[dict[str, int],
@@ -190,9 +199,7 @@ def make_plan(inputs: PlanInputs, *, travel: TravelModel | None = None,
     reserve, available = select_reserve(inputs, book.guards, budget.reserve)
     posts, duties = budget.layout.posts, budget.duties
     pre, available = _bhabin(inputs, travel, available, posts)
-    taken = Counter({t: len(v) for t, v in pre.items()})
-    demands = [replace(d, officers=d.officers - taken[d.target_id])
-               for d in _demands(posts, duties)]
+    demands = _demands(posts, duties, {t: len(v) for t, v in pre.items()})
     plotting = plot(_supplies(inputs, available, previous), demands, travel,
                     penalty_km=penalty_km, with_bound=previous is None)
     for target, sent in pre.items():
@@ -259,12 +266,16 @@ def _bhabin(inputs: PlanInputs, travel: TravelModel, available: Mapping[str, lis
 
 
 def manual_plan(inputs: PlanInputs, *, travel: TravelModel | None = None) -> Plan:
-    """The baseline: N=10 everywhere, each post takes the nearest free officers (own Polres
-    first, then the pool), reserve teams at their Polres HQ (the pool's at Polda HQ)."""
+    """The baseline, as a planner does it by hand: the same roles (commanders and staff at the
+    Posko, perwira leading reserve teams or at the Posko, never at a TPS: a Kabag Ops would
+    not sign otherwise), the reserve share and every duty taken first, N=10 everywhere, each
+    post taking the nearest free guards (own Polres first, then the pool), reserve teams at
+    their Polres HQ (the pool's at Polda HQ), no Pawas clusters."""
     started = time.perf_counter()
     travel = travel or GreatCircleTravel(inputs.planning.travel)
     duties = fixed_duties(inputs)
-    force = split_force(inputs)
+    book = assign_roles(inputs)
+    force = split_force(inputs, book.guards)
     fixed = inputs.planning.model_copy(update={"min_n": MANUAL_N, "max_n": MANUAL_N,
                                                "surplus": "pool"})
     manual_inputs = PlanInputs(inputs.scenario, inputs.risks, fixed, inputs.races,
@@ -275,8 +286,7 @@ def manual_plan(inputs: PlanInputs, *, travel: TravelModel | None = None) -> Pla
                        travel)
     at_hq = {owner: [owner if owner != POOL else inputs.polda.code] * 99
              for owner in force.reserve}
-    everyone = RoleBook(guards={o: list(p) for o, p in force.available.items()})
-    return _finish(inputs, travel, everyone, Budget(layout, duties, {}), force.reserve, plotting,
+    return _finish(inputs, travel, book, Budget(layout, duties, {}), force.reserve, plotting,
                    started, placement=at_hq, supervise=False)
 
 

@@ -30,8 +30,9 @@ one per bisection step (log2 of hundreds of thousands of distinct times):
 
 1. A floor: no T covers 95% before 95% of the targets have some eligible site within T.
 2. The LP relaxation covers at least what the MIP covers and solves in milliseconds: the
-   first time whose relaxation covers 95% (galloping up from the floor, then bisecting) is a
-   lower bound on the MIP's answer, and usually equal to it (Jambi, Jawa Tengah).
+   first time whose relaxation covers 95% (galloping up from the floor, then bisecting until
+   the times that cannot and can are ``_TOLERANCE`` apart) is, to within 0.05 min, a lower
+   bound on the MIP's answer, and usually equal to it (Jambi, Jawa Tengah).
 3. MIPs from that time: if it covers 95%, it is the answer, exactly. Otherwise gallop up in
    steps of ``_TOLERANCE`` (0.05 min), then bisect back until the last time that cannot and
    the first that can are within 0.05 min: the answer is then within 0.05 min of the best
@@ -181,8 +182,11 @@ def stage(teams: Mapping[str, int], sites: Sequence[Site], targets: Sequence[Tar
     # galloping up from the floor in minutes (the answer is usually within a minute of it).
     steps = [int(np.searchsorted(times, floor + _GALLOP_MIN * (2 ** i - 1), side="left"))
              for i in range(40)]
+    # (Bisected to within _TOLERANCE, as the MIP is: the MIP starts there, and the answer is
+    # within _TOLERANCE of the best either way.)
     relaxed = _first(lambda i: model.relaxed(float(times[i])) >= need - _EPS, start - 1,
-                     [min(i, last) for i in steps] + [last])
+                     [min(i, last) for i in steps] + [last],
+                     lambda bad, good: float(times[good] - times[bad]) <= _TOLERANCE)
     if relaxed < 0:
         return model.solve(float(times[last]))[1]
     # 3. The MIP from there. The relaxation is usually tight and its time is the answer;
