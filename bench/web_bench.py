@@ -513,7 +513,7 @@ def bench(tmp: Path, runs: int, page_runs: int, console: Console) -> tuple[list[
                          + ", ".join(f"{t * 1000:.0f}" for t in sorted(tps.times)) + " ms")
             console.print(f"[bold]planning workspace: {REPLAN_RUNS} re-plan clicks "
                           f"...[/bold]")
-            replans = time_replans(client, REPLAN_RUNS)
+            replans = time_replans(client, REPLAN_RUNS, str(me.get("csrf") or ""))
         rows = map_rows(tps, first, others, tps_json, runs, notes)
         rows += replan_rows(replans, notes)
 
@@ -527,14 +527,14 @@ REPLAN_RUNS = 5
 REPLAN_POLRES = "polres.15.02"  # Polres Merangin: the workspace's N field for one Polres
 
 
-def time_replans(client: httpx.Client, runs: int) -> list[tuple[float, int, str]]:
+def time_replans(client: httpx.Client, runs: int, csrf: str) -> list[tuple[float, int, str]]:
     """The workspace's re-plan click as the page sends it: a POST of the planner's change
     (one Polres's N, a different N each time so that nothing is cached) to the plan in force's
-    drafts, timed to the last byte of the answer (the draft's figures)."""
+    drafts, timed to the last byte of the answer (the draft's figures). ``csrf`` is the
+    session's token, as the page sends it."""
     plans = client.get("/api/v1/plans")
     plans.raise_for_status()
     current = plans.json()["current"]
-    csrf = client.cookies.get("pg_csrf") or ""
     out = []
     for i in range(runs):
         t0 = time.perf_counter()

@@ -23,6 +23,7 @@ from pollguard.planning.update import Move, moves, targets_changed, update_plan
 from pollguard.profile import dump_profile, load_profile
 from pollguard.profile.model import parse_profile
 from pollguard.services.risk import NoScenarioError
+from pollguard.services.snapshot import Snapshot
 from pollguard.store import assessments, audit, plans
 from pollguard.store import repository as repo
 from pollguard.store.database import Database
@@ -74,20 +75,31 @@ class PlanOutcome:
 def _inputs(uow: UnitOfWork, *, profile_toml: str | None, profile: Path | None,
             classes: Mapping[str, RiskClass] | None = None,
             surplus: str | None = None,
-            guards: Mapping[str, GuardOverride] | None = None
-            ) -> tuple[PlanInputs, int, str]:
-    scenario = repo.load_scenario(uow.session)
-    if scenario is None:
-        raise NoScenarioError("the database holds no scenario: run `pollguard scenario load` "
-                              "or `pollguard demo` first")
+            guards: Mapping[str, GuardOverride] | None = None,
+            known: Snapshot | None = None) -> tuple[PlanInputs, int, str]:
+    """The planner's inputs: the scenario under the latest assessment (from ``known``, a
+    snapshot of both the caller holds, when it is of that assessment: the command centre's
+    re-plan then reads neither again)."""
     assessment = assessments.latest_id(uow.session)
     if assessment is None:
+        if repo.current_info(uow.session) is None:
+            raise NoScenarioError("the database holds no scenario: run `pollguard scenario "
+                                  "load` or `pollguard demo` first")
         raise NoScenarioError("no assessment yet: run `pollguard risk assess` first")
+    if known is not None and known.assessment is not None \
+            and known.assessment.id == assessment:
+        scenario, risks = known.scenario, known.risks
+    else:
+        found = repo.load_scenario(uow.session)
+        if found is None:
+            raise NoScenarioError("the database holds no scenario: run `pollguard scenario "
+                                  "load` or `pollguard demo` first")
+        scenario, risks = found, assessments.results(uow.session, assessment)
     chosen = parse_profile(profile_toml) if profile_toml else load_profile(profile)
     planning = chosen.planning
     if surplus:
         planning = planning.model_copy(update={"surplus": surplus})
-    inputs = PlanInputs.of(scenario, assessments.results(uow.session, assessment), planning,
+    inputs = PlanInputs.of(scenario, risks, planning,
                            classes, {t: (g.officers, tuple(sorted(g.equipment.items())))
                                      for t, g in (guards or {}).items()})
     return inputs, assessment, dump_profile(chosen)
@@ -147,14 +159,19 @@ class PlanChanges:
 
 
 def replan(*, db: Database, base: int | None = None, changes: PlanChanges | None = None,
-           note: str = "", draft: bool = False, actor: str = "cli") -> PlanOutcome:
+           note: str = "", draft: bool = False, actor: str = "cli",
+           known: Snapshot | None = None) -> PlanOutcome:
     """Re-plan from plan ``base`` (the plan in force by default) after the latest assessment
     and the planner's ``changes``, moving as few plotted officers as possible. A ``draft`` waits
-    for ``accept``; otherwise the new version is in force at once."""
+    for ``accept``; otherwise the new version is in force at once. ``known``: a snapshot the
+    caller already holds of plan ``base`` (the command centre's), not read again."""
     changes = changes or PlanChanges()
     with UnitOfWork(db) as uow:
         base_id = base or plans.latest_id(uow.session)
-        previous = plans.load(uow.session, base_id) if base_id else None
+        held = (known if known is not None and known.plan is not None
+                and known.plan_info is not None and known.plan_info.id == base_id else None)
+        previous = held.plan if held is not None else (
+            plans.load(uow.session, base_id) if base_id else None)
         found = plans.info(uow.session, base_id) if base_id else None
         if previous is None or found is None:
             raise NoScenarioError(f"no plan {base}" if base else
@@ -163,14 +180,14 @@ def replan(*, db: Database, base: int | None = None, changes: PlanChanges | None
         guards = {t: GuardOverride.of_json(g) for t, g in found.overrides.items()}
         guards |= dict(changes.guards)
         guards = {t: g for t, g in guards.items() if g.officers > 0}  # 0 lifts an override
-        known = repo.tps_ids(uow.session)
-        unknown = (set(merged) | set(changes.guards)) - known
+        tps_known = set(held.tps) if held is not None else repo.tps_ids(uow.session)
+        unknown = (set(merged) | set(changes.guards)) - tps_known
         if unknown:
             raise ValueError(f"TPS tidak dikenal / no such TPS: "
                              f"{', '.join(sorted(unknown)[:5])}")
         toml = _with_reserve_share(found.profile_toml, changes.reserve_share)
         inputs, assessment, toml = _inputs(uow, profile_toml=toml, profile=None,
-                                           classes=merged, guards=guards)
+                                           classes=merged, guards=guards, known=held)
         _check_changes(inputs, changes)
         before = {t: p.risk_class.value for p in previous.posts for t in p.tps_ids}
         after = {t.tps_id: inputs.class_of(t.tps_id).value for t in inputs.scenario.tps}

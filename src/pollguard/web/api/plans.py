@@ -407,7 +407,7 @@ def draft(plan_id: PlanId, body: DraftRequest, request: Request,
         outcome = _run_alone(lambda: planning.replan(
             db=request.app.state.db, base=plan_id, note=body.note, draft=True, actor=who.actor,
             changes=planning.PlanChanges(body.n_by_polres, body.reserve_share, body.classes,
-                                         guards, body.keep_staging)))
+                                         guards, body.keep_staging), known=snap))
     except NoScenarioError as exc:
         raise HTTPException(404, str(exc)) from exc
     except ValueError as exc:
