@@ -422,7 +422,7 @@ def _finish(inputs: PlanInputs, travel: TravelModel, book: RoleBook, budget: Bud
         o = officer[who]
         owner = inputs.owner_of(o)
         place(o, Role.SUPERVISOR, c.cluster_id, c.lat, c.lon, "Pawas",
-              bko_to=c.polres_code if owner == POOL else None)
+              bko_to=c.polres_code if owner != c.polres_code else None)
     for owner, members_of in formed.items():
         sites = list(placement.get(owner, ())) or [owner if owner != POOL else
                                                      inputs.polda.code]
@@ -448,7 +448,7 @@ def _finish(inputs: PlanInputs, travel: TravelModel, book: RoleBook, budget: Bud
             teams.append(ReserveTeam(team_id, owner, code, unit.hq_lat, unit.hq_lon, size,
                                      kind, call, leader.nrp if leader else None))
             if leader is not None:
-                bko = owner if owner != POOL and inputs.owner_of(leader) == POOL else None
+                bko = owner if owner != POOL and inputs.owner_of(leader) != owner else None
                 place(leader, Role.RESERVE, team_id, unit.hq_lat, unit.hq_lon, "Danton",
                       1, bko)
             for k, o in enumerate(members):
