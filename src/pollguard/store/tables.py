@@ -279,7 +279,7 @@ class PlanReserveRecord(Base):
     lon: Mapped[float] = mapped_column(Float)
     size: Mapped[int] = mapped_column(Integer)
     kind: Mapped[str] = mapped_column(String(10), default="gabungan", server_default="gabungan")
-    call_sign: Mapped[str] = mapped_column(String(60), default="", server_default="")
+    call_sign: Mapped[str] = mapped_column(String(200), default="", server_default="")
     leader_nrp: Mapped[str | None] = mapped_column(String(8))
 
 
@@ -294,7 +294,8 @@ class PlanAssignmentRecord(Base):
     pair: Mapped[int] = mapped_column(Integer)
     travel_km: Mapped[float] = mapped_column(Float)
     bko_to: Mapped[str | None] = mapped_column(String(40))
-    position: Mapped[str] = mapped_column(String(80), default="", server_default="")
+    # (A duty's label, up to plan_duty.label's 200, or the roster's jabatan, up to 120.)
+    position: Mapped[str] = mapped_column(String(200), default="", server_default="")
 
 
 class UserRecord(Base):

@@ -38,10 +38,10 @@ def upgrade() -> None:
     with op.batch_alter_table("plan_reserve") as b:
         b.add_column(sa.Column("kind", sa.String(10), nullable=False,
                                server_default="gabungan"))
-        b.add_column(sa.Column("call_sign", sa.String(60), nullable=False, server_default=""))
+        b.add_column(sa.Column("call_sign", sa.String(200), nullable=False, server_default=""))
         b.add_column(sa.Column("leader_nrp", sa.String(8), nullable=True))
     with op.batch_alter_table("plan_assignment") as b:
-        b.add_column(sa.Column("position", sa.String(80), nullable=False, server_default=""))
+        b.add_column(sa.Column("position", sa.String(200), nullable=False, server_default=""))
 
 
 def downgrade() -> None:
