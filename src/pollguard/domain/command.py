@@ -48,6 +48,11 @@ class CommandIndex:
         return {u.code: u for u in self.scenario.units}
 
     @cached_property
+    def units_by_name(self) -> dict[str, CommandUnit]:
+        """Units by their name, casefolded (``CommandLookups.unit_named``)."""
+        return {u.name.casefold(): u for u in self.scenario.units}
+
+    @cached_property
     def polda(self) -> CommandUnit:
         return next(u for u in self.scenario.units if u.kind == UnitKind.POLDA)
 
@@ -110,6 +115,12 @@ class CommandLookups:
     def polres_of_tps(self, tps: PollingStation) -> str:
         """Which Polres guards ``tps`` ("" where none does): ``CommandIndex.polres_of_tps``."""
         return self.command.polres_of_tps(tps)
+
+    def unit_named(self, given: str) -> CommandUnit | None:
+        """The unit a person names: by code, or by its name whatever the case ("Polres
+        Bungo", "polres bungo"); None if the scenario has no such unit."""
+        text = given.strip()
+        return self.units.get(text) or self.command.units_by_name.get(text.casefold())
 
     def owner_of(self, officer: Officer) -> str:
         """The Polres an officer serves in, or ``POOL`` for the Polda's own units."""

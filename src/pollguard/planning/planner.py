@@ -37,7 +37,7 @@ from pollguard.planning.linmas import check as check_linmas
 from pollguard.planning.plotting import SPARE, Demand, Plotting, Supply, plot
 from pollguard.planning.roles import RoleBook
 from pollguard.planning.roles import assign as assign_roles
-from pollguard.planning.supervision import DANTON, clusters, leaders
+from pollguard.planning.supervision import DANTON, PAWAS, clusters, leaders
 from pollguard.planning.tni import allocate as allocate_tni
 from pollguard.planning.tni import place as place_tni
 from pollguard.planning.travel import GreatCircleTravel, TravelModel
@@ -123,11 +123,14 @@ def _budgets(inputs: PlanInputs, force: Force, duties: Sequence[Duty]) -> tuple[
     return own, max(pool, 0)
 
 
+#: The TPS reserves must reach fastest (the staging's targets, and what a re-plan compares).
+RESERVE_TARGETS = frozenset({RiskClass.RAWAN, RiskClass.SANGAT_RAWAN})
+
+
 def _reserve_targets(inputs: PlanInputs) -> list[staging.Target]:
     return [staging.Target(t.tps_id, inputs.polres_of_tps(t), t.lat, t.lon,
                            inputs.area_of(t))
-            for t in inputs.scenario.tps
-            if inputs.class_of(t.tps_id) in (RiskClass.RAWAN, RiskClass.SANGAT_RAWAN)]
+            for t in inputs.scenario.tps if inputs.class_of(t.tps_id) in RESERVE_TARGETS]
 
 
 def _sites(inputs: PlanInputs) -> list[staging.Site]:
@@ -380,7 +383,7 @@ def _finish(inputs: PlanInputs, travel: TravelModel, book: RoleBook, budget: Bud
         placement = staging.stage(team_count, _sites(inputs), targets, travel)
     groups = clusters(inputs, layout.posts) if supervise else []
     held_leads = {n: t for n, t in (previous or {}).items()
-                  if t.startswith(("PW-", DANTON)) or t == SPARE}
+                  if t.startswith((PAWAS, DANTON)) or t == SPARE}
     lead = leaders(inputs, travel, book.supervisors, groups, team_count, previous=held_leads,
                    penalty_km=penalty_km)
     extra: list[Shortfall] = []

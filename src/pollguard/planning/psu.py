@@ -49,14 +49,14 @@ class PsuError(ValueError):
 def _units_of(inputs: PlanInputs, from_units: Sequence[str]) -> set[str]:
     """The unit codes officers may come from: each named Polres with its Polsek, each named
     Satker, given by code or by name (case-insensitive)."""
-    by_name = {u.name.lower(): u.code for u in inputs.scenario.units}
     out: set[str] = set()
     unknown = []
     for given in from_units:
-        code = given if given in inputs.units else by_name.get(given.strip().lower())
-        if code is None:
+        unit = inputs.unit_named(given)
+        if unit is None:
             unknown.append(given)
             continue
+        code = unit.code
         out.add(code)
         if inputs.units[code].kind == UnitKind.POLRES:
             out |= {u.code for u in inputs.scenario.units if u.parent_code == code}

@@ -33,6 +33,7 @@ from pollguard.planning.travel import TravelModel
 NONE = "__none__"  # NRP prefix of the stand-in supply: no perwira left
 _FAR = (-80.0, -60.0)  # the stand-in's base: farther than any real base, so used last
 DANTON = "danton-"  # demand id prefix of an owner's Danton slots
+PAWAS = "PW-"  # id prefix of a Pawas cluster: PW-<kecamatan>-<n>
 
 
 @dataclass(frozen=True)
@@ -65,7 +66,7 @@ def clusters(inputs: PlanInputs, posts: Sequence[Post]) -> list[Supervision]:
             anchor = min(chosen, key=lambda p: ((p.lat - clat) ** 2 + (p.lon - clon) ** 2,
                                                 p.post_id))
             far = max(km(anchor.lat, anchor.lon, p.lat, p.lon) for p in chosen)
-            out.append(Supervision(f"PW-{kec}-{i:02d}", polres, kec,
+            out.append(Supervision(f"{PAWAS}{kec}-{i:02d}", polres, kec,
                                    tuple(sorted(p.post_id for p in chosen)), anchor.lat,
                                    anchor.lon, round(far, 3)))
     return out

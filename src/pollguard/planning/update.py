@@ -15,8 +15,9 @@ from dataclasses import dataclass
 
 from pollguard.domain.plan import Assignment, Plan, Role
 from pollguard.planning.inputs import PlanInputs
-from pollguard.planning.planner import PADAL, make_plan
+from pollguard.planning.planner import PADAL, RESERVE_TARGETS, make_plan
 from pollguard.planning.plotting import SPARE
+from pollguard.planning.supervision import DANTON
 
 
 @dataclass(frozen=True)
@@ -44,7 +45,7 @@ def update_plan(inputs: PlanInputs, previous: Plan,
     held = {a.nrp: (a.target_id if a.role not in (Role.RESERVE, Role.COMMAND) else SPARE)
             for a in previous.assignments
             if a.role != Role.COMMAND or a.position == PADAL}
-    held |= {t.leader_nrp: f"danton-{t.owner_code}" for t in previous.reserves
+    held |= {t.leader_nrp: f"{DANTON}{t.owner_code}" for t in previous.reserves
              if t.leader_nrp}
     placement: dict[str, list[str]] | None = None
     if not restage:
@@ -61,7 +62,7 @@ def targets_changed(before: Mapping[str, str], after: Mapping[str, str]) -> bool
     """Whether the TPS the reserves must reach (rawan, sangat rawan) differ between two
     class maps (TPS -> class value), over the TPS both know (a plan knows the class of the
     TPS it guards)."""
-    hot = ("rawan", "sangat_rawan")
+    hot = {c.value for c in RESERVE_TARGETS}
     both = before.keys() & after.keys()
     return any((before[t] in hot) != (after[t] in hot) for t in both)
 

@@ -27,7 +27,7 @@ from pollguard.services.snapshot import Snapshot
 from pollguard.store import assessments, audit, plans
 from pollguard.store import repository as repo
 from pollguard.store.database import Database
-from pollguard.store.plans import DRAFT, PlanInfo
+from pollguard.store.plans import DRAFT, PSU, PlanInfo
 from pollguard.store.uow import UnitOfWork
 
 
@@ -332,7 +332,7 @@ def plan_psu(*, db: Database, tps_ids: Sequence[str], date: dt.date, officers_pe
         plan = make_psu_plan(inputs, tps_ids, officers_per_tps=officers_per_tps,
                              escort=escort, from_units=from_units)
         plan_id = plans.save(uow.session, plan, assessment_id=assessment, parent_id=in_force,
-                             note=note, profile_toml=toml, author=actor, kind=plans.PSU,
+                             note=note, profile_toml=toml, author=actor, kind=PSU,
                              psu_date=date)
         audit.append(uow.session, actor=actor, action="plan.psu", subject=f"plan {plan_id}",
                      detail={"operation_plan": in_force, "date": date.isoformat(),

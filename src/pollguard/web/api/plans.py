@@ -35,8 +35,7 @@ from pollguard.web.security import needs
 
 router = APIRouter(tags=["plans"])
 T = TypeVar("T")
-Kind = Literal["operation", "psu"]  # the store's plan kinds: the operation's version, a PSU
-PSU: Kind = "psu"
+Kind = Literal["operation", "psu"]  # planning.OPERATION, planning.PSU (the API's schema)
 
 
 class PlanVersion(BaseModel):
@@ -93,8 +92,8 @@ def list_plans(request: Request, who: Principal = needs(Permission.PLAN_READ)) -
 
     newest = list(reversed(found.versions))
     return PlanList(current=found.current,
-                    plans=[version(i, m) for i, m in newest if i.kind != PSU],
-                    psu=[version(i, m) for i, m in newest if i.kind == PSU])
+                    plans=[version(i, m) for i, m in newest if i.kind != planning.PSU],
+                    psu=[version(i, m) for i, m in newest if i.kind == planning.PSU])
 
 
 class BalanceRow(BaseModel):
@@ -396,7 +395,7 @@ def draft(plan_id: PlanId, body: DraftRequest, request: Request,
     result is a draft until accepted."""
     snap = _plan(request, plan_id)
     assert snap.plan_info is not None
-    if snap.plan_info.kind == PSU:
+    if snap.plan_info.kind == planning.PSU:
         raise HTTPException(422, f"rencana {plan_id} adalah rencana PSU: susun PSU baru, bukan "
                                  f"draf darinya / plan {plan_id} is a re-vote plan")
     scope = scope_of(snap, who)
@@ -568,9 +567,8 @@ def _check_units(snap: Snapshot, scope: Scope, wanted: Iterable[str]) -> None:
     does not know is left to the planner, which says so."""
     if scope.everything:
         return
-    by_name = {u.name.casefold(): u for u in snap.scenario.units}
     for asked in wanted:
-        unit = snap.units.get(asked.strip()) or by_name.get(asked.strip().casefold())
+        unit = snap.unit_named(asked)
         if unit is None:
             continue
         owner = snap.owner_of_unit(unit.code)
