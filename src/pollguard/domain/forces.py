@@ -57,6 +57,7 @@ class CommandUnit:
     hq_lat: Annotated[float, Ge(-90), Le(90)]
     hq_lon: Annotated[float, Ge(-180), Le(180)]
     jurisdiction: tuple[str, ...] = ()
+    phone: str | None = None  # the unit's duty phone (its Posko on voting day), if given
 
 
 class Rank(IntEnum):

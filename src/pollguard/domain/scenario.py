@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from pollguard.domain.forces import CommandUnit, ForceCount, Officer, UnitKind
+from pollguard.domain.orders import OperationSettings
 from pollguard.domain.plan import Race
 from pollguard.domain.regions import Region, RegionLevel
 from pollguard.domain.risk import AreaScore, Observation, RiskEvent
@@ -47,6 +48,7 @@ class Scenario:
     events: tuple[RiskEvent, ...] = ()  # past incidents that raise nearby TPS
     area_scores: tuple[AreaScore, ...] = ()  # Bawaslu kab/kota scores
     races: tuple[Race, ...] = ()  # contests on the ballot (walpri per candidate pair)
+    operation: OperationSettings = field(default_factory=OperationSettings)  # the orders
 
     def regions_at(self, level: RegionLevel) -> list[Region]:
         return [r for r in self.regions if r.level == level]

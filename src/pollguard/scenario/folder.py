@@ -28,6 +28,7 @@ from pollguard.domain.forces import (
     officer_problems,
 )
 from pollguard.domain.geo import Point
+from pollguard.domain.orders import OperationSettings
 from pollguard.domain.plan import Race
 from pollguard.domain.regions import Region, RegionLevel, is_region_code, region_problems
 from pollguard.domain.risk import AreaScore, Observation, RiskEvent
@@ -70,7 +71,7 @@ TPS_ROWS = RowSchema(PollingStation, {c: c for c in (
     "tps_id", "desa_code", "number", "voters", "lat", "lon", "location_type")},
     defaults={"voters": lambda v: None})  # an empty cell: the count is not known yet
 UNIT_ROWS = RowSchema(CommandUnit, {c: c for c in (
-    "code", "name", "kind", "parent_code", "hq_lat", "hq_lon", "jurisdiction")},
+    "code", "name", "kind", "parent_code", "hq_lat", "hq_lon", "jurisdiction", "phone")},
     parsers={"jurisdiction": _codes}, defaults={"parent_code": lambda v: None})
 OFFICER_ROWS = RowSchema(Officer, {c: c for c in (
     "nrp", "name", "rank", "branch", "unit_code", "home_unit_code", "bko", "phone", "position",
@@ -98,7 +99,7 @@ _REQUIRED = {
     RACES: ["race_id", "region_code", "office", "pairs"],
 }
 #: Optional columns; ``position`` and ``desa_code`` came later, so older folders lack them.
-_OPTIONAL = {REGIONS: ["area_km2"],
+_OPTIONAL = {REGIONS: ["area_km2"], UNITS: ["phone"],
              OFFICERS: ["home_unit_code", "bko", "phone", "position", "desa_code"],
              EVENTS: ["description"]}
 _CODE = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -108,7 +109,7 @@ _CODE = re.compile(r"^[a-z][a-z0-9_]*$")
 #: ids, NRP) are bounded by that check. Every cell is checked for control characters too.
 _LENGTHS: dict[str, dict[str, int]] = {
     REGIONS: {"name": 120},
-    UNITS: {"code": 40, "name": 120, "parent_code": 40, "jurisdiction": 2000},
+    UNITS: {"code": 40, "name": 120, "parent_code": 40, "jurisdiction": 2000, "phone": 20},
     OFFICERS: {"name": 120, "unit_code": 40, "home_unit_code": 40, "phone": 20,
                "position": 120},
     TNI: {"unit_code": 40},
@@ -142,9 +143,50 @@ class _ScenarioSection(BaseModel):
         return name
 
 
+class _Signatory(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    position: str = Field(min_length=1, max_length=200)
+    name: str = Field(min_length=1, max_length=120)
+    rank: str = Field(default="", max_length=20)
+    nrp: str = Field(default="", max_length=20)
+
+
+class _UnitOrder(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    number: str = Field(default="", max_length=120)
+    place: str = Field(default="", max_length=120)
+    signatory: _Signatory | None = None
+    copies_to: list[str] = []
+
+
+class _OperationSection(BaseModel):
+    """``[operation]``: what the orders say of themselves (``pollguard.domain.orders``)."""
+
+    model_config = ConfigDict(extra="forbid")
+    name: str = Field(default="", max_length=200)
+    polda: str = Field(default="", max_length=120)
+    issued: dt.date | None = None
+    start: dt.date | None = None
+    end: dt.date | None = None
+    classification: str = Field(default="", max_length=40)
+    considerations: list[str] = []
+    bases: list[str] = []
+    copies_to: list[str] = []
+    units: dict[str, _UnitOrder] = {}
+
+    @field_validator("end")
+    @classmethod
+    def _after_start(cls, end: dt.date | None, info: Any) -> dt.date | None:
+        start = info.data.get("start")
+        if end and start and end < start:
+            raise ValueError(f"end {end} is before start {start}")
+        return end
+
+
 class _Profile(BaseModel):
     model_config = ConfigDict(extra="allow")
     scenario: _ScenarioSection
+    operation: _OperationSection = _OperationSection()
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,6 +232,14 @@ def read_info(folder: Path, files: list[FileRead] | None = None
         return None, [Problem(PROFILE, _line_of(text, err["loc"]), ".".join(map(str, err["loc"])),
                               err["msg"]) for err in exc.errors()]
     return ScenarioInfo(**section.model_dump()), []
+
+
+def read_operation(folder: Path) -> OperationSettings:
+    """``scenario.toml``'s ``[operation]`` table (empty settings when it has none). Called
+    after ``read_info`` accepted the file, so it parses."""
+    data = tomllib.loads((folder / PROFILE).read_text(encoding="utf-8"))
+    section = _Profile.model_validate(data).operation
+    return OperationSettings.from_dict(section.model_dump(exclude_none=True))
 
 
 def _line_of(text: str, loc: tuple[Any, ...]) -> int:
@@ -257,6 +307,7 @@ def read_scenario_checked(folder: Path, *,
         problems += _check_risk_inputs(regions, written.get(TPS, set()), indicators, events,
                                        areas)
         problems += _check_races(regions, races)
+        problems += _check_operation(folder, {u.code for _, u in units})
     if problems:
         raise InvalidInputError(problems)
     assert info is not None
@@ -276,8 +327,23 @@ def read_scenario_checked(folder: Path, *,
         events=tuple(e for _, e in events),
         area_scores=tuple(a for _, a in areas),
         races=tuple(r for _, r in races),
+        operation=read_operation(folder),
     )
     return ScenarioRead(scenario, tuple(files), tuple(sorted(warnings)))
+
+
+def _check_operation(folder: Path, unit_codes: set[str]) -> list[Problem]:
+    """Every unit ``[operation.units]`` names is a unit of ``units.csv``."""
+    text = (folder / PROFILE).read_text(encoding="utf-8")
+    named = _Profile.model_validate(tomllib.loads(text)).operation.units
+    lines = text.splitlines()
+
+    def line(code: str) -> int:
+        return next((i for i, t in enumerate(lines, start=1) if code in t and "[" in t), 1)
+
+    return [Problem(PROFILE, line(code), f"operation.units.{code}",
+                    f"unit {code} is not in {UNITS}") for code in named
+            if code not in unit_codes]
 
 
 def _check_races(regions: list[Any], races: list[Any]) -> list[Problem]:
@@ -418,7 +484,12 @@ def write_scenario(scenario: Scenario, folder: Path) -> None:
         section["seed"] = info.seed
     if info.max_voters_per_tps is not None:
         section["max_voters_per_tps"] = info.max_voters_per_tps
-    (folder / PROFILE).write_text(tomli_w.dumps({"scenario": section}), encoding="utf-8")
+    document: dict[str, Any] = {"scenario": section}
+    if operation := scenario.operation.as_dict():
+        document["operation"] = operation | {  # TOML dates, not text
+            k: getattr(scenario.operation, k) for k in ("issued", "start", "end")
+            if k in operation}
+    (folder / PROFILE).write_text(tomli_w.dumps(document), encoding="utf-8")
 
     def rows(objs: Any, fields: list[str]) -> list[list[str]]:
         return [[cell(_value(getattr(o, f))) for f in fields] for o in objs]

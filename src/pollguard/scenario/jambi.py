@@ -10,6 +10,7 @@ voters spread over the desa, and the named roster. The rules are in docs/jambi-s
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import math
 import random
 import statistics
@@ -22,6 +23,7 @@ from faker import Faker
 
 from pollguard.domain.forces import Branch, CommandUnit, ForceCount, Officer, Rank, UnitKind
 from pollguard.domain.geo import Point, offset, radius_for_area_km
+from pollguard.domain.orders import OperationSettings, UnitOrder
 from pollguard.domain.plan import Race
 from pollguard.domain.regions import Region, RegionLevel, ancestor_at, urban_desa
 from pollguard.domain.scenario import Scenario, ScenarioInfo
@@ -232,7 +234,27 @@ def build_jambi(*, seed: int = DEFAULT_SEED, geo: RealGeography | None = None,
     return Scenario(info, regions, tps, units, officers, tni, linmas,
                     observations=jambi_risk.observations(tps, rng, urban),
                     events=jambi_risk.events(tps, rng, voting_day),
-                    area_scores=jambi_risk.area_scores(), races=RACES)
+                    area_scores=jambi_risk.area_scores(), races=RACES,
+                    operation=_operation())
+
+
+def _operation() -> OperationSettings:
+    """The orders as Polda Jambi would set them: the operation, the Polda's name, when the
+    Sprin are issued and how long they run, and where each Polres issues its own (the town
+    of its headquarters). Numbers and signatories are left to the roster and the Urmin, who
+    numbers an order when it is signed: the documents flag both for the Kabag Ops."""
+    return OperationSettings(
+        name="Operasi Mantap Praja 2024", polda="JAMBI", issued=dt.date(2024, 11, 20),
+        start=dt.date(2024, 11, 25), end=dt.date(2024, 11, 29),
+        units={p.code: UnitOrder(place=_KAB[p.hq_kabkota].capital) for p in POLRES}
+        | {"polda.15": UnitOrder(place="Jambi")})
+
+
+def _unit_phone(code: str) -> str:
+    """A synthetic duty phone of a unit (its Posko hotline), fixed by its code so that adding
+    phones left every other random draw of the scenario as it was."""
+    digits = int(hashlib.sha256(code.encode()).hexdigest()[:12], 16) % 10**8
+    return f"0812{digits:08d}"
 
 
 def _area(code: str, geo: RealGeography | None) -> float | None:
@@ -391,7 +413,8 @@ def _units(regions: Sequence[Region], geo: RealGeography | None) -> tuple[Comman
         p = offset(seat(kabs[0]), distance_km=1.5, bearing_deg=120)
         units.append(CommandUnit(code, name, UnitKind.KODIM, KOREM[0], round(p.lat, 6),
                                  round(p.lon, 6), kabs))
-    return tuple(units)
+    return tuple(replace(u, phone=_unit_phone(u.code)) if u.kind in (
+        UnitKind.POLDA, UnitKind.POLRES, UnitKind.POLSEK, UnitKind.SATKER) else u for u in units)
 
 
 def _officers(units: Sequence[CommandUnit], tps: Sequence[PollingStation], rng: random.Random,

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from pollguard.domain.forces import CommandUnit, ForceCount, Officer, UnitKind
 from pollguard.domain.geo import Point
+from pollguard.domain.orders import OperationSettings
 from pollguard.domain.plan import Race
 from pollguard.domain.regions import Region, RegionLevel, ancestor_at
 from pollguard.domain.risk import AreaScore, Observation, RiskEvent
@@ -79,7 +80,7 @@ def replace_scenario(session: Session, scenario: Scenario, *, source: str = "") 
         name=info.name, election=info.election, province_code=info.province_code,
         voting_date=info.voting_date, seed=info.seed, description=info.description,
         max_voters_per_tps=info.max_voters_per_tps, loaded_at=dt.datetime.now(dt.UTC),
-        source=source))
+        source=source, operation=scenario.operation.as_dict()))
     session.flush()
     add_regions(session, scenario.regions)
     add_tps(session, scenario.tps)
@@ -140,7 +141,7 @@ def _add_units(session: Session, units: Sequence[CommandUnit]) -> None:
     ordered = sorted(units, key=depth)
     _bulk(session, UnitRecord, [
         {"code": u.code, "name": u.name, "kind": u.kind, "parent_code": u.parent_code,
-         "hq_lat": u.hq_lat, "hq_lon": u.hq_lon} for u in ordered])
+         "hq_lat": u.hq_lat, "hq_lon": u.hq_lon, "phone": u.phone} for u in ordered])
     _bulk(session, JurisdictionRecord, [
         {"unit_code": u.code, "region_code": code, "position": i}
         for u in ordered for i, code in enumerate(u.jurisdiction)])
@@ -226,7 +227,7 @@ def units(session: Session) -> list[CommandUnit]:
             JurisdictionRecord.unit_code, JurisdictionRecord.position)):
         juris[rec.unit_code].append(rec.region_code)
     return [CommandUnit(u.code, u.name, u.kind, u.parent_code, u.hq_lat, u.hq_lon,
-                        tuple(juris[u.code]))
+                        tuple(juris[u.code]), u.phone)
             for u in session.scalars(select(UnitRecord).order_by(UnitRecord.code))]
 
 
@@ -263,7 +264,14 @@ def load_scenario(session: Session) -> Scenario | None:
                         area_scores(session).items())),
                     races=tuple(Race(r.race_id, r.region_code, r.office, r.pairs)
                                 for r in session.scalars(select(RaceRecord).order_by(
-                                    RaceRecord.race_id))))
+                                    RaceRecord.race_id))),
+                    operation=operation_settings(session))
+
+
+def operation_settings(session: Session) -> OperationSettings:
+    """The loaded scenario's orders settings (empty when it gave none)."""
+    stored = session.scalars(select(ScenarioRecord.operation)).first()
+    return OperationSettings.from_dict(stored or {})
 
 
 def tps_ids(session: Session) -> set[str]:

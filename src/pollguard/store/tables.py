@@ -65,6 +65,8 @@ class ScenarioRecord(Base):
     max_voters_per_tps: Mapped[int | None] = mapped_column(Integer)
     loaded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     source: Mapped[str] = mapped_column(Text, default="")
+    # The orders' settings (OperationSettings.as_dict): number, dates, signatories, ...
+    operation: Mapped[dict[str, object] | None] = mapped_column(JSON, nullable=True)
 
 
 class RegionRecord(Base):
@@ -99,6 +101,7 @@ class UnitRecord(Base):
     parent_code: Mapped[str | None] = mapped_column(ForeignKey("unit.code"), index=True)
     hq_lat: Mapped[float] = mapped_column(Float)
     hq_lon: Mapped[float] = mapped_column(Float)
+    phone: Mapped[str | None] = mapped_column(String(20), nullable=True)
 
 
 class JurisdictionRecord(Base):
