@@ -7,7 +7,6 @@ command line's table. A small hand-made province and plan, so every expected val
 from __future__ import annotations
 
 import base64
-import datetime as dt
 import json
 import re
 import zlib
@@ -19,195 +18,36 @@ from typer.testing import CliRunner
 
 from pollguard.cli.main import app
 from pollguard.domain.command import POOL
-from pollguard.domain.forces import Branch, CommandUnit, ForceCount, Officer, Rank, UnitKind
-from pollguard.domain.plan import (
-    Assignment,
-    LinmasShortfall,
-    Plan,
-    PlanMetrics,
-    Post,
-    ReserveKind,
-    ReserveTeam,
-    Role,
-    Shortfall,
-    Supervision,
-    TniAllocation,
-    TniPost,
-)
-from pollguard.domain.regions import Region, RegionKind
-from pollguard.domain.risk import RiskClass
-from pollguard.domain.scenario import Scenario, ScenarioInfo
-from pollguard.domain.tps import Election, PollingStation, tps_id_for
 from pollguard.reports import plan_docs
 from pollguard.scenario.folder import write_scenario
 from pollguard.services import planning, scenarios
 from pollguard.store.database import Database
-
-# --- a small province: Polres Kerinci (two kecamatan, one without a Kapolsek) and Polres
-# Merangin, a Kodim each ----------------------------------------------------------------------
-
-A1X, A1Y, A2X, B1X = "15.01.01.2001", "15.01.01.1004", "15.01.02.2001", "15.02.01.2001"
-KERINCI, MERANGIN = "polres.15.01", "polres.15.02"
-TPS = (PollingStation(tps_id_for(A1X, 1), A1X, 1, 300, -2.060, 101.300),
-       PollingStation(tps_id_for(A1X, 2), A1X, 2, 280, -2.062, 101.305),
-       PollingStation(tps_id_for(A1Y, 1), A1Y, 1, 310, -2.030, 101.280),
-       PollingStation(tps_id_for(A2X, 1), A2X, 1, 250, -2.100, 101.500),
-       PollingStation(tps_id_for(B1X, 1), B1X, 1, 290, -2.080, 102.270))
-
-REGIONS = (
-    Region("15", "Jambi", RegionKind.PROVINSI, -1.6, 103.6),
-    Region("15.01", "Kerinci", RegionKind.KABUPATEN, -2.0, 101.4),
-    Region("15.02", "Merangin", RegionKind.KABUPATEN, -2.1, 102.2),
-    Region("15.01.01", "Gunung Raya", RegionKind.KECAMATAN, -2.05, 101.30),
-    Region("15.01.02", "Danau Kerinci", RegionKind.KECAMATAN, -2.10, 101.50),
-    Region("15.02.01", "Bangko", RegionKind.KECAMATAN, -2.08, 102.27),
-    Region(A1X, "Selam Paung", RegionKind.DESA, -2.06, 101.30),
-    Region(A1Y, "Lempur Tengah", RegionKind.KELURAHAN, -2.03, 101.28),
-    Region(A2X, "Seleman", RegionKind.DESA, -2.10, 101.50),
-    Region(B1X, "Pasar Atas", RegionKind.DESA, -2.08, 102.27),
+from small_plan import (
+    BRIMOB,
+    CLUSTER_A1,
+    CLUSTER_A2,
+    DALMAS,
+    DALMAS_TEAM,
+    DANTON,
+    GUARDS,
+    INFERRED,
+    KABAG,
+    KAPOLDA,
+    KAPOLRES,
+    KAPOLSEK,
+    KERINCI,
+    P1,
+    PAWAS,
+    SCENARIO,
+    SHORTFALLS,
+    small_plan,
 )
-
-UNITS = (
-    CommandUnit("polda.15", "Polda Jambi", UnitKind.POLDA, None, -1.606, 103.611, ("15",)),
-    CommandUnit(KERINCI, "Polres Kerinci", UnitKind.POLRES, "polda.15", -2.064, 101.394,
-                ("15.01",)),
-    CommandUnit(MERANGIN, "Polres Merangin", UnitKind.POLRES, "polda.15", -2.081, 102.271,
-                ("15.02",)),
-    CommandUnit("polsek.15.01.01", "Polsek Gunung Raya", UnitKind.POLSEK, KERINCI, -2.054,
-                101.304, ("15.01.01",)),
-    CommandUnit("polsek.15.01.02", "Polsek Danau Kerinci", UnitKind.POLSEK, KERINCI, -2.066,
-                101.512, ("15.01.02",)),
-    CommandUnit("polsek.15.02.01", "Polsek Bangko", UnitKind.POLSEK, MERANGIN, -2.082,
-                102.272, ("15.02.01",)),
-    CommandUnit("korem.042", "Korem 042/Garuda Putih", UnitKind.KOREM, None, -1.6, 103.6,
-                ("15",)),
-    CommandUnit("kodim.0417", "Kodim 0417/Kerinci", UnitKind.KODIM, "korem.042", -2.06,
-                101.39, ("15.01",)),
-    CommandUnit("kodim.0420", "Kodim 0420/Sarko", UnitKind.KODIM, "korem.042", -2.08,
-                102.27, ("15.02",)),
-)
-
-
-def _officer(nrp: str, name: str, rank: Rank, unit: str, phone: str, position: str = "",
-             branch: Branch = Branch.SAMAPTA) -> Officer:
-    return Officer(nrp, name, rank, branch, unit, unit, phone=phone, position=position)
-
-
-KAPOLRES = _officer("72043404", "Jarwadi Iswahyudi", Rank.AKBP, KERINCI, "082252354460",
-                    "Kapolres Kerinci")
-KABAG = _officer("72017909", "Caket Mustofa", Rank.KOMPOL, KERINCI, "087830293173",
-                 "Kabag Ops")
-KAPOLSEK = _officer("72106995", "Edison Sirait", Rank.AKP, "polsek.15.01.01", "081180281150",
-                    "Kapolsek Gunung Raya")
-KAPOLDA = _officer("64083823", "Caket Tampubolon", Rank.IRJEN, "polda.15", "081321246872",
-                   "Kapolda Jambi")
-PAWAS = _officer("73114308", "Hasta Wibowo", Rank.IPDA, KERINCI, "085718285072")
-DANTON = _officer("79087138", "Banawi Mandala", Rank.IPDA, KERINCI, "081329265534")
-GUARDS = (_officer("85039782", "Andi Saputra", Rank.BRIPKA, KERINCI, "081300000001"),
-          _officer("90011111", "Budi Harahap", Rank.BRIPTU, KERINCI, "081300000002"),
-          _officer("86022222", "Citra Lestari", Rank.BRIGPOL, KERINCI, "081300000003"),
-          _officer("91033333", "Dedi Kurniawan", Rank.BRIPDA, KERINCI, "081300000004"),
-          _officer("84044444", "Eko Prasetyo", Rank.AIPDA, KERINCI, "081300000005"),
-          _officer("92055555", "Fajar Nugroho", Rank.BRIPDA, KERINCI, "081300000006"),
-          _officer("87066666", "Gilang Ramadhan", Rank.BRIPKA, MERANGIN, "081300000007"),
-          _officer("93077777", "Hendra Wijaya", Rank.BRIPDA, MERANGIN, "081300000008"))
-DALMAS = (_officer("94088888", "Irfan Hakim", Rank.BRIPDA, KERINCI, "081300000009"),
-          _officer("94099999", "Joko Susilo", Rank.BRIPDA, KERINCI, "081300000010"))
-BRIMOB = (_officer("95011111", "Kurnia Adi", Rank.BRIPTU, "polda.15", "081300000011",
-                   branch=Branch.BRIMOB),
-          _officer("95022222", "Lukman Hakim", Rank.BRIPTU, "polda.15", "081300000012",
-                   branch=Branch.BRIMOB))
-OFFICERS = (KAPOLRES, KABAG, KAPOLSEK, KAPOLDA, PAWAS, DANTON, *GUARDS, *DALMAS, *BRIMOB)
-
-SCENARIO = Scenario(ScenarioInfo("Kerinci kecil", Election.PILKADA, "15", dt.date(2024, 11, 27)),
-                    REGIONS, TPS, UNITS, OFFICERS,
-                    (ForceCount("korem.042", 3), ForceCount("kodim.0417", 5),
-                     ForceCount("kodim.0420", 100)),
-                    (ForceCount(A1X, 4), ForceCount(A1Y, 1), ForceCount(A2X, 2),
-                     ForceCount(B1X, 0)))
-
-P1 = Post("15.01.01-SR-001", KERINCI, "15.01.01", RiskClass.SANGAT_RAWAN, (TPS[0].tps_id,),
-          -2.060, 101.300, 2, 2, 0.0, 1, (("cctv", 1), ("radio", 2)))
-P2 = Post("15.01.01-KRB-001", KERINCI, "15.01.01", RiskClass.KURANG_RAWAN,
-          (TPS[1].tps_id, TPS[2].tps_id), -2.062, 101.305, 2, 4, 3.4, 8, (("radio", 1),))
-P3 = Post("15.01.02-R-001", KERINCI, "15.01.02", RiskClass.RAWAN, (TPS[3].tps_id,),
-          -2.100, 101.500, 2, 2, 0.0, 2)
-P4 = Post("15.02.01-KRB-001", MERANGIN, "15.02.01", RiskClass.KURANG_RAWAN, (TPS[4].tps_id,),
-          -2.080, 102.270, 2, 2, 0.0, 8)
-CLUSTER_A1 = Supervision("PW-15.01.01-01", KERINCI, "15.01.01", (P1.post_id, P2.post_id),
-                         -2.061, 101.302, 0.6, PAWAS.nrp)
-CLUSTER_A2 = Supervision("PW-15.01.02-01", KERINCI, "15.01.02", (P3.post_id,), -2.100,
-                         101.500, 0.0, None)
-DALMAS_TEAM = ReserveTeam("cadangan-polres.15.01-01", KERINCI, "polsek.15.01.01", -2.054,
-                          101.304, 3, ReserveKind.DALMAS, "Dalmas Kerinci 1", DANTON.nrp)
-BRIMOB_TEAM = ReserveTeam("cadangan-pool-01", POOL, "polda.15", -1.606, 103.611, 2,
-                          ReserveKind.BRIMOB, "Brimob Polda 1", None)
-SHORTFALLS = (
-    Shortfall(1, KERINCI, "duty", "Polres Kerinci: tugas kantor dikurangi 2 personel",
-              "Polres Kerinci: duties cut by 2", 2, 2),
-    Shortfall(2, POOL, "reserve", "Polda Jambi: cadangan dikurangi 4 personel",
-              "Polda Jambi: reserve cut by 4", 4, 4),
-    Shortfall(3, KERINCI, "pawas", "Polres Kerinci: 1 pos di PW-15.01.02-01 tanpa Pawas",
-              "1 post in PW-15.01.02-01 has no Pawas", 1, 1),
-)
-INFERRED = ("1 Polsek tanpa perwira (Polsek Danau Kerinci): pos-pos kecamatannya "
-            "dikendalikan langsung oleh Polres",)
-
-
-def _plan(*, p95: float | None = None) -> Plan:
-    g = GUARDS
-    assignments = (
-        # plan order puts the Kabag first: the documents list the Kaopsres first anyway
-        Assignment(KABAG.nrp, Role.COMMAND, KERINCI, 0, 0.0, None, "Kabag Ops"),
-        Assignment(KAPOLRES.nrp, Role.COMMAND, KERINCI, 0, 0.0, None, "Kaopsres"),
-        Assignment(KAPOLSEK.nrp, Role.COMMAND, "polsek.15.01.01", 0, 0.0, None,
-                   "Kasubsatgas Pam TPS"),
-        Assignment(KAPOLDA.nrp, Role.COMMAND, "polda.15", 0, 0.0, None, "Kaops"),
-        Assignment(PAWAS.nrp, Role.SUPERVISOR, CLUSTER_A1.cluster_id, 0, 9.0, None, "Pawas"),
-        Assignment(g[0].nrp, Role.POST, P1.post_id, 1, 10.0, None, "Penjaga TPS"),
-        Assignment(g[1].nrp, Role.POST, P1.post_id, 1, 10.0, None, "Penjaga TPS"),
-        Assignment(g[2].nrp, Role.POST, P2.post_id, 1, 9.0, None, "Penjaga TPS"),
-        Assignment(g[3].nrp, Role.POST, P2.post_id, 1, 9.0, None, "Penjaga TPS"),
-        Assignment(g[4].nrp, Role.POST, P3.post_id, 1, 12.0, None, "Penjaga TPS"),
-        Assignment(g[5].nrp, Role.POST, P3.post_id, 1, 12.0, None, "Penjaga TPS"),
-        Assignment(g[6].nrp, Role.POST, P4.post_id, 1, 1.0, None, "Penjaga TPS"),
-        Assignment(g[7].nrp, Role.POST, P4.post_id, 1, 1.0, None, "Penjaga TPS"),
-        Assignment(DANTON.nrp, Role.RESERVE, DALMAS_TEAM.team_id, 1, 10.0, None, "Danton"),
-        Assignment(DALMAS[0].nrp, Role.RESERVE, DALMAS_TEAM.team_id, 2, 10.0, None,
-                   "Anggota Dalmas"),
-        Assignment(DALMAS[1].nrp, Role.RESERVE, DALMAS_TEAM.team_id, 2, 10.0, None,
-                   "Anggota Dalmas"),
-        Assignment(BRIMOB[0].nrp, Role.RESERVE, BRIMOB_TEAM.team_id, 1, 0.0, None,
-                   "Anggota Brimob"),
-        Assignment(BRIMOB[1].nrp, Role.RESERVE, BRIMOB_TEAM.team_id, 1, 0.0, None,
-                   "Anggota Brimob"),
-    )
-    metrics = PlanMetrics(
-        posts=4, officers_at_tps=8, officers_on_duties=0, officers_in_reserve=5,
-        uncovered_tps=0, tps_by_class={"sangat_rawan": 1, "rawan": 1, "kurang_rawan": 3},
-        travel_km_total=104.0, lp_bound_km=None, gap=None, reserve_eta_p95_min=p95,
-        seconds=0.1, posts_lower_bound=4, bko=0, posts_without_pawas=1, pawas_max_km=0.6,
-        officers_in_command=4, officers_supervising=1)
-    return Plan(
-        (P1, P2, P3, P4), (), (DALMAS_TEAM, BRIMOB_TEAM), assignments, (), metrics=metrics,
-        tni=(TniAllocation("kodim.0417", 2, 1, 4, 5, short=1),
-             TniAllocation("kodim.0420", 0, 1, 4, 100, short=0),
-             TniAllocation("total", 2, 2, 8, 108, short=0)),
-        supervisions=(CLUSTER_A1, CLUSTER_A2),
-        tni_posts=(TniPost(f"TNI-S-{TPS[0].tps_id}", "kodim.0417", "static", TPS[0].tps_id,
-                           -2.060, 101.300, 2),
-                   TniPost("TNI-M-15.01.02", "kodim.0417", "mobile", "15.01.02", -2.066,
-                           101.512, 4),
-                   TniPost("TNI-M-15.02.01", "kodim.0420", "mobile", "15.02.01", -2.082,
-                           102.272, 4)),
-        linmas_short=(LinmasShortfall(A1Y, 4, 1), LinmasShortfall(B1X, 2, 0)),
-        shortfalls=SHORTFALLS, inferred=INFERRED)
 
 
 @pytest.fixture(scope="module")
 def out(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("command_docs")
-    plan_docs.write_all(_plan(), SCENARIO, folder)
+    plan_docs.write_all(small_plan(), SCENARIO, folder)
     return folder
 
 
@@ -350,7 +190,7 @@ def test_tni_linmas_and_shortfalls_are_the_polres_own(out: Path) -> None:
 
 
 def test_force_balance_counts_command_and_pawas() -> None:
-    rows = {b.code: b for b in plan_docs.force_balance(_plan(), SCENARIO)}
+    rows = {b.code: b for b in plan_docs.force_balance(small_plan(), SCENARIO)}
     kerinci = rows[KERINCI]
     assert (kerinci.command, kerinci.supervising, kerinci.at_tps, kerinci.reserve) == (3, 1, 6, 3)
     assert (rows[POOL].command, rows[POOL].reserve) == (1, 2)
@@ -409,7 +249,7 @@ def test_a_kapolsek_card_gives_his_kecamatan_and_its_pawas(out: Path) -> None:
 def test_every_officer_has_one_card(out: Path) -> None:
     nrps = [nrp for stem in ("polres_kerinci", "polres_merangin", "polda")
             for page in _pages(out / f"kartu_{stem}.pdf") if (nrp := _owner_nrp(page))]
-    assert sorted(nrps) == sorted(a.nrp for a in _plan().assignments)
+    assert sorted(nrps) == sorted(a.nrp for a in small_plan().assignments)
 
 
 # --- the summary ----------------------------------------------------------------------------
@@ -494,14 +334,14 @@ def small_db(db: Database, db_url: str, tmp_path: Path) -> str:
     return db_url
 
 
-def test_plan_run_and_update_print_the_command_plan(small_db: str,
+def test_plan_run_and_update_print_the_commandsmall_plan(small_db: str,
                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     """``plan run`` and ``plan update`` print command, Pawas and team counts per owner, the
     TNI total and Linmas, what was given up in order, and a p95 of "n/a" where no rawan TPS
     needs a team (``p95 before -> after`` on an update)."""
-    monkeypatch.setattr(planning, "run_plan", lambda **_: planning.PlanOutcome(7, _plan()))
+    monkeypatch.setattr(planning, "run_plan", lambda **_: planning.PlanOutcome(7, small_plan()))
     monkeypatch.setattr(planning, "replan", lambda **_: planning.PlanOutcome(
-        8, _plan(p95=12.5), p95_before=None))
+        8, small_plan(p95=12.5), p95_before=None))
     runner = CliRunner()
     ran = runner.invoke(app, ["--db", small_db, "plan", "run"], env={"COLUMNS": "160"})
     assert ran.exit_code == 0, ran.output
