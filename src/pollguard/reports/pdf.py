@@ -15,6 +15,7 @@ from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
+from reportlab.lib.utils import simpleSplit
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
 
@@ -30,6 +31,7 @@ RULE = "#c5cbd6"  # table grids, the cards' section rules
 TOTAL_FILL = "#eef1f6"  # a table's total row
 WARN_FILL = "#fffaeb"  # rows that warn
 
+CELL_PAD = 3  # points left and right of a table cell's text
 MARGIN = 15 * mm  # left and right
 TOP, BOTTOM = 14 * mm, 16 * mm  # the bottom margin leaves room for the footer
 WIDTH = A4[0] - 2 * MARGIN  # the text width of an A4 page
@@ -74,50 +76,66 @@ def tiles(items: Sequence[tuple[str, str]], style: ParagraphStyle,
 
 
 def table(header: Sequence[str], rows: Sequence[Sequence[str]], width: float,
-          shares: Sequence[float], *, total: bool = False) -> Table:
+          shares: Sequence[float], *, total: bool = False, fast: bool = False) -> Table:
     """A data table: a bold header repeated on every page, cells that wrap, numbers (after
     the first column) right-aligned; ``shares`` of ``width`` per column; with ``total`` the
-    last row is a bold total on a shaded ground."""
+    last row is a bold total on a shaded ground. With ``fast`` the cells are broken into
+    lines once and drawn as plain text rather than paragraphs: a long table (a Sprin's annex)
+    splits over many pages, and reportlab wraps every paragraph left again at each split."""
+    widths = [width * f for f in shares]
+    plain: list[tuple[str, Any, Any]] = []
     cell = ParagraphStyle("cell", fontName=FONT, fontSize=7.5, leading=9)
     number = ParagraphStyle("number", parent=cell, alignment=TA_RIGHT)
     head = ParagraphStyle("head", parent=cell, fontName=BOLD)
     bold = ParagraphStyle("bold", parent=cell, fontName=BOLD)
     bold_number = ParagraphStyle("bold_number", parent=bold, alignment=TA_RIGHT)
 
-    def para(v: str, i: int, last: bool) -> Paragraph:
+    def para(v: str, i: int, r: int, last: bool) -> Paragraph | str:
         numeric = i > 0 and NUMBER.fullmatch(v) is not None
+        if fast and not last:
+            if numeric:
+                plain.append(("ALIGN", (i, r), (i, r)))
+            return "\n".join(line for part in v.split("\n") for line in simpleSplit(
+                part, FONT, cell.fontSize, widths[i] - 2 * CELL_PAD))
         style = (bold_number if numeric else bold) if last else number if numeric else cell
-        return Paragraph(html.escape(v), style)
+        return Paragraph(html.escape(v).replace("\n", "<br/>"), style)
 
     data = [[Paragraph(html.escape(h), head) for h in header]] + [
-        [para(v, i, total and r == len(rows) - 1) for i, v in enumerate(row)]
+        [para(v, i, r + 1, total and r == len(rows) - 1) for i, v in enumerate(row)]
         for r, row in enumerate(rows)]
-    out = Table(data, colWidths=[width * f for f in shares], repeatRows=1)
+    out = Table(data, colWidths=widths, repeatRows=1)
     style = [("BACKGROUND", (0, 0), (-1, 0), colors.HexColor(HEAD_FILL)),
              ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor(RULE)),
              ("VALIGN", (0, 0), (-1, -1), "TOP"),
-             ("LEFTPADDING", (0, 0), (-1, -1), 3), ("RIGHTPADDING", (0, 0), (-1, -1), 3),
-             ("TOPPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 2)]
+             ("LEFTPADDING", (0, 0), (-1, -1), CELL_PAD),
+             ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PAD),
+             ("TOPPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+             # plain-text cells (``fast``) in the paragraphs' font, numbers to the right
+             ("FONTNAME", (0, 1), (-1, -1), FONT), ("FONTSIZE", (0, 1), (-1, -1), 7.5),
+             ("LEADING", (0, 1), (-1, -1), 9),
+             *((*cmd, "RIGHT") for cmd in plain)]
     if total:
         style.append(("BACKGROUND", (0, -1), (-1, -1), colors.HexColor(TOTAL_FILL)))
     out.setStyle(TableStyle(style))
     return out
 
 
-def document(target: str | IO[bytes], *, title: str,
-             subject: str | None = None) -> SimpleDocTemplate:
-    """An A4 report with the shared margins, written to a file name or a binary stream."""
-    return SimpleDocTemplate(target, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN,
+def document(target: str | IO[bytes], *, title: str, subject: str | None = None,
+             pagesize: tuple[float, float] = A4) -> SimpleDocTemplate:
+    """An A4 report with the shared margins, written to a file name or a binary stream
+    (``pagesize=landscape(A4)`` for a wide table)."""
+    return SimpleDocTemplate(target, pagesize=pagesize, leftMargin=MARGIN, rightMargin=MARGIN,
                              topMargin=TOP, bottomMargin=BOTTOM, title=title,
                              author="PollGuard", subject=subject)
 
 
 def footer(canvas: Canvas, left: str, right: str) -> None:
-    """The footer line of an A4 report: ``left`` at the margin, ``right`` flush right."""
+    """The footer line of an A4 report: ``left`` at the margin, ``right`` flush right (of
+    the canvas's page, portrait or landscape)."""
     canvas.setFont(FONT, 7)
     canvas.setFillColor(colors.HexColor(MUTED))
     canvas.drawString(MARGIN, 9 * mm, left)
-    canvas.drawRightString(A4[0] - MARGIN, 9 * mm, right)
+    canvas.drawRightString(canvas._pagesize[0] - MARGIN, 9 * mm, right)
 
 
 class NumberedCanvas(Canvas):

@@ -20,23 +20,30 @@ def sheet_name(name: str, taken: list[str]) -> str:
     return clean
 
 
-def print_layout(sheet: Any, title_rows: str = "1:1") -> None:
-    """Landscape A4, fit to the page width, the title rows repeated on every page."""
+def print_layout(sheet: Any, title_rows: str = "1:1", area: str | None = None) -> None:
+    """Landscape A4, fit to the page width, the title rows repeated on every page; with
+    ``area`` ("A1:N40") only that range prints."""
     sheet.page_setup.orientation = "landscape"
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
     sheet.page_setup.fitToWidth = 1
     sheet.page_setup.fitToHeight = 0
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
     sheet.print_title_rows = title_rows
+    if area:
+        sheet.print_area = area
 
 
-def table_layout(sheet: Any, columns: int, widths: Sequence[float]) -> None:
-    """The first row as a bold, frozen, filtered header; column widths; print layout."""
-    for cell in sheet[1]:
+def table_layout(sheet: Any, columns: int, widths: Sequence[float],
+                 header_row: int = 1) -> None:
+    """Row ``header_row`` (the first, unless a header block stands above the table) as a
+    bold, frozen, filtered header over the rows below it so far; column widths; print
+    layout with that row repeated on every page."""
+    for cell in sheet[header_row][:columns]:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
-    sheet.freeze_panes = "A2"
-    sheet.auto_filter.ref = f"A1:{get_column_letter(columns)}{max(sheet.max_row, 1)}"
+    sheet.freeze_panes = f"A{header_row + 1}"
+    last = get_column_letter(columns)
+    sheet.auto_filter.ref = f"A{header_row}:{last}{max(sheet.max_row, header_row)}"
     for i, w in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(i)].width = w
-    print_layout(sheet)
+    print_layout(sheet, f"{header_row}:{header_row}")

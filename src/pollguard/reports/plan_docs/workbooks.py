@@ -1,10 +1,15 @@
-"""The plotting workbooks (XLSX, one per Polres and one for the Polda pool): the table behind
-the Sprin, a sheet per Polsek with one row per officer in the columns a Bag Ops types by hand
-today, plus the duties, the reserve and a summary a Kapolres signs off."""
+"""The plotting workbooks (XLSX, one per Polres and one for the Polda pool): the Sprin's
+annex (lampiran) a Bag Ops edits, checks and prints instead of typing 5,000 rows.
+
+Each officer list (command and staff, Pawas, one sheet per Polsek, duties, reserve) is a page
+of the annex: the same header block as the Sprin (classification, kop, "LAMPIRAN SURAT
+PERINTAH ... NOMOR ... TANGGAL ...", its title), the table, and the Sprin's signature block.
+What the rows say is ``annex_rows``'s, shared with the annex PDF (``annex_pdf``). The other
+sheets (summary, BKO, TNI, Linmas, shortfalls) are the planner's working tables."""
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -14,63 +19,57 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from pollguard.domain.command import POOL
-from pollguard.domain.plan import Assignment, Plan, Post, Role
+from pollguard.domain.plan import Plan, Role
 from pollguard.domain.regions import RegionLevel, ancestor_at
 from pollguard.domain.risk import RiskClass
 from pollguard.domain.scenario import Scenario
 from pollguard.planning.view import PlanView
+from pollguard.reports.plan_docs import annex_rows
+from pollguard.reports.plan_docs.annex_rows import (
+    COMMAND_SHEET,
+    DUTY_SHEET,
+    PAWAS_SHEET,
+    RESERVE_SHEET,
+    WARN_FILL,
+    WARN_TEXT,
+    AnnexTable,
+)
 from pollguard.reports.plan_docs.balance import Balance, balances
 from pollguard.reports.plan_docs.command import (
     RESERVE_KIND_LABEL,
     TNI_KIND_LABEL,
     CommandView,
     equipment_label,
-    equipment_text,
     phone,
     rank_name,
 )
 from pollguard.reports.plan_docs.common import (
     CLASS_FILL,
     CLASS_ORDER,
-    DUTY_LABEL,
     ROLE_LABEL,
     coord,
     file_stems,
-    pattern,
 )
+from pollguard.reports.plan_docs.heading import Heading, heading
 from pollguard.reports.xlsx import print_layout, sheet_name, table_layout
 
-PERSON_HEADERS = ("No", "Nama", "Pangkat", "NRP", "Satuan/asal BKO", "Jabatan dalam operasi",
-                  "Telepon")
-SPRIN_HEADERS = (*PERSON_HEADERS, "Pos", "Desa/Kel", "Kecamatan", "No TPS", "Kategori", "Pola",
-                 "Jumlah Linmas", "Perlengkapan", "Pawas", "Telp Pawas", "Koordinat")
-COMMAND_HEADERS = (*PERSON_HEADERS, "Jabatan dinas", "Kedudukan", "Pos dikendalikan",
-                   "TPS dikendalikan", "Koordinat")
-PAWAS_HEADERS = (*PERSON_HEADERS, "Klaster", "Kecamatan", "Kapolsek", "Telp Kapolsek",
-                 "Jumlah pos", "Jumlah TPS", "Pos dan TPS yang diawasi", "Radius (km)",
-                 "Koordinat")
-DUTY_HEADERS = (*PERSON_HEADERS, "Tugas", "Jenis tugas", "Koordinat")
-RESERVE_HEADERS = (*PERSON_HEADERS, "Fungsi", "Tim (sandi panggilan)", "Jenis", "Danton",
-                   "Telp Danton", "Titik siaga", "Koordinat")
-BKO_HEADERS = (*PERSON_HEADERS[:4], "Satuan asal", "BKO ke", "Peran", "Sasaran", "Kecamatan")
+__all__ = ["BKO_SHEET", "COMMAND_SHEET", "DUTY_SHEET", "LINMAS_SHEET", "NON_PLOTTING_SHEETS",
+           "PAWAS_SHEET", "RESERVE_SHEET", "SHORTFALL_SHEET", "SUMMARY_SHEET", "TNI_SHEET",
+           "write", "write_plotting_workbooks"]
+
+BKO_HEADERS = ("No", "Nama", "Pangkat", "NRP", "Satuan asal", "BKO ke", "Peran", "Sasaran",
+               "Kecamatan")
 TNI_HEADERS = ("No", "Kodim", "Jenis", "Sasaran", "Kecamatan", "Prajurit", "Koordinat")
 LINMAS_HEADERS = ("No", "Desa/Kel", "Kecamatan", "Linmas dibutuhkan", "Linmas tersedia",
                   "Kurang")
 SHORTFALL_HEADERS = ("Urutan", "Satuan", "Yang dilepas", "Jenis", "Personel dilepas",
                      "BKO untuk memulihkan")
-PERSON_WIDTHS = (5, 28, 10, 11, 32, 26, 15)
-SPRIN_WIDTHS = (*PERSON_WIDTHS, 18, 30, 20, 26, 13, 9, 9, 22, 28, 15, 22)
-COMMAND_WIDTHS = (*PERSON_WIDTHS, 26, 30, 10, 10, 22)
-PAWAS_WIDTHS = (*PERSON_WIDTHS, 24, 20, 28, 15, 9, 9, 60, 9, 22)
-DUTY_WIDTHS = (*PERSON_WIDTHS, 42, 28, 22)
-RESERVE_WIDTHS = (*PERSON_WIDTHS, 12, 28, 24, 28, 15, 28, 22)
 BKO_WIDTHS = (5, 28, 10, 11, 30, 28, 24, 36, 22)
 TNI_WIDTHS = (5, 24, 30, 34, 22, 9, 22)
 LINMAS_WIDTHS = (5, 32, 22, 12, 12, 9)
 SHORTFALL_WIDTHS = (8, 28, 70, 22, 12, 14)
 
-SUMMARY_SHEET, DUTY_SHEET, RESERVE_SHEET, BKO_SHEET = "Ringkasan", "Tugas", "Cadangan", "BKO"
-COMMAND_SHEET, PAWAS_SHEET = "Komando dan Staf", "Pawas"
+SUMMARY_SHEET, BKO_SHEET = "Ringkasan", "BKO"
 TNI_SHEET, LINMAS_SHEET, SHORTFALL_SHEET = "TNI", "Kekurangan Linmas", "Kekurangan Personel"
 #: Sheets that list officers plotted elsewhere or counts, not officers plotted by this unit.
 NON_PLOTTING_SHEETS = (SUMMARY_SHEET, BKO_SHEET, TNI_SHEET, LINMAS_SHEET, SHORTFALL_SHEET)
@@ -78,6 +77,13 @@ NON_PLOTTING_SHEETS = (SUMMARY_SHEET, BKO_SHEET, TNI_SHEET, LINMAS_SHEET, SHORTF
 SHORTFALL_KIND = {"duty": "Tugas dikurangi", "reserve": "Cadangan dikurangi",
                   "pattern": "Pola dilonggarkan", "uncovered": "TPS tidak terjaga",
                   "pawas": "Pos tanpa Pawas", "danton": "Danton bukan perwira"}
+
+
+#: The kop takes the first columns up to this many characters; the annex reference and the
+#: signature the last columns from this many.
+KOP_WIDTH, RIGHT_WIDTH = 44, 60
+CENTER = Alignment(horizontal="center", vertical="center")
+LEFT = Alignment(horizontal="left", vertical="center")
 
 
 def write_plotting_workbooks(plan: Plan, scenario: Scenario, out: Path) -> list[Path]:
@@ -88,6 +94,8 @@ def write_plotting_workbooks(plan: Plan, scenario: Scenario, out: Path) -> list[
 
 
 def write(ix: PlanView, out: Path) -> list[Path]:
+    """Every owner's workbook from one indexed plan: summary, the annex's officer sheets
+    (``annex_rows``), then BKO (the Polda's), TNI, Linmas and shortfalls."""
     out.mkdir(parents=True, exist_ok=True)
     cv = CommandView(ix)
     stems = file_stems(ix)
@@ -98,25 +106,13 @@ def write(ix: PlanView, out: Path) -> list[Path]:
         summary = book.active
         assert summary is not None
         summary.title = SUMMARY_SHEET
-        rows = cv.ordered(owner)
         if owner == POOL:
             _pool_summary(ix, cv, summary, totals)
         else:
             _polres_summary(ix, cv, summary, owner, totals[owner])
-        _table(book.create_sheet(COMMAND_SHEET), COMMAND_HEADERS, COMMAND_WIDTHS,
-               _command_rows(ix, cv, [a for a in rows if a.role == Role.COMMAND]))
-        if owner != POOL:
-            _table(book.create_sheet(PAWAS_SHEET), PAWAS_HEADERS, PAWAS_WIDTHS,
-                   _pawas_rows(ix, cv, owner), wrap_column=PAWAS_HEADERS.index(
-                       "Pos dan TPS yang diawasi"))
-            for title, posts_rows in _polsek_sheets(ix, cv, rows):
-                sheet = book.create_sheet(sheet_name(title, book.sheetnames))
-                _table(sheet, SPRIN_HEADERS, SPRIN_WIDTHS, posts_rows,
-                       fill_column=SPRIN_HEADERS.index("Kategori"))
-        _table(book.create_sheet(DUTY_SHEET), DUTY_HEADERS, DUTY_WIDTHS,
-               _duty_rows(ix, cv, [a for a in rows if a.role == Role.DUTY]))
-        _table(book.create_sheet(RESERVE_SHEET), RESERVE_HEADERS, RESERVE_WIDTHS,
-               _reserve_rows(ix, cv, [a for a in rows if a.role == Role.RESERVE]))
+        h = heading(ix, owner)
+        for t in annex_rows.tables(ix, cv, owner):
+            _annex_sheet(book.create_sheet(sheet_name(t.sheet, book.sheetnames)), h, t)
         if owner == POOL:
             _table(book.create_sheet(BKO_SHEET), BKO_HEADERS, BKO_WIDTHS, _bko_rows(ix, cv))
         _table(book.create_sheet(TNI_SHEET), TNI_HEADERS, TNI_WIDTHS, _tni_rows(ix, cv, owner))
@@ -131,93 +127,95 @@ def write(ix: PlanView, out: Path) -> list[Path]:
     return paths
 
 
-def _command_rows(ix: PlanView, cv: CommandView,
-                  rows: Sequence[Assignment]) -> list[tuple[Any, ...]]:
-    """Command and staff: Kaops, Wakaops, Kabag Ops, Posko staff, then each Kapolsek as
-    "Kasubsatgas Pam TPS Kec. X" with the posts and TPS of his kecamatan."""
-    posts_of_kec: dict[str, list[Post]] = defaultdict(list)
-    for p in ix.plan.posts:
-        posts_of_kec[p.kecamatan_code].append(p)
-    out = []
-    for no, a in enumerate(rows, start=1):
-        o = ix.officers[a.nrp]
-        kec = cv.polsek_of(a)
-        posts = posts_of_kec.get(kec, []) if kec else []
-        unit = ix.units.get(a.target_id)
-        out.append((*_person(ix, cv, no, a), o.position or "—", cv.seat(a),
-                    len(posts) if kec else None,
-                    sum(len(p.tps_ids) for p in posts) if kec else None,
-                    coord(unit.hq_lat, unit.hq_lon) if unit else ""))
-    return out
+def _annex_sheet(sheet: Any, h: Heading, t: AnnexTable) -> None:
+    """An officer list as a page of the Sprin's annex: the header block (classification,
+    kop beside the annex's reference, title lines, the default warning), the table with its
+    header row frozen, filtered and repeated on each printed page, then the signature."""
+    n = len(t.headers)
+    head = annex_rows.header(h, t.subject)
+    kop_end = _block_end(t.widths, KOP_WIDTH)
+    right = _block_start(t.widths, RIGHT_WIDTH, after=kop_end)
+    _merged(sheet, 1, 1, n, head.classification, Font(bold=True, size=11), CENTER)
+    for i, line in enumerate(head.kop):
+        _merged(sheet, 2 + i, 1, kop_end, line,
+                Font(bold=True, size=10, underline="single" if i == len(head.kop) - 1
+                     else None), CENTER)
+    for i, line in enumerate(head.annex):
+        _merged(sheet, 2 + i, right, n, line, Font(size=10), LEFT)
+    row = 2 + max(len(head.kop), len(head.annex)) + 1
+    for i, line in enumerate(head.titles):
+        _merged(sheet, row, 1, n, line, Font(bold=True, size=12 if i == 0 else 10), CENTER)
+        row += 1
+    if head.warning:
+        cell = _merged(sheet, row, 1, n, head.warning, Font(bold=True, color=WARN_TEXT),
+                       Alignment(horizontal="left", vertical="center", wrap_text=True))
+        cell.fill = PatternFill("solid", fgColor=WARN_FILL)
+        sheet.row_dimensions[row].height = 30
+        row += 1
+    header_row = row + 1
+    for c, value in enumerate(t.headers, start=1):
+        sheet.cell(header_row, c, value)
+    fills = {c.label_id: PatternFill("solid", fgColor=CLASS_FILL[c]) for c in RiskClass}
+    wrap = [t.headers.index(w) + 1 for w in t.wrap]
+    top = Alignment(wrap_text=True, vertical="top")
+    r = header_row
+    for r, values in enumerate(t.rows, start=header_row + 1):
+        for c, value in enumerate(values, start=1):
+            cell = sheet.cell(r, c, value)
+            if c in wrap:
+                cell.alignment = top
+        k = t.class_column
+        if k is not None and values[k] in fills:
+            sheet.cell(r, k + 1).fill = fills[values[k]]
+    if not t.rows:
+        r = header_row + 1
+        sheet.cell(r, 2, annex_rows.EMPTY)
+    table_layout(sheet, n, t.widths, header_row=header_row)
+    sign = annex_rows.signature(h)
+    r += 3  # two blank rows
+    for line in sign.issued:
+        _merged(sheet, r, right, n, line, Font(size=10), LEFT)
+        r += 1
+    _merged(sheet, r, right, n, sign.position, Font(bold=True, size=10), CENTER)
+    r += 5  # room to sign
+    _merged(sheet, r, right, n, sign.name, Font(bold=True, underline="single", size=10),
+            CENTER)
+    _merged(sheet, r + 1, right, n, sign.rank_nrp, Font(size=10), CENTER)
+    print_layout(sheet, f"{header_row}:{header_row}", f"A1:{get_column_letter(n)}{r + 1}")
+    sheet.oddFooter.center.text = head.classification
+    sheet.oddFooter.right.text = "Hal. &P/&N"
 
 
-def _pawas_rows(ix: PlanView, cv: CommandView, owner: str) -> list[tuple[Any, ...]]:
-    """One row per cluster: its Pawas (blank where none was found: a shortfall), the
-    Kapolsek above him and the posts he supervises with their TPS by name."""
-    by_cluster = {a.target_id: a for a in cv.supervising.get(owner, [])}
-    out = []
-    for no, c in enumerate(cv.supervisions_of(owner), start=1):
-        a = by_cluster.get(c.cluster_id)
-        person = (_person(ix, cv, no, a) if a is not None
-                  else (no, "— (belum ada Pawas)", None, None, None, "Pawas", None))
-        posts = [ix.posts[p] for p in c.post_ids if p in ix.posts]
-        kapolsek = cv.kapolsek_of(c.kecamatan_code)
-        out.append((*person, c.cluster_id, ix.kecamatan_name(c.kecamatan_code),
-                    rank_name(kapolsek), phone(kapolsek), len(c.post_ids),
-                    sum(len(p.tps_ids) for p in posts),
-                    "\n".join(f"{p.post_id}: {cv.post_tps(p)}" for p in posts),
-                    round(c.radius_km, 1), coord(c.lat, c.lon)))
-    return out
+def _block_end(widths: Sequence[float], chars: float) -> int:
+    """The last column (1-based) of a block from the left at least ``chars`` wide."""
+    total = 0.0
+    for i, w in enumerate(widths, start=1):
+        total += w
+        if total >= chars:
+            return i
+    return len(widths)
 
 
-def _polsek_sheets(ix: PlanView, cv: CommandView,
-                   rows: Sequence[Assignment]) -> list[tuple[str, list[tuple[Any, ...]]]]:
-    """A sheet per Polsek (per kecamatan: a kecamatan without a Polsek gets its own name),
-    each guard with his post's equipment and the Pawas who supervises it."""
-    by_kec: dict[str, list[Assignment]] = defaultdict(list)
-    for a in rows:
-        if a.role == Role.POST:
-            by_kec[ix.posts[a.target_id].kecamatan_code].append(a)
-    sheets = []
-    for kec in sorted(by_kec):
-        polsek = ix.polsek_of_kec.get(kec)
-        title = polsek.name if polsek else f"Kec {ix.kecamatan_name(kec)}"
-        lines = []
-        for no, a in enumerate(by_kec[kec], start=1):
-            post = ix.posts[a.target_id]
-            pawas = cv.pawas_of(post.post_id)
-            lines.append((*_person(ix, cv, no, a), post.post_id, ix.desa_names(post),
-                          ix.kecamatan_name(post.kecamatan_code), ix.tps_numbers(post),
-                          post.risk_class.label_id, pattern(post), post.linmas,
-                          equipment_text(post.equipment), cv.pawas_text(post.post_id),
-                          phone(pawas) if pawas else "—", coord(post.lat, post.lon)))
-        sheets.append((title, lines))
-    return sheets
+def _block_start(widths: Sequence[float], chars: float, after: int) -> int:
+    """The first column (1-based) of a block at the right at least ``chars`` wide, right of
+    column ``after`` where the table is wide enough."""
+    total = 0.0
+    for i in range(len(widths), 0, -1):
+        total += widths[i - 1]
+        if total >= chars:
+            return max(i, min(after + 1, len(widths)))
+    return min(after + 1, len(widths))
 
 
-def _duty_rows(ix: PlanView, cv: CommandView,
-               rows: Sequence[Assignment]) -> list[tuple[Any, ...]]:
-    out = []
-    for no, a in enumerate(rows, start=1):
-        d = ix.duties[a.target_id]
-        out.append((*_person(ix, cv, no, a), d.label, DUTY_LABEL.get(d.kind, d.kind.value),
-                    coord(d.lat, d.lon)))
-    return out
-
-
-def _reserve_rows(ix: PlanView, cv: CommandView,
-                  rows: Sequence[Assignment]) -> list[tuple[Any, ...]]:
-    """Every member of every reserve team, the Danton first: the team by its call sign and
-    kind, with its Danton's name and phone on each row so a filtered team reads whole."""
-    out = []
-    for no, a in enumerate(rows, start=1):
-        t = ix.teams[a.target_id]
-        danton = cv.danton(t)
-        out.append((*_person(ix, cv, no, a), ix.officers[a.nrp].branch.value.capitalize(),
-                    cv.team_name(t), RESERVE_KIND_LABEL.get(t.kind, t.kind.value),
-                    rank_name(danton) if danton else "belum ada Danton", phone(danton),
-                    ix.staging_name(t), coord(t.lat, t.lon)))
-    return out
+def _merged(sheet: Any, row: int, first: int, last: int, value: str, font: Font,
+            alignment: Alignment) -> Any:
+    """``value`` across columns ``first`` to ``last`` of ``row``: the top-left cell."""
+    cell = sheet.cell(row, first, value)
+    cell.font = font
+    cell.alignment = alignment
+    if last > first:
+        sheet.merge_cells(start_row=row, start_column=first, end_row=row, end_column=last)
+    return cell
 
 
 def _bko_rows(ix: PlanView, cv: CommandView) -> list[tuple[Any, ...]]:
@@ -239,7 +237,7 @@ def _bko_rows(ix: PlanView, cv: CommandView) -> list[tuple[Any, ...]]:
             target = cv.team_name(ix.teams[a.target_id])
         elif a.role == Role.SUPERVISOR and a.target_id in ix.supervisions:
             c = ix.supervisions[a.target_id]
-            target, kec = f"Pawas {c.cluster_id}", ix.kecamatan_name(c.kecamatan_code)
+            target, kec = f"Pawas {cv.cluster_label(c)}", ix.kecamatan_name(c.kecamatan_code)
         else:
             target = cv.position(a)
         out.append((no, o.name, o.rank.label, o.nrp, ix.unit_name(o.home_unit_code),
@@ -446,10 +444,3 @@ def _table(sheet: Any, headers: Sequence[str], widths: Sequence[int],
         if wrap_column is not None:
             sheet.cell(sheet.max_row, wrap_column + 1).alignment = wrap
     table_layout(sheet, len(headers), widths)
-
-
-def _person(ix: PlanView, cv: CommandView, no: int, a: Assignment) -> tuple[Any, ...]:
-    """The Sprin's person columns: name, rank, NRP, unit (or BKO origin), his position in the
-    operation and his phone."""
-    o = ix.officers[a.nrp]
-    return (no, o.name, o.rank.label, o.nrp, ix.origin(a, o), cv.position(a), o.phone or "—")
