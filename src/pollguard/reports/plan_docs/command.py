@@ -228,7 +228,11 @@ class CommandView:
                       key=lambda c: c.cluster_id)
 
     def cluster_label(self, c: Supervision) -> str:
-        return f"{c.cluster_id} ({self.kecamatan_label(c.kecamatan_code)})"
+        """"Klaster 1 Kec. Gunung Raya": the cluster as a Kapolsek names it (its number within
+        the kecamatan), not its id ``PW-15.01.01-01``."""
+        number = c.cluster_id.rsplit("-", 1)[-1]
+        which = f"Klaster {int(number)}" if number.isdigit() else c.cluster_id
+        return f"{which} {self.kecamatan_label(c.kecamatan_code)}"
 
     # --- reserve teams ------------------------------------------------------------------
 
