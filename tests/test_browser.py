@@ -109,11 +109,14 @@ def test_change_n_replan_accept_and_find_the_new_version(browser: Browser, serve
     draft_id = draft.get_attribute("data-draft-id")
     assert draft_id and page.locator("#moves tr").count() > 1
     page.screenshot(path=str(shots / "workspace.png"))
+    asked: list[str] = []  # accepting asks first: confirm it
+    page.once("dialog", lambda d: (asked.append(d.message), d.accept()))
     page.click("#accept")
     row = page.locator(f'#plan-list tr[data-plan-id="{draft_id}"]')
     expect(row).to_have_attribute("data-status", "accepted", timeout=30_000)
     listed = page.evaluate("fetch('/api/v1/plans').then(r => r.json())")
     assert listed["current"] == int(draft_id)
+    assert asked and f"#{draft_id}" in asked[0]
     page.context.close()
 
 

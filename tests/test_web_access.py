@@ -69,7 +69,8 @@ def _arguments(app: FastAPI, db: Database) -> dict[str, str]:
     exports = client.get(f"/api/v1/plans/{plans['current']}/exports", headers=headers).json()
     return {"tps_id": tps["ids"][0], "plan_id": str(plans["current"]),
             "name": next(e["name"] for e in exports if e["kind"] == "plotting"),
-            "username": "kpu", "lang": "en", "incident_id": str(uuid.UUID(int=1)), "n": "1"}
+            "username": "kpu", "lang": "en", "incident_id": str(uuid.UUID(int=1)), "n": "1",
+            "before": str(plans["current"]), "ext": "pdf"}
 
 
 BODIES: dict[str, Any] = {"/api/v1/plans/{plan_id}/drafts": {"note": "role matrix"},
@@ -113,7 +114,7 @@ def test_nobody_logged_in_gets_401_everywhere_but_public_routes(app: FastAPI) ->
         if declared_permission(route) == "public":
             continue
         url = path.format(tps_id="x", plan_id="1", name="x", username="x", lang="id",
-                          incident_id="x", n="1")
+                          incident_id="x", n="1", before="1", ext="pdf")
         for method in route.methods:
             assert client.request(method, url).status_code == 401, (method, path)
 

@@ -350,10 +350,23 @@ def compare(*, db: Database, before: int, after: int) -> list[Move]:
     return moves(a, b)
 
 
+#: The status a listing shows for an accepted version of the operation's plan that a newer
+#: accepted version replaced: derived, never stored (the newest accepted one is in force).
+SUPERSEDED = "superseded"
+
+
 @dataclass(frozen=True)
 class PlanListing:
     versions: list[tuple[PlanInfo, dict[str, object]]]  # oldest first, with their metrics
     current: int | None  # the plan in force: the newest accepted version
+
+    def status_of(self, info: PlanInfo) -> str:
+        """What a listing calls a version: "draft", "accepted" (the plan in force and a PSU
+        plan, which lies beside it), or "superseded" for an accepted version of the
+        operation's plan older than the one in force. One rule for the API and the CLI."""
+        if info.accepted and info.kind != PSU and info.id != self.current:
+            return SUPERSEDED
+        return info.status
 
 
 def listing(*, db: Database) -> PlanListing:

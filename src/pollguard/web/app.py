@@ -25,6 +25,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from pollguard import __version__
 from pollguard.services import audit as audit_service
+from pollguard.services import documents
 from pollguard.services import incidents as incident_service
 from pollguard.services.database import Database, open_database
 from pollguard.services.snapshot import NoDataError, Snapshots
@@ -96,8 +97,11 @@ def _meta_router() -> APIRouter:
 
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
-    """Runs the escalation clock while the server is up."""
+    """Runs the escalation clock while the server is up, and writes the documents of the plan
+    in force in the background if they are not on disk yet."""
     task = asyncio.create_task(escalation_loop(app)) if app.state.settings.escalate else None
+    if app.state.settings.prebuild:
+        await to_thread.run_sync(_prebuild_in_force, app)
     try:
         yield
     finally:
@@ -107,6 +111,21 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
+
+
+def _prebuild_in_force(app: FastAPI) -> None:
+    """Start writing the plan in force's documents (a server started on a database planned
+    from the command line has none on disk yet)."""
+    try:
+        snap = app.state.snapshots.get()
+        if snap.plan_info is None:
+            return
+        given = app.state.settings.template_dir
+        documents.prebuild_in_background(snap.view, plan_id=snap.plan_info.id,
+                                         folder=Path(app.state.settings.export_dir),
+                                         templates=Path(given) if given else None)
+    except NoDataError:
+        pass
 
 
 def escalation_round(app: FastAPI, now: dt.datetime | None = None) -> tuple[float, list[Any]]:

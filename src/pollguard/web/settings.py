@@ -73,6 +73,14 @@ class WebSettings:
         default_factory=lambda: (_env("POLLGUARD_SECURE_COOKIES") or "0") in ("1", "true"))
     export_dir: str = field(default_factory=lambda: _env("POLLGUARD_EXPORT_DIR") or (
         tempfile.mkdtemp(prefix="pollguard-exports-")))
+    # Write the documents of the plan in force in the background when it is accepted (and at
+    # start-up): downloads are then files on disk. Off in the test suite, which builds them
+    # only where it checks this.
+    prebuild: bool = field(
+        default_factory=lambda: (_env("POLLGUARD_PREBUILD_DOCUMENTS") or "1") in ("1", "true"))
+    # A unit's own Word templates (``sprin.docx``, ``sprin_perubahan.docx``: its letterhead
+    # and logo around PollGuard's tags) replacing the shipped ones; None: the shipped ones.
+    template_dir: str | None = field(default_factory=lambda: _env("POLLGUARD_TEMPLATE_DIR"))
     # Run the escalation clock inside the server (off: escalate with `pollguard ops escalate`
     # from cron, or in tests that drive the clock themselves).
     escalate: bool = field(

@@ -21,10 +21,14 @@ from pollguard.domain.command import POOL
 from pollguard.domain.forces import UnitKind
 from pollguard.domain.plan import Assignment, Plan, Role
 from pollguard.domain.risk import RiskClass
+from pollguard.planning.update import Move as PlanMove
 from pollguard.planning.update import moves
 from pollguard.planning.view import PlanView
 from pollguard.profile.model import parse_profile
 from pollguard.reports import plan_docs
+from pollguard.reports.plan_docs import amendment, whatsapp
+from pollguard.reports.plan_docs.command import CommandView
+from pollguard.reports.plan_docs.heading import Heading
 from pollguard.services import documents, planning
 from pollguard.services.accounts import Principal
 from pollguard.services.risk import NoScenarioError
@@ -41,7 +45,9 @@ Kind = Literal["operation", "psu"]  # planning.OPERATION, planning.PSU (the API'
 class PlanVersion(BaseModel):
     id: int
     created_at: str
-    status: Literal["accepted", "draft"]
+    status: Literal["accepted", "draft", "superseded"] = Field(
+        description="superseded: an accepted version of the operation's plan that a newer "
+                    "accepted one replaced (only the newest accepted version is in force)")
     kind: Kind = Field(
         description="a version of the operation's plan, or a re-vote (PSU) plan beside it")
     psu_date: str | None = Field(description="a PSU plan: the day of the re-vote (ISO date)")
@@ -79,7 +85,8 @@ def list_plans(request: Request, who: Principal = needs(Permission.PLAN_READ)) -
     def version(i: planning.PlanInfo, m: dict[str, object]) -> PlanVersion:
         eta = m.get("reserve_eta_p95_min")
         return PlanVersion(
-            id=i.id, created_at=utc_iso(i.created_at), status=i.status,  # type: ignore[arg-type]
+            id=i.id, created_at=utc_iso(i.created_at),
+            status=found.status_of(i),  # type: ignore[arg-type]
             kind=i.kind,  # type: ignore[arg-type]
             psu_date=i.psu_date.isoformat() if i.psu_date else None,
             author=i.author, parent_id=i.parent_id, assessment_id=i.assessment_id, note=i.note,
@@ -185,6 +192,12 @@ def balance(plan_id: PlanId, request: Request, lang: str = Query("id", pattern="
                    reserve_eta_p95_min=m.reserve_eta_p95_min if m else None,
                    shortfalls=_shortfalls(snap, snap.plan, scope, lang),
                    guards=_guard_posts(snap, snap.plan, scope, info.overrides))
+
+
+def _templates(request: Request) -> Path | None:
+    """The unit's own Word templates folder (``POLLGUARD_TEMPLATE_DIR``), if set."""
+    given = request.app.state.settings.template_dir
+    return Path(given) if given else None
 
 
 def _plan(request: Request, plan_id: int) -> Snapshot:
@@ -362,10 +375,32 @@ def _run_alone(job: Callable[[], T]) -> T:
 
 
 class Move(BaseModel):
-    nrp: str | None
-    before: str
+    """An officer who changes place, named and placed in words (``amendment.describe``, the
+    labels the Sprin amendment prints)."""
+
+    nrp: str | None = Field(description="null without personnel:read")
+    name: str | None = Field(default=None, description="null without personnel:read")
+    rank: str | None = Field(default=None, description="null without personnel:read")
+    before: str = Field(description="the post, duty, team or cluster id held before")
     after: str
-    reason: str
+    before_text: str = Field(default="", description='where he was, in words: "Pam TPS pos '
+                                                     '...: TPS 001 Desa Selam Paung, Kec. ..."')
+    after_text: str = Field(default="", description='where he goes: "Cadangan Dalmas Kerinci '
+                                                    '1", "tidak ditugaskan"')
+    reason: str = Field(description="why, its posts and teams named (in English with ids)")
+
+
+def _named_moves(before: PlanView, after: PlanView, found: Iterable[PlanMove], *,
+                 personnel: bool, lang: str) -> list[Move]:
+    """``found`` (``planning.update.moves``) as the workspace shows them: names (for an
+    account that may read them), places and the reason in words."""
+    listed = list(found)
+    words = amendment.describe(before, after, listed)
+    return [Move(nrp=mv.nrp if personnel else None, name=w.name if personnel else None,
+                 rank=w.rank if personnel else None, before=mv.before, after=mv.after,
+                 before_text=w.before_text, after_text=w.after_text,
+                 reason=mv.reason_en if lang == "en" else w.reason)
+            for mv, w in zip(listed, words, strict=True)]
 
 
 class DraftResult(BaseModel):
@@ -421,9 +456,8 @@ def draft(plan_id: PlanId, body: DraftRequest, request: Request,
         reserve_eta_p95_min=m.reserve_eta_p95_min, reserve_eta_p95_min_before=outcome.p95_before,
         restaged=outcome.restaged, shortfalls=_shortfalls(snap, outcome.plan, scope, lang),
         guards=_guard_posts(snap, outcome.plan, scope, asked),
-        moves=[Move(nrp=mv.nrp if personnel else None, before=mv.before, after=mv.after,
-                    reason=mv.reason_en if lang == "en" else mv.reason_id)
-               for mv in outcome.moves])
+        moves=_named_moves(snap.view, PlanView(outcome.plan, snap.scenario), outcome.moves,
+                           personnel=personnel, lang=lang))
 
 
 def _outside(tps_id: str) -> HTTPException:
@@ -647,11 +681,12 @@ def changes(plan_id: PlanId, request: Request, lang: str = Query("id", pattern="
     assert parent.plan is not None
     found = moves(parent.plan, snap.plan)
     scope = scope_of(snap, who)
-    mine = _visible_assignments(snap.view, scope)
+    # who the account sees in either plan: one who leaves the plan is a move too
+    mine = _visible_assignments(snap.view, scope).keys() | _visible_assignments(
+        parent.view, scope).keys()
     personnel = can(who.role, Permission.PERSONNEL_READ)
-    shown = [Move(nrp=mv.nrp if personnel else None, before=mv.before, after=mv.after,
-                  reason=mv.reason_en if lang == "en" else mv.reason_id)
-             for mv in found if mv.nrp in mine]
+    shown = _named_moves(parent.view, snap.view, (mv for mv in found if mv.nrp in mine),
+                         personnel=personnel, lang=lang)
     return Changes(plan_id=plan_id, parent_id=parent_id, moved=len(shown), moves=shown)
 
 
@@ -681,6 +716,12 @@ def accept(plan_id: PlanId, request: Request,
         raise HTTPException(403, str(exc)) from exc
     except ValueError as exc:
         raise HTTPException(409, str(exc)) from exc
+    # The plan in force's documents, written now in the background: the Kabag Ops's first
+    # download of a Sprin or workbook is then a file on disk.
+    if request.app.state.settings.prebuild:
+        documents.prebuild_in_background(snap.view, plan_id=plan_id,
+                                         folder=Path(request.app.state.settings.export_dir),
+                                         templates=_templates(request))
     return Accepted(plan_id=info.id, status=info.status)
 
 
@@ -732,6 +773,9 @@ class PlottingRow(BaseModel):
     pair: int
     travel_km: float
     bko_to: str | None
+    message: str | None = Field(
+        default=None, description="his WhatsApp message (assignment, partner, Pawas, phones, "
+                                  "times), when asked for with texts=true")
 
 
 class Plotting(BaseModel):
@@ -755,10 +799,14 @@ def plotting(plan_id: PlanId, request: Request,
              sort: str = Query("target_id", pattern="^(" + "|".join(SORTS) + ")$"),
              desc: bool = False, offset: int = Query(0, ge=0, le=MAX_ID),
              limit: int = Query(100, ge=1, le=1000),
+             texts: bool = Query(False, description="each row with its officer's WhatsApp "
+                                                    "message"),
              who: Principal = needs(Permission.PERSONNEL_READ)) -> Plotting:
     """The plotting table: every officer's place and position in the operation (guards,
     duties, reserve teams and their Danton, Pawas, command), filtered, searched and sorted.
-    ``q`` finds who guards or supervises a TPS (its id) and where an officer is (their NRP)."""
+    ``q`` finds who guards or supervises a TPS (its id) and where an officer is (their NRP).
+    With ``texts`` each row of the page carries the officer's WhatsApp message (the same
+    rows, so the same jurisdiction: NRP and phones are police-only, as the table is)."""
     snap = _plan(request, plan_id)
     view = snap.view
     scope = scope_of(snap, who)
@@ -776,7 +824,75 @@ def plotting(plan_id: PlanId, request: Request,
                 or needle in r.position.lower() or needle in r.target_id.lower()
                 or any(needle in t for t in r.tps)]
     rows.sort(key=lambda r: (getattr(r, sort), r.target_id, r.pair, r.nrp), reverse=desc)
-    return Plotting(plan_id=plan_id, total=len(rows), rows=rows[offset:offset + limit])
+    page = rows[offset:offset + limit]
+    if texts and page:
+        by_nrp = {a.nrp: a for a in found}
+        cv = CommandView(view)
+        day = snap.plan_info.psu_date if snap.plan_info else None  # a re-vote's own day
+        heads: dict[str, Heading] = {}
+        for r in page:
+            a = by_nrp[r.nrp]
+            owner = view.owner_of_target(a)
+            head = heads.get(owner) or heads.setdefault(
+                owner, whatsapp.day_heading(view, owner, day))
+            r.message = whatsapp.officer_text(view, cv, a.nrp, assignment=a, head=head)
+    return Plotting(plan_id=plan_id, total=len(rows), rows=page)
+
+
+class Roll(BaseModel):
+    """A roll for a WhatsApp group: a whole Polres, one Polsek, or a reserve team."""
+
+    kind: Literal["polres", "polsek", "team"]
+    key: str = Field(description="the Polres, Polsek (or kecamatan) code, or the team id")
+    title: str = Field(description='"Polsek Gunung Raya", "Dalmas Kerinci 1"')
+    text: str
+
+
+@router.get("/plans/{plan_id}/rolls", response_model=list[Roll],
+            responses={403: {"description": "the Polres is outside the account's "
+                                            "jurisdiction"},
+                       404: {"description": "no such plan or Polres"}})
+def rolls(plan_id: PlanId, request: Request,
+          polres: str | None = Query(None, max_length=40,
+                                     description="the Polres (or pool); default: the "
+                                                 "account's own"),
+          who: Principal = needs(Permission.PERSONNEL_READ)) -> list[Roll]:
+    """The rolls of one Polres for its WhatsApp groups, as far as the account may see: the
+    whole Polres and each reserve team for an account of that whole Polres (or the Polda
+    command), each Polsek whose kecamatan the account sees. Empty for the Polda command until
+    it names a Polres."""
+    snap = _plan(request, plan_id)
+    view = snap.view
+    scope = scope_of(snap, who)
+    owner = polres or (view.owner_of_unit(scope.unit_code) if scope.unit_code else None)
+    if owner is None:
+        return []
+    if owner != POOL and (owner not in view.units
+                          or view.units[owner].kind != UnitKind.POLRES):
+        raise HTTPException(404, f"no Polres {owner}")
+    if not scope.everything and (owner == POOL or not scope.sees_polres(owner)):
+        raise HTTPException(403, f"{view.unit_name(owner)} di luar wilayah Anda / outside "
+                                 "your jurisdiction")
+    whole = scope.everything or scope.unit_code == owner
+    cv = CommandView(view)
+    head = whatsapp.day_heading(view, owner, snap.plan_info.psu_date if snap.plan_info
+                                else None)
+    out = []
+    if whole:
+        out.append(Roll(kind="polres", key=owner, title=view.unit_name(owner),
+                        text=whatsapp.roll_text(view, cv, owner, head=head)))
+    for code in whatsapp.polsek_codes(view, owner):
+        unit = view.units.get(code)
+        kec = unit.jurisdiction[0] if unit and unit.jurisdiction else code
+        if scope.sees_kecamatan(kec):
+            out.append(Roll(kind="polsek", key=code,
+                            title=unit.name if unit else cv.kecamatan_label(kec),
+                            text=whatsapp.roll_text(view, cv, owner, code, head=head)))
+    if whole:
+        out += [Roll(kind="team", key=team.team_id, title=cv.team_name(team),
+                     text=whatsapp.team_text(view, cv, team, head=head))
+                for team in cv.teams_of(owner)]
+    return out
 
 
 def _row(view: PlanView, a: Assignment) -> PlottingRow:
@@ -809,7 +925,7 @@ def _row(view: PlanView, a: Assignment) -> PlottingRow:
 
 class Download(BaseModel):
     name: str
-    kind: Literal["plotting", "cards", "summary"]
+    kind: documents.Kind
     owner: str | None
     url: str
 
@@ -836,12 +952,42 @@ def download(plan_id: PlanId, name: str, request: Request,
     version never changes)."""
     snap = _plan(request, plan_id)
     try:
-        path = documents.document(snap.view, scope_of(snap, who), plan_id=plan_id, name=name,
-                                  folder=Path(request.app.state.settings.export_dir))
+        path = documents.document(documents.as_written(snap.view, snap.plan_info),
+                                  scope_of(snap, who), plan_id=plan_id, name=name,
+                                  folder=Path(request.app.state.settings.export_dir),
+                                  templates=_templates(request))
     except documents.DocumentNotFoundError as exc:
         raise HTTPException(404, str(exc)) from exc
     except documents.DocumentRefusedError as exc:
         raise HTTPException(403, str(exc)) from exc
-    media = ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-             if name.endswith(".xlsx") else "application/pdf")
-    return FileResponse(path, media_type=media, filename=name)
+    return FileResponse(path, media_type=documents.media_type(name), filename=name)
+
+
+@router.get("/plans/{plan_id}/amendment/{before}.{ext}", response_class=FileResponse,
+            responses={200: {"content": {documents.media_type("x.docx"): {},
+                                         documents.media_type("x.pdf"): {}}},
+                       403: {"description": "the amendment moves officers outside the "
+                                            "account's Polres"},
+                       404: {"description": "no such plan"},
+                       422: {"description": "the two versions are the same"}})
+def amendment_download(plan_id: PlanId, before: PlanId, ext: Literal["docx", "pdf"],
+                       request: Request,
+                       who: Principal = needs(Permission.PERSONNEL_READ)) -> FileResponse:
+    """The Sprin amendment (DOCX or PDF) from plan ``before`` to plan ``plan_id``: who moves,
+    with name, rank, NRP, from and to, and why. The Polda command may take any; a Polres
+    account one whose every move lies in its Polres. Written on the first request and kept."""
+    if before == plan_id:
+        raise HTTPException(422, "pilih dua versi rencana yang berbeda / choose two different "
+                                 "plan versions")
+    after = _plan(request, plan_id)
+    earlier = _plan(request, before)
+    try:
+        path = documents.amendment_document(
+            earlier.view, after.view, scope_of(after, who), db=request.app.state.db,
+            before_id=before, after_id=plan_id, ext=ext,
+            folder=Path(request.app.state.settings.export_dir), templates=_templates(request))
+    except documents.DocumentRefusedError as exc:
+        raise HTTPException(403, str(exc)) from exc
+    except NoScenarioError as exc:
+        raise HTTPException(404, str(exc)) from exc
+    return FileResponse(path, media_type=documents.media_type(path.name), filename=path.name)

@@ -1,7 +1,8 @@
 // The plotting tables: every officer's place and position in a plan (guards, duties, reserve
 // teams, Pawas, command) or a re-vote (PSU) plan, filtered by Polres/Polsek, searched (NRP,
-// name, position, post or TPS id), sorted and paged on the server; and the plan's documents.
-// ?plan=ID opens that plan.
+// name, position, post or TPS id), sorted and paged on the server; each officer's WhatsApp
+// message and each Polsek's, Polres's and reserve team's roll to copy into its group; and the
+// plan's documents. ?plan=ID opens that plan.
 "use strict";
 (() => {
   const {el, t, fmt} = pg;
@@ -49,7 +50,8 @@
     const current = answers();
     clearError();
     const params = new URLSearchParams({sort: q.sort, desc: String(q.desc),
-                                        offset: String(q.offset), limit: String(LIMIT)});
+                                        offset: String(q.offset), limit: String(LIMIT),
+                                        texts: "true"});
     if (q.polres) params.set("polres", q.polres);
     if (q.polsek) params.set("polsek", q.polsek);
     if (q.q) params.set("q", q.q);
@@ -62,7 +64,7 @@
     } catch (e) {
       if (!current()) return;
       showError(e);
-      body.replaceChildren(el("tr", {}, el("td", {colspan: 14, class: "muted"}, "—")));
+      body.replaceChildren(el("tr", {}, el("td", {colspan: 15, class: "muted"}, "—")));
     } finally {
       if (current()) {
         table.removeAttribute("aria-busy");
@@ -90,13 +92,15 @@
     totalEl.dataset.total = String(total);
     markSort();
     if (!data.rows.length) {
-      body.replaceChildren(el("tr", {}, el("td", {colspan: 14, class: "muted"},
+      body.replaceChildren(el("tr", {}, el("td", {colspan: 15, class: "muted"},
         q.q ? t("plot.none_found", {q: q.q}) : t("plot.none"))));
     } else {
       body.replaceChildren(...data.rows.map((r) => el("tr", {"data-nrp": r.nrp,
         "data-role": r.role, "data-target": r.target_id},
         el("td", {class: "mono"}, r.nrp),
         el("td", {}, r.name),
+        el("td", {}, r.message ? copyButton(t("plot.copy_wa"), () => r.message,
+                                            {"data-copy": "wa"}) : "—"),
         el("td", {}, r.rank),
         el("td", {}, r.unit),
         el("td", {class: "mono"}, r.phone ? el("a", {href: `tel:${r.phone}`}, r.phone) : "—"),
@@ -119,6 +123,81 @@
     next.disabled = q.offset + LIMIT >= total;
   }
 
+  // --- copying a text for WhatsApp: the clipboard, else a selected textarea ----------------
+  const copyStatus = $("copy-status");
+  const fallback = $("copy-fallback");
+  const fallbackText = $("copy-fallback-text");
+  $("copy-fallback-close").addEventListener("click", () => { fallback.hidden = true; });
+
+  // The browser's clipboard (a secure page: https or localhost), else the old way: a hidden
+  // textarea selected and copied. True when the text is on the clipboard.
+  async function toClipboard(text) {
+    if (navigator.clipboard && window.isSecureContext) {
+      try {
+        await navigator.clipboard.writeText(text);
+        return true;
+      } catch (e) { /* refused: try the old way */ }
+    }
+    const area = el("textarea", {readonly: true, class: "copy-buffer", "aria-hidden": "true"});
+    area.value = text;
+    document.body.append(area);
+    area.select();
+    let ok = false;
+    try { ok = document.execCommand("copy"); } catch (e) { ok = false; }
+    area.remove();
+    return ok;
+  }
+
+  function copyButton(label, text, attrs = {}) {
+    const button = el("button", {type: "button", class: "small secondary copy", ...attrs}, label);
+    let timer = null;
+    button.addEventListener("click", async () => {
+      const value = text();
+      if (await toClipboard(value)) {
+        fallback.hidden = true;
+        button.textContent = t("plot.copied");
+        button.classList.add("copied");
+        copyStatus.textContent = t("plot.copied");
+        clearTimeout(timer);
+        timer = setTimeout(() => {
+          button.textContent = label;
+          button.classList.remove("copied");
+          copyStatus.textContent = "";
+        }, 2500);
+      } else {  // no clipboard at all: the text selected, for the user to copy
+        fallbackText.value = value;
+        fallback.hidden = false;
+        fallbackText.focus();
+        fallbackText.select();
+      }
+    });
+    return button;
+  }
+
+  // The rolls of the chosen Polres (or the chosen Polsek's; the account's own when it has
+  // one), each to copy.
+  const rollAnswers = pg.latest();
+  async function loadRolls() {
+    const current = rollAnswers();
+    const list = $("rolls");
+    const polsek = polsekAll.find((p) => p.code === q.polsek);
+    const polres = q.polres || (polsek ? polsek.polres : "");
+    const params = polres ? `?${new URLSearchParams({polres})}` : "";
+    try {
+      const rolls = await pg.api(`/plans/${q.plan}/rolls${params}`);
+      if (!current()) return;
+      $("rolls-note").textContent = rolls.length ? t("plot.rolls_help") : t("plot.rolls_pick");
+      list.replaceChildren(...rolls.map((r) => el("li", {"data-roll": r.kind, "data-key": r.key,
+        class: r.key === q.polsek ? "selected" : undefined},
+        el("span", {class: "note"}, t(`plot.roll.${r.kind}`)),
+        el("span", {class: "roll-title"}, r.title),
+        copyButton(t("plot.copy_roll"), () => r.text, {"data-copy": "roll"}),
+        el("details", {}, el("summary", {}, t("plot.roll_show")), el("pre", {}, r.text)))));
+    } catch (e) {
+      if (!current()) return;
+      list.replaceChildren(el("li", {class: "error"}, String(e.message || e)));
+    }
+  }
   async function loadDownloads() {
     const list = $("downloads");
     try {
@@ -163,8 +242,9 @@
       planSelect.closest("label").hidden = true;
     }
     if (q.plan === null) {
-      body.replaceChildren(el("tr", {}, el("td", {colspan: 14, class: "muted"}, t("ws.no_plans"))));
+      body.replaceChildren(el("tr", {}, el("td", {colspan: 15, class: "muted"}, t("ws.no_plans"))));
       $("downloads").replaceChildren();
+      $("rolls-section").hidden = true;
       pg.ready(true);
       return;
     }
@@ -173,9 +253,22 @@
       q.plan = Number(planSelect.value);
       restart();
       loadDownloads();
+      loadRolls();
     });
-    selPolres.addEventListener("change", () => { q.polres = selPolres.value; fillPolsek(); restart(); });
-    selPolsek.addEventListener("change", () => { q.polsek = selPolsek.value; restart(); });
+    selPolres.addEventListener("change", () => {
+      q.polres = selPolres.value;
+      fillPolsek();
+      restart();
+      loadRolls();
+    });
+    selPolsek.addEventListener("change", () => {
+      q.polsek = selPolsek.value;
+      restart();
+      if (!q.polres) loadRolls();
+      for (const li of $("rolls").children) {
+        li.classList.toggle("selected", !!q.polsek && li.dataset.key === q.polsek);
+      }
+    });
     const searchNow = pg.debounce(() => {
       const v = search.value.trim();
       if (v === q.q) return;
@@ -199,7 +292,7 @@
       if (q.offset + LIMIT < total) { q.offset += LIMIT; load(); }
     });
 
-    await Promise.all([load(), loadDownloads()]);
+    await Promise.all([load(), loadDownloads(), loadRolls()]);
     first = false;
     pg.ready(true);
   }

@@ -1,7 +1,9 @@
 // The planning workspace: plan versions, force balance per Polres, a draft re-plan with the
 // planner's changes (N, reserve share, TPS classes, the guard of single TPS), its shortfalls
-// and minimum-change diff, acceptance; and re-vote (PSU) plans. The server checks every value
-// the planner types: the page sends what was typed and shows the server's reason.
+// and minimum-change diff (who moves, by name, from where to where and why), acceptance after
+// a confirmation, the Sprin amendment between two versions; and re-vote (PSU) plans. The
+// server checks every value the planner types: the page sends what was typed and shows the
+// server's reason.
 "use strict";
 (() => {
   const {el, t, fmt} = pg;
@@ -18,7 +20,7 @@
   const shareInput = $("reserve-share");
 
   const state = {me: null, canWrite: false, polda: false, list: null, selected: null,
-                 balance: null, shownDraft: null, pending: new Map(), busy: false,
+                 balance: null, shownDraft: null, shownMoved: 0, pending: new Map(), busy: false,
                  guards: new Map(), guardPick: null, psuTps: new Map()};
 
   function clearMessages() {
@@ -67,6 +69,7 @@
       return;
     }
     renderPsuList(state.list.psu || []);
+    renderAmendmentPick(plans, current);
     const wanted = plans.some((p) => p.id === select) ? select : (current ?? plans[0].id);
     await selectPlan(wanted);
   }
@@ -84,6 +87,38 @@
       pg.td(p.officers_at_tps, {num: true}),
       el("td", {}, plotting ? el("a", {href: `/plotting?plan=${p.id}`}, t("ws.psu_plotting")) :
         ""))));
+  }
+
+  // --- the Sprin amendment between two versions (DOCX and PDF) --------------------------
+  function amendmentUrl(before, after, ext) {
+    return `/api/v1/plans/${after}/amendment/${before}.${ext}`;
+  }
+
+  function linkAmendment(docx, pdf, before, after) {
+    for (const [a, ext] of [[docx, "docx"], [pdf, "pdf"]]) {
+      a.href = amendmentUrl(before, after, ext);
+      a.setAttribute("download", `sprin_perubahan_${before}_${after}.${ext}`);
+    }
+  }
+
+  function renderAmendmentPick(plans, current) {
+    const box = $("amendment-pick");
+    box.hidden = !(pg.can("personnel:read") && plans.length >= 2);
+    if (box.hidden) return;
+    const before = $("amendment-before");
+    const after = $("amendment-after");
+    const options = () => plans.map((p) => el("option", {value: p.id},
+      `#${p.id} · ${p.id === current ? t("ws.status.current") : t(`ws.status.${p.status}`)}`));
+    before.replaceChildren(...options());
+    after.replaceChildren(...options());
+    const newest = plans[0].id;
+    before.value = String(current ?? plans[1].id);
+    after.value = String(newest !== Number(before.value) ? newest : plans[1].id);
+    const update = () => linkAmendment($("amendment-pick-docx"), $("amendment-pick-pdf"),
+                                       before.value, after.value);
+    before.onchange = update;
+    after.onchange = update;
+    update();
   }
 
   async function choose(id) {
@@ -481,19 +516,34 @@
       d.restaged === false ? t("ws.staging_kept") : "";
     renderGuardPosts($("guard-posts").tBodies[0], d.guards || []);
     renderShortfalls($("shortfalls").tBodies[0], d.shortfalls || []);
+    // who moves: rank, name and NRP (for an account that may read them), from and to in
+    // words (post with its TPS and desa, a team's call sign, "tidak ditugaskan"), and why
     movesBody.replaceChildren(...(d.moves.length ? d.moves.map((m) => el("tr",
       {"data-nrp": m.nrp ?? ""},
-      el("td", {class: "mono"}, m.nrp ?? "—"), el("td", {}, m.before), el("td", {}, m.after),
-      el("td", {}, m.reason))) :
+      el("td", {"data-label": t("ws.col.officer")},
+        m.name ? el("div", {class: "who"}, `${m.rank || ""} ${m.name}`.trim()) : null,
+        m.nrp ? el("div", {class: "nrp mono"}, `NRP ${m.nrp}`) : null, m.name ? null : "—"),
+      el("td", {"data-target": m.before, "data-label": t("ws.col.before")},
+        m.before_text || m.before || "—"),
+      el("td", {"data-target": m.after, "data-label": t("ws.col.after")},
+        m.after_text || m.after || "—"),
+      el("td", {"data-label": t("ws.col.reason")}, m.reason))) :
       [el("tr", {}, el("td", {colspan: 4, class: "muted"}, t("ws.no_moves")))]));
+    state.shownMoved = d.moved;
     const p = planInfo(d.id);
     const isDraft = !p || p.status === "draft";
     acceptBtn.hidden = !(state.canWrite && isDraft);
     $("accept-note").textContent = state.canWrite && isDraft ? t("ws.accept_help") : "";
+    const inForce = state.list ? state.list.current : null;
+    const amend = $("amendment");
+    amend.hidden = !(pg.can("personnel:read") && inForce !== null && inForce !== d.id);
+    if (!amend.hidden) linkAmendment($("amendment-docx"), $("amendment-pdf"), inForce, d.id);
   }
 
   function hideDraft() {
     state.shownDraft = null;
+    state.shownMoved = 0;
+    $("amendment").hidden = true;
     draftBox.hidden = true;
     delete draftBox.dataset.draftId;
     acceptBtn.hidden = true;
@@ -502,6 +552,8 @@
   acceptBtn.addEventListener("click", async () => {
     const id = state.shownDraft;
     if (id === null || state.busy) return;
+    // accepting replaces the plan in force for every officer who moves: ask first
+    if (!window.confirm(t("ws.accept_confirm", {id, n: fmt(state.shownMoved)}))) return;
     clearMessages();
     setBusy(true);
     pg.ready(false);
