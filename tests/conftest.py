@@ -32,6 +32,10 @@ from pollguard.store.seal import seal_for
 TEST_DB_ENV = "POLLGUARD_TEST_DATABASE_URL"
 REPO = Path(__file__).resolve().parents[1]
 SHARED_DATA = Path(os.environ.get("POLLGUARD_SHARED_DATA", REPO.parent / "shared" / "data"))
+# Servers the tests start do not write every document of a plan in the background when it
+# is accepted (minutes of CPU per accepted Jambi plan); tests/test_documents_prebuild.py
+# turns it on where it checks it.
+os.environ.setdefault("POLLGUARD_PREBUILD_DOCUMENTS", "0")
 
 
 def pytest_report_header() -> str:

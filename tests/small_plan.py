@@ -209,7 +209,10 @@ def _moved(value: object) -> object:
     """``value`` with every Jambi name and code of ``ELSEWHERE`` replaced, dataclasses,
     tuples and dicts walked through."""
     import dataclasses
+    import enum
 
+    if isinstance(value, enum.Enum):  # a class, a role, a kind: the same in any province
+        return value
     if isinstance(value, str):
         if value == "15":
             return "73"

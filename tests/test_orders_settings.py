@@ -9,10 +9,16 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from docx import Document
+from typer.testing import CliRunner
 
+from doc_text import docx_text
+from pollguard.cli.main import app
 from pollguard.domain.command import POOL
 from pollguard.domain.orders import OperationSettings, Signatory, UnitOrder
 from pollguard.planning.view import PlanView
+from pollguard.profile import dump_profile, load_profile
+from pollguard.reports.plan_docs import sprin
 from pollguard.reports.plan_docs.heading import (
     NUMBER,
     SIGNATORY,
@@ -20,9 +26,11 @@ from pollguard.reports.plan_docs.heading import (
 )
 from pollguard.scenario.folder import read_scenario, write_scenario
 from pollguard.scenario.problems import InvalidInputError
-from pollguard.services import scenarios
+from pollguard.services import documents, scenarios
+from pollguard.store import plans
 from pollguard.store import repository as repo
 from pollguard.store.database import Database
+from pollguard.store.plans import PlanInfo
 from pollguard.store.uow import UnitOfWork
 from small_plan import KERINCI, SCENARIO, elsewhere, small_plan
 
@@ -109,3 +117,47 @@ def test_another_province_gets_its_own_kop_zone_and_bases() -> None:
                          *h.copies_to, h.signatory.position, h.zone])
         assert "Jambi" not in text and "JAMBI" not in text and "Kerinci" not in text
         assert h.zone == "WITA" and h.kop[1] == "DAERAH SULAWESI SELATAN"
+
+
+def test_plan_export_uses_the_units_template_and_lists_what_to_check(
+        db: Database, db_url: str, tmp_path: Path) -> None:
+    """``plan export --templates DIR`` writes each Sprin from the unit's own template, and
+    the command line names the order fields a default filled, per unit."""
+    folder = tmp_path / "kecil"
+    write_scenario(dataclasses.replace(SCENARIO, operation=GIVEN), folder)
+    scenarios.load_scenario(db=db, folder=folder)
+    with UnitOfWork(db) as uow:
+        plans.save(uow.session, small_plan(), assessment_id=None, parent_id=None, note="",
+                   profile_toml=dump_profile(load_profile()))
+    own = tmp_path / "kop"
+    own.mkdir()
+    template = Document(str(sprin.SPRIN_TEMPLATE))
+    template.tables[0].cell(0, 0).add_paragraph("Jalan Contoh Nomor 1, Telepon 0748-21000")
+    template.save(str(own / "sprin.docx"))
+    out = tmp_path / "out"
+    ran = CliRunner().invoke(app, ["--db", db_url, "plan", "export", "--out", str(out),
+                                   "--templates", str(own)], env={"COLUMNS": "200"})
+    assert ran.exit_code == 0, ran.output
+    assert "Jalan Contoh Nomor 1" in docx_text(out / "sprin_polres_kerinci.docx")
+    assert "Isian bawaan, periksa sebelum ditandatangani" in ran.output
+    lines = {line.strip().split(":")[0]: line for line in ran.output.splitlines()}
+    # Kerinci's order is numbered and signed in scenario.toml, only its Pertimbangan is the
+    # default; Merangin's is neither numbered nor signed
+    assert lines["Polres Kerinci"].split(":")[1].strip() == "Pertimbangan"
+    assert "Nomor" in lines["Polres Merangin"] and "Penandatangan" in lines["Polres Merangin"]
+
+
+def test_a_revote_plans_orders_are_for_its_own_day_and_number() -> None:
+    """A PSU plan's documents are written for the re-vote's date, and the operation's issue
+    date, period and numbers are not carried over: flagged for the Kabag Ops instead."""
+    psu_day = dt.date(2024, 12, 14)
+    info = PlanInfo(5, dt.datetime(2024, 12, 2, tzinfo=dt.UTC), None, 1, "PSU", "", {},
+                    kind=plans.PSU, psu_date=psu_day)
+    view = documents.as_written(
+        PlanView(small_plan(), dataclasses.replace(SCENARIO, operation=GIVEN)), info)
+    h = heading(view, KERINCI)
+    assert h.voting_day == psu_day and h.issued == psu_day - dt.timedelta(days=7)
+    assert h.is_default(NUMBER) and "........" in h.number
+    assert h.signatory.name == "ARI WIBOWO"  # who signs stays the unit's choice
+    operation = PlanInfo(4, info.created_at, None, None, "", "", {})
+    assert documents.as_written(view, operation) is view

@@ -6,6 +6,7 @@ The Jambi plan is built and written once for the module; the tests only read the
 from __future__ import annotations
 
 import json
+import math
 import re
 import xml.etree.ElementTree as ET
 from collections import Counter, defaultdict
@@ -15,6 +16,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
+from doc_text import pdf_pages
 from pollguard.domain.command import POOL
 from pollguard.domain.forces import UnitKind
 from pollguard.domain.plan import Plan, Post, Role
@@ -26,14 +28,14 @@ from pollguard.planning.planner import make_plan
 from pollguard.planning.view import PlanView
 from pollguard.profile import load_profile
 from pollguard.reports import plan_docs
+from pollguard.reports.plan_docs import cards
 from pollguard.risk.scoring import RiskInputs, assess
 from pollguard.scenario.jambi import build_jambi
 
 pytestmark = pytest.mark.slow
 
-SPRIN_HEADERS = ["No", "Nama", "Pangkat", "NRP", "Satuan/asal BKO", "Jabatan dalam operasi",
-                 "Telepon", "Pos", "Desa/Kel", "Kecamatan", "No TPS", "Kategori", "Pola",
-                 "Jumlah Linmas", "Perlengkapan", "Pawas", "Telp Pawas", "Koordinat"]
+SPRIN_HEADERS = ["No", "Nama", "Pangkat", "NRP", "Kesatuan", "Tugas", "Desa/Kelurahan",
+                 "Kecamatan", "TPS", "Kerawanan", "Pola", "Linmas", "No. HP", "Keterangan"]
 PAGE = re.compile(rb"/Type\s*/Page(?!s)")
 KML = "{http://www.opengis.net/kml/2.2}"
 
@@ -85,11 +87,32 @@ def _sheet_rows(path: Path) -> dict[str, list[tuple[object, ...]]]:
         book.close()
 
 
+def _table(rows: list[tuple[object, ...]]) -> tuple[int, list[tuple[object, ...]]]:
+    """A sheet's table: the index of its header row (the row beginning "No", "Nama" where a
+    header block stands above it, else the first) and its rows down to the first blank one
+    (an annex sheet's signature block lies below)."""
+    at = next((i for i, r in enumerate(rows) if list(r[:2]) == ["No", "Nama"]), 0)
+    body = []
+    for row in rows[at + 1:]:
+        if all(v is None for v in row):
+            break
+        body.append(row)
+    return at, body
+
+
+
+
+def _pdf_streams(path: Path) -> str:
+    return "\n".join(pdf_pages(path))
+
+
 def test_write_all_names_every_file(written: Written) -> None:
     names = {p.name for p in written.paths}
     polres = [_slug(n) for n in _polres(written.scenario).values()]
     assert {f"plotting_{s}.xlsx" for s in polres} | {"plotting_polda.xlsx"} <= names
     assert {f"kartu_{s}.pdf" for s in polres} | {"kartu_polda.pdf"} <= names
+    assert {f"kartu_a6_{s}.pdf" for s in polres} | {"kartu_a6_polda.pdf"} <= names
+    assert {f"lampiran_{s}.pdf" for s in polres} | {"lampiran_polda.pdf"} <= names
     assert {"rencana_pengamanan.html", "rencana_pengamanan.pdf", "rencana.geojson",
             "rencana.kml"} <= names
     assert "plotting_polres_kerinci.xlsx" in names
@@ -103,11 +126,12 @@ def test_workbooks_plot_every_officer_exactly_once(written: Written) -> None:
         for name, rows in _sheet_rows(path).items():
             if name in plan_docs.NON_PLOTTING_SHEETS:
                 continue
-            nrp = list(rows[0]).index("NRP")
+            at, body = _table(rows)
+            nrp = list(rows[at]).index("NRP")
             role = {plan_docs.DUTY_SHEET: Role.DUTY, plan_docs.RESERVE_SHEET: Role.RESERVE,
                     plan_docs.COMMAND_SHEET: Role.COMMAND,
                     plan_docs.PAWAS_SHEET: Role.SUPERVISOR}.get(name, Role.POST)
-            for row in rows[1:]:
+            for row in body:
                 if row[nrp] is None:  # a Pawas cluster no officer was found for
                     continue
                 seen[str(row[nrp])] += 1
@@ -131,16 +155,22 @@ def test_polres_workbook_is_a_sprin(written: Written) -> None:
     labels = {c.label_id for c in RiskClass}
     for name in polsek:
         sheet = book[name]
-        assert [c.value for c in sheet[1]] == SPRIN_HEADERS
-        assert all(c.font.bold for c in sheet[1])
-        assert sheet.freeze_panes == "A2"
-        assert sheet.auto_filter.ref.startswith("A1:R")
+        at, body = _table(list(sheet.iter_rows(values_only=True)))
+        header = at + 1  # 1-based
+        assert [c.value for c in sheet[header]] == SPRIN_HEADERS
+        assert all(c.font.bold for c in sheet[header])
+        assert sheet.freeze_panes == f"A{header + 1}"
+        assert sheet.auto_filter.ref == f"A{header}:N{header + len(body)}"
         assert sheet.page_setup.orientation == "landscape"
-        assert sheet.print_title_rows == "$1:$1"
-        for row in sheet.iter_rows(min_row=2, values_only=True):
-            assert row[SPRIN_HEADERS.index("Kategori")] in labels
+        assert sheet.print_title_rows == f"${header}:${header}"
+        assert body
+        for row in body:
+            assert row[SPRIN_HEADERS.index("Kerawanan")] in labels
             assert re.fullmatch(r"\d+-\d+-\d+", str(row[SPRIN_HEADERS.index("Pola")]))
-            lat, lon = (float(v) for v in str(row[-1]).split(", "))
+            assert str(row[SPRIN_HEADERS.index("TPS")]).startswith("TPS ")
+            found = re.search(r"koordinat (-?[\d.]+), (-?[\d.]+)", str(row[-1]))
+            assert found, row[-1]
+            lat, lon = (float(v) for v in found.groups())
             assert -3.5 < lat < 0 and 101 < lon < 105
     summary = [c for row in book[plan_docs.SUMMARY_SHEET].iter_rows(values_only=True)
                for c in row if c is not None]
@@ -155,10 +185,50 @@ def test_bko_officers_show_where_they_come_from(written: Written) -> None:
     for path in written.out.glob("plotting_polres*.xlsx"):
         for name, rows in _sheet_rows(path).items():
             if name not in plan_docs.NON_PLOTTING_SHEETS:
-                origin.update((str(r[3]), str(r[4])) for r in rows[1:])
+                origin.update((str(r[3]), str(r[4])) for r in _table(rows)[1])
     assert all(origin[nrp].startswith("BKO dari ") for nrp in bko)
     pool = _sheet_rows(written.out / "plotting_polda.xlsx")[plan_docs.BKO_SHEET]
     assert {str(r[3]) for r in pool[1:]} == bko
+
+
+def test_every_plotted_officer_has_his_phone_in_the_annex(written: Written) -> None:
+    """No. HP on every officer row of every workbook: each officer's own number, where the
+    roster has one."""
+    phones: dict[str, object] = {}
+    for path in written.out.glob("plotting_*.xlsx"):
+        for name, rows in _sheet_rows(path).items():
+            if name in plan_docs.NON_PLOTTING_SHEETS:
+                continue
+            at, body = _table(rows)
+            nrp, hp = list(rows[at]).index("NRP"), list(rows[at]).index("No. HP")
+            phones.update((str(r[nrp]), r[hp]) for r in body if r[nrp] is not None)
+    officers = {o.nrp: o for o in written.scenario.officers}
+    assert set(phones) == {a.nrp for a in written.plan.assignments}
+    with_phone = [nrp for nrp in phones if officers[nrp].phone]
+    assert len(with_phone) > len(phones) // 2
+    assert all(phones[nrp] == officers[nrp].phone for nrp in with_phone)
+    assert all(phones[nrp] == "—" for nrp in phones if not officers[nrp].phone)
+
+
+def test_annex_pdf_lists_each_units_officers_once(written: Written) -> None:
+    """``lampiran_<unit>.pdf``: A4 landscape, every officer the unit plots by NRP (a long name
+    may wrap in its cell; the NRP does not), none of another unit's, signed at the end."""
+    view = PlanView(written.plan, written.scenario)
+    stems = plan_docs.file_stems(view)
+    owner_of = {a.nrp: view.owner_of_target(a) for a in written.plan.assignments}
+    nrp = re.compile(r"\((\d{8})\) Tj")
+    for owner in view.owners():
+        path = written.out / f"lampiran_{stems[owner]}.pdf"
+        assert b"/MediaBox [ 0 0 841.8898 595.2756 ]" in path.read_bytes()
+        text = _pdf_streams(path)
+        mine = {n for n, at in owner_of.items() if at == owner}
+        listed = [n for n in nrp.findall(text) if n in owner_of]
+        assert Counter(listed) == Counter(mine), path.name  # each once, nobody else's
+        assert "LAMPIRAN SURAT PERINTAH KAPOL" in text and "Dikeluarkan di : " in text
+        assert text.rindex("Dikeluarkan di : ") > max(text.rindex(f"({n}) Tj") for n in mine)
+    kerinci = _pdf_streams(written.out / "lampiran_polres_kerinci.pdf")
+    assert "DAFTAR PLOTTING PERSONEL PAM TPS POLSEK GUNUNG RAYA" in kerinci
+    assert "BKO dari " in kerinci
 
 
 def test_force_balance_adds_up(written: Written) -> None:
@@ -198,14 +268,43 @@ def test_geojson_features(written: Written) -> None:
             assert f["properties"]["post_id"] == post_of.get(f["properties"]["tps_id"])
 
 
-def test_cards_have_a_page_per_officer(written: Written) -> None:
-    expected = _owner_counts(written.plan, written.scenario)
+def test_card_sheets_hold_eight_cards_a_page(written: Written) -> None:
+    """A unit's cards: one per officer it plots and one per reserve team it holds (for its
+    Danton); ``kartu_`` prints them eight an A4 page, ``kartu_a6_`` one an A6 page."""
+    officers = _owner_counts(written.plan, written.scenario)
+    teams = Counter(t.owner_code for t in written.plan.reserves)
     names = _polres(written.scenario)
     for code, name in [*names.items(), (POOL, "polda")]:
-        pdf = (written.out / f"kartu_{_slug(name)}.pdf").read_bytes()
-        assert pdf.startswith(b"%PDF")
-        assert len(PAGE.findall(pdf)) == expected[code], name
+        cards = officers[code] + teams[code]
+        sheet = (written.out / f"kartu_{_slug(name)}.pdf").read_bytes()
+        a6 = (written.out / f"kartu_a6_{_slug(name)}.pdf").read_bytes()
+        assert sheet.startswith(b"%PDF") and a6.startswith(b"%PDF")
+        assert len(PAGE.findall(sheet)) == math.ceil(cards / 8), name
+        assert len(PAGE.findall(a6)) == cards, name
+    kerinci = next(c for c, n in names.items() if n == "Polres Kerinci")
+    assert len(PAGE.findall((written.out / "kartu_polres_kerinci.pdf").read_bytes())) == (
+        math.ceil((officers[kerinci] + teams[kerinci]) / 8)) < officers[kerinci] / 7
     assert b"Kartu Penugasan" in (written.out / "kartu_polres_kerinci.pdf").read_bytes()
+
+
+def test_every_card_fits_its_box(written: Written) -> None:
+    """Every card of the whole plan, laid out for the sheet and for A6 (posts of 24 TPS,
+    Pawas over 10 posts, teams of 30): no line passes the footer or the right edge, and no
+    post of a Pawas, no member of a team is left out. (A long TPS list may end in "…"; the
+    Sprin has it whole.)"""
+    ix = PlanView(written.plan, written.scenario)
+    for layout in (cards.SHEET_CARD, cards.A6_CARD):
+        for owner in ix.owners():
+            for card in cards.deck(ix, owner):
+                placed = cards.lay_out(card, layout)
+                assert (placed.dropped, placed.left_out) == (0, 0), (layout.name, owner)
+                assert placed.lowest >= layout.bottom
+                for _, font, size, line in placed.values:
+                    assert cards.stringWidth(line, font, size) <= layout.value_width, line
+                for x, _, size, lines in placed.columns:
+                    assert not any(e.endswith("…") for e in lines), lines
+                    assert all(x + cards.stringWidth(e, cards.FONT, size)
+                               <= layout.width - layout.margin for e in lines), lines
 
 
 def test_summary_is_self_contained(written: Written) -> None:
@@ -219,6 +318,24 @@ def test_summary_is_self_contained(written: Written) -> None:
         assert name in text
     pdf = (written.out / "rencana_pengamanan.pdf").read_bytes()
     assert pdf.startswith(b"%PDF") and len(PAGE.findall(pdf)) >= 1
+
+
+def test_summary_is_a_signed_staff_document(written: Written) -> None:
+    """The whole Jambi plan: kop, classification and the Kapolda's signature block in the
+    body, every Polres's Posko phone, and no optimiser figure before the technical annex."""
+    text = (written.out / "rencana_pengamanan.html").read_text(encoding="utf-8")
+    at = text.lower().index("lampiran teknis")
+    body = re.sub(r"<[^>]+>", " ", re.sub(r"<style>.*?</style>", " ", text[:at], flags=re.S))
+    for part in ("RAHASIA", "KEPOLISIAN NEGARA REPUBLIK INDONESIA", "DAERAH JAMBI",
+                 "RENCANA PENGAMANAN OPERASI MANTAP PRAJA 2024", "Dikeluarkan di",
+                 "KEPALA KEPOLISIAN DAERAH JAMBI", "1. Situasi", "8. Kekurangan"):
+        assert part in body, part
+    for unit in written.scenario.units:
+        if unit.kind == UnitKind.POLRES and unit.phone:
+            assert unit.phone in body, unit.name
+    words = re.compile(r"\b(batas bawah|detik|LP|gap|selisih)\b", re.IGNORECASE)
+    assert words.findall(body) == []
+    assert len({w.lower() for w in words.findall(text[at:])}) == 5
 
 
 def test_pattern_names_the_guarding_pattern() -> None:
@@ -238,7 +355,13 @@ def test_an_unplanned_scenario_still_writes(written: Written, tmp_path: Path) ->
     plan = Plan((), (), (), (), tuple(t.tps_id for t in written.scenario.tps[:5]))
     paths = plan_docs.write_all(plan, written.scenario, out=tmp_path)
     assert len(paths) == len(written.paths)
-    kartu = (tmp_path / "kartu_polda.pdf").read_bytes()
-    assert len(PAGE.findall(kartu)) == 1
+    for name in ("kartu_polda.pdf", "kartu_a6_polda.pdf"):
+        assert len(PAGE.findall((tmp_path / name).read_bytes())) == 1
     html = (tmp_path / "rencana_pengamanan.html").read_text(encoding="utf-8")
-    assert written.scenario.tps[0].tps_id in html
+    first = written.scenario.tps[0]
+    at = html.lower().index("lampiran teknis")
+    # the body names the uncovered TPS by number and desa; the annex gives its KPU id too
+    desa = next(r.name for r in written.scenario.regions if r.code == first.desa_code)
+    assert f"5 TPS tidak terjaga: TPS {first.number:03d} " in html[:at]
+    assert desa in html[:at] and first.tps_id not in html[:at]
+    assert first.tps_id in html[at:]

@@ -157,7 +157,8 @@ def test_the_plotting_table_answers_who_guards_a_tps_and_where_an_officer_is(
 def test_downloads_are_real_workbooks_and_pdfs(polda: TestClient) -> None:
     plan = polda.get("/api/v1/plans").json()["current"]
     docs = polda.get(f"/api/v1/plans/{plan}/exports").json()
-    assert {d["kind"] for d in docs} == {"plotting", "cards", "summary"}
+    assert {d["kind"] for d in docs} == {"sprin", "plotting", "annex", "cards", "cards_a6",
+                                         "text", "summary"}
     book = next(d for d in docs if d["kind"] == "plotting" and d["owner"] == "polres.15.01")
     r = polda.get(book["url"])
     assert r.status_code == 200 and "spreadsheetml" in r.headers["content-type"]
@@ -165,6 +166,10 @@ def test_downloads_are_real_workbooks_and_pdfs(polda: TestClient) -> None:
     assert len(sheets) > 3
     cards = next(d for d in docs if d["kind"] == "cards")
     assert polda.get(cards["url"]).content.startswith(b"%PDF")
+    sprin = next(d for d in docs if d["kind"] == "sprin" and d["owner"] == "polres.15.01")
+    r = polda.get(sprin["url"])
+    assert r.status_code == 200 and "wordprocessingml" in r.headers["content-type"]
+    assert r.content.startswith(b"PK")  # a Word document is a zip
     assert polda.get(f"/api/v1/plans/{plan}/exports/..%2Fsecret.xlsx").status_code == 404
 
 

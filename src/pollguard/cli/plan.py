@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import Counter
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -201,46 +202,95 @@ def accept(ctx: typer.Context, plan_id: Annotated[int, typer.Argument(help="Draf
 
 
 @app.command()
-def diff(ctx: typer.Context, before: int, after: int) -> None:
-    """Officers whose place differs between two plans."""
+def diff(ctx: typer.Context, before: int, after: int,
+         out: Annotated[Path | None, typer.Option(
+             "--out", help="Folder to write the Sprin amendment into "
+                           "(sprin_perubahan_A_B.docx and .pdf)")] = None) -> None:
+    """Officers whose place differs between two plans: by name, from where to where and why
+    (the rows of the Sprin amendment); with --out the amendment itself, DOCX and PDF."""
+    db = state(ctx).db()
     try:
-        changes = planning.compare(db=state(ctx).db(), before=before, after=after)
+        changes = documents.describe_moves(db=db, before=before, after=after)
+        paths = documents.write_amendment(db=db, before=before, after=after,
+                                          out=out) if out else []
     except NoScenarioError as exc:
         fail(str(exc))
     console.print(f"{len(changes)} officers changed place between plan #{before} and #{after}")
     for c in changes:
-        was = f"{c.before_role.value} {c.before}" if c.before_role else "-"
-        now = f"{c.after_role.value} {c.after}" if c.after_role else "-"
-        console.print(f"  {c.nrp}: {was} -> {now}", highlight=False, markup=False)
+        console.print(f"  {c.person}: {c.before_text} -> {c.after_text}", highlight=False,
+                      markup=False, soft_wrap=True)
+        console.print(f"    alasan: {c.reason}", highlight=False, markup=False,
+                      soft_wrap=True, style="dim")
+    for path in paths:
+        console.print(f"[green]wrote[/] {path}", highlight=False, soft_wrap=True)
 
 
 @app.command("list")
 def list_(ctx: typer.Context) -> None:
-    """The stored plans, oldest first."""
-    rows = planning.listing(db=state(ctx).db()).versions
+    """The stored plans, oldest first: the plan in force, drafts, and the accepted versions a
+    newer one replaced ("superseded")."""
+    listing = planning.listing(db=state(ctx).db())
     table = Table("No", "Status", "Dibuat", "Oleh", "Penilaian", "Dari rencana", "Pos",
                   "Tak terjaga", "Catatan")
-    for info, metrics in rows:
-        table.add_row(str(info.id), info.status, f"{info.created_at:%Y-%m-%d %H:%M}",
+    for info, metrics in listing.versions:
+        status = "in force" if info.id == listing.current else listing.status_of(info)
+        table.add_row(str(info.id), status, f"{info.created_at:%Y-%m-%d %H:%M}",
                       info.author, str(info.assessment_id),
                       str(info.parent_id or ""), str(metrics.get("posts", "")),
                       str(metrics.get("uncovered_tps", "")), info.note)
     console.print(table)
 
 
+class ExportFormat(StrEnum):
+    """What ``plan export`` writes: every document, or only the WhatsApp texts."""
+
+    ALL = "all"
+    TEXT = "text"
+
+
 @app.command()
 def export(ctx: typer.Context,
            out: Annotated[Path, typer.Option("--out", help="Folder to write into")],
            plan: Annotated[int | None, typer.Option("--plan", help="Plan number")] = None,
+           format_: Annotated[ExportFormat, typer.Option(
+               "--format", help="all: every document; text: only the WhatsApp texts "
+                                "(pesan_<unit>.txt)")] = ExportFormat.ALL,
+           templates: Annotated[Path | None, typer.Option(
+               "--templates", help="A folder with the unit's own Word templates (sprin.docx, "
+                                   "sprin_perubahan.docx: its letterhead around PollGuard's "
+                                   "tags) instead of the shipped ones")] = None,
            ) -> None:
-    """Plotting workbooks per Polres, assignment cards, the plan summary, GeoJSON and KML."""
+    """Every plan document (Sprin, plotting annex, cards, WhatsApp texts, the plan summary,
+    GeoJSON and KML), or with ``--format text`` only the WhatsApp texts."""
+    db = state(ctx).db()
     try:
         with steps("writing plan documents", 1) as step:
             step(str(out))
-            paths = documents.export_plan(db=state(ctx).db(), out=out, plan_id=plan)
+            if format_ == ExportFormat.TEXT:
+                paths = documents.export_texts(db=db, out=out, plan_id=plan)
+            else:
+                paths = documents.export_plan(db=db, out=out, plan_id=plan,
+                                              templates=templates)
     except NoScenarioError as exc:
         fail(str(exc))
     console.print(f"[green]wrote[/] {len(paths)} files to {out}")
+    if format_ == ExportFormat.ALL:
+        _print_defaults(documents.defaults(db=db, plan_id=plan))
+
+
+def _print_defaults(found: dict[str, tuple[str, ...]]) -> None:
+    """The order fields a default filled, per unit (one line when every unit has the same):
+    what to set in scenario.toml's [operation] or check before signing."""
+    if not found:
+        return
+    console.print("[yellow]Isian bawaan, periksa sebelum ditandatangani[/] (atur di "
+                  "scenario.toml bagian \\[operation]):", highlight=False)
+    if len(set(found.values())) == 1:
+        console.print(f"  semua satuan: {', '.join(next(iter(found.values())))}",
+                      highlight=False, markup=False)
+        return
+    for unit, fields in found.items():
+        console.print(f"  {unit}: {', '.join(fields)}", highlight=False, markup=False)
 
 
 def _tps_list(given: str) -> list[str]:

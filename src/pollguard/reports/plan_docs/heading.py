@@ -15,7 +15,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from pollguard.domain.command import POOL
-from pollguard.domain.forces import Officer, UnitKind
+from pollguard.domain.forces import Officer, Rank, UnitKind
 from pollguard.domain.orders import Signatory
 from pollguard.domain.regions import RegionLevel
 from pollguard.domain.timezone import zone_of
@@ -118,6 +118,12 @@ class Heading:
                 + ". Atur di scenario.toml bagian [operation].")
 
 
+def signed_rank(rank: Rank) -> str:
+    """A rank as a signature block writes it: "Kombes Pol", "Irjen Pol" from Kombes up, as
+    Polri letters do, else the Sprin label ("AKBP")."""
+    return f"{rank.label} Pol" if rank >= Rank.KOMBES else rank.label
+
+
 def _area(unit_name: str) -> str:
     """"Kerinci" of "Polres Kerinci", "Jambi" of "Polresta Jambi" or "Polda Jambi"."""
     for prefix in ("Polrestabes ", "Polresta ", "Polres ", "Polda "):
@@ -195,7 +201,8 @@ def heading(ix: PlanView, owner: str) -> Heading:
         position = (f"KEPALA KEPOLISIAN DAERAH {polda.upper()}" if owner == POOL
                     else f"KEPALA KEPOLISIAN {_resor(unit_name)}")
         signatory = Signatory(position, head.name.upper() if head else BLANK,
-                              head.rank.label if head else "", head.nrp if head else BLANK)
+                              signed_rank(head.rank) if head else "",
+                              head.nrp if head else BLANK)
     fill = {"operation": operation, "operation_short": operation.removeprefix("Operasi "),
             "polda_title": polda_title, "election": election,
             "voting_day": date_id(voting), "unit_title": unit_title}
