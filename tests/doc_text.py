@@ -15,9 +15,8 @@ from docx.document import Document as DocumentType
 from openpyxl import load_workbook
 
 
-def pdf_pages(pdf: Path | bytes) -> list[str]:
-    """The text streams of a reportlab PDF, decompressed (one per page, plus any shared
-    form), with string escapes undone (``\\267`` is WinAnsi's middle dot)."""
+def _streams(pdf: Path | bytes) -> list[str]:
+    """The content streams of a reportlab PDF, decompressed, string escapes still in."""
     data = pdf if isinstance(pdf, bytes) else pdf.read_bytes()
     out = []
     for m in re.finditer(rb"stream\r?\n(.*?)endstream", data, re.S):
@@ -25,22 +24,29 @@ def pdf_pages(pdf: Path | bytes) -> list[str]:
         if raw.rstrip().endswith(b"~>"):  # ASCII85 around the deflated stream
             raw = base64.a85decode(raw.rstrip()[:-2])
         try:
-            text = zlib.decompressobj().decompress(raw).decode("latin-1")
+            out.append(zlib.decompressobj().decompress(raw).decode("latin-1"))
         except zlib.error:
             continue
-        text = re.sub(r"\\([0-7]{3})", lambda o: chr(int(o.group(1), 8)), text)
-        out.append(re.sub(r"\\([()\\])", r"\1", text))
     return out
 
 
-def _drawn(stream: str) -> list[str]:
-    """The strings a content stream draws (``(...) Tj``)."""
-    return re.findall(r"\(((?:\\.|[^\\)])*)\)\s*Tj", stream)
+def _unescaped(text: str) -> str:
+    """PDF string escapes undone: ``\\267`` (WinAnsi's middle dot), ``\\(``, ``\\)``."""
+    text = re.sub(r"\\([0-7]{3})", lambda o: chr(int(o.group(1), 8)), text)
+    return re.sub(r"\\([()\\])", r"\1", text)
+
+
+def pdf_pages(pdf: Path | bytes) -> list[str]:
+    """The text streams of a reportlab PDF (one per page, plus any shared form), with
+    string escapes undone."""
+    return [_unescaped(stream) for stream in _streams(pdf)]
 
 
 def pdf_page_strings(pdf: Path | bytes) -> list[str]:
-    """Per stream (a page, or a shared form), the strings it draws joined by spaces."""
-    return [" ".join(_drawn(page)) for page in pdf_pages(pdf)]
+    """Per stream (a page, or a shared form), the strings it draws (``(...) Tj``), escapes
+    undone, joined by spaces."""
+    return [" ".join(_unescaped(s) for s in re.findall(r"\(((?:\\.|[^\\)])*)\)\s*Tj", stream))
+            for stream in _streams(pdf)]
 
 
 def pdf_text(pdf: Path | bytes) -> str:

@@ -6,6 +6,7 @@ expected value is known, and once moved to Sulawesi Selatan (WITA, no Jambi name
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 
@@ -22,8 +23,10 @@ from pollguard.reports.plan_docs import whatsapp
 from pollguard.reports.plan_docs.command import CommandView
 from pollguard.scenario.folder import write_scenario
 from pollguard.services import scenarios
+from pollguard.services.documents import as_written
 from pollguard.store import plans
 from pollguard.store.database import Database
+from pollguard.store.plans import PSU, PlanInfo
 from pollguard.store.uow import UnitOfWork
 from small_plan import (
     BRIMOB,
@@ -196,8 +199,9 @@ def test_plan_export_format_text_writes_only_the_texts(small_db: str, tmp_path: 
 
 
 def test_a_revote_plans_messages_name_the_revotes_day(tmp_path: Path) -> None:
-    import datetime as dt
-
-    plan_docs.write_texts(small_plan(), SCENARIO, tmp_path, voting_day=dt.date(2024, 12, 2))
+    info = PlanInfo(5, dt.datetime(2024, 11, 30, tzinfo=dt.UTC), None, 1, "", "", {},
+                    kind=PSU, psu_date=dt.date(2024, 12, 2))
+    view = as_written(PlanView(small_plan(), SCENARIO), info)
+    plan_docs.write_texts(view.plan, view.scenario, tmp_path)
     text = (tmp_path / "pesan_polres_kerinci.txt").read_text(encoding="utf-8")
     assert "Senin, 2 Desember 2024" in text and "27 November" not in text

@@ -31,8 +31,10 @@ from pollguard.access.scope import Scope
 from pollguard.domain.command import POOL
 from pollguard.domain.plan import Plan
 from pollguard.domain.scenario import Scenario
+from pollguard.planning.update import moves
 from pollguard.planning.view import PlanView
 from pollguard.reports import plan_docs
+from pollguard.reports.plan_docs.amendment import file_stem
 from pollguard.reports.plan_docs.heading import heading
 from pollguard.services.risk import NoScenarioError
 from pollguard.store import plans
@@ -186,22 +188,31 @@ def _writer(kind: Kind, how: Written) -> Writer:
     return PER_OWNER[kind][1]
 
 
-def _write(view: PlanView, kind: Kind, into: Path, name: str, how: Written) -> None:
-    """Write ``kind``'s files for the plan into ``into`` unless ``name`` is there: into a
-    scratch folder first, then moved in file by file (a rename within one folder)."""
+def _once(into: Path, key: str, name: str, write: Callable[[Path], list[Path]]) -> Path:
+    """``into/name``, written by ``write`` (into a scratch folder, then moved in file by
+    file: a rename within one folder, so no reader sees half a file) unless it is there
+    already; one writer per ``key`` at a time, so two first requests write it once."""
     if (into / name).exists():
-        return
-    with _lock(into, kind):
+        return into / name
+    with _lock(into, key):
         if (into / name).exists():
-            return
+            return into / name
         into.mkdir(parents=True, exist_ok=True)
-        scratch = Path(tempfile.mkdtemp(prefix=f".{kind}-", dir=into))
+        scratch = Path(tempfile.mkdtemp(prefix=f".{key}-", dir=into))
         try:
-            for path in _writer(kind, how)(view.plan, view.scenario, scratch):
+            for path in write(scratch):
                 if path.is_file() and not (into / path.name).exists():
                     os.replace(path, into / path.name)
         finally:
             shutil.rmtree(scratch, ignore_errors=True)
+    return into / name
+
+
+def _write(view: PlanView, kind: Kind, into: Path, name: str, how: Written) -> None:
+    """Write ``kind``'s files (every owner's) for the plan into ``into`` unless ``name``
+    is there."""
+    _once(into, kind, name,
+          lambda scratch: _writer(kind, how)(view.plan, view.scenario, scratch))
 
 
 def document(view: PlanView, scope: Scope, *, plan_id: int, name: str, folder: Path,
@@ -258,8 +269,8 @@ def export_texts(*, db: Database, out: Path, plan_id: int | None = None) -> list
     if plan is None or scenario is None:
         raise NoScenarioError(f"no plan {plan_id}" if plan_id else "no plan yet")
     out.mkdir(parents=True, exist_ok=True)
-    return plan_docs.write_texts(plan, scenario, out,
-                                 voting_day=info.psu_date if info else None)
+    view = as_written(PlanView(plan, scenario), info)
+    return plan_docs.write_texts(view.plan, view.scenario, out)
 
 
 # --- change orders: the Sprin amendment between two plan versions ----------------------------
@@ -299,8 +310,6 @@ def amendment_owners(before: PlanView, after: PlanView) -> set[str]:
     """The units whose orders an amendment from ``before`` to ``after`` changes: for each
     officer who moves, the owner (a Polres, or POOL) of the place he leaves and of the place
     he takes."""
-    from pollguard.planning.update import moves  # the one definition of who moves
-
     was = {a.nrp: a for a in before.plan.assignments}
     now = {a.nrp: a for a in after.plan.assignments}
     out: set[str] = set()
@@ -327,21 +336,7 @@ def amendment_document(before: PlanView, after: PlanView, scope: Scope, *, db: D
             raise DocumentRefusedError(
                 "Sprin perubahan ini memuat perpindahan di luar Polres Anda: mintalah kepada "
                 "Komando Polda / the amendment moves officers outside your Polres")
-    from pollguard.reports.plan_docs.amendment import file_stem
-
     name = f"{file_stem(before_id, after_id)}.{ext}"
-    into = folder / f"plan-{after_id}"
-    if (into / name).exists():
-        return into / name
-    with _lock(into, f"amendment-{before_id}"):
-        if not (into / name).exists():
-            into.mkdir(parents=True, exist_ok=True)
-            scratch = Path(tempfile.mkdtemp(prefix=f".amendment-{before_id}-", dir=into))
-            try:
-                for path in write_amendment(db=db, before=before_id, after=after_id,
-                                            out=scratch, templates=templates):
-                    if path.is_file() and not (into / path.name).exists():
-                        os.replace(path, into / path.name)
-            finally:
-                shutil.rmtree(scratch, ignore_errors=True)
-    return into / name
+    return _once(folder / f"plan-{after_id}", f"amendment-{before_id}", name,
+                 lambda scratch: write_amendment(db=db, before=before_id, after=after_id,
+                                                 out=scratch, templates=templates))

@@ -18,8 +18,6 @@ zone and unit names from ``heading``, so a message says what the signed order sa
 
 from __future__ import annotations
 
-import dataclasses
-import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from pathlib import Path
@@ -390,18 +388,10 @@ def polsek_codes(ix: PlanView, owner: str) -> list[str]:
     return [ix.polsek_of_kec[k].code if k in ix.polsek_of_kec else k for k in kecamatan]
 
 
-def day_heading(ix: PlanView, owner: str, voting_day: dt.date | None = None) -> Heading:
-    """``owner``'s heading, its voting day moved to ``voting_day`` when given: a re-vote (PSU)
-    plan's messages name the re-vote's day, not the election's."""
-    h = heading(ix, owner)
-    return dataclasses.replace(h, voting_day=voting_day) if voting_day else h
-
-
-def owner_text(ix: PlanView, cv: CommandView, owner: str, *,
-               voting_day: dt.date | None = None) -> str:
+def owner_text(ix: PlanView, cv: CommandView, owner: str) -> str:
     """What ``pesan_<unit>.txt`` holds: the rolls per Polsek, each reserve team's roll, then
     every officer's message, each under a line that says whom to send it to."""
-    h = day_heading(ix, owner, voting_day)
+    h = heading(ix, owner)
     parts = [f"PESAN WHATSAPP {h.unit_name.upper()} — {h.operation}",
              "Salin setiap bagian di antara garis ke grup atau kepada personel yang dituju.", ""]
     for code in polsek_codes(ix, owner):
@@ -417,22 +407,21 @@ def owner_text(ix: PlanView, cv: CommandView, owner: str, *,
     return "\n".join(parts).rstrip() + "\n"
 
 
-def write(ix: PlanView, out: Path, *, voting_day: dt.date | None = None) -> list[Path]:
-    """``pesan_<unit>.txt`` per Polres and for the Polda pool (UTF-8); ``voting_day``: a
-    re-vote plan's day."""
+def write(ix: PlanView, out: Path) -> list[Path]:
+    """``pesan_<unit>.txt`` per Polres and for the Polda pool (UTF-8). A re-vote (PSU)
+    plan's messages name its own day: its view comes with the PSU date as voting day
+    (``services.documents.as_written``)."""
     out.mkdir(parents=True, exist_ok=True)
     stems = file_stems(ix)
     cv = CommandView(ix)
     paths = []
     for owner in ix.owners():
         path = out / f"pesan_{stems[owner]}.txt"
-        path.write_text(owner_text(ix, cv, owner, voting_day=voting_day), encoding="utf-8")
+        path.write_text(owner_text(ix, cv, owner), encoding="utf-8")
         paths.append(path)
     return paths
 
 
-def write_texts(plan: Plan, scenario: Scenario, out: Path, *,
-                voting_day: dt.date | None = None) -> list[Path]:
-    """The WhatsApp texts of every unit of ``plan`` into ``out`` (``pesan_<unit>.txt``);
-    ``voting_day`` for a re-vote (PSU) plan, whose day is not the election's."""
-    return write(PlanView(plan, scenario), out, voting_day=voting_day)
+def write_texts(plan: Plan, scenario: Scenario, out: Path) -> list[Path]:
+    """The WhatsApp texts of every unit of ``plan`` into ``out`` (``pesan_<unit>.txt``)."""
+    return write(PlanView(plan, scenario), out)

@@ -192,22 +192,25 @@ def _signature(doc: DocumentType, indent: int = SIGN_INDENT) -> None:
     """Dikeluarkan di / Pada tanggal, the position in capitals, room to sign, the name,
     rank and NRP, in a block right of ``indent``."""
     issued_tab = (indent + Cm(3.25),)
-    p = _para(doc, left=indent, tabs=issued_tab, before=18)
-    p.add_run("Dikeluarkan di")
-    p.add_run().add_tab()
-    _runs(p, ": ", "{{r place }}")
+    at = _para(doc, left=indent, tabs=issued_tab, before=18)
+    at.add_run("Dikeluarkan di")
+    at.add_run().add_tab()
+    _runs(at, ": ", "{{r place }}")
     p = _para(doc, left=indent, tabs=issued_tab)
     p.add_run("Pada tanggal")
     p.add_run().add_tab()
     _runs(p, ": ", "{{r issued }}")
     _rule_below(p)
+    block = [at, p]
     centre = indent - Cm(1.0)
-    _runs(_para(doc, left=centre, align=WD_ALIGN_PARAGRAPH.CENTER, before=6),
-          "{{r sign_position }}")
-    for _ in range(4):
-        _para(doc, left=centre)
-    _runs(_para(doc, left=centre, align=WD_ALIGN_PARAGRAPH.CENTER), "{{r sign_name }}")
+    block.append(_runs(_para(doc, left=centre, align=WD_ALIGN_PARAGRAPH.CENTER, before=6),
+                       "{{r sign_position }}"))
+    block += [_para(doc, left=centre) for _ in range(4)]
+    block.append(_runs(_para(doc, left=centre, align=WD_ALIGN_PARAGRAPH.CENTER),
+                       "{{r sign_name }}"))
     _runs(_para(doc, left=centre, align=WD_ALIGN_PARAGRAPH.CENTER), "{{r sign_rank_nrp }}")
+    for line in block:  # the block stays on one page: a signature never parts from its name
+        line.paragraph_format.keep_with_next = True
 
 
 def _copies(doc: DocumentType) -> None:
@@ -284,6 +287,8 @@ def _loop_table(doc: DocumentType, header: tuple[str, ...], widths: tuple[float,
         table.cell(r, 0).paragraphs[0].add_run("{%tr endif %}")
         r += 1
     table.cell(r, 0).paragraphs[0].add_run("{%tr endfor %}")
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = Cm(width)  # the table grid, which LibreOffice and Word lay out by
     for row in table.rows:
         row_cells = row.cells
         if len({id(c._tc) for c in row_cells}) == len(row_cells):  # not the merged heading

@@ -28,7 +28,7 @@ from pollguard.profile.model import parse_profile
 from pollguard.reports import plan_docs
 from pollguard.reports.plan_docs import amendment, whatsapp
 from pollguard.reports.plan_docs.command import CommandView
-from pollguard.reports.plan_docs.heading import Heading
+from pollguard.reports.plan_docs.heading import Heading, heading
 from pollguard.services import documents, planning
 from pollguard.services.accounts import Principal
 from pollguard.services.risk import NoScenarioError
@@ -828,13 +828,13 @@ def plotting(plan_id: PlanId, request: Request,
     if texts and page:
         by_nrp = {a.nrp: a for a in found}
         cv = CommandView(view)
-        day = snap.plan_info.psu_date if snap.plan_info else None  # a re-vote's own day
+        view = documents.as_written(view, snap.plan_info)  # a re-vote's own day
         heads: dict[str, Heading] = {}
         for r in page:
             a = by_nrp[r.nrp]
             owner = view.owner_of_target(a)
             head = heads.get(owner) or heads.setdefault(
-                owner, whatsapp.day_heading(view, owner, day))
+                owner, heading(view, owner))
             r.message = whatsapp.officer_text(view, cv, a.nrp, assignment=a, head=head)
     return Plotting(plan_id=plan_id, total=len(rows), rows=page)
 
@@ -875,8 +875,8 @@ def rolls(plan_id: PlanId, request: Request,
                                  "your jurisdiction")
     whole = scope.everything or scope.unit_code == owner
     cv = CommandView(view)
-    head = whatsapp.day_heading(view, owner, snap.plan_info.psu_date if snap.plan_info
-                                else None)
+    view = documents.as_written(view, snap.plan_info)  # a re-vote's own day
+    head = heading(view, owner)
     out = []
     if whole:
         out.append(Roll(kind="polres", key=owner, title=view.unit_name(owner),
