@@ -3,7 +3,8 @@ print well (bold frozen header, filters, landscape A4 fit to width)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import math
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from openpyxl.styles import Alignment, Font
@@ -47,3 +48,22 @@ def table_layout(sheet: Any, columns: int, widths: Sequence[float],
     for i, w in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(i)].width = w
     print_layout(sheet, f"{header_row}:{header_row}")
+
+
+#: Points per line of the default 11 pt font, and characters per unit of column width.
+LINE_PT, CHARS_PER_WIDTH = 15.0, 1.1
+
+
+def fit_height(sheet: Any, row: int, values: Sequence[Any], widths: Sequence[float],
+               wrapped: Iterable[int]) -> None:
+    """Give row ``row`` the height its wrapped cells (0-based columns ``wrapped``) need:
+    neither Excel nor LibreOffice grows a row for wrapped text when it opens a file, so
+    without it the lines of a long Keterangan print over the next row."""
+    lines = 1
+    for c in wrapped:
+        text = "" if values[c] is None else str(values[c])
+        room = max(1.0, widths[c] * CHARS_PER_WIDTH)
+        lines = max(lines, sum(max(1, math.ceil(len(part) / room))
+                               for part in text.split("\n")))
+    if lines > 1:
+        sheet.row_dimensions[row].height = LINE_PT * lines

@@ -51,7 +51,7 @@ from pollguard.reports.plan_docs.common import (
     file_stems,
 )
 from pollguard.reports.plan_docs.heading import Heading, heading
-from pollguard.reports.xlsx import print_layout, sheet_name, table_layout
+from pollguard.reports.xlsx import fit_height, print_layout, sheet_name, table_layout
 
 __all__ = ["BKO_SHEET", "COMMAND_SHEET", "DUTY_SHEET", "LINMAS_SHEET", "NON_PLOTTING_SHEETS",
            "PAWAS_SHEET", "RESERVE_SHEET", "SHORTFALL_SHEET", "SUMMARY_SHEET", "TNI_SHEET",
@@ -158,12 +158,13 @@ def _annex_sheet(sheet: Any, h: Heading, t: AnnexTable) -> None:
     fills = {c.label_id: PatternFill("solid", fgColor=CLASS_FILL[c]) for c in RiskClass}
     wrap = [t.headers.index(w) + 1 for w in t.wrap]
     top = Alignment(wrap_text=True, vertical="top")
+    level = Alignment(vertical="top")  # a row's cells read from its top line, as it wraps
     r = header_row
     for r, values in enumerate(t.rows, start=header_row + 1):
         for c, value in enumerate(values, start=1):
             cell = sheet.cell(r, c, value)
-            if c in wrap:
-                cell.alignment = top
+            cell.alignment = top if c in wrap else level
+        fit_height(sheet, r, values, t.widths, [c - 1 for c in wrap])
         k = t.class_column
         if k is not None and values[k] in fills:
             sheet.cell(r, k + 1).fill = fills[values[k]]
@@ -443,4 +444,5 @@ def _table(sheet: Any, headers: Sequence[str], widths: Sequence[int],
             sheet.cell(sheet.max_row, fill_column + 1).fill = fills[row[fill_column]]
         if wrap_column is not None:
             sheet.cell(sheet.max_row, wrap_column + 1).alignment = wrap
+            fit_height(sheet, sheet.max_row, row, widths, [wrap_column])
     table_layout(sheet, len(headers), widths)
