@@ -356,7 +356,7 @@ def amendment() -> DocumentType:
     _para(doc, "{{ g.title }}", bold=True, before=10)
     _tag(doc, "{%p if g.rows %}")
     _loop_table(doc, ("No", "Nama", "Pangkat", "NRP", "Semula", "Menjadi", "Desa/Kel.",
-                      "Alasan"), (1.0, 3.6, 1.8, 2.2, 5.4, 5.4, 2.8, 3.5), "g.rows",
+                      "Alasan"), (1.0, 3.6, 2.1, 2.2, 5.4, 5.4, 2.8, 3.2), "g.rows",
                 ("{{ row.no }}", "{{ row.name }}", "{{ row.rank }}", "{{ row.nrp }}",
                  "{{ row.before }}", "{{ row.after }}", "{{ row.desa }}",
                  "{{ row.reason }}"))
