@@ -269,21 +269,23 @@ def test_geojson_features(written: Written) -> None:
 
 
 def test_card_sheets_hold_eight_cards_a_page(written: Written) -> None:
-    """A unit's cards: one per officer it plots and one per reserve team it holds (for its
-    Danton); ``kartu_`` prints them eight an A4 page, ``kartu_a6_`` one an A6 page."""
+    """A unit's cards: one per officer it plots (a Danton's is his team's card), and one more
+    only for a team the plan left without a Danton; ``kartu_`` prints them eight an A4 page,
+    ``kartu_a6_`` one an A6 page: ceil(officers / 8) sheets where every team has a Danton."""
     officers = _owner_counts(written.plan, written.scenario)
-    teams = Counter(t.owner_code for t in written.plan.reserves)
+    leaderless = Counter(t.owner_code for t in written.plan.reserves if not t.leader_nrp)
     names = _polres(written.scenario)
     for code, name in [*names.items(), (POOL, "polda")]:
-        cards = officers[code] + teams[code]
+        cards = officers[code] + leaderless[code]
         sheet = (written.out / f"kartu_{_slug(name)}.pdf").read_bytes()
         a6 = (written.out / f"kartu_a6_{_slug(name)}.pdf").read_bytes()
         assert sheet.startswith(b"%PDF") and a6.startswith(b"%PDF")
         assert len(PAGE.findall(sheet)) == math.ceil(cards / 8), name
         assert len(PAGE.findall(a6)) == cards, name
     kerinci = next(c for c, n in names.items() if n == "Polres Kerinci")
+    assert leaderless[kerinci] == 0
     assert len(PAGE.findall((written.out / "kartu_polres_kerinci.pdf").read_bytes())) == (
-        math.ceil((officers[kerinci] + teams[kerinci]) / 8)) < officers[kerinci] / 7
+        math.ceil(officers[kerinci] / 8)) < officers[kerinci] / 7
     assert b"Kartu Penugasan" in (written.out / "kartu_polres_kerinci.pdf").read_bytes()
 
 

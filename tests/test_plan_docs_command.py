@@ -441,15 +441,16 @@ def _team_card(out: Path, stem: str, call_sign: str, *, a6: bool = False) -> str
 
 
 def test_card_sheets_hold_eight_cards_a_page(out: Path) -> None:
-    """A unit's cards: one per officer it plots and one per reserve team it holds; the sheet
-    file has ceil(cards / 8) pages of eight (the last holds the rest), the A6 file a page a
-    card."""
+    """A unit's cards: one per officer it plots (a Danton's is his team's card), and one
+    for a team the plan left without a Danton; the sheet file has ceil(cards / 8) pages of
+    eight (the last holds the rest), the A6 file a page a card. Where every team has its
+    Danton (Kerinci, Merangin) that is ceil(officers / 8)."""
     ix = PlanView(small_plan(), SCENARIO)
     stems = plan_docs.file_stems(ix)
-    expected = {"polres_kerinci": 13 + 1, "polres_merangin": 2, "polda": 3 + 1}
+    expected = {"polres_kerinci": 13, "polres_merangin": 2, "polda": 3 + 1}
     for owner in ix.owners():
         count = (sum(ix.owner_of_target(a) == owner for a in ix.plan.assignments)
-                 + sum(t.owner_code == owner for t in ix.plan.reserves))
+                 + sum(t.owner_code == owner and not t.leader_nrp for t in ix.plan.reserves))
         assert count == expected[stems[owner]]
         sheet = out / _file(stems[owner])
         pages = _sheets(sheet)
@@ -458,22 +459,30 @@ def test_card_sheets_hold_eight_cards_a_page(out: Path) -> None:
         a6 = out / _file(stems[owner], a6=True)
         assert len(PAGE.findall(a6.read_bytes())) == count
         assert [len(p) for p in _sheets(a6)] == [1] * count
-    assert [len(p) for p in _sheets(out / "kartu_polres_kerinci.pdf")] == [8, 6]
+    assert [len(p) for p in _sheets(out / "kartu_polres_kerinci.pdf")] == [8, 5]
 
 
-def test_cards_follow_the_sprin_order_with_each_team_before_its_officers(out: Path) -> None:
+def test_cards_follow_the_sprin_order_a_dantons_card_his_teams(out: Path) -> None:
+    """Card for card the Sprin's order; a Danton's card is his team's, where his own would
+    stand; a team without a Danton has its card before its officers'."""
     ix = PlanView(small_plan(), SCENARIO)
     cv = CommandView(ix)
     stems = plan_docs.file_stems(ix)
     for owner in ix.owners():
         for a6 in (False, True):
-            officers = [_owner_nrp(text) for band, text in _cards(out, stems[owner], a6=a6)
-                        if band == "officer"]
-            assert officers == [a.nrp for a in cv.ordered(owner)]
+            holders = [_owner_nrp(text) if band == "officer" else f"team:{_owner_nrp(text)}"
+                       for band, text in _cards(out, stems[owner], a6=a6)]
+            leaders = {t.leader_nrp for t in ix.plan.reserves}
+            expected = [f"team:{a.nrp}" if a.nrp in leaders else a.nrp
+                        for a in cv.ordered(owner)]
+            if owner == POOL:  # the Brimob team has no Danton: its card first
+                expected.insert(expected.index(BRIMOB[0].nrp), "team:None")
+            assert holders == expected
     kerinci = _cards(out, "polres_kerinci")
     at = [band for band, _ in kerinci].index("team")
     assert "(Dalmas Kerinci 1) Tj" in kerinci[at][1]
-    assert _owner_nrp(kerinci[at + 1][1]) == DANTON.nrp  # then the Danton's own card
+    assert _owner_nrp(kerinci[at][1]) == DANTON.nrp  # the Danton's card
+    assert _owner_nrp(kerinci[at + 1][1]) == DALMAS[0].nrp  # then his members'
 
 
 def test_a_guard_card_names_his_tps_partner_pawas_polsek_and_posko(out: Path) -> None:
@@ -509,9 +518,9 @@ def test_a_reserve_card_names_call_sign_and_danton(out: Path) -> None:
     assert "Dalmas Kerinci 1" in member
     assert "Ipda Banawi Mandala \xb7 081329265534" in member
     assert "Posko Polres Kerinci \xb7 074821000" in member
-    danton = _card_of(out, "polres_kerinci", DANTON.nrp)
-    assert "Anda memimpin tim ini" in danton
     assert "belum ada Danton" in _card_of(out, "polda", BRIMOB[0].nrp)
+    with pytest.raises(AssertionError, match="one card"):  # his card is the team's
+        _card_of(out, "polres_kerinci", DANTON.nrp)
 
 
 def test_a_danton_has_a_card_of_his_team_with_its_members(out: Path) -> None:
@@ -544,8 +553,8 @@ def test_a_kapolsek_card_gives_his_kecamatan_and_its_pawas(out: Path) -> None:
 def test_every_officer_has_one_card_in_each_file(out: Path) -> None:
     for a6 in (False, True):
         nrps = [nrp for stem in ("polres_kerinci", "polres_merangin", "polda")
-                for band, text in _cards(out, stem, a6=a6)
-                if band == "officer" and (nrp := _owner_nrp(text))]
+                for _, text in _cards(out, stem, a6=a6) if (nrp := _owner_nrp(text))]
+        # every officer once: a guard on his card, a Danton on his team's
         assert sorted(nrps) == sorted(a.nrp for a in small_plan().assignments)
 
 

@@ -9,11 +9,12 @@ in larger type, for units that print on card stock.
 A guard's card names his post and its TPS by name, his partner, his Pawas and Kapolsek, and
 the Polsek's and the Posko's phones; a Pawas's card lists the posts he supervises, a
 Kapolsek's the Pawas of his kecamatan, a reserve member's his team and Danton, a commander's
-his place in the operation. Each reserve team has a card of its own as well, for its Danton
-(besides his own card): call sign, staging point, strength, the members with their phones,
-and who calls the team out. Cards follow the Sprin's order (``CommandView.ordered``), a
-team's card just before its officers' cards, so a unit's file holds
-``officers + reserve teams`` cards: ``ceil(cards / 8)`` sheets and ``cards`` A6 pages."""
+his place in the operation. A Danton's card is his team's card: call sign, staging point,
+strength, himself, the members with their phones, and who calls the team out. Cards follow
+the Sprin's order (``CommandView.ordered``), one per officer, so a unit's file holds
+``ceil(officers / 8)`` sheets and ``officers`` A6 pages; only a team the plan left without a
+Danton adds a card of its own (before its officers', for whoever the Posko names to lead
+it)."""
 
 from __future__ import annotations
 
@@ -237,15 +238,22 @@ class _Book:
         return self._headings[owner]
 
     def cards(self, owner: str) -> list[Card]:
-        """``owner``'s cards in Sprin order, each team's card before its officers'."""
+        """``owner``'s cards in Sprin order: a Danton's card is his team's card, so every
+        officer holds exactly one card; a team without a Danton has its card before its
+        officers', for whoever the Posko names to lead it."""
         out: list[Card] = []
         teams = {t.team_id: t for t in self.cv.teams_of(owner)}
         done: set[str] = set()
         for a in self.cv.ordered(owner):
-            if a.role == Role.RESERVE and a.target_id in teams and a.target_id not in done:
-                out.append(self._team_card(owner, teams[a.target_id]))
-                done.add(a.target_id)
-            out.append(self._officer_card(owner, a))
+            team = teams.get(a.target_id) if a.role == Role.RESERVE else None
+            if team is not None and not team.leader_nrp and team.team_id not in done:
+                out.append(self._team_card(owner, team))
+                done.add(team.team_id)
+            if team is not None and a.nrp == team.leader_nrp:
+                out.append(self._team_card(owner, team))
+                done.add(team.team_id)
+            else:
+                out.append(self._officer_card(owner, a))
         out += [self._team_card(owner, t) for t in teams.values() if t.team_id not in done]
         return out
 
@@ -371,12 +379,9 @@ class _Book:
             _Row("Titik siaga", f"{ix.staging_name(team)} · {coord(team.lat, team.lon)}"),
             _Row("Waktu", self.times(owner, a), spare=True), self._journey(a),
             _Section("Danton dan komando")]
-        if team.leader_nrp == a.nrp:
-            items.append(_Row("Danton", "Anda memimpin tim ini (lihat kartu tim)", bold=True))
-        else:
-            items.append(_Row("Danton", with_phone(danton) if danton else "belum ada Danton",
-                              bold=danton is not None))
-            items += self.partner_rows(a)
+        items.append(_Row("Danton", with_phone(danton) if danton else "belum ada Danton",
+                          bold=danton is not None))  # a Danton holds his team's card instead
+        items += self.partner_rows(a)
         items += [_Row("Dikerahkan", f"atas perintah {self.chief(owner)}", max_lines=3),
                   _Row("Posko", self.posko(owner))]
         return items
