@@ -20,7 +20,6 @@ from pollguard.store.database import Database
 from pollguard.store.tables import OfficerRecord, TpsRecord
 from pollguard.store.uow import UnitOfWork
 
-BOM = b"\xef\xbb\xbf"
 ROW = 5  # the data row a mutation breaks: on line ROW + 1, the header being line 1
 
 
@@ -68,14 +67,6 @@ def drop_column(column: str) -> Callable[[Path], None]:
     return mutate
 
 
-def add_bom(path: Path) -> None:
-    path.write_bytes(BOM + path.read_bytes())
-
-
-def semicolons(path: Path) -> None:
-    write_rows(path, read_rows(path), sep=";")
-
-
 def empty(path: Path) -> None:
     path.write_bytes(b"")
 
@@ -88,8 +79,6 @@ CASES = {
     "non-numeric voters": (set_cell("voters", "lima ratus"), LINE, "voters", "valid integer"),
     "latitude 95": (set_cell("lat", "95"), LINE, "lat", "less than or equal to 90"),
     "missing column": (drop_column("voters"), 1, "voters", "missing column"),
-    "BOM": (add_bom, 1, "tps_id", "byte-order mark"),
-    "semicolon separator": (semicolons, 1, "-", "separator is ';'"),
     "empty file": (empty, 1, "-", "empty file"),
 }
 
@@ -219,8 +208,6 @@ ROSTER_CASES: dict[str, tuple[Callable[[Path], None], int, str, str]] = {
     "unknown unit": (set_cell("Satuan", "Polres Atlantis"), LINE, "Satuan", "unknown Polri unit"),
     "duplicate NRP": (duplicate_row, LINE + 1, "NRP", "duplicate"),
     "missing column": (drop_column("Pangkat"), 1, "rank", "missing column"),
-    "BOM": (add_bom, 1, "nrp", "byte-order mark"),
-    "semicolon separator": (semicolons, 1, "-", "separator is ';'"),
     "empty file": (empty, 1, "-", "empty file"),
 }
 

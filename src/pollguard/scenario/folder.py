@@ -267,6 +267,7 @@ def read_scenario_checked(folder: Path, *,
     info, found = read_info(folder, files)
     problems += found
     written: dict[str, set[str]] = {}  # ids as written, parsed or not: no cascading errors
+    read_warnings: list[Problem] = []  # how a file was read (Windows-1252): see parse_csv
 
     def table(name: str, schema: RowSchema[Any]) -> list[tuple[Any, Any]]:
         path = folder / name
@@ -278,7 +279,8 @@ def read_scenario_checked(folder: Path, *,
         tbl, found = parse_csv(raw, file=name, required=_REQUIRED[name],
                                optional=_OPTIONAL.get(name, ()),
                                allow_empty=name in (TNI, LINMAS, *OPTIONAL_FILES),
-                               limits=LIMITS[name])
+                               limits=LIMITS[name], decimals=schema.decimal_columns)
+        read_warnings.extend(tbl.warnings)
         files.append(FileRead(name, hashlib.sha256(raw).hexdigest(), len(tbl.rows)))
         problems.extend(found)
         key = next(iter(schema.columns))
@@ -311,10 +313,10 @@ def read_scenario_checked(folder: Path, *,
     if problems:
         raise InvalidInputError(problems)
     assert info is not None
-    warnings: list[Problem] = []
+    warnings = read_warnings
     if limits is not None:
         points = {r.code: Point(r.lat, r.lon) for _, r in regions}
-        warnings = distance_warnings(TPS, ((row.line, t) for row, t in tps), points, limits)
+        warnings += distance_warnings(TPS, ((row.line, t) for row, t in tps), points, limits)
     scenario = Scenario(
         info=info,
         regions=tuple(r for _, r in regions),

@@ -7,8 +7,10 @@ units) and returns domain objects, or raises ``InvalidInputError`` with every pr
 
 from __future__ import annotations
 
+import dataclasses
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
+from difflib import SequenceMatcher
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +32,7 @@ from pollguard.scenario.tables import (
     Row,
     Table,
     cell_limits,
+    float_fields,
     integer_fields,
     parse_yes_no,
     read_csv,
@@ -68,19 +71,40 @@ def read_kpu_tps_list(path: Path, *, desa_points: Mapping[str, Point],
                       voter_cap: int, data: bytes | None = None,
                       kecamatan_points: Mapping[str, Point] | None = None,
                       limits: TpsDistanceLimits | None = None,
-                      warnings: list[Problem] | None = None) -> list[PollingStation]:
-    """The TPS of a KPU-style list. A TPS without coordinates takes its desa's point (the
+                      warnings: list[Problem] | None = None,
+                      aliases: Mapping[str, str] | None = None,
+                      regions: Mapping[str, str] | None = None,
+                      renamed: list[int] | None = None) -> list[PollingStation]:
+    """The TPS of a KPU-style list, CSV or XLSX (by the name's ending; a workbook as KPU
+    offices save it, see ``read_xlsx``). A TPS without coordinates takes its desa's point (the
     list's ``desa_pos_lat``/``desa_pos_lon``, else the scenario's); one
     without a location type is special when numbered 901+ (or flagged ``is_special_9xx``).
     ``data`` is the file's content when the caller has read it. Given ``limits``, a TPS with
     its own ``lat``/``lon`` farther than them from the scenario's point of its desa (or
     kecamatan, from ``kecamatan_points``) adds a warning to ``warnings``; a TPS placed at a
-    desa point is not compared."""
-    table, problems = read_csv(path, required=KPU_REQUIRED, optional=KPU_OPTIONAL,
-                               allow_extra=True, limits=KPU_LIMITS, data=data)
-    stations, found, placed = _kpu_stations(table, desa_points, voter_cap)
+    desa point is not compared.
+
+    ``aliases`` maps desa codes the list may still carry to the codes Kemendagri has since
+    given them (``read_desa_aliases``); they are applied before anything is checked. Given
+    ``regions`` (the scenario's names by code), a desa code the scenario lacks is reported
+    with the likely desa of its kecamatan by name. ``renamed`` receives the lines whose desa
+    code an alias changed."""
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        table, problems = read_xlsx(path, required=KPU_REQUIRED, optional=KPU_OPTIONAL,
+                                    allow_extra=True, limits=KPU_LIMITS, data=data)
+    else:
+        table, problems = read_csv(path, required=KPU_REQUIRED, optional=KPU_OPTIONAL,
+                                   allow_extra=True, limits=KPU_LIMITS, data=data,
+                                   decimals=float_fields(_KpuRow))
+    if aliases:
+        table, lines = _renamed_desa(table, aliases)
+        if renamed is not None:
+            renamed += lines
+    stations, found, placed = _kpu_stations(table, desa_points, voter_cap, regions)
     if problems or found:
         raise InvalidInputError(problems + found)
+    if warnings is not None:
+        warnings += table.warnings  # how the file was read (Windows-1252)
     if limits is not None and warnings is not None:
         points = {**(kecamatan_points or {}), **desa_points}
         warnings += distance_warnings(table.file, placed, points, limits)
@@ -90,7 +114,8 @@ def read_kpu_tps_list(path: Path, *, desa_points: Mapping[str, Point],
 _KPU_INTEGERS = integer_fields(_KpuRow)
 
 
-def _kpu_stations(table: Table, desa_points: Mapping[str, Point], voter_cap: int
+def _kpu_stations(table: Table, desa_points: Mapping[str, Point], voter_cap: int,
+                  regions: Mapping[str, str] | None = None
                   ) -> tuple[list[PollingStation], list[Problem], list[tuple[int, PollingStation]]]:
     """The stations, the problems, and the (line, station) of those with their own point."""
     file = table.file
@@ -118,8 +143,8 @@ def _kpu_stations(table: Table, desa_points: Mapping[str, Point], voter_cap: int
         if outside:
             continue
         if parsed.desa_code not in desa_points:
-            problems.append(Problem(file, row.line, "desa_code", f"{parsed.desa_code} is not a "
-                                    "desa/kelurahan of the loaded scenario"))
+            problems.append(Problem(file, row.line, table.label("desa_code"), _unknown_desa(
+                parsed.desa_code, row.cells.get("desa_name", ""), desa_points, regions)))
             continue
         for column, level in (("kec_code", RegionLevel.KECAMATAN),
                               ("kab_code", RegionLevel.KABKOTA)):
@@ -150,6 +175,128 @@ def _kpu_stations(table: Table, desa_points: Mapping[str, Point], voter_cap: int
                              f"{', '.join(str(o) for o in at if o != line)})")
                      for line in at if len(at) > 1]
     return stations, problems, placed
+
+
+# --- changed desa codes ----------------------------------------------------------------------
+
+ALIAS_COLUMNS = {"old_code": "old_code", "kode_lama": "old_code",
+                 "new_code": "new_code", "kode_baru": "new_code"}
+
+
+def read_desa_aliases(path: Path, *, desa: Collection[str],
+                      data: bytes | None = None) -> dict[str, str]:
+    """Old desa codes mapped to new ones (columns ``old_code,new_code`` or
+    ``kode_lama,kode_baru``, CSV or XLSX): a KPU list made before Kemendagri renumbered a desa
+    still carries its old code. Each new code must be a desa of ``desa`` (the loaded
+    scenario), each old code appear once; codes may be dotted or the 10 KPU digits. Raises
+    ``InvalidInputError`` with every problem."""
+    reader = read_xlsx if path.suffix.lower() in (".xlsx", ".xlsm") else read_csv
+    table, problems = reader(path, required=("old_code", "new_code"), allow_extra=True,
+                             aliases=ALIAS_COLUMNS, limits=cell_limits(("old_code", "new_code")),
+                             data=data)
+    found: dict[str, str] = {}
+    lines: dict[str, int] = {}
+    for row in table.rows:
+        if row.refused:  # reported already
+            continue
+        codes: list[str] = []
+        for column in ("old_code", "new_code"):
+            text = row.cells[column]
+            code = _dotted(text)
+            if not text:
+                problems.append(Problem(table.file, row.line, table.label(column),
+                                        "required value is empty"))
+            elif code is None or level_of(code) != RegionLevel.DESA:
+                problems.append(Problem(table.file, row.line, table.label(column),
+                                        f"{text!r} is not a desa/kelurahan code "
+                                        "(NN.NN.NN.NNNN or its 10 digits)"))
+            else:
+                codes.append(code)
+        if len(codes) != 2:
+            continue
+        old, new = codes
+        if new not in desa:
+            problems.append(Problem(table.file, row.line, table.label("new_code"),
+                                    f"{new} is not a desa/kelurahan of the loaded scenario"))
+        elif old == new:
+            problems.append(Problem(table.file, row.line, table.label("new_code"),
+                                    f"maps {old} to itself"))
+        elif old in lines:
+            problems.append(Problem(table.file, row.line, table.label("old_code"),
+                                    f"{old} is mapped twice (also on line {lines[old]})"))
+        else:
+            found[old], lines[old] = new, row.line
+    if problems:
+        raise InvalidInputError(problems)
+    return found
+
+
+def _renamed_desa(table: Table, aliases: Mapping[str, str]) -> tuple[Table, list[int]]:
+    """The list with each old desa code replaced by its new one, before any check: in
+    ``desa_code``, in the desa digits that open ``tps_id`` (the KPU builds the id from the
+    code, and the id must still match it), and in ``kec_code``/``kab_code`` where they are
+    the old code's own (a renumbered desa may have moved to a new kecamatan)."""
+    rows: list[Row] = []
+    lines: list[int] = []
+    for row in table.rows:
+        new = aliases.get(row.cells.get("desa_code", ""))
+        if new is None:
+            rows.append(row)
+            continue
+        old = row.cells["desa_code"]
+        cells = dict(row.cells, desa_code=new)
+        tps_id = cells.get("tps_id", "")
+        if tps_id[:10] == old.replace(".", ""):
+            cells["tps_id"] = new.replace(".", "") + tps_id[10:]
+        for column, level in (("kec_code", RegionLevel.KECAMATAN),
+                              ("kab_code", RegionLevel.KABKOTA)):
+            if cells.get(column) == ancestor_at(old, level):
+                cells[column] = ancestor_at(new, level)
+        rows.append(dataclasses.replace(row, cells=cells))
+        lines.append(row.line)
+    return dataclasses.replace(table, rows=rows), lines
+
+
+def _unknown_desa(code: str, name: str, desa_points: Mapping[str, Point],
+                  regions: Mapping[str, str] | None) -> str:
+    """Why ``code`` is refused, naming the desa the list most likely means: Kemendagri
+    renumbers desa, and a KPU list may predate it. The candidates are the scenario's desa of
+    the same kecamatan, the closest first: by the row's ``desa_name`` when it has one (a desa
+    of that name elsewhere in the kab/kota counts too: it may have moved to a new kecamatan),
+    else by the code's digits. At most three are named."""
+    why = f"{code} is not a desa/kelurahan of the loaded scenario"
+    if regions is None or not is_region_code(code) or level_of(code) != RegionLevel.DESA:
+        return why
+    kecamatan = ancestor_at(code, RegionLevel.KECAMATAN)
+    kabkota = ancestor_at(code, RegionLevel.KABKOTA)
+    pool = [c for c in desa_points if ancestor_at(c, RegionLevel.KECAMATAN) == kecamatan]
+    wanted = _name_key(_DESA_PREFIX.sub("", name)) if name else ""
+    if wanted:
+        pool += [c for c in desa_points if ancestor_at(c, RegionLevel.KABKOTA) == kabkota
+                 and c not in pool and _name_key(regions.get(c, "")) == wanted]
+
+    def closeness(candidate: str) -> tuple[float, bool, int, int, str]:
+        ours, theirs = candidate[-4:], code[-4:]
+        by_name = SequenceMatcher(None, wanted, _name_key(regions.get(candidate, ""))).ratio(
+            ) if wanted else 0.0
+        elsewhere = ancestor_at(candidate, RegionLevel.KECAMATAN) != kecamatan
+        digits = sum(a != b for a, b in zip(ours, theirs, strict=True))
+        gap = abs(int(ours) - int(theirs)) if (ours + theirs).isdigit() else 10_000
+        return -by_name, elsewhere, digits, gap, candidate
+
+    likely = sorted(pool, key=closeness)[:3]
+    if not likely:
+        return why
+
+    def shown(candidate: str) -> str:
+        text = f"{candidate} {regions.get(candidate, '')}".rstrip()
+        home = ancestor_at(candidate, RegionLevel.KECAMATAN)
+        return text if home == kecamatan else f"{text} (Kecamatan {regions.get(home, home)})"
+
+    where = (f"in Kecamatan {regions[kecamatan]} the scenario has" if kecamatan in regions
+             else f"kecamatan {kecamatan} is not in the scenario; it has")
+    return (f"{why}; {where}: {', '.join(shown(c) for c in likely)} (did the code change? map "
+            "it with --aliases)")
 
 
 def _first(*values: float | None) -> float:
@@ -195,14 +342,16 @@ ROSTER_LIMITS = cell_limits((*ROSTER_REQUIRED, *ROSTER_OPTIONAL), name=120, phon
 
 def read_roster(path: Path, *, units: Sequence[CommandUnit],
                 regions: Mapping[str, str] | None = None, data: bytes | None = None,
-                given: set[str] | None = None) -> list[Officer]:
+                given: set[str] | None = None,
+                warnings: list[Problem] | None = None) -> list[Officer]:
     """Officers from a CSV or XLSX roster (columns: NRP, name, rank, unit, branch; optional
     home unit, BKO, phone, position (jabatan), desa binaan; Indonesian headers too). Units are
     given by code or by name; a desa by code or by a name unique in the officer's home Polres
     (``regions``: the loaded scenario's region names by code). In a workbook, a phone typed
     as a number gets its leading 0 (or +62) back (``sheet_phone``). ``given`` receives the
     officer fields the file has a column for (``ROSTER_FIELDS``), so that an update can keep
-    what an older roster without them does not say."""
+    what an older roster without them does not say. ``warnings`` receives how the file was
+    read, when oddly (a Windows-1252 CSV)."""
     table, problems = (
         read_xlsx(path, required=ROSTER_REQUIRED, optional=ROSTER_OPTIONAL,
                   aliases=ROSTER_ALIASES, limits=ROSTER_LIMITS, phones=("phone",), data=data)
@@ -214,6 +363,8 @@ def read_roster(path: Path, *, units: Sequence[CommandUnit],
         raise InvalidInputError(problems + found)
     if given is not None:
         given.update(ROSTER_FIELDS[c] for c in table.header if c in ROSTER_FIELDS)
+    if warnings is not None:
+        warnings += table.warnings
     return officers
 
 

@@ -15,7 +15,7 @@ from pollguard.profile import load_profile
 from pollguard.scenario.checks import TpsDistanceLimits
 from pollguard.scenario.folder import ScenarioRead, read_scenario_checked, write_scenario
 from pollguard.scenario.geography import read_geography
-from pollguard.scenario.importers import read_kpu_tps_list, read_roster
+from pollguard.scenario.importers import read_desa_aliases, read_kpu_tps_list, read_roster
 from pollguard.scenario.jambi import DEFAULT_SEED, build_jambi
 from pollguard.scenario.problems import InvalidInputError, Problem
 from pollguard.store import audit
@@ -102,26 +102,37 @@ class TpsImport:
     desa: int
     kabkota: tuple[str, ...]
     removed: int
+    #: TPS whose desa code the aliases file changed (``import_tps(aliases=...)``).
+    renamed: int = 0
 
 
 def import_tps(*, db: Database, path: Path, profile: Path | None = None,
-               on_warning: OnWarning | None = None, actor: str = "cli") -> TpsImport:
+               on_warning: OnWarning | None = None, actor: str = "cli",
+               aliases: Path | None = None) -> TpsImport:
     """Replace the TPS of every kab/kota in a KPU-style list with the list's TPS (the KPU list
     is the list), and set Linmas in those kab/kota to the KPU's two per TPS; with an audit
     entry (``import.tps``) in the same transaction. A TPS far from its desa or kecamatan
-    point is a warning (``on_warning``), not a refusal."""
+    point is a warning (``on_warning``), not a refusal. ``aliases`` is a file of old desa
+    codes and their new ones (``read_desa_aliases``), applied to the list before it is
+    checked; the audit entry names it (its SHA-256) and how many TPS it renamed."""
     limits = distance_limits(profile)
     data = path.read_bytes()
+    alias_data = aliases.read_bytes() if aliases is not None else None
     warnings: list[Problem] = []
     with UnitOfWork(db) as uow:
         info = repo.current_info(uow.session)
         if info is None:
             raise InvalidInputError([Problem(path.name, 1, "-", "the database holds no scenario: "
                                         "run `pollguard scenario load DIR` first")])
-        stations = read_kpu_tps_list(path, desa_points=repo.desa_points(uow.session),
+        desa_points = repo.desa_points(uow.session)
+        renames = (read_desa_aliases(aliases, desa=desa_points, data=alias_data)
+                   if aliases is not None else {})
+        renamed: list[int] = []
+        stations = read_kpu_tps_list(path, desa_points=desa_points,
                                      voter_cap=info.voter_cap, data=data,
                                      kecamatan_points=repo.kecamatan_points(uow.session),
-                                     limits=limits, warnings=warnings)
+                                     limits=limits, warnings=warnings, aliases=renames,
+                                     regions=repo.region_names(uow.session), renamed=renamed)
         kabs = tuple(sorted({ancestor_at(t.desa_code, RegionLevel.KABKOTA) for t in stations}))
         before = repo.summary(uow.session)
         removed = repo.replace_tps_of(uow.session, kabs, stations)
@@ -134,15 +145,19 @@ def import_tps(*, db: Database, path: Path, profile: Path | None = None,
         # What went: the kab/kota's TPS, voters and Linmas before the import.
         went = {"tps": removed, "voters": before.voters - after.voters + added["voters"],
                 "linmas": before.linmas - after.linmas + added["linmas"]}
-        audit.append(uow.session, actor=actor, action="import.tps",
-                     subject=path.name,
-                     detail={"file": audit.file_detail(path.name, data, len(stations)),
-                             "kabkota": list(kabs), "imported": added, "replaced": went,
-                             "warnings": len(warnings)})
+        detail = {"file": audit.file_detail(path.name, data, len(stations)),
+                  "kabkota": list(kabs), "imported": added, "replaced": went,
+                  "warnings": len(warnings)}
+        if aliases is not None and alias_data is not None:
+            detail["aliases"] = {"file": audit.file_detail(aliases.name, alias_data,
+                                                           len(renames)),
+                                 "renamed": len(renamed)}
+        audit.append(uow.session, actor=actor, action="import.tps", subject=path.name,
+                     detail=detail)
     for warning in sorted(warnings):
         if on_warning:
             on_warning(warning)
-    return TpsImport(len(stations), len(per_desa), kabs, removed)
+    return TpsImport(len(stations), len(per_desa), kabs, removed, len(renamed))
 
 
 @dataclass(frozen=True)
@@ -151,23 +166,30 @@ class RosterImport:
     updated: int
 
 
-def import_roster(*, db: Database, path: Path, actor: str = "cli") -> RosterImport:
+def import_roster(*, db: Database, path: Path, on_warning: OnWarning | None = None,
+                  actor: str = "cli") -> RosterImport:
     """Add officers, or update them by NRP, from a CSV or XLSX roster; with an audit entry
     (``import.roster``: the file, its SHA-256 and rows, how many were added and updated) in
     the same transaction. The entry names no officer: NRP are personal data. A roster
     without a position or desa column (one written before they existed) leaves a known
-    officer's position and desa binaan as they are."""
+    officer's position and desa binaan as they are. How the file was read, when oddly (a
+    Windows-1252 CSV), is a warning (``on_warning``) once the import is written."""
     data = path.read_bytes()
+    warnings: list[Problem] = []
     with UnitOfWork(db) as uow:
         given: set[str] = set()
         officers = read_roster(path, units=repo.units(uow.session),
-                               regions=repo.region_names(uow.session), data=data, given=given)
+                               regions=repo.region_names(uow.session), data=data, given=given,
+                               warnings=warnings)
         keep = {"position", "desa_code"} - given
         added, updated = repo.upsert_officers(uow.session, officers, keep=keep)
         audit.append(uow.session, actor=actor, action="import.roster",
                      subject=path.name,
                      detail={"file": audit.file_detail(path.name, data, len(officers)),
                              "added": added, "updated": updated})
+    for warning in warnings:
+        if on_warning:
+            on_warning(warning)
     return RosterImport(added, updated)
 
 
