@@ -53,7 +53,8 @@ def _print(s: Sitrep, lang: str) -> None:
     def t(key: str) -> str:
         return report.label(lang, key)
 
-    console.print(f"[bold]{t('title')}[/] · {h.operation} · {h.wib:%Y-%m-%d %H:%M} WIB · "
+    console.print(f"[bold]{t('title')}[/] · {h.operation} · "
+                  f"{h.local:%Y-%m-%d %H:%M} {h.zone_name} · "
                   f"{t('plan')} #{h.plan_id or '-'} · {t('assessment')} "
                   f"#{h.assessment_id or '-'}", highlight=False)
     table = Table(title=t("s.status"), title_justify="left")

@@ -10,6 +10,7 @@ from pollguard.domain.orders import OperationSettings
 from pollguard.domain.plan import Race
 from pollguard.domain.regions import Region, RegionLevel
 from pollguard.domain.risk import AreaScore, Observation, RiskEvent
+from pollguard.domain.timezone import ZONES, zone_of
 from pollguard.domain.tps import MAX_VOTERS, Election, PollingStation
 
 
@@ -22,6 +23,15 @@ class ScenarioInfo:
     seed: int | None = None
     description: str = ""
     max_voters_per_tps: int | None = None
+    #: "WIB", "WITA" or "WIT" when ``scenario.toml`` names the clock; None: the province's.
+    time_zone: str | None = None
+
+    @property
+    def zone(self) -> dt.timezone:
+        """The operation's wall clock: the one every report, day and time of the Posko is
+        read in. A scenario may name it (a drill on another island's clock); else it is the
+        province's (73 Sulawesi Selatan: WITA)."""
+        return ZONES[self.time_zone] if self.time_zone else zone_of(self.province_code)
 
     @property
     def voter_cap(self) -> int:

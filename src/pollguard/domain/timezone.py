@@ -1,9 +1,10 @@
-"""The operation's clock: the one time zone reports, days and the Posko's times are read in.
+"""The operation's clock: the time zone reports, days and the Posko's times are read in.
 
-Every stored time is UTC; a person reads it on the Posko's wall clock. PollGuard has one zone
-for now, WIB (UTC+7: Sumatra, Java, West and Central Kalimantan), which is Jambi's; the
-provinces on WITA (UTC+8) and WIT (UTC+9) need the per-province zones a later change brings.
-Everything that turns a time into a local time or a local day reads ``WIB`` from here."""
+Every stored time is UTC; a person reads it on the Posko's wall clock: WIB (UTC+7: Sumatra,
+Java, West and Central Kalimantan, Jambi's), WITA (UTC+8) or WIT (UTC+9), by the province
+(``zone_of``) unless the scenario names its own (``ScenarioInfo.zone``). Code that turns a
+time into a local time or day takes that zone as an argument; ``WIB`` stays the default
+where no scenario is at hand (and for callers written before the zones were per province)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,8 @@ WIB = dt.timezone(dt.timedelta(hours=7), "WIB")
 #: Central and Eastern Indonesia Time.
 WITA = dt.timezone(dt.timedelta(hours=8), "WITA")
 WIT = dt.timezone(dt.timedelta(hours=9), "WIT")
+#: The zones by the name a scenario gives them (``[scenario] time_zone``).
+ZONES = {"WIB": WIB, "WITA": WITA, "WIT": WIT}
 #: Province codes (Kemendagri) on WITA and WIT; every other province keeps WIB.
 _WITA = frozenset({"51", "52", "53", "63", "64", "65", "71", "72", "73", "74", "75", "76"})
 _WIT = frozenset({"81", "82", "91", "92", "93", "94", "95", "96", "97"})

@@ -46,11 +46,23 @@ class Header:
     jurisdiction: str  # its name (the Polda's when none is named)
     personnel: bool  # NRP and operator names shown
     reserves: bool  # dispatches, force and floor warnings shown
+    # The operation's clock (ScenarioInfo.zone): the report's times are read in it.
+    zone: dt.timezone = WIB
+
+    @property
+    def local(self) -> dt.datetime:
+        """The report's time on the Posko's clock."""
+        return self.as_of.astimezone(self.zone)
 
     @property
     def wib(self) -> dt.datetime:
-        """The report's time on the Posko's clock."""
-        return self.as_of.astimezone(WIB)
+        """The older name of ``local``, from when every Posko was on WIB."""
+        return self.local
+
+    @property
+    def zone_name(self) -> str:
+        """"WIB", "WITA" or "WIT": what a time on the Posko's clock is written with."""
+        return self.zone.tzname(None) or "WIB"
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,9 @@
 """The situation report (laporan situasi) as a PDF the Posko sends up, and as JSON.
 
 ``write_pdf`` lays out a ``pollguard.operations.sitrep.Sitrep`` on A4 in Bahasa Indonesia (or
-English with ``lang="en"``): the header (time in WIB, plan and assessment versions, who made
-it), TPS status per Polres, incidents, dispatches, the reserve force and reserve-floor
-warnings, with page numbers. ``as_json`` is the same report as plain JSON values (what
+English with ``lang="en"``): the header (time on the operation's clock, plan and assessment
+versions, who made it), TPS status per Polres, incidents, dispatches, the reserve force and
+reserve-floor warnings, with page numbers. ``as_json`` is the same report as plain JSON values (what
 ``GET /api/v1/sitrep`` answers). Neither adds nor hides anything: what a reader may not see was
 left out when the report was made.
 
@@ -24,7 +24,6 @@ from reportlab.lib import colors
 from reportlab.platypus import KeepTogether, Paragraph, Spacer, Table, TableStyle
 
 from pollguard.domain.command import POOL
-from pollguard.domain.timezone import WIB
 from pollguard.i18n import LANGUAGES, catalogue
 from pollguard.operations.field_reports import TpsPhase
 from pollguard.operations.reinforcement import UnitStatus
@@ -65,14 +64,16 @@ def _status_json(p: PolresStatus) -> dict[str, Any]:
 
 
 def as_json(sitrep: Sitrep) -> dict[str, Any]:
-    """The report as JSON values: times in UTC ISO 8601 (the header also in WIB). Sections a
+    """The report as JSON values: times in UTC ISO 8601 (the header also on the operation's
+    clock, ``as_of_wib`` under its older name, and the clock's name in ``time_zone``). Sections a
     reader may not see are null (``dispatches``, ``force`` and ``floor_warnings`` without
     reserves), not empty."""
     h = sitrep.header
     reserves = h.reserves
     return {
         "header": {
-            "as_of": _iso(h.as_of), "as_of_wib": h.wib.isoformat(), "operation": h.operation,
+            "as_of": _iso(h.as_of), "as_of_wib": h.local.isoformat(), "time_zone": h.zone_name,
+            "operation": h.operation,
             "scenario": h.scenario,
             "voting_date": h.voting_date.isoformat() if h.voting_date else None,
             "plan_id": h.plan_id, "plan_created_at": _iso(h.plan_created_at),
@@ -125,16 +126,17 @@ def _day(d: dt.date, lang: str) -> str:
     return f"{d.day} {months[d.month - 1]} {d.year}"
 
 
-def _at(t: dt.datetime, lang: str) -> str:
-    """A time as the Posko writes it: 27 November 2024 pukul 14.05 WIB."""
-    w = t.astimezone(WIB)
+def _at(t: dt.datetime, lang: str, zone: dt.timezone) -> str:
+    """A time as the Posko writes it, on the operation's clock: 27 November 2024 pukul 14.05
+    WIB (WITA in Makassar)."""
+    w = t.astimezone(zone)
     hm = f"{w:%H.%M}" if lang == "id" else f"{w:%H:%M}"
-    return label(lang, "at", day=_day(w.date(), lang), hm=hm)
+    return label(lang, "at", day=_day(w.date(), lang), hm=hm, zone=w.tzname() or "WIB")
 
 
-def _short(t: dt.datetime, lang: str) -> str:
-    """A time in a table: 27/11 14.05 (WIB)."""
-    w = t.astimezone(WIB)
+def _short(t: dt.datetime, lang: str, zone: dt.timezone) -> str:
+    """A time in a table: 27/11 14.05 (on the clock the header names)."""
+    w = t.astimezone(zone)
     return f"{w:%d/%m %H.%M}" if lang == "id" else f"{w:%d/%m %H:%M}"
 
 
@@ -168,14 +170,14 @@ def write_pdf(sitrep: Sitrep, path: Path | str | IO[bytes], lang: str = "id") ->
     width = pdf.WIDTH
 
     whole = sitrep.names.get(POOL, "Polda")
-    facts = [(t("time"), _at(h.as_of, lang)),
+    facts = [(t("time"), _at(h.as_of, lang, h.zone)),
              (t("operation"), h.operation or "—"),
              (t("jurisdiction"), t("whole", name=h.jurisdiction or whole) if h.whole
               else h.jurisdiction or "—")]
     if h.voting_date:
         facts.append((t("voting"), _day(h.voting_date, lang)))
     facts += [
-        (t("plan"), t("plan_value", id=h.plan_id, at=_at(h.plan_created_at, lang)
+        (t("plan"), t("plan_value", id=h.plan_id, at=_at(h.plan_created_at, lang, h.zone)
                       if h.plan_created_at else "—", assessment=h.plan_assessment_id or "—")
          if h.plan_id else t("none")),
         (t("assessment"), t("assessment_value", id=h.assessment_id,
@@ -201,7 +203,7 @@ def write_pdf(sitrep: Sitrep, path: Path | str | IO[bytes], lang: str = "id") ->
 
     where = t("whole", name=h.jurisdiction or whole) if h.whole else h.jurisdiction
     story: list[Any] = [Paragraph(e(t("title")), st.h1),
-                        Paragraph(e(f"{where} · {_at(h.as_of, lang)}"), note),
+                        Paragraph(e(f"{where} · {_at(h.as_of, lang, h.zone)}"), note),
                         Spacer(1, 6), head, Spacer(1, 8), pdf.tiles(tiles, st.tile, width)]
     if not h.personnel:
         story += [Spacer(1, 4), Paragraph(e(t("hidden_personnel")), note)]
@@ -245,7 +247,7 @@ def write_pdf(sitrep: Sitrep, path: Path | str | IO[bytes], lang: str = "id") ->
         shares = list(columns.values())
         inc_rows = []
         for n, i in enumerate(sitrep.incidents, 1):
-            row = [str(n), _short(i.reported_at, lang), i.polres_name, i.tps_id,
+            row = [str(n), _short(i.reported_at, lang, h.zone), i.polres_name, i.tps_id,
                    i.kind_label_id if lang == "id" else i.kind_label_en,
                    _word(lang, f"sev.{i.severity}"),
                    f"{_word(lang, f'status.{i.status.value}')} ({t(f'level.{i.level.value}')})",
@@ -269,7 +271,7 @@ def write_pdf(sitrep: Sitrep, path: Path | str | IO[bytes], lang: str = "id") ->
                        subject=h.jurisdiction or whole)
 
     class Numbered(pdf.NumberedCanvas):
-        footer_text = t("footer", op=h.operation, at=_at(h.as_of, lang))
+        footer_text = t("footer", op=h.operation, at=_at(h.as_of, lang, h.zone))
         page_label = catalogue(lang)["sitrep.page"]
 
     doc.build(story, canvasmaker=Numbered)
@@ -299,7 +301,7 @@ def _reserve_sections(sitrep: Sitrep, lang: str, width: float, st: pdf.Styles) -
                    _word(lang, f"unit.{d.status.value}"),
                    sitrep.names.get(d.polres_code, d.polres_code),
                    f"{d.tps_id} · {kinds.get(d.incident_id, d.incident_id)}",
-                   _short(d.since, lang)]
+                   _short(d.since, lang, h.zone)]
             if h.personnel:
                 row.append(d.dispatched_by or "—")
             rows.append(row)

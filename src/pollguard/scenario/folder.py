@@ -13,7 +13,7 @@ import tomllib
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import tomli_w
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -133,6 +133,8 @@ class _ScenarioSection(BaseModel):
     seed: int | None = None
     description: str = ""
     max_voters_per_tps: int | None = Field(default=None, ge=1)
+    # The operation's clock when it is not the province's (ScenarioRecord.time_zone: String(4)).
+    time_zone: Literal["WIB", "WITA", "WIT"] | None = None
 
     @field_validator("name")
     @classmethod
@@ -486,6 +488,8 @@ def write_scenario(scenario: Scenario, folder: Path) -> None:
         section["seed"] = info.seed
     if info.max_voters_per_tps is not None:
         section["max_voters_per_tps"] = info.max_voters_per_tps
+    if info.time_zone is not None:
+        section["time_zone"] = info.time_zone
     document: dict[str, Any] = {"scenario": section}
     if operation := scenario.operation.as_dict():
         document["operation"] = operation | {  # TOML dates, not text

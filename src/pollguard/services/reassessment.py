@@ -27,17 +27,19 @@ __all__ = ["reassess", "risk_events"]
 
 
 def risk_events(incidents: Sequence[Incident], kinds: Mapping[str, IncidentKind],
-                as_of: dt.date) -> list[RiskEvent]:
+                as_of: dt.date, zone: dt.timezone = WIB) -> list[RiskEvent]:
     """Verified incidents as risk events (those whose kind maps to an event kind). An incident
     after the assessed day (the voting day) counts as on it: the operation is assessed for
-    that day, and its incidents weigh in full until a later assessment ages them."""
+    that day, and its incidents weigh in full until a later assessment ages them. Its day is
+    the one on the operation's clock (``zone``, the scenario's): an incident at 23.30 WIB is
+    already the next day in Makassar."""
     out = []
     for inc in incidents:
         kind = kinds.get(inc.kind)
         if kind is None or kind.event is None or inc.lat is None or inc.lon is None:
             continue
         out.append(RiskEvent(f"incident:{inc.id}", kind.event, inc.lat, inc.lon,
-                             min(inc.reported_at.astimezone(WIB).date(), as_of),
+                             min(inc.reported_at.astimezone(zone).date(), as_of),
                              inc.severity,
                              inc.text[:200]))
     return out
@@ -58,7 +60,7 @@ def reassess(uow: UnitOfWork, *, cause: Incident, actor: str,
     cat = kinds if kinds is not None else catalogue(profile.operations.incident_kinds)
     verified = store.verified_incidents(s)
     day = info.as_of
-    events = risk_events(verified, cat, day)
+    events = risk_events(verified, cat, day, scenario.info.zone)
     base = inputs_of(scenario, day)
     inputs = replace(base, events=[e for e in base.events
                                    if not e.event_id.startswith("incident:")] + events)

@@ -27,6 +27,7 @@ from collections.abc import Collection
 
 from pollguard.domain.command import POOL
 from pollguard.domain.forces import UnitKind as CommandKind
+from pollguard.domain.timezone import WIB
 from pollguard.operations.reinforcement import UnitStatus
 from pollguard.operations.sitrep import (
     BkoOption,
@@ -80,7 +81,7 @@ def situation(*, db: Database, ctx: incidents.LiveContext | None = None,
         assessment_id=assessment_id, assessment_as_of=assessment.as_of if assessment else None,
         made_by=made_by, whole=chosen is None, jurisdiction_code=unit_code,
         jurisdiction=names.get(unit_code, unit_code) if unit_code else names[POOL],
-        personnel=personnel, reserves=reserves)
+        personnel=personnel, reserves=reserves, zone=info.zone if info else WIB)
 
     board = field_reports.progress(db=db, tps_ids=chosen, region_of=ctx.polres_of)
     total = _status("", "", board.total)

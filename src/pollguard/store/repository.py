@@ -61,7 +61,7 @@ def current_info(session: Session) -> ScenarioInfo | None:
     if rec is None:
         return None
     return ScenarioInfo(rec.name, rec.election, rec.province_code, rec.voting_date, rec.seed,
-                        rec.description, rec.max_voters_per_tps)
+                        rec.description, rec.max_voters_per_tps, rec.time_zone)
 
 
 def loaded_at(session: Session) -> dt.datetime | None:
@@ -80,7 +80,7 @@ def replace_scenario(session: Session, scenario: Scenario, *, source: str = "") 
         name=info.name, election=info.election, province_code=info.province_code,
         voting_date=info.voting_date, seed=info.seed, description=info.description,
         max_voters_per_tps=info.max_voters_per_tps, loaded_at=dt.datetime.now(dt.UTC),
-        source=source, operation=scenario.operation.as_dict()))
+        source=source, operation=scenario.operation.as_dict(), time_zone=info.time_zone))
     session.flush()
     add_regions(session, scenario.regions)
     add_tps(session, scenario.tps)

@@ -67,6 +67,8 @@ class ScenarioRecord(Base):
     source: Mapped[str] = mapped_column(Text, default="")
     # The orders' settings (OperationSettings.as_dict): number, dates, signatories, ...
     operation: Mapped[dict[str, object] | None] = mapped_column(JSON, nullable=True)
+    # "WIB", "WITA" or "WIT" when the scenario names its clock; None: the province's.
+    time_zone: Mapped[str | None] = mapped_column(String(4), nullable=True)
 
 
 class RegionRecord(Base):

@@ -26,7 +26,9 @@ router = APIRouter(tags=["sitrep"])
 
 class HeaderOut(BaseModel):
     as_of: str = Field(description="the report's time (UTC)")
-    as_of_wib: str = Field(description="the same time on the Posko's clock (WIB, UTC+7)")
+    as_of_wib: str = Field(description="the same time on the operation's clock (the "
+                                       "scenario's zone: WIB UTC+7, WITA UTC+8, WIT UTC+9)")
+    time_zone: str = Field(description="that clock's name: WIB, WITA or WIT")
     operation: str
     scenario: str
     voting_date: str | None
@@ -165,7 +167,7 @@ def sitrep_pdf(request: Request,
     made = situation(request, who)
     out = io.BytesIO()
     report.write_pdf(made, out, lang=lang)
-    name = f"laporan_situasi_{made.header.wib:%Y%m%d_%H%M}.pdf"
+    name = f"laporan_situasi_{made.header.local:%Y%m%d_%H%M}.pdf"
     return Response(out.getvalue(), media_type="application/pdf",
                     headers={"Content-Disposition": f'attachment; filename="{name}"',
                              "Cache-Control": "no-store"})

@@ -10,15 +10,18 @@
   const STATUSES = ["available", "dispatched", "on_scene", "returning"];
   const answers = pg.latest();
 
-  // Times on the Posko's clock (WIB), whatever the browser's zone.
+  // Times on the Posko's clock, whatever the browser's zone: the operation's zone as the
+  // report names it (WIB, WITA or WIT, header.time_zone).
+  const IANA = {WIB: "Asia/Jakarta", WITA: "Asia/Makassar", WIT: "Asia/Jayapura"};
+  let zone = "WIB";
   function wib(iso, {date = true} = {}) {
     if (!iso) return "—";
     const d = new Date(iso);
     if (isNaN(d)) return iso;
     return d.toLocaleString(pg.lang === "en" ? "en-GB" : "id-ID", {
-      timeZone: "Asia/Jakarta", day: date ? "2-digit" : undefined,
+      timeZone: IANA[zone] || IANA.WIB, day: date ? "2-digit" : undefined,
       month: date ? "short" : undefined, year: date ? "numeric" : undefined,
-      hour: "2-digit", minute: "2-digit"}) + " WIB";
+      hour: "2-digit", minute: "2-digit"}) + " " + zone;
   }
 
   function day(iso) {
@@ -36,6 +39,7 @@
 
   function renderHeader(s) {
     const h = s.header;
+    zone = h.time_zone || "WIB";
     const facts = [
       ["sitrep.time", wib(h.as_of)],
       ["sitrep.operation", h.operation || "—"],
