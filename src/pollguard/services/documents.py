@@ -97,10 +97,10 @@ def as_written(view: PlanView, info: PlanInfo | None) -> PlanView:
     return PlanView(view.plan, scenario)
 
 
-def export_plan(*, db: Database, out: Path, plan_id: int | None = None,
-                templates: Path | None = None) -> list[Path]:
-    """Every plan document: the Sprin, the plotting annex (XLSX, PDF), the cards, the texts,
-    the Rencana Pengamanan, GeoJSON and KML. ``templates``: a unit's own Word templates."""
+def _written(db: Database, plan_id: int | None) -> tuple[int, PlanView]:
+    """Plan ``plan_id`` (the plan in force when None) with the loaded scenario, as its
+    documents are written (``as_written``), and its number; NoScenarioError when either is
+    missing."""
     with UnitOfWork(db) as uow:
         chosen = plan_id or plans.latest_id(uow.session)
         plan = plans.load(uow.session, chosen) if chosen else None
@@ -108,9 +108,16 @@ def export_plan(*, db: Database, out: Path, plan_id: int | None = None,
         scenario = repo.load_scenario(uow.session)
     if plan is None or scenario is None:
         raise NoScenarioError(f"no plan {plan_id}" if plan_id else "no plan yet")
-    out.mkdir(parents=True, exist_ok=True)
     assert chosen is not None
-    view = as_written(PlanView(plan, scenario), info)
+    return chosen, as_written(PlanView(plan, scenario), info)
+
+
+def export_plan(*, db: Database, out: Path, plan_id: int | None = None,
+                templates: Path | None = None) -> list[Path]:
+    """Every plan document: the Sprin, the plotting annex (XLSX, PDF), the cards, the texts,
+    the Rencana Pengamanan, GeoJSON and KML. ``templates``: a unit's own Word templates."""
+    chosen, view = _written(db, plan_id)
+    out.mkdir(parents=True, exist_ok=True)
     return plan_docs.write_all(view.plan, view.scenario, out, version=chosen,
                                template=Written(chosen, templates).template("sprin.docx"))
 
@@ -119,13 +126,10 @@ def defaults(*, db: Database, plan_id: int | None = None) -> dict[str, tuple[str
     """Per unit whose order has any (its name), the fields of its Sprin a default filled in
     because the scenario's ``[operation]`` left them out: what the command line tells the
     Kabag Ops to check before the Kapolres signs."""
-    with UnitOfWork(db) as uow:
-        chosen = plan_id or plans.latest_id(uow.session)
-        plan = plans.load(uow.session, chosen) if chosen else None
-        scenario = repo.load_scenario(uow.session)
-    if plan is None or scenario is None:
+    try:
+        _, view = _written(db, plan_id)
+    except NoScenarioError:
         return {}
-    view = PlanView(plan, scenario)
     found = {h.unit_name: h.defaulted for h in (heading(view, o) for o in view.owners())}
     return {name: fields for name, fields in found.items() if fields}
 
@@ -261,15 +265,8 @@ def prebuild_in_background(view: PlanView, *, plan_id: int, folder: Path,
 def export_texts(*, db: Database, out: Path, plan_id: int | None = None) -> list[Path]:
     """Only the WhatsApp texts (``pesan_<unit>.txt``) of plan ``plan_id`` (the plan in force
     when None): what ``plan export --format text`` writes, without the slower documents."""
-    with UnitOfWork(db) as uow:
-        chosen = plan_id or plans.latest_id(uow.session)
-        plan = plans.load(uow.session, chosen) if chosen else None
-        info = plans.info(uow.session, chosen) if chosen else None
-        scenario = repo.load_scenario(uow.session)
-    if plan is None or scenario is None:
-        raise NoScenarioError(f"no plan {plan_id}" if plan_id else "no plan yet")
+    _, view = _written(db, plan_id)
     out.mkdir(parents=True, exist_ok=True)
-    view = as_written(PlanView(plan, scenario), info)
     return plan_docs.write_texts(view.plan, view.scenario, out)
 
 
