@@ -12,7 +12,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -46,15 +46,17 @@ def free_port() -> int:
 
 
 @contextmanager
-def serving(db: Database, folder: Path) -> Iterator[str]:
-    """``pollguard serve`` in its own process on ``db``; yields its base URL. A server that
-    does not stop (a live stream still open) is killed."""
+def serving(db: Database, folder: Path, options: Sequence[str] = ()) -> Iterator[str]:
+    """``pollguard serve`` in its own process on ``db`` (with ``options`` of serve, such as
+    ``--tiles PATH``); yields its base URL. A server that does not stop (a live stream still
+    open) is killed."""
     port = free_port()
     url = db.engine.url.render_as_string(hide_password=False)
     exe = Path(sys.executable).with_name("pollguard")
     log = folder / "serve.log"
     with log.open("w") as out:
-        proc = subprocess.Popen([str(exe), "--db", url, "serve", "--port", str(port)],
+        proc = subprocess.Popen([str(exe), "--db", url, "serve", "--port", str(port),
+                                 *options],
                                 stdout=out, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:

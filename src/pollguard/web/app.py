@@ -24,12 +24,13 @@ from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from pollguard import __version__
+from pollguard.basemap import open_archive
 from pollguard.services import audit as audit_service
 from pollguard.services import documents
 from pollguard.services import incidents as incident_service
 from pollguard.services.database import Database, open_database
 from pollguard.services.snapshot import NoDataError, Snapshots
-from pollguard.web import api_docs, field, pages
+from pollguard.web import api_docs, field, pages, tiles
 from pollguard.web.api import (
     accounts,
     audit,
@@ -107,6 +108,8 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     finally:
         await to_thread.run_sync(app.state.report_writer.stop)
         app.state.db.seal.close()  # a signed checkpoint of the newest entry written here
+        if app.state.basemap is not None:
+            app.state.basemap.close()
         if task is not None:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -167,6 +170,9 @@ def create_app(db: Database | str | None = None, settings: WebSettings | None = 
     app.state.report_writer = ReportWriter(database)
     app.state.principals = PrincipalCache()
     app.state.chain_watch = audit_service.ChainWatch()
+    # The offline basemap, opened (and checked) now: a bad archive stops the start, naming it.
+    given = app.state.settings.tiles
+    app.state.basemap = open_archive(given) if given else None
     routers = [m.router for m in (session, map, risk, plans, field_reports, incidents, events,
                                   sitrep, audit, accounts)]
     routers.append(_meta_router())
@@ -176,6 +182,7 @@ def create_app(db: Database | str | None = None, settings: WebSettings | None = 
     app.state.api_routers = routers
     app.include_router(pages.router)
     app.include_router(field.router)
+    app.include_router(tiles.router)  # /tiles/{z}/{x}/{y}: the offline basemap
     app.include_router(api_docs.router)  # /api/v1/docs, Swagger UI served from the package
     web = Path(str(resources.files("pollguard.web")))
     app.mount("/static/leaflet", StaticFiles(directory=xleaflet.BASE_DIR), name="leaflet")

@@ -8,7 +8,8 @@ Headers (``SecurityHeaders``), on pages, API answers, downloads, static files an
 
 - ``Content-Security-Policy``: scripts only from this server's own files (no inline script, no
   eval), styles from its files plus inline ``style`` attributes (Leaflet positions the map's
-  panes with them), images from itself, ``data:``/``blob:`` URLs and the basemap's origin when
+  panes with them), images from itself (the offline basemap's ``/tiles/`` too, when
+  ``POLLGUARD_TILES`` names an archive), ``data:``/``blob:`` URLs and the basemap's origin when
   ``POLLGUARD_TILE_URL`` names one, connections (fetch, the event stream) to itself only, no
   plugins, no framing by another site, forms and ``<base>`` only to itself.
 - ``X-Content-Type-Options: nosniff``, ``Referrer-Policy: same-origin`` and

@@ -67,6 +67,10 @@ class WebSettings:
     tile_url: str | None = field(default_factory=lambda: _env("POLLGUARD_TILE_URL"))
     tile_attribution: str = field(
         default_factory=lambda: _env("POLLGUARD_TILE_ATTRIBUTION") or "")
+    # A raster tile archive (MBTiles or PMTiles) the command post brought: the server itself
+    # serves it at /tiles/{z}/{x}/{y}, so the map has roads and rivers with no internet. Also
+    # `pollguard serve --tiles PATH`. Either this or tile_url, not both.
+    tiles: str | None = field(default_factory=lambda: _env("POLLGUARD_TILES"))
     # Behind HTTPS (any real deployment) cookies must be Secure; plain http on 127.0.0.1 for the
     # demo and tests.
     secure_cookies: bool = field(
@@ -93,3 +97,9 @@ class WebSettings:
     # `--clock script` into a review database). A sent_at ahead of the server by more than
     # 15 minutes is always refused.
     report_max_age: dt.timedelta | None = field(default_factory=_report_max_age)
+
+    def __post_init__(self) -> None:
+        if self.tiles and self.tile_url:
+            raise ValueError("POLLGUARD_TILES dan POLLGUARD_TILE_URL keduanya diisi: pilih satu "
+                             "peta dasar / POLLGUARD_TILES and POLLGUARD_TILE_URL are both set: "
+                             "choose one basemap")
