@@ -204,9 +204,13 @@ def test_with_real_geography_the_geojson_opens_in_geopandas(
     scenarios.load_scenario(db=db, folder=folder)
     outcome = risk.run_assessment(db=db)
     assert outcome.assessed == 6_391
-    tps_json, _ = risk.export_map(db=db, fmt="geojson", out=tmp_path / "map")
+    tps_json, _, boundaries_json = risk.export_map(db=db, fmt="geojson", out=tmp_path / "map")
     frame = geopandas.read_file(tps_json)
     assert len(frame) == 6_391 and set(frame.geom_type) == {"Point"}
+    polygons = geopandas.read_file(boundaries_json)
+    assert len(polygons) == 155 and set(polygons.geom_type) == {"MultiPolygon"}
+    kerinci = int((frame["kab_kota"] == "Kabupaten Kerinci").sum())
+    assert polygons.set_index("code").loc["15.01", "tps"] == kerinci > 0
     with UnitOfWork(db) as uow:
         stored = repo.load_scenario(uow.session)
     assert stored is not None

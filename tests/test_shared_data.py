@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 from pathlib import Path
 
 from pollguard.domain.geo import Point, haversine_km
@@ -61,7 +62,8 @@ def test_building_with_real_geography(shared_data: Path, tmp_path: Path) -> None
     polres = {u.code: u for u in scenario.units}["polres.15.02"]
     assert haversine_km(Point(polres.hq_lat, polres.hq_lon), capitals["15.02"]) < 0.01
     assert scenario.summary() == build_jambi().summary()
-    # The CLI path: build --geo writes a folder that validates.
+    # The CLI path: build --geo writes a folder that validates, with the real boundaries.
     folder = tmp_path / "geo"
-    scenarios.build_scenario(name="jambi", out=folder, geo=shared_data)
-    assert read_scenario(folder) == scenario
+    built = scenarios.build_scenario(name="jambi", out=folder, geo=shared_data)
+    assert read_scenario(folder) == built and len(built.boundaries) == 11 + 144
+    assert dataclasses.replace(built, boundaries=()) == scenario

@@ -71,7 +71,9 @@ def test_frame_posts_and_reserves_draw_the_operation(polda: TestClient) -> None:
     kinds = Counter(u["kind"] for u in frame["units"])
     assert kinds["polres"] == 10 and kinds["polsek"] > 100
     assert Counter(r["level"] for r in frame["regions"])["kabkota"] == 11
-    assert all(len(r["outline"]) >= 4 for r in frame["regions"])
+    # Without boundaries.geojson every region is drawn around its TPS: one ring each.
+    assert all(len(r["outline"]) == 1 and len(r["outline"][0][0]) >= 4 and not r["real"]
+               for r in frame["regions"])
     posts = polda.get("/api/v1/map/posts").json()
     teams = polda.get("/api/v1/map/reserves").json()
     assert len(posts) > 1000 and all(p["officers"] >= 2 for p in posts)

@@ -13,6 +13,7 @@ from rich.table import Table
 from pollguard.cli.common import cli_actor, console, fail, report_invalid, state, steps
 from pollguard.domain.regions import RegionLevel, ancestor_at, is_region_code, level_of
 from pollguard.domain.risk import RiskClass
+from pollguard.domain.timezone import stamp
 from pollguard.profile import ProfileError
 from pollguard.profile.model import parse_profile
 from pollguard.risk.aggregate import RiskSummary
@@ -20,6 +21,7 @@ from pollguard.risk.explain import describe, explain, label
 from pollguard.risk.view import AssessedScenario, region_tps, summaries, summary_of
 from pollguard.scenario.problems import InvalidInputError
 from pollguard.services import risk
+from pollguard.services.locale import operation_locale
 
 app = typer.Typer(help="Vulnerability mapping (pemetaan kerawanan) of every TPS.",
                   no_args_is_help=True)
@@ -125,8 +127,8 @@ def show(ctx: typer.Context,
         child = RegionLevel(int(level) + 1)
         inside = {ancestor_at(tps_by_id[t].desa_code, child) for t in ids}
         rows = [r for r in summaries(view, child) if r.code in inside]
-        console.print(summary_table(rows, "", "Kecamatan" if child == RegionLevel.KECAMATAN
-                                    else "Wilayah"))
+        console.print(summary_table(rows, "", view.scenario.info.levels.kecamatan
+                                    if child == RegionLevel.KECAMATAN else "Wilayah"))
     ranked = sorted((view.risks[t] for t in ids), key=lambda r: (-r.risk_class.rank, -r.score))
     shown = [r for r in ranked if r.risk_class == RiskClass.SANGAT_RAWAN]
     shown += [r for r in ranked if r.risk_class == RiskClass.RAWAN][:limit]
@@ -140,7 +142,8 @@ def _tps_title(view: AssessedScenario, tps_id: str) -> str:
     names = view.names()
     t = next(t for t in view.scenario.tps if t.tps_id == tps_id)
     kec = t.desa_code.rsplit(".", 1)[0]
-    return (f"TPS {t.number:03d} {names[t.desa_code]}, Kec. {names[kec]} ({tps_id}), "
+    levels = view.scenario.info.levels
+    return (f"TPS {t.number:03d} {names[t.desa_code]}, {levels.of(names[kec])} ({tps_id}), "
             f"{t.voters or '?'} pemilih")
 
 
@@ -153,9 +156,10 @@ def _print_explanation(view: AssessedScenario, tps_id: str, lang: str) -> None:
 def list_(ctx: typer.Context) -> None:
     """The stored assessments, oldest first."""
     rows = risk.listing(db=state(ctx).db())
+    zone = operation_locale(db=state(ctx).db()).zone
     table = Table("No", "Dibuat", "Untuk tanggal", "Profil", "TPS", "Catatan")
     for a in rows:
-        table.add_row(str(a.id), f"{a.created_at:%Y-%m-%d %H:%M}", str(a.as_of), a.profile_id,
+        table.add_row(str(a.id), stamp(a.created_at, zone), str(a.as_of), a.profile_id,
                       f"{a.tps_count:,}", a.note)
     console.print(table)
 
@@ -198,11 +202,11 @@ def import_(ctx: typer.Context,
 
 @app.command()
 def export(ctx: typer.Context,
-           fmt: Annotated[str, typer.Option("--format", help="csv, xlsx or geojson")],
+           fmt: Annotated[str, typer.Option("--format", help="csv, xlsx, geojson or pdf")],
            out: Annotated[Path, typer.Option("--out", help="Folder to write into")],
            assessment: Annotated[int | None, typer.Option(help="Assessment number")] = None,
            ) -> None:
-    """Write the vulnerability map (Peta Kerawanan TPS) for GIS, Excel or other tools."""
+    """Write the vulnerability map (Peta Kerawanan TPS) for GIS, Excel, print or other tools."""
     try:
         paths = risk.export_map(db=state(ctx).db(), fmt=fmt, out=out, assessment_id=assessment)
     except (risk.NoScenarioError, ValueError) as exc:

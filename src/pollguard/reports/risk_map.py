@@ -1,5 +1,7 @@
 """The vulnerability map as files: CSV, an XLSX workbook ("Peta Kerawanan TPS", one sheet
-per Polres) and GeoJSON (TPS points; region points with their class counts) for any GIS."""
+per Polres), GeoJSON (TPS points; region points with their class counts; the real region
+boundaries with theirs, when the scenario has them) for any GIS, and a PDF map
+(``risk_map_pdf``)."""
 
 from __future__ import annotations
 
@@ -16,13 +18,13 @@ from openpyxl.utils import get_column_letter
 
 from pollguard.domain.regions import RegionLevel, ancestor_at
 from pollguard.domain.risk import Factor, RiskClass, TpsRisk
+from pollguard.reports import risk_map_pdf
+from pollguard.reports.colours import CLASS_FILL
 from pollguard.reports.xlsx import sheet_name, table_layout
 from pollguard.risk.aggregate import RiskSummary
 from pollguard.risk.view import AssessedScenario, summaries
 
 TITLE = "Peta Kerawanan TPS"
-CLASS_FILL = {RiskClass.SANGAT_RAWAN: "F4B6B6", RiskClass.RAWAN: "FBE3A5",
-              RiskClass.KHUSUS: "C9DAF8", RiskClass.KURANG_RAWAN: "FFFFFF"}
 COLUMNS = ("tps_id", "polres", "kab_kota", "kecamatan", "desa", "no_tps", "pemilih", "lat",
            "lon", "skor", "kelas", "alasan", "reasons")
 HEADERS_ID = ("ID TPS", "Polres", "Kab/Kota", "Kecamatan", "Desa/Kel", "No TPS", "Pemilih",
@@ -99,7 +101,7 @@ def write_xlsx(view: AssessedScenario, out: Path) -> Path:
     rows = tps_rows(view)
     for s in summaries(view, None):
         sheet = book.create_sheet(sheet_name(s.name, book.sheetnames))
-        sheet.append(list(HEADERS_ID))
+        sheet.append(list(view.scenario.info.levels.header(HEADERS_ID)))
         for r in (r for r in rows if r.polres == s.code):
             sheet.append(list(r.values))
             fill = PatternFill("solid", fgColor=CLASS_FILL[r.risk.risk_class])
@@ -131,15 +133,16 @@ def _format(sheet: Any, width: int) -> None:
 
 def write_geojson(view: AssessedScenario, out: Path) -> list[Path]:
     """``tps.geojson``: one point per TPS with its class and reasons. ``wilayah.geojson``: a
-    point per kab/kota, kecamatan and desa with its class counts (the scenario has no
-    polygons)."""
+    point per kab/kota, kecamatan and desa with its class counts. ``batas_wilayah.geojson``,
+    when the scenario has real boundaries: each kab/kota and kecamatan polygon with the same
+    properties (a GIS colours it by share of sangat rawan TPS, say)."""
     tps_features = [{
         "type": "Feature",
         "geometry": {"type": "Point", "coordinates": [r.values[8], r.values[7]]},
         "properties": dict(zip(COLUMNS, r.values, strict=True)),
     } for r in tps_rows(view)]
     regions = {r.code: r for r in view.scenario.regions}
-    region_features = []
+    region_features: list[dict[str, Any]] = []
     for level in (RegionLevel.KABKOTA, RegionLevel.KECAMATAN, RegionLevel.DESA):
         for s in summaries(view, level):
             region = regions[s.code]
@@ -152,8 +155,19 @@ def write_geojson(view: AssessedScenario, out: Path) -> list[Path]:
                                "max_score": round(s.max_score, 2),
                                "top_indicators": [c for c, _ in s.top_indicators]},
             })
+    polygon_of = {b.code: b for b in view.scenario.boundaries}
+    boundary_features = [{
+        "type": "Feature",
+        "geometry": {"type": "MultiPolygon", "coordinates": [
+            [[list(p) for p in ring] for ring in polygon]
+            for polygon in polygon_of[f["properties"]["code"]].polygons]},
+        "properties": f["properties"],
+    } for f in region_features if f["properties"]["code"] in polygon_of]
+    files = [("tps.geojson", tps_features), ("wilayah.geojson", region_features)]
+    if boundary_features:
+        files.append(("batas_wilayah.geojson", boundary_features))
     paths = []
-    for name, features in (("tps.geojson", tps_features), ("wilayah.geojson", region_features)):
+    for name, features in files:
         path = out / name
         path.write_text(json.dumps({"type": "FeatureCollection", "features": features},
                                    ensure_ascii=False), encoding="utf-8")
@@ -161,7 +175,7 @@ def write_geojson(view: AssessedScenario, out: Path) -> list[Path]:
     return paths
 
 
-FORMATS = ("csv", "xlsx", "geojson")
+FORMATS = ("csv", "xlsx", "geojson", "pdf")
 
 
 def export(view: AssessedScenario, fmt: str, out: Path) -> list[Path]:
@@ -172,4 +186,6 @@ def export(view: AssessedScenario, fmt: str, out: Path) -> list[Path]:
         return write_csv(view, out)
     if fmt == "xlsx":
         return [write_xlsx(view, out)]
+    if fmt == "pdf":
+        return [risk_map_pdf.write_pdf(view, out)]
     return write_geojson(view, out)

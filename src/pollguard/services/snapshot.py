@@ -15,8 +15,6 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from functools import cached_property
 
-import shapely
-
 from pollguard.access import Scope
 from pollguard.domain.command import CommandLookups
 from pollguard.domain.plan import Plan
@@ -25,6 +23,7 @@ from pollguard.domain.risk import AssessmentInfo, RiskClass, TpsRisk
 from pollguard.domain.scenario import Scenario
 from pollguard.domain.tps import PollingStation
 from pollguard.planning.view import PlanView
+from pollguard.scenario.outlines import WEB_TOLERANCE, Outline, region_outlines
 from pollguard.services.incidents import LiveContext, live_context
 from pollguard.store import assessments, plans
 from pollguard.store import repository as repo
@@ -85,21 +84,10 @@ class Snapshot(CommandLookups):
         return [t for t in self.scenario.tps if scope.sees_kecamatan(self.kecamatan_of(t))]
 
     @cached_property
-    def outlines(self) -> dict[tuple[str, str], list[list[float]]]:
-        """(region code, "kabkota" or "kecamatan") -> a [lat, lon] ring around its TPS: the
-        region drawn from the scenario itself, so the map needs no basemap."""
-        points: dict[tuple[str, str], list[tuple[float, float]]] = {}
-        for t in self.scenario.tps:
-            for level, name in ((RegionLevel.KABKOTA, "kabkota"),
-                                (RegionLevel.KECAMATAN, "kecamatan")):
-                points.setdefault((ancestor_at(t.desa_code, level), name), []).append(
-                    (t.lon, t.lat))
-        out = {}
-        for key, pts in sorted(points.items()):
-            hull = shapely.MultiPoint(pts).convex_hull.buffer(0.01, quad_segs=2)
-            if hull.geom_type == "Polygon":
-                out[key] = [[round(y, 4), round(x, 4)] for x, y in hull.exterior.coords]
-        return out
+    def outlines(self) -> dict[str, Outline]:
+        """Region code -> how the map draws the kab/kota or kecamatan: its real boundary,
+        simplified for the screen, or a hull around its TPS (``scenario.outlines``)."""
+        return region_outlines(self.scenario, tolerance=WEB_TOLERANCE)
 
     @cached_property
     def scopes(self) -> dict[str | None, Scope]:

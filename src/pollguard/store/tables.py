@@ -83,6 +83,15 @@ class RegionRecord(Base):
     area_km2: Mapped[float | None] = mapped_column(Float)
 
 
+class RegionBoundaryRecord(Base):
+    """A kab/kota's or kecamatan's real boundary (``domain.boundary``): its polygons as
+    GeoJSON's MultiPolygon coordinates, ``[[[[lon, lat], ...], ...], ...]``."""
+
+    __tablename__ = "region_boundary"
+    code: Mapped[str] = mapped_column(ForeignKey("region.code"), primary_key=True)
+    polygons: Mapped[list[list[list[list[float]]]]] = mapped_column(JSON)
+
+
 class TpsRecord(Base):
     __tablename__ = "tps"
     tps_id: Mapped[str] = mapped_column(String(13), primary_key=True)

@@ -3,20 +3,24 @@ their reach, command units, region outlines, one TPS's explanation and guards.""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import lru_cache
 
 from fastapi import APIRouter, HTTPException, Query, Request
 from pydantic import BaseModel, Field
 
 from pollguard.access import Permission, Scope, can
+from pollguard.domain.boundary import Polygon
 from pollguard.domain.forces import UnitKind
 from pollguard.domain.plan import Role
 from pollguard.domain.regions import RegionLevel, ancestor_at
 from pollguard.domain.risk import RiskClass
 from pollguard.profile.model import parse_profile
 from pollguard.reports.plan_docs import pattern
+from pollguard.scenario.outlines import map_name
 from pollguard.services.accounts import Principal
 from pollguard.services.snapshot import Snapshot
+from pollguard.web import tiles
 from pollguard.web.api.params import MAX_ID
 from pollguard.web.deps import scope_of, snapshot, tps_in_view
 from pollguard.web.security import needs, signed_in
@@ -144,7 +148,13 @@ class MapRegion(BaseModel):
     code: str
     name: str
     level: str
-    outline: list[list[float]] = Field(description="[lat, lon] ring around the region's TPS")
+    outline: list[list[list[list[float]]]] = Field(
+        description="polygons, each its outer ring then its holes, each ring [lat, lon] "
+                    "points: what Leaflet's L.polygon takes as a multipolygon")
+    real: bool = Field(description="true: the real boundary (simplified for the screen); "
+                                   "false: a hull around the region's TPS")
+    label: list[float] = Field(description="[lat, lon] well inside the region, for its name")
+    label_name: str = Field(description="the name as the map prints it (Kab. Kerinci)")
 
 
 class MapFrame(BaseModel):
@@ -156,8 +166,9 @@ class MapFrame(BaseModel):
 
 @router.get("/map/frame", response_model=MapFrame)
 def map_frame(request: Request, who: Principal = needs(Permission.TPS_READ)) -> MapFrame:
-    """Polres and Polsek headquarters and the outlines of kab/kota and kecamatan (drawn from
-    their TPS: the map needs no basemap)."""
+    """Polres and Polsek headquarters and the outlines of kab/kota and kecamatan: their real
+    boundaries when the scenario has them, else drawn around their TPS (the map needs no
+    basemap either way)."""
     snap = snapshot(request)
     scope = scope_of(snap, who)
     rows = snap.visible_tps(scope)
@@ -169,15 +180,29 @@ def map_frame(request: Request, who: Principal = needs(Permission.TPS_READ)) -> 
                   or (u.kind == UnitKind.POLSEK and u.jurisdiction
                       and scope.sees_kecamatan(u.jurisdiction[0]))
                   or (u.kind == UnitKind.POLRES and scope.sees_polres(u.code)))]
-    outlines = snap.outlines
-    regions = [MapRegion(code=code, name=snap.names.get(code, code), level=level, outline=ring)
-               for (code, level), ring in outlines.items()
-               if scope.everything or (level == "kecamatan" and scope.sees_kecamatan(code))
-               or (level == "kabkota" and any(
+    regions = [MapRegion(code=code, name=snap.names.get(code, code), level=_LEVEL[o.level],
+                         outline=_latlon(o.polygons), real=o.real,
+                         label=[o.label[1], o.label[0]], label_name=map_name(
+                             snap.names.get(code, code)))
+               for code, o in snap.outlines.items()
+               if scope.everything
+               or (o.level == RegionLevel.KECAMATAN and scope.sees_kecamatan(code))
+               or (o.level == RegionLevel.KABKOTA and any(
                    ancestor_at(k, RegionLevel.KABKOTA) == code for k in scope.kecamatan or ()))]
-    lats, lons = [t.lat for t in rows] or [0.0], [t.lon for t in rows] or [0.0]
+    lats, lons = [t.lat for t in rows], [t.lon for t in rows]
+    if not rows:  # no TPS yet (a skeleton): the regions' own extent, if any
+        lats = [p[0] for r in regions for ring in r.outline[0] for p in ring] or [0.0]
+        lons = [p[1] for r in regions for ring in r.outline[0] for p in ring] or [0.0]
     return MapFrame(name=snap.scenario.info.name, units=units, regions=regions,
                     bounds=[[min(lats), min(lons)], [max(lats), max(lons)]])
+
+
+_LEVEL = {RegionLevel.KABKOTA: "kabkota", RegionLevel.KECAMATAN: "kecamatan"}
+
+
+def _latlon(polygons: Sequence[Polygon]) -> list[list[list[list[float]]]]:
+    """(lon, lat) rings as Leaflet's [lat, lon], to 4 decimals (about 10 m)."""
+    return [[[[round(y, 4), round(x, 4)] for x, y in ring] for ring in p] for p in polygons]
 
 
 class Reason(BaseModel):
@@ -298,19 +323,54 @@ def regions(request: Request, who: Principal = needs(Permission.TPS_READ)) -> Re
                 for u in sorted(polsek, key=lambda u: u.name)])
 
 
+class Basemap(BaseModel):
+    """The tile layer the pages draw under the outlines."""
+
+    url: str = Field(description="a Leaflet URL template: /tiles/{z}/{x}/{y} for the archive "
+                                 "this server serves, or POLLGUARD_TILE_URL")
+    attribution: str = Field(description="plain text")
+    min_zoom: int | None = Field(description="the archive's lowest zoom (null: not known)")
+    max_zoom: int | None = Field(description="the archive's highest zoom; pages enlarge its "
+                                             "tiles past it (null: not known)")
+    bounds: list[list[float]] | None = Field(
+        description="[[south, west], [north, east]]: no tile is asked for outside it")
+    offline: bool = Field(description="true when this server serves the tiles itself")
+
+
 class Settings(BaseModel):
-    tile_url: str | None
-    tile_attribution: str
+    tile_url: str | None = Field(description="the same as basemap.url (older clients)")
+    tile_attribution: str = Field(description="the same as basemap.attribution")
+    basemap: Basemap | None = Field(description="null: no basemap, the map draws the "
+                                                "scenario's regions on a plain ground")
     languages: list[str]
     scenario: str
 
 
+def _basemap(request: Request) -> Basemap | None:
+    archive = tiles.archive_of(request)
+    if archive is not None:
+        info, box = archive.info, None
+        if info.bounds:
+            west, south, east, north = info.bounds
+            box = [[south, west], [north, east]]
+        return Basemap(url=tiles.URL_TEMPLATE, attribution=info.attribution,
+                       min_zoom=info.min_zoom, max_zoom=info.max_zoom, bounds=box,
+                       offline=True)
+    s = request.app.state.settings
+    if s.tile_url:
+        return Basemap(url=s.tile_url, attribution=s.tile_attribution, min_zoom=None,
+                       max_zoom=None, bounds=None, offline=False)
+    return None
+
+
 @router.get("/settings", response_model=Settings)
 def settings(request: Request, who: Principal = signed_in()) -> Settings:
-    """The optional basemap (none by default: the map draws the scenario's regions)."""
-    s = request.app.state.settings
+    """The optional basemap (none by default: the map draws the scenario's regions): a tile
+    archive this server serves at ``/tiles/{z}/{x}/{y}`` or a tile server's URL."""
     snap = snapshot(request)
-    return Settings(tile_url=s.tile_url, tile_attribution=s.tile_attribution,
+    base = _basemap(request)
+    return Settings(tile_url=base.url if base else None,
+                    tile_attribution=base.attribution if base else "", basemap=base,
                     languages=["id", "en"], scenario=snap.scenario.info.name)
 
 

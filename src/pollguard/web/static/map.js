@@ -43,7 +43,9 @@
     const rReach = canvasPane(map, "reach", 360, false);
     const rPosts = canvasPane(map, "posts", 420, false);
     const rTps = canvasPane(map, "tps", 450, true);
-    await soft(pg.basemap(map));
+    // With a basemap its roads and rivers are the ground: no plain land fill over them.
+    const settings = await soft(pg.basemap(map));
+    const plainGround = !(settings && settings.basemap);
 
     const bounds = L.latLngBounds(frame.bounds);
     if (bounds.isValid()) map.fitBounds(bounds, {padding: [20, 20]});
@@ -71,26 +73,48 @@
     for (const k of regions.kabkota) polresOfKab[k.code] = k.polres;
 
     // --- outlines: kab/kota land fill, kecamatan lines, kab/kota lines and names ----------
+    // Each outline is a multipolygon (rings with holes, islands): the real boundary when the
+    // scenario has one, else a hull around the region's TPS (``real`` says which).
     const outlineLayer = L.layerGroup();
     const kabs = frame.regions.filter((r) => r.level === "kabkota");
     const kecs = frame.regions.filter((r) => r.level === "kecamatan");
-    for (const r of kabs) {
+    for (const r of plainGround ? kabs : []) {
       outlineLayer.addLayer(L.polygon(r.outline, {renderer: rOutline, interactive: false,
         stroke: false, fillColor: "#f7f5ee", fillOpacity: 1}));
     }
     for (const r of kecs) {
       outlineLayer.addLayer(L.polygon(r.outline, {renderer: rOutline, interactive: false,
-        color: "#98a2b3", weight: 0.7, fill: false}));
+        color: "#98a2b3", weight: 0.7, fill: false, code: r.code}));
     }
+    const labels = [];
     for (const r of kabs) {
       const poly = L.polygon(r.outline, {renderer: rOutline, interactive: false,
-        color: "#344054", weight: 1.6, fill: false});
+        color: "#344054", weight: 1.6, fill: false, code: r.code});
       outlineLayer.addLayer(poly);
-      outlineLayer.addLayer(L.tooltip({permanent: true, direction: "center",
-        className: "region-label", interactive: false})
-        .setLatLng(poly.getBounds().getCenter()).setContent(el("span", {}, r.name)));
+      const box = poly.getBounds();
+      const tip = L.tooltip({permanent: true, direction: "center", className: "region-label",
+        interactive: false}).setLatLng(r.label).setContent(el("span", {title: r.name}, r.label_name));
+      outlineLayer.addLayer(tip);
+      labels.push({tip, size: (box.getNorth() - box.getSouth()) * (box.getEast() - box.getWest())});
+    }
+    // Names that would overlap at this zoom: the larger region's stays, the other is hidden
+    // (class "clash") until a closer zoom parts them. Greedy, largest region first.
+    labels.sort((a, b) => b.size - a.size);
+    function declutter() {
+      const placed = [];
+      for (const {tip} of labels) {
+        const node = tip.getElement();
+        if (!node) continue;
+        node.classList.remove("clash");
+        const b = node.getBoundingClientRect();
+        const clash = placed.some((p) => b.left < p.right && b.right > p.left &&
+                                         b.top < p.bottom && b.bottom > p.top);
+        if (clash) node.classList.add("clash"); else placed.push(b);
+      }
     }
     outlineLayer.addTo(map);
+    map.on("zoomend resize overlayadd", declutter);
+    declutter();
 
     // --- reserve teams and their 30-minute reach ------------------------------------------
     const reserveLayer = L.layerGroup();
@@ -135,7 +159,7 @@
       const cls = clsOf(i);
       const unguarded = hasPlan && !tps.guarded[i];
       const m = L.circleMarker([tps.lat[i], tps.lon[i]], {renderer: rTps, radius,
-        fillColor: pg.COLORS[cls] || "#98a2b3", fillOpacity: 0.92,
+        fillColor: pg.COLORS[cls || "none"], fillOpacity: 0.92,
         color: unguarded ? "#101828" : "#ffffff", weight: unguarded ? 1.6 : 0.6,
         bubblingMouseEvents: false});
       m.bindTooltip(() => el("div", {}, el("b", {}, `TPS ${id}`), el("br"),
@@ -238,22 +262,39 @@
       mapEl.dataset.tpsDrawn = String(drawn);
     }
 
-    // --- legend --------------------------------------------------------------------------
-    const legend = el("div", {class: "map-panel map-legend", id: "map-legend"},
+    // --- legend: a row for every symbol the map draws, and only for those ------------------
+    const unassessed = tps.cls.filter((c) => c < 0).length;
+    const symbol = (key, sym, text) => el("tr", {"data-sym": key},
+      el("td", {}, el("span", {class: `sym ${sym}`})), el("td", {colspan: 2}, text));
+    const lineText = (key, level) => {
+      const list = level === "kabkota" ? kabs : kecs;
+      return list.every((r) => r.real) ? t(key) : t("map.legend.approximate", {what: t(key)});
+    };
+    const has = (kind) => unitItems.some(({u}) => u.kind === kind);
+    // A phone's map is small: there the legend starts folded (its title opens it).
+    const legend = el("details", {class: "map-panel map-legend", id: "map-legend",
+                                  open: window.matchMedia("(min-width: 701px)").matches},
+      el("summary", {}, t("map.legend.title")),
       el("table", {},
         el("tbody", {},
           tps.classes.map((c) => el("tr", {"data-cls": c},
             el("td", {}, el("span", {class: "dot", style: `background:${pg.COLORS[c]}`})),
             el("td", {}, t(`cls.${c}`)),
             el("td", {class: "num", "data-count": c}, fmt(total[c])))),
-          hasPlan ? el("tr", {}, el("td", {}, el("span", {class: "sym unguarded"})),
-            el("td", {colspan: 2}, t("map.unguarded"))) : null,
-          postItems.length ? el("tr", {}, el("td", {}, el("span", {class: "sym post"})),
-            el("td", {colspan: 2}, t("map.layer.posts"))) : null,
-          reserveItems.length ? el("tr", {}, el("td", {}, el("span", {class: "sym reserve"})),
-            el("td", {colspan: 2}, t("map.legend.reserve"))) : null,
-          unitItems.length ? el("tr", {}, el("td", {}, el("span", {class: "sym unit"})),
-            el("td", {colspan: 2}, t("map.layer.units"))) : null)));
+          unassessed ? el("tr", {"data-cls": "none"},
+            el("td", {}, el("span", {class: "dot", style: `background:${pg.COLORS.none}`})),
+            el("td", {}, t("map.legend.no_class")),
+            el("td", {class: "num"}, fmt(unassessed))) : null,
+          hasPlan ? symbol("unguarded", "unguarded", t("map.unguarded")) : null,
+          postItems.length ? symbol("post", "post", t("map.layer.posts")) : null,
+          reserveItems.length ? symbol("reserve", "reserve", t("map.legend.reserve")) : null,
+          reserveItems.length ? symbol("reach", "reach", t("map.legend.reach")) : null,
+          has("polres") ? symbol("polres", "unit polres", t("map.legend.polres")) : null,
+          has("polsek") ? symbol("polsek", "unit", t("map.legend.polsek")) : null,
+          kabs.length ? symbol("kabkota", "line kab",
+            lineText("map.legend.kabkota_line", "kabkota")) : null,
+          kecs.length ? symbol("kecamatan", "line kec",
+            lineText("map.legend.kecamatan_line", "kecamatan")) : null)));
     const LegendControl = L.Control.extend({onAdd() {
       L.DomEvent.disableClickPropagation(legend);
       return legend;
@@ -426,7 +467,7 @@
       detail.replaceChildren(...parts);
     }
 
-    window.pgMap = {map, tpsLayer, openTps, closeTps: closeDetail};
+    window.pgMap = {map, tpsLayer, outlineLayer, openTps, closeTps: closeDetail};
     updateCounts();
     document.body.dataset.ready = "1";
 

@@ -25,10 +25,12 @@
                                      zoomSnap: 0.25});
     map.attributionControl.setPrefix("");
     state.map = map;
-    await pg.basemap(map).catch(showError);
+    // With a basemap its roads and rivers are the ground: no plain land fill over them.
+    const settings = await pg.basemap(map).catch(showError);
+    const plainGround = !(settings && settings.basemap);
     const renderer = L.canvas({padding: 0.3});
     const kabs = frame.regions.filter((x) => x.level === "kabkota");
-    for (const r of kabs) {
+    for (const r of plainGround ? kabs : []) {
       L.polygon(r.outline, {renderer, interactive: false, stroke: false,
         fillColor: "#f7f5ee", fillOpacity: 1}).addTo(map);
     }
@@ -46,7 +48,7 @@
     state.markers = tps.ids.map((id, i) => {
       const cls = tps.cls[i] >= 0 ? tps.classes[tps.cls[i]] : null;
       return L.circleMarker([tps.lat[i], tps.lon[i]], {renderer, radius: 2.5, weight: 0.4,
-        color: "#fff", fillColor: pg.COLORS[cls] || "#98a2b3", fillOpacity: 0.9})
+        color: "#fff", fillColor: pg.COLORS[cls || "none"], fillOpacity: 0.9})
         .bindTooltip(() => el("span", {},
           `TPS ${id} · ${cls ? t(`cls.${cls}`) : "—"} · ${fmt(tps.score[i], 1)}`));
     });
