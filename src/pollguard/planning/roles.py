@@ -142,7 +142,8 @@ def assign(inputs: PlanInputs) -> RoleBook:
         book.inferred.append(
             f"{len(no_kapolsek)} Polsek tanpa perwira ({', '.join(no_kapolsek[:5])}"
             + (" ..." if len(no_kapolsek) > 5 else "")
-            + "): pos-pos kecamatannya dikendalikan langsung oleh Polres")
+            + f"): pos-pos {inputs.scenario.info.levels.lower}nya dikendalikan langsung "
+            "oleh Polres")
     # 3. Everyone else by rank.
     staff = 0
     for o in sorted(inputs.scenario.officers, key=lambda o: o.nrp):

@@ -18,6 +18,7 @@ from pollguard.domain.plan import (
     Role,
     Supervision,
 )
+from pollguard.domain.regions import LevelNames
 from pollguard.domain.risk import RiskClass
 from pollguard.domain.scenario import Scenario
 from pollguard.domain.tps import PollingStation
@@ -127,6 +128,11 @@ class PlanView(CommandLookups):
 
     def kecamatan_name(self, code: str) -> str:
         return self.names.get(code, code)
+
+    @property
+    def levels(self) -> LevelNames:
+        """What the province calls a kecamatan (Papua: distrik) in every document."""
+        return self.scenario.info.levels
 
     def desa_names(self, post: Post) -> str:
         seen = dict.fromkeys(self.names.get(self.tps[t].desa_code, self.tps[t].desa_code)

@@ -12,6 +12,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from pollguard.access import Permission, can
+from pollguard.reports.colours import css_variables
+from pollguard.services.locale import operation_locale
 from pollguard.web.i18n import LANGUAGES, language, translate
 from pollguard.web.security import CSRF_COOKIE, optional_principal
 
@@ -44,11 +46,18 @@ def _lang(request: Request) -> str:
 
 
 def _context(request: Request, page: Page | None) -> dict[str, object]:
+    """What every template reads. ``op`` is the operation's clock and level names: the page
+    carries them in its ``<body>`` (``data-zone``, ``data-zone-iana``, ``data-levels``) for
+    ``pg.date``/``pg.time`` and ``pg.t``, and its own strings are filled with them here, so
+    a WIT operation's pages say "09.05 WIT" and a Papua one's "Distrik"."""
     lang = _lang(request)
     who = getattr(request.state, "page_principal", None)
+    op = operation_locale(db=request.app.state.db)
+    words = op.levels.words()
     return {"request": request, "lang": lang, "languages": LANGUAGES, "page": page,
-            "t": lambda key: translate(lang, key), "who": who,
-            "nav": [p for p in PAGES if who and can(who.role, p.permission)]}
+            "t": lambda key: translate(lang, key, words), "who": who, "op": op,
+            "nav": [p for p in PAGES if who and can(who.role, p.permission)],
+            "class_colours": css_variables()}
 
 
 def _with_cookies(request: Request, response: Response) -> Response:

@@ -127,10 +127,11 @@ def tables(ix: PlanView, cv: CommandView, owner: str) -> list[AnnexTable]:
                       command_rows(ix, cv, [a for a in rows if a.role == Role.COMMAND]))]
     if owner != POOL:  # a Polres: the Pawas and the Polsek
         out.append(AnnexTable(PAWAS_SHEET, "DAFTAR PERWIRA PENGAWAS (PAWAS) PAM TPS",
-                              PAWAS_HEADERS, PAWAS_WIDTHS, pawas_rows(ix, cv, owner),
+                              ix.levels.header(PAWAS_HEADERS), PAWAS_WIDTHS,
+                              pawas_rows(ix, cv, owner),
                               wrap=("Pos dan TPS yang diawasi", "Keterangan")))
         out += [AnnexTable(title, f"DAFTAR PLOTTING PERSONEL PAM TPS {subject}",
-                           SPRIN_HEADERS, SPRIN_WIDTHS, lines, polsek=True,
+                           ix.levels.header(SPRIN_HEADERS), SPRIN_WIDTHS, lines, polsek=True,
                            wrap=("Desa/Kelurahan", "TPS", "Keterangan"))
                 for title, subject, lines in polsek_tables(ix, cv, rows)]
     out += [AnnexTable(DUTY_SHEET, "DAFTAR PERSONEL PENGAMANAN OBJEK DAN PENGAWALAN",
@@ -241,8 +242,9 @@ def polsek_tables(ix: PlanView, cv: CommandView, rows: Sequence[Assignment]
     out = []
     for kec in sorted(by_kec):
         polsek = ix.polsek_of_kec.get(kec)
-        title = polsek.name if polsek else f"Kec {ix.kecamatan_name(kec)}"
-        subject = (polsek.name if polsek else f"Kecamatan {ix.kecamatan_name(kec)}").upper()
+        name = ix.kecamatan_name(kec)
+        title = polsek.name if polsek else f"{ix.levels.prefix.rstrip('.')} {name}"
+        subject = (polsek.name if polsek else f"{ix.levels.kecamatan} {name}").upper()
         lines = []
         for no, a in enumerate(by_kec[kec], start=1):
             post = ix.posts[a.target_id]

@@ -436,7 +436,7 @@ class _Book:
         items.append(_Row("Posko", self.posko(owner)))
         if kec:
             clusters = [c for c in ix.plan.supervisions if c.kecamatan_code == kec]
-            items += [_Section(f"Pawas di kecamatan ({len(clusters)})"), _Listing(
+            items += [_Section(f"Pawas di {ix.levels.lower} ({len(clusters)})"), _Listing(
                 tuple(_Row(f"{i}.", f"{cv.cluster_label(c)}: "
                            + (with_phone(cv.officer(c.nrp)) if c.nrp else "belum ada Pawas"))
                       for i, c in enumerate(clusters, start=1)),

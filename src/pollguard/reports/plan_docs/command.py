@@ -26,14 +26,23 @@ from pollguard.domain.plan import (
     TniAllocation,
     TniPost,
 )
-from pollguard.domain.regions import RegionKind, RegionLevel, ancestor_at
-from pollguard.i18n import catalogue
+from pollguard.domain.regions import LevelNames, RegionKind, RegionLevel, ancestor_at
+from pollguard.i18n import catalogue, translate
 from pollguard.planning.view import PlanView
 
 #: How a reserve team is formed and where TNI stand, as the Sprin writes them (the string
 #: catalogue's ``plan.reserve_kind.*`` and ``plan.tni_kind.*``, shared with the pages).
 RESERVE_KIND_LABEL = {k: catalogue("id")[f"plan.reserve_kind.{k.value}"] for k in ReserveKind}
-TNI_KIND_LABEL = {k: catalogue("id")[f"plan.tni_kind.{k}"] for k in ("static", "mobile")}
+TNI_KINDS = ("static", "mobile")
+
+
+def tni_kind_label(kind: str, levels: LevelNames) -> str:
+    """"Pos statis (TPS sangat rawan)", "Tim mobile (kecamatan)" (Papua: "(distrik)")."""
+    if kind not in TNI_KINDS:
+        return kind
+    return translate("id", f"plan.tni_kind.{kind}", levels.words())
+
+
 KAPOLSEK_POSITION = "Kasubsatgas Pam TPS"
 TNI_TOTAL = "total"  # the TniAllocation row of the whole Korem
 
@@ -114,7 +123,8 @@ class CommandView:
                          for d, ns in by_desa.items()) or ", ".join(post.tps_ids)
 
     def kecamatan_label(self, code: str) -> str:
-        return f"Kec. {self.ix.kecamatan_name(code)}"
+        """``Kec. Gunung Raya`` (Papua: ``Distrik Wamena``)."""
+        return self.ix.levels.of(self.ix.kecamatan_name(code))
 
     # --- command and supervision ----------------------------------------------------------
 

@@ -1,4 +1,5 @@
-"""What the plan documents share: the colours of the classes and the map's points, the names
+"""What the plan documents share: the colours of the classes and the map's points (from
+``reports.colours``), the names
 of roles and duties, the guarding pattern a post is written with, coordinates, and the file
 stem of each unit's documents."""
 
@@ -10,19 +11,17 @@ from pollguard.domain.command import POOL
 from pollguard.domain.plan import DutyKind, Post, Role
 from pollguard.domain.risk import RiskClass
 from pollguard.planning.view import PlanView
+from pollguard.reports.colours import (  # noqa: F401 - the plan documents' colours
+    CLASS_COLOUR,
+    CLASS_FILL,
+    POST_COLOUR,
+    RESERVE_COLOUR,
+    TNI_COLOUR,
+    UNKNOWN_COLOUR,
+)
 
-#: Light fills for spreadsheet cells (as in the vulnerability workbook) and strong colours
-#: for map points, per class; severity order for tables.
-CLASS_FILL = {RiskClass.SANGAT_RAWAN: "F4B6B6", RiskClass.RAWAN: "FBE3A5",
-              RiskClass.KHUSUS: "C9DAF8", RiskClass.KURANG_RAWAN: "FFFFFF"}
-CLASS_COLOUR = {RiskClass.KURANG_RAWAN: "#43a047", RiskClass.RAWAN: "#f9a825",
-                RiskClass.SANGAT_RAWAN: "#d32f2f", RiskClass.KHUSUS: "#1e88e5"}
 CLASS_ORDER = (RiskClass.SANGAT_RAWAN, RiskClass.KHUSUS, RiskClass.RAWAN,
-               RiskClass.KURANG_RAWAN)
-UNKNOWN_COLOUR = "#9e9e9e"  # an uncovered TPS: the plan does not carry its class
-POST_COLOUR = "#263238"
-RESERVE_COLOUR = "#6a1b9a"
-TNI_COLOUR = "#33691e"  # TNI posts (green as the army's)
+               RiskClass.KURANG_RAWAN)  # severity order for tables
 
 ROLE_LABEL = {Role.POST: "Pengamanan TPS", Role.DUTY: "Tugas", Role.RESERVE: "Cadangan",
               Role.COMMAND: "Komando dan Staf", Role.SUPERVISOR: "Perwira Pengawas (Pawas)"}

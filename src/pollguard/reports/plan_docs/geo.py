@@ -21,10 +21,10 @@ from pollguard.domain.tps import PollingStation
 from pollguard.planning.view import PlanView
 from pollguard.reports.plan_docs.command import (
     RESERVE_KIND_LABEL,
-    TNI_KIND_LABEL,
     CommandView,
     equipment_text,
     rank_name,
+    tni_kind_label,
 )
 from pollguard.reports.plan_docs.common import (
     CLASS_COLOUR,
@@ -85,7 +85,7 @@ def _team_properties(ix: PlanView, cv: CommandView, team: ReserveTeam) -> dict[s
 
 def _tni_properties(ix: PlanView, cv: CommandView, p: TniPost) -> dict[str, Any]:
     return {"jenis": "tni", "post_id": p.post_id, "kodim": ix.unit_name(p.kodim_code),
-            "kodim_code": p.kodim_code, "jenis_pos": TNI_KIND_LABEL.get(p.kind, p.kind),
+            "kodim_code": p.kodim_code, "jenis_pos": tni_kind_label(p.kind, ix.levels),
             "sasaran": cv.tni_target(p), "kecamatan": cv.tni_kecamatan(p),
             "prajurit": p.soldiers}
 
@@ -133,6 +133,7 @@ Located = tuple[float, float, dict[str, Any]]
 def _kml(ix: PlanView, posts: Sequence[Located], tps: Sequence[Located],
          teams: Sequence[Located], tni: Sequence[Located]) -> Any:
     info = ix.scenario.info
+    kec = ix.levels.kecamatan
     kml = simplekml.Kml(name=f"Rencana Pengamanan — {info.name}")
     kml.document.description = info.operation
     styles: dict[str, Any] = {}
@@ -151,7 +152,7 @@ def _kml(ix: PlanView, posts: Sequence[Located], tps: Sequence[Located],
                               for x in p["petugas"])
         point = folder.newpoint(name=f"Pos {p['post_id']}", coords=[(lon, lat)], description=(
             describe((("Kategori", p["kategori"]), ("Pola", p["pola"]),
-                      ("TPS", p["tps"]), ("Kecamatan", p["kecamatan"]),
+                      ("TPS", p["tps"]), (kec, p["kecamatan"]),
                       ("Polres", p["polres"]), ("Linmas", p["linmas"]),
                       ("Perlengkapan", p["perlengkapan_teks"]), ("Pawas", p["pawas"]),
                       ("Kapolsek", p["kapolsek"] or "dikendalikan Polres")))
@@ -165,7 +166,7 @@ def _kml(ix: PlanView, posts: Sequence[Located], tps: Sequence[Located],
                                 description=describe((
                                     ("ID TPS", p["tps_id"]), ("Kategori", p["kategori"]),
                                     ("Pos", p["post_id"] or "tidak terjaga"),
-                                    ("Kecamatan", p["kecamatan"]),
+                                    (kec, p["kecamatan"]),
                                     ("Pemilih", p["pemilih"] if p["pemilih"] is not None
                                      else "—"))))
         point.style = style(f"tps:{p['kelas']}", hex_, 0.6, DOT_ICON)
@@ -184,7 +185,7 @@ def _kml(ix: PlanView, posts: Sequence[Located], tps: Sequence[Located],
             point = folder.newpoint(name=f"TNI {p['sasaran']}", coords=[(lon, lat)],
                                     description=describe((("Kodim", p["kodim"]),
                                                           ("Jenis", p["jenis_pos"]),
-                                                          ("Kecamatan", p["kecamatan"]),
+                                                          (kec, p["kecamatan"]),
                                                           ("Prajurit", p["prajurit"]))))
             point.style = style("tni", TNI_COLOUR, 0.9, TNI_ICON)
     return kml

@@ -18,6 +18,7 @@ from pollguard.domain.command import POOL
 from pollguard.domain.forces import Officer, Rank, UnitKind
 from pollguard.domain.orders import Signatory
 from pollguard.domain.regions import RegionLevel
+from pollguard.domain.timezone import zone_name
 from pollguard.domain.tps import Election
 from pollguard.planning.view import PlanView
 
@@ -217,7 +218,7 @@ def heading(ix: PlanView, owner: str) -> Heading:
     return Heading(
         owner=owner, kop=kop, unit_name=unit_name, unit_title=unit_title,
         operation=operation, election=election, number=number, place=place, issued=issued,
-        start=start, end=end, voting_day=voting, zone=info.zone.tzname(None)
-        or "WIB", classification=op.classification or DEFAULT_CLASSIFICATION,
+        start=start, end=end, voting_day=voting, zone=zone_name(info.zone),
+        classification=op.classification or DEFAULT_CLASSIFICATION,
         considerations=considerations, bases=bases, copies_to=copies, signatory=signatory,
         defaulted=tuple(defaulted))

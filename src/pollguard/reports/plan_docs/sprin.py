@@ -277,7 +277,7 @@ def tasks(ix: PlanView, cv: CommandView, owner: str, h: Heading) -> tuple[Item, 
                         f"{h.unit_title} dari Posko {h.unit_name};"))
     if kapolsek:
         out.append(item(f"Kapolsek selaku Kasubsatgas Pam TPS ({len(kapolsek)} personel): "
-                        "memimpin dan mengendalikan pengamanan TPS di wilayah kecamatan "
+                        f"memimpin dan mengendalikan pengamanan TPS di wilayah {ix.levels.lower} "
                         "masing-masing dan melaporkan perkembangan situasi ke Posko;"))
     if count[Role.SUPERVISOR]:
         out.append(item(f"Perwira Pengawas (Pawas) ({count[Role.SUPERVISOR]} personel): "

@@ -35,7 +35,14 @@ from pollguard.domain.plan import (
     ReserveTeam,
     Role,
 )
-from pollguard.domain.regions import Region, RegionKind, RegionLevel, ancestor_at, urban_desa
+from pollguard.domain.regions import (
+    LevelNames,
+    Region,
+    RegionKind,
+    RegionLevel,
+    ancestor_at,
+    urban_desa,
+)
 from pollguard.domain.risk import RiskClass
 from pollguard.domain.scenario import Scenario
 from pollguard.domain.tps import LINMAS_PER_TPS
@@ -169,20 +176,21 @@ class _Area:
     """Region look-ups the Situasi needs."""
 
     regions: dict[str, Region]
+    levels: LevelNames
 
     def kab(self, code: str) -> str:
         return _kab_label(self.regions.get(code), code)
 
     def kecamatan(self, code: str) -> str:
         region = self.regions.get(code)
-        return f"Kec. {region.name if region else code}"
+        return self.levels.of(region.name if region else code)
 
 
 def _renpam(ix: PlanView, version: int | None) -> Renpam:
     head = heading(ix, POOL)
     cv = CommandView(ix)
     reach = _reach(ix)
-    area = _Area({r.code: r for r in ix.scenario.regions})
+    area = _Area({r.code: r for r in ix.scenario.regions}, ix.levels)
     polda = head.unit_name
     title = (f"RENCANA PENGAMANAN {head.operation.upper()}",
              f"PENGAMANAN TPS {head.election.upper()}",
@@ -222,7 +230,7 @@ def _situation(ix: PlanView, head: Heading, area: _Area) -> Section:
                                                   (kota, "kota")) if n]
     terrain = (f"Wilayah hukum {head.unit_name} meliputi {num(len(kabs))} kabupaten/kota "
                f"({_and(kinds)}), "
-               f"{num(len(s.regions_at(RegionLevel.KECAMATAN)))} kecamatan dan "
+               f"{num(len(s.regions_at(RegionLevel.KECAMATAN)))} {ix.levels.lower} dan "
                f"{num(len(s.regions_at(RegionLevel.DESA)))} desa/kelurahan, dengan "
                f"{num(len(tps))} TPS dan {num(voters)} pemilih terdaftar"
                + (f" (rata-rata {num(voters / len(tps))} pemilih per TPS)" if tps else "")
@@ -259,11 +267,11 @@ def _situation(ix: PlanView, head: Heading, area: _Area) -> Section:
                  key=lambda x: (-x[0], -x[1], x[2]))[:5]
     if hot:
         vulnerable.append(
-            "Kecamatan dengan TPS sangat rawan dan rawan terbanyak: " + "; ".join(
+            f"{ix.levels.kecamatan} dengan TPS sangat rawan dan rawan terbanyak: " + "; ".join(
                 f"{area.kecamatan(code)}, {area.kab(ancestor_at(code, RegionLevel.KABKOTA))}"
                 f" ({num(sr)} sangat rawan, {num(r)} rawan)" for sr, r, code in hot) + ".")
     unknown = sum(n[None] for n in by_kab.values())
-    header = ("Kabupaten/kota", "Polres", "Kecamatan", "TPS", "Pemilih",
+    header = ("Kabupaten/kota", "Polres", ix.levels.kecamatan, "TPS", "Pemilih",
               *(c.label_id.capitalize() for c in CLASS_ORDER))
     rows: list[tuple[str, ...]] = []
     for kab in sorted(by_kab):
@@ -365,7 +373,7 @@ def _force(ix: PlanView, cv: CommandView) -> Section:
     if total_row:
         tni = (f"{korem}: {num(tni_available)} prajurit tersedia; {num(total_row.static)} "
                f"di pos statis TPS sangat rawan dan {num(total_row.mobile)} dalam "
-               f"{num(total_row.mobile_teams)} tim mobile per kecamatan (rincian per Kodim "
+               f"{num(total_row.mobile_teams)} tim mobile per {ix.levels.lower} (rincian per Kodim "
                "pada bagian 6).")
     else:
         tni = (f"{num(tni_available)} prajurit TNI tercatat; rencana ini tidak menempatkan "
@@ -430,8 +438,8 @@ def _deployment(ix: PlanView, cv: CommandView) -> Section:
                            ", ".join(f"{pat} ({num(n)} pos)" for pat, n in patterns) or "—"))
     concept = ("Setiap TPS dijaga dengan pola a-b-c: a personel Polri, berpasangan, "
                "mengamankan b TPS dibantu c Linmas, menurut kerawanan TPS. Pos diawasi "
-               "perwira pengawas (Pawas) per klaster pos, dan pengamanan TPS di tiap kecamatan "
-               "dipimpin Kapolsek sebagai Kasubsatgas Pam TPS.")
+               "perwira pengawas (Pawas) per klaster pos, dan pengamanan TPS di tiap "
+               f"{ix.levels.lower} dipimpin Kapolsek sebagai Kasubsatgas Pam TPS.")
     blocks: list[Text | Grid | Section] = [
         Text(concept),
         Grid(("Kategori", "TPS", "Pos", "Personel", "Pola terbanyak"), tuple(class_rows),
@@ -463,7 +471,7 @@ def _owner_texts(ix: PlanView, cv: CommandView, owner: str, b: Balance,
                if ix.polres_of_tps(t) == owner}
         clusters = cv.supervisions_of(owner)
         led = sum(1 for c in clusters if c.nrp)
-        first = (f"{name} mengamankan {num(b.tps)} TPS di {num(len(kec))} kecamatan dengan "
+        first = (f"{name} mengamankan {num(b.tps)} TPS di {num(len(kec))} {ix.levels.lower} dengan "
                  f"{num(len(posts))} pos" + (f": {_posts_text(posts)}" if posts else "") + ". ")
         if posts:
             first += f"Penjaga TPS {num(b.at_tps)} personel (berpasangan)"
@@ -471,7 +479,7 @@ def _owner_texts(ix: PlanView, cv: CommandView, owner: str, b: Balance,
                 first += f", diawasi {num(led)} Pawas dalam {num(len(clusters))} klaster pos"
             if kapolsek:
                 first += ((", " if not led else "; ") + f"{num(kapolsek)} Kapolsek memimpin "
-                          "pengamanan TPS di kecamatannya sebagai Kasubsatgas Pam TPS.")
+                          f"pengamanan TPS di {ix.levels.lower}nya sebagai Kasubsatgas Pam TPS.")
             else:
                 first += (", tanpa Pawas dan tanpa Kapolsek" if not led else "; tanpa "
                           "Kapolsek") + ": pos-pos dikendalikan langsung oleh Polres."
@@ -555,8 +563,8 @@ def _tni_linmas(ix: PlanView, cv: CommandView) -> Section:
     if plan.tni_posts or plan.tni:
         tni_text = (f"TNI ditempatkan di bawah kendali operasi Polri (BKO): {num(static)} pos "
                     f"statis di TPS sangat rawan dan {num(len(plan.tni_posts) - static)} tim "
-                    "mobile per kecamatan. Kolom kekurangan: yang tidak dapat dipenuhi Kodim "
-                    "sendiri; pada baris jumlah: yang tidak dapat ditutup Korem.")
+                    f"mobile per {ix.levels.lower}. Kolom kekurangan: yang tidak dapat "
+                    "dipenuhi Kodim sendiri; pada baris jumlah: yang tidak dapat ditutup Korem.")
     else:
         tni_text = "Tidak ada penempatan TNI dalam rencana ini."
     tni: list[Text | Grid] = [Text(tni_text)]
@@ -639,12 +647,12 @@ def _control(ix: PlanView, cv: CommandView, head: Heading) -> Section:
         deputy = next((a for a in heads[1:] if a.position.lower().startswith("waka")), None)
         rows.append((ix.unit_name(owner), _who(cv, heads[0]) if heads else "belum ditetapkan",
                      _who(cv, deputy) if deputy else "—", phone,
-                     f"{num(len(with_kapolsek))} dari {num(len(kec))} kecamatan",
+                     f"{num(len(with_kapolsek))} dari {num(len(kec))} {ix.levels.lower}",
                      f"{num(sum(1 for c in clusters if c.nrp))} dari {num(len(clusters))}",
                      ", ".join(cv.team_name(t) for t in cv.teams_of(owner)) or "—"))
     notes = []
     if headless:
-        notes.append("Kecamatan tanpa Kapolsek, pos-posnya dikendalikan langsung oleh "
+        notes.append(f"{ix.levels.kecamatan} tanpa Kapolsek, pos-posnya dikendalikan langsung oleh "
                      "Polres: " + _and(headless) + ".")
     if missing_phone:
         notes.append("Telepon Posko belum tercatat untuk " + _and(missing_phone)
@@ -763,7 +771,7 @@ def _annex(ix: PlanView, cv: CommandView, reach: dict[str, _Reach]) -> tuple[Sec
                               ix.kecamatan_name(ancestor_at(s.desa_code,
                                                             RegionLevel.KECAMATAN))))
     sections.append(Section("L.4 TPS tidak terjaga", (
-        Grid(("TPS", "ID TPS (KPU)", "Polres", "Kecamatan"), tuple(uncovered),
+        Grid(("TPS", "ID TPS (KPU)", "Polres", ix.levels.kecamatan), tuple(uncovered),
              (0.35, 0.2, 0.25, 0.2), numeric_from=4) if uncovered
         else Text("Tidak ada: semua TPS terjaga."),)))
     sections.append(Section("L.5 Sumber", (Text(

@@ -135,8 +135,9 @@ table.total tr:last-child td{font-weight:bold;background:#eef1f6}
 .legend i{display:inline-block;vertical-align:middle;margin-right:5px}
 .dot{width:10px;height:10px;border-radius:50%}
 .tri{width:0;height:0;border-left:6px solid transparent;border-right:6px solid transparent;
-border-bottom:10px solid #6a1b9a}
+border-bottom:10px solid #000}
 .sq{width:9px;height:9px;background:#000}
+.ln{width:16px;height:0;border-top:2px solid #000}
 .caption{font-size:12px;text-align:center;color:#4b5260}
 .sign{margin:22px 0 10px auto;width:46%;min-width:260px}
 .sign table{border:0;width:auto;font-size:13.5px;margin:0}
@@ -177,13 +178,16 @@ def _html_table(g: Grid) -> str:
             "</table>")
 
 
-def _legend() -> str:
+def _legend(m: plan_map.Map) -> str:
+    """The key of what the map draws (``plan_map.legend``), each symbol in its colour."""
     e = html.escape
     parts = []
-    for label, colour, shape in plan_map.legend():
-        cls = "tri" if shape == "triangle" else "sq" if shape == "square" else "dot"
-        style = f' style="background:{colour}"' if shape == "circle" else ""
-        parts.append(f'<span><i class="{cls}"{style}></i>{e(label)}</span>')
+    for label, colour, shape in plan_map.legend(m):
+        cls, style = {"triangle": ("tri", f"border-bottom-color:{colour}"),
+                      "square": ("sq", f"background:{colour}"),
+                      "line": ("ln", f"border-top-color:{colour}")}.get(
+                          shape, ("dot", f"background:{colour}"))
+        parts.append(f'<span><i class="{cls}" style="{style}"></i>{e(label)}</span>')
     return f'<div class="legend">{"".join(parts)}</div>'
 
 
@@ -204,7 +208,7 @@ def _html_blocks(blocks: Iterable[Block], depth: int, svg: str) -> str:
         elif isinstance(b, Grid):
             out.append(_html_table(b))
         else:
-            out.append(f'{svg}{_legend()}<p class="caption">{e(b.caption)}</p>')
+            out.append(f'{svg}<p class="caption">{e(b.caption)}</p>')
     return "".join(out)
 
 
@@ -250,8 +254,8 @@ def render_html(doc: Renpam, svg: str) -> str:
 
 
 def write_html(doc: Renpam, ix: PlanView, path: Path) -> None:
-    path.write_text(render_html(doc, plan_map.svg(plan_map.layout(ix, 1000))),
-                    encoding="utf-8")
+    m = plan_map.layout(ix, 1000)
+    path.write_text(render_html(doc, plan_map.svg(m) + _legend(m)), encoding="utf-8")
 
 
 # --- PDF -------------------------------------------------------------------------------------

@@ -343,7 +343,8 @@ def roll_text(ix: PlanView, cv: CommandView, owner: str, polsek_code: str | None
         if polsek := _polsek_line(ix, kec):
             lines.append(polsek)
         lines += [_posko_line(ix, owner), ""]
-        lines += _kecamatan_roll(ix, cv, owner, kec) or ["Tidak ada pos di kecamatan ini."]
+        lines += (_kecamatan_roll(ix, cv, owner, kec)
+                  or [f"Tidak ada pos di {ix.levels.lower} ini."])
         return "\n".join(lines).rstrip() + "\n"
     lines = [*_roll_head(h, f"Daftar personel {h.unit_name}"), _posko_line(ix, owner), ""]
     command = cv.command.get(owner, [])

@@ -37,11 +37,11 @@ from pollguard.reports.plan_docs.annex_rows import (
 from pollguard.reports.plan_docs.balance import Balance, balances
 from pollguard.reports.plan_docs.command import (
     RESERVE_KIND_LABEL,
-    TNI_KIND_LABEL,
     CommandView,
     equipment_label,
     phone,
     rank_name,
+    tni_kind_label,
 )
 from pollguard.reports.plan_docs.common import (
     CLASS_FILL,
@@ -114,9 +114,11 @@ def write(ix: PlanView, out: Path) -> list[Path]:
         for t in annex_rows.tables(ix, cv, owner):
             _annex_sheet(book.create_sheet(sheet_name(t.sheet, book.sheetnames)), h, t)
         if owner == POOL:
-            _table(book.create_sheet(BKO_SHEET), BKO_HEADERS, BKO_WIDTHS, _bko_rows(ix, cv))
-        _table(book.create_sheet(TNI_SHEET), TNI_HEADERS, TNI_WIDTHS, _tni_rows(ix, cv, owner))
-        _table(book.create_sheet(LINMAS_SHEET), LINMAS_HEADERS, LINMAS_WIDTHS,
+            _table(book.create_sheet(BKO_SHEET), ix.levels.header(BKO_HEADERS), BKO_WIDTHS,
+                   _bko_rows(ix, cv))
+        _table(book.create_sheet(TNI_SHEET), ix.levels.header(TNI_HEADERS), TNI_WIDTHS,
+               _tni_rows(ix, cv, owner))
+        _table(book.create_sheet(LINMAS_SHEET), ix.levels.header(LINMAS_HEADERS), LINMAS_WIDTHS,
                _linmas_rows(ix, cv, owner))
         _table(book.create_sheet(SHORTFALL_SHEET), SHORTFALL_HEADERS, SHORTFALL_WIDTHS,
                _shortfall_rows(cv, None if owner == POOL else owner),
@@ -251,7 +253,7 @@ def _tni_rows(ix: PlanView, cv: CommandView, owner: str) -> list[tuple[Any, ...]
     teams per kecamatan, each with the Kodim that provides it."""
     posts = sorted(cv.tni_posts_of(owner), key=lambda p: (p.kind != "static", p.kodim_code,
                                                           p.post_id))
-    return [(no, ix.unit_name(p.kodim_code), TNI_KIND_LABEL.get(p.kind, p.kind),
+    return [(no, ix.unit_name(p.kodim_code), tni_kind_label(p.kind, ix.levels),
              cv.tni_target(p), cv.tni_kecamatan(p), p.soldiers, coord(p.lat, p.lon))
             for no, p in enumerate(posts, start=1)]
 
@@ -301,7 +303,7 @@ def _polres_summary(ix: PlanView, cv: CommandView, sheet: Any, owner: str,
                          ("Dipinjamkan ke satuan lain", total.lent),
                          ("Kekurangan setelah BKO", total.shortage)):
         sheet.append([label, value])
-    _section(sheet, ("Polsek", "Kecamatan", "TPS", "Pos", "Personel di TPS",
+    _section(sheet, ("Polsek", ix.levels.kecamatan, "TPS", "Pos", "Personel di TPS",
                      "Kasubsatgas Pam TPS (Kapolsek)", "Telepon"))
     people: Counter[str] = Counter(ix.posts[a.target_id].kecamatan_code
                                    for a in ix.ordered.get(owner, []) if a.role == Role.POST)
@@ -331,7 +333,7 @@ def _polres_summary(ix: PlanView, cv: CommandView, sheet: Any, owner: str,
     _shortfall_section(cv, sheet, owner)
     uncovered = [t for t in ix.plan.uncovered if t in ix.tps
                  and ix.polres_of_tps(ix.tps[t]) == owner]
-    _section(sheet, ("TPS tidak terjaga", "Desa/Kel", "No TPS", "Kecamatan"))
+    _section(sheet, ("TPS tidak terjaga", "Desa/Kel", "No TPS", ix.levels.kecamatan))
     for t in uncovered:
         s = ix.tps[t]
         sheet.append([cv.tps_label(t), ix.names.get(s.desa_code, s.desa_code), s.number,

@@ -2,6 +2,15 @@
 "use strict";
 const pg = (() => {
   const lang = document.body.dataset.lang || "id";
+  const locale = lang === "en" ? "en-GB" : "id-ID";
+  // The operation's clock and level names, as the server put them in <body>: every time a
+  // page shows is on the Posko's clock with its name ("14.05 WITA"), whatever the zone of
+  // the laptop showing it, and "{kecamatan}" in a string is what the province calls one.
+  const zone = {name: document.body.dataset.zone || "WIB",
+                iana: document.body.dataset.zoneIana || "Asia/Jakarta"};
+  const words = (() => {
+    try { return JSON.parse(document.body.dataset.levels || "{}"); } catch (e) { return {}; }
+  })();
   let strings = null;
   let me = null;
 
@@ -21,7 +30,7 @@ const pg = (() => {
   function t(key, vars) {
     let s = (strings && strings[key]) || key;
     // A function as the replacement: a value's "$&" or "$1" stays as it is.
-    for (const [k, v] of Object.entries(vars || {})) {
+    for (const [k, v] of Object.entries({...words, ...(vars || {})})) {
       s = s.replaceAll(`{${k}}`, () => String(v));
     }
     return s;
@@ -114,10 +123,12 @@ const pg = (() => {
     target.textContent = String(err.message || err);
   }
 
-  // Risk classes in order of the map/tps ``classes`` list, and their colours.
+  // Risk classes in order of the map/tps ``classes`` list, and their colours: the server's
+  // (reports/colours.py), which every page carries as --cls-* properties on <html>.
   const CLASSES = ["kurang_rawan", "rawan", "sangat_rawan", "khusus"];
-  const COLORS = {kurang_rawan: "#2e8b57", rawan: "#e67e22", sangat_rawan: "#c0392b",
-                  khusus: "#7d3c98"};
+  const rootStyle = getComputedStyle(document.documentElement);
+  const COLORS = Object.fromEntries(["none", ...CLASSES].map((c) =>
+    [c, rootStyle.getPropertyValue(`--cls-${c}`).trim()]));
 
   // A class chip: coloured, labelled in the page's language.
   function chip(cls) {
@@ -132,14 +143,29 @@ const pg = (() => {
     return el("td", {class: [num ? "num" : "", cls || ""].join(" ").trim() || undefined}, shown);
   }
 
-  // Times from the API are UTC; one without an offset is UTC too. Shown in local time.
-  function date(iso, {seconds = false} = {}) {
-    if (!iso) return "—";
-    const d = new Date(/([zZ]|[+-]\d\d:?\d\d)$/.test(iso) ? iso : iso + "Z");
-    if (isNaN(d)) return iso;
-    return d.toLocaleString(lang === "en" ? "en-GB" : "id-ID", {
-      year: "numeric", month: "short", day: "2-digit", hour: "2-digit", minute: "2-digit",
-      second: seconds ? "2-digit" : undefined});
+  // Times from the API are UTC; one without an offset is UTC too. null where there is none.
+  function instant(value) {
+    if (value === null || value === undefined || value === "") return null;
+    const d = value instanceof Date ? value : typeof value === "number" ? new Date(value) :
+      new Date(/([zZ]|[+-]\d\d:?\d\d)$/.test(value) ? value : value + "Z");
+    return isNaN(d) ? null : d;
+  }
+
+  // The one way a page writes a time: on the operation's clock, with its name. date() with
+  // the day ("27 Nov 2024, 08.05 WITA"), time() without ("08.05.12 WITA"); a UTC string, a
+  // Date or milliseconds.
+  function date(value, {seconds = false} = {}) {
+    const d = instant(value);
+    if (!d) return value ? String(value) : "—";
+    return d.toLocaleString(locale, {
+      timeZone: zone.iana, year: "numeric", month: "short", day: "2-digit", hour: "2-digit",
+      minute: "2-digit", second: seconds ? "2-digit" : undefined}) + " " + zone.name;
+  }
+  function time(value, {seconds = true} = {}) {
+    const d = instant(value);
+    if (!d) return value ? String(value) : "—";
+    return d.toLocaleTimeString(locale, {timeZone: zone.iana, hour: "2-digit", minute: "2-digit",
+      second: seconds ? "2-digit" : undefined}) + " " + zone.name;
   }
 
   function ready(on = true) { document.body.dataset.ready = on ? "1" : "0"; }
@@ -178,12 +204,19 @@ const pg = (() => {
     return (...args) => { clearTimeout(timer); timer = setTimeout(() => fn(...args), ms); };
   }
 
-  // The optional basemap: a tile layer only when the server names one (air-gapped by default).
+  // The optional basemap: a tile layer (under the outlines, in Leaflet's tile pane) only when
+  // the server names one: the tile archive it serves itself at /tiles/{z}/{x}/{y}, or a tile
+  // server. Only the archive's zooms and bounds are asked for; past its highest zoom its tiles
+  // are enlarged. Resolves to the settings; settings.basemap is null when there is none.
   async function basemap(map) {
     const s = await api("/settings");
-    if (s.tile_url) {
-      L.tileLayer(s.tile_url, {attribution: escapeHtml(s.tile_attribution || ""), maxZoom: 18})
-        .addTo(map);
+    const b = s.basemap;
+    if (b) {
+      const options = {attribution: escapeHtml(b.attribution || ""), maxZoom: 18};
+      if (b.min_zoom != null) options.minZoom = b.min_zoom;
+      if (b.max_zoom != null) options.maxNativeZoom = b.max_zoom;
+      if (b.bounds) options.bounds = L.latLngBounds(b.bounds);
+      L.tileLayer(b.url, options).addTo(map);
     }
     return s;
   }
@@ -197,5 +230,6 @@ const pg = (() => {
   });
 
   return {lang, cookie, i18n, t, session, api, can, el, safeUrl, escapeHtml, fmt, showError,
-          CLASSES, COLORS, chip, td, date, ready, start, latest, debounce, basemap};
+          CLASSES, COLORS, chip, td, instant, date, time, zone, ready, start, latest, debounce,
+          basemap};
 })();

@@ -241,8 +241,7 @@
   // --- ages, countdowns, clock --------------------------------------------------------------
   function tick() {
     const now = Date.now();
-    live.clock.textContent = new Date(now).toLocaleTimeString(live.locale,
-      {hour: "2-digit", minute: "2-digit", second: "2-digit"});
+    live.clock.textContent = pg.time(now);
     for (const c of incTable.querySelectorAll("[data-since]")) {
       const since = Number(c.dataset.since);
       if (since) c.textContent = live.ageText(now - since);

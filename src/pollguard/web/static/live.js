@@ -21,7 +21,6 @@
   const $ = (id) => document.getElementById(id);
   const errorBox = $("live-error");
   const noticeBox = $("live-notice");
-  const locale = pg.lang === "en" ? "en-GB" : "id-ID";
 
   const live = window.pgLive = {
     root, page: document.querySelector(".map-page"), errorBox,
@@ -36,17 +35,12 @@
     dispatches: new Map(),  // id -> Dispatch
     selected: null,  // the incident whose detail is open
     busy: new Set(),  // incidents / dispatches with a request in flight
-    locale,
   };
 
-  function parseTime(iso) {
-    if (!iso) return null;
-    const d = new Date(/([zZ]|[+-]\d\d:?\d\d)$/.test(iso) ? iso : iso + "Z");
-    return isNaN(d) ? null : d;
-  }
+  // Times as every page writes them (pg.instant, pg.time): on the operation's clock.
+  const parseTime = pg.instant;
   function hms(iso) {
-    const d = parseTime(iso) || new Date();
-    return d.toLocaleTimeString(locale, {hour: "2-digit", minute: "2-digit", second: "2-digit"});
+    return pg.time(parseTime(iso) || new Date());
   }
   function ageText(ms) {
     const min = Math.max(0, Math.floor(ms / 60000));

@@ -10,19 +10,8 @@
   const STATUSES = ["available", "dispatched", "on_scene", "returning"];
   const answers = pg.latest();
 
-  // Times on the Posko's clock, whatever the browser's zone: the operation's zone as the
-  // report names it (WIB, WITA or WIT, header.time_zone).
-  const IANA = {WIB: "Asia/Jakarta", WITA: "Asia/Makassar", WIT: "Asia/Jayapura"};
-  let zone = "WIB";
-  function wib(iso, {date = true} = {}) {
-    if (!iso) return "—";
-    const d = new Date(iso);
-    if (isNaN(d)) return iso;
-    return d.toLocaleString(pg.lang === "en" ? "en-GB" : "id-ID", {
-      timeZone: IANA[zone] || IANA.WIB, day: date ? "2-digit" : undefined,
-      month: date ? "short" : undefined, year: date ? "numeric" : undefined,
-      hour: "2-digit", minute: "2-digit"}) + " " + zone;
-  }
+  // Times are written by pg.date and pg.time: on the operation's clock (the zone the page was
+  // served with, the same the report's header.time_zone names), whatever the browser's.
 
   function day(iso) {
     if (!iso) return "—";
@@ -39,12 +28,11 @@
 
   function renderHeader(s) {
     const h = s.header;
-    zone = h.time_zone || "WIB";
     const facts = [
-      ["sitrep.time", wib(h.as_of)],
+      ["sitrep.time", pg.date(h.as_of)],
       ["sitrep.operation", h.operation || "—"],
       ["sitrep.jurisdiction", h.whole ? t("sitrep.whole", {name: h.jurisdiction}) : h.jurisdiction || "—"],
-      ["sitrep.plan", h.plan_id ? t("sitrep.plan_value", {id: h.plan_id, at: wib(h.plan_created_at),
+      ["sitrep.plan", h.plan_id ? t("sitrep.plan_value", {id: h.plan_id, at: pg.date(h.plan_created_at),
                                                             assessment: h.plan_assessment_id ?? "—"})
                                 : t("sitrep.none")],
       ["sitrep.assessment", h.assessment_id ? t("sitrep.assessment_value", {id: h.assessment_id,
@@ -98,7 +86,7 @@
     headRow(table, keys);
     const rows = s.incidents.items.map((i) => el("tr", {class: i.open ? undefined : "closed",
                                                       "data-incident": i.id, "data-status": i.status},
-      el("td", {class: "time"}, wib(i.reported_at)), el("td", {}, i.polres_name), el("td", {}, i.tps_id),
+      el("td", {class: "time"}, pg.date(i.reported_at)), el("td", {}, i.polres_name), el("td", {}, i.tps_id),
       el("td", {}, pg.lang === "en" ? i.kind_label_en : i.kind_label_id), el("td", {}, sev(i.severity)),
       el("td", {}, t(`sitrep.status.${i.status}`)), el("td", {}, t(`sitrep.level.${i.level}`)),
       el("td", {class: "num"}, age(i.age_min)), el("td", {}, i.verified ? "✔ " + t("sitrep.yes") : t("sitrep.no")),
@@ -125,7 +113,7 @@
     const rows = s.dispatches.map((d) => el("tr", {"data-dispatch": d.id, "data-status": d.status},
       el("td", {}, d.unit_id), el("td", {}, t(`sitrep.kind.${d.kind}`)), td(d.officers, {num: true}),
       el("td", {}, t(`sitrep.unit.${d.status}`)), el("td", {title: d.incident_id}, `${d.tps_id} · ${kinds.get(d.incident_id) || d.incident_id}`),
-      el("td", {class: "time"}, wib(d.since)), h.personnel ? el("td", {}, d.dispatched_by || "—") : null));
+      el("td", {class: "time"}, pg.date(d.since)), h.personnel ? el("td", {}, d.dispatched_by || "—") : null));
     table.tBodies[0].replaceChildren(...(rows.length ? rows :
       [el("tr", {}, el("td", {colspan: keys.length, class: "muted"}, t("sitrep.no_dispatches")))]));
 
@@ -162,7 +150,7 @@
       renderStatus(s);
       renderIncidents(s);
       renderReserves(s);
-      $("sitrep-refresh").textContent = t("sitrep.refresh", {t: wib(s.header.as_of, {date: false})});
+      $("sitrep-refresh").textContent = t("sitrep.refresh", {t: pg.time(s.header.as_of, {seconds: false})});
     } catch (e) {
       if (!current()) return;
       pg.showError(errorBox, e);
