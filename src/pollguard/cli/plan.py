@@ -15,9 +15,11 @@ from rich.table import Table
 from pollguard.cli.common import cli_actor, console, fail, state, steps
 from pollguard.domain.command import POOL
 from pollguard.domain.risk import RiskClass
+from pollguard.domain.timezone import stamp
 from pollguard.planning.plotting import InfeasibleError
 from pollguard.profile import ProfileError
 from pollguard.services import documents, planning, scenarios
+from pollguard.services.locale import operation_locale
 from pollguard.services.risk import NoScenarioError
 
 app = typer.Typer(help="Deployment planning: posts, plotting, reserves, plan documents.",
@@ -69,7 +71,8 @@ def _print(ctx: typer.Context, outcome: planning.PlanOutcome, *, update: bool = 
     p95 = (f"{_p95(outcome.p95_before)} -> {_p95(m.reserve_eta_p95_min)}" if update
            else _p95(m.reserve_eta_p95_min))
     console.print(f"travel {m.travel_km_total:,.0f} km ({bound}); reserve p95 {p95} to rawan "
-                  f"and sangat rawan TPS; uncovered TPS: {m.uncovered_tps}", highlight=False)
+                  f"and sangat rawan TPS; uncovered TPS: {m.uncovered_tps}", highlight=False,
+                  soft_wrap=True)
     tni = next((a for a in plan.tni if a.unit_code == "total"), None)
     if tni:
         kodim_short = [a for a in plan.tni if a.unit_code != "total" and a.short]
@@ -79,7 +82,7 @@ def _print(ctx: typer.Context, outcome: planning.PlanOutcome, *, update: bool = 
             f"{tni.mobile_teams} mobile teams ({tni.mobile:,}) of {tni.available:,}"
             + (f"; short {tni.short:,}" if tni.short else "")
             + "".join(f"; {names.get(a.unit_code, a.unit_code)} short {a.short:,}"
-                      for a in kodim_short), highlight=False)
+                      for a in kodim_short), highlight=False, soft_wrap=True)
     if plan.linmas_short:
         console.print(f"Linmas: {len(plan.linmas_short):,} desa short of "
                       f"{sum(x.needed - x.available for x in plan.linmas_short):,} Linmas",
@@ -88,10 +91,11 @@ def _print(ctx: typer.Context, outcome: planning.PlanOutcome, *, update: bool = 
         console.print("[yellow]given up[/] (in order; BKO that restores each):")
         for x in sorted(plan.shortfalls, key=lambda x: x.order):
             console.print(f"  {x.order}. {x.text_id} ({x.officers:,} officers; BKO {x.bko:,})",
-                          highlight=False, markup=False)
+                          highlight=False, markup=False, soft_wrap=True)
     if plan.bko_needed:
         console.print("[yellow]short[/]: " + ", ".join(
-            f"{names.get(c, c)} needs {n} more BKO" for c, n in sorted(plan.bko_needed.items())))
+            f"{names.get(c, c)} needs {n} more BKO" for c, n in sorted(plan.bko_needed.items())),
+            soft_wrap=True)
 
 
 @app.command()
@@ -164,10 +168,31 @@ def update(ctx: typer.Context,
         print(json.dumps(outcome.as_json()))
         return
     _print(ctx, outcome, update=True)
+    if outcome.drift is not None:
+        _print_drift(outcome)
     console.print(f"{len(outcome.moves)} officers move:")
     for mv in outcome.moves:
         console.print(f"  {mv.nrp}: {mv.before} -> {mv.after} ({mv.reason_id})",
                       highlight=False, markup=False)
+
+
+def _print_drift(outcome: planning.PlanOutcome) -> None:
+    """What a re-plan did about a changed TPS list: the TPS dropped, the new TPS placed (and
+    any it could not place), each change as the import named it."""
+    drift = outcome.drift
+    assert drift is not None
+    placed = drift.placed_in(outcome.plan)
+    console.print(f"daftar TPS berubah sejak rencana asal / the TPS list changed since the "
+                  f"base plan: {len(drift.removed):,} TPS "
+                  f"terhapus dilepas dari {len(drift.losses):,} pos, {len(placed):,} dari "
+                  f"{len(drift.new):,} TPS baru ditempatkan", highlight=False)
+    for line in drift.lines:
+        console.print(f"  {line}", highlight=False, markup=False, soft_wrap=True)
+    left = [t for t in drift.new if t not in set(placed)]
+    if left:
+        console.print(f"[yellow]belum berpos[/] (kekuatan kurang / force short): "
+                      f"{'; '.join(drift.labels[t] for t in left)}", highlight=False,
+                      soft_wrap=True)
 
 
 def _guards(given: list[str], equipment: list[str]) -> dict[str, planning.GuardOverride]:
@@ -230,11 +255,12 @@ def list_(ctx: typer.Context) -> None:
     """The stored plans, oldest first: the plan in force, drafts, and the accepted versions a
     newer one replaced ("superseded")."""
     listing = planning.listing(db=state(ctx).db())
+    zone = operation_locale(db=state(ctx).db()).zone
     table = Table("No", "Status", "Dibuat", "Oleh", "Penilaian", "Dari rencana", "Pos",
                   "Tak terjaga", "Catatan")
     for info, metrics in listing.versions:
         status = "in force" if info.id == listing.current else listing.status_of(info)
-        table.add_row(str(info.id), status, f"{info.created_at:%Y-%m-%d %H:%M}",
+        table.add_row(str(info.id), status, stamp(info.created_at, zone),
                       info.author, str(info.assessment_id),
                       str(info.parent_id or ""), str(metrics.get("posts", "")),
                       str(metrics.get("uncovered_tps", "")), info.note)

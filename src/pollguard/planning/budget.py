@@ -53,6 +53,40 @@ def _owners(inputs: PlanInputs) -> list[str]:
     return [p.code for p in inputs.polres] + [POOL]
 
 
+@dataclass(frozen=True)
+class Floors:
+    """Step 1 for each owner: its guards, the minimums of its duties, its reserve floor and
+    target, and what is left for TPS: ``own`` per Polres, ``pool`` for the Polda pool."""
+
+    force: dict[str, int]
+    duty_min: dict[str, int]
+    floor: dict[str, int]
+    target: dict[str, int]
+    own: dict[str, int]
+    pool: int
+
+
+def floors(inputs: PlanInputs, guards: Mapping[str, Sequence[Officer]],
+           full: Sequence[Duty]) -> Floors:
+    """The floors of ``guards`` (per owner) under the duties ``full`` at full strength. A
+    Polres whose floors exceed its force borrows from the pool first."""
+    p = inputs.planning
+    owners = _owners(inputs)
+    force = {o: len(guards.get(o, ())) for o in owners}
+    duty_min: dict[str, int] = defaultdict(int)
+    for d in full:
+        duty_min[d.unit_code] += d.minimum
+    floor = {o: round(force[o] * p.reserve_floor_share) for o in owners}
+    target = {o: max(floor[o], round(force[o] * p.reserve_share)) for o in owners}
+    own = {o: force[o] - duty_min[o] - floor[o] for o in owners if o != POOL}
+    pool = force[POOL] - duty_min[POOL] - floor[POOL]
+    for code, n in own.items():
+        if n < 0:
+            pool += n
+            own[code] = 0
+    return Floors(force, dict(duty_min), floor, target, own, max(pool, 0))
+
+
 def allocate(inputs: PlanInputs, guards: Mapping[str, Sequence[Officer]], *,
              fixed_n: Mapping[str, int] | None = None,
              fixed_cut: Mapping[str, float] | None = None,
@@ -63,22 +97,10 @@ def allocate(inputs: PlanInputs, guards: Mapping[str, Sequence[Officer]], *,
     p = inputs.planning
     if tighten is None:
         tighten = p.surplus == "tighten" and fixed_n is None
-    owners = _owners(inputs)
-    force = {o: len(guards.get(o, ())) for o in owners}
     full = fixed_duties(inputs)
-    duty_min: dict[str, int] = defaultdict(int)
-    for d in full:
-        duty_min[d.unit_code] += d.minimum
-    floor = {o: round(force[o] * p.reserve_floor_share) for o in owners}
-    target = {o: max(floor[o], round(force[o] * p.reserve_share)) for o in owners}
-    own = {o: force[o] - duty_min[o] - floor[o] for o in owners if o != POOL}
-    pool = force[POOL] - duty_min[POOL] - floor[POOL]
-    # A Polres whose floors exceed its force borrows from the pool first.
-    for code, n in own.items():
-        if n < 0:
-            pool += n
-            own[code] = 0
-    pool = max(pool, 0)
+    first_floors = floors(inputs, guards, full)
+    floor, target = first_floors.floor, first_floors.target
+    own, pool = dict(first_floors.own), first_floors.pool
 
     def lay(own_: Mapping[str, int], pool_: int, tight: bool, keep: bool = True,
             posts: bool = True) -> Layout:

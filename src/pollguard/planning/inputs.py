@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from pollguard.domain.command import CommandLookups
-from pollguard.domain.plan import Race
+from pollguard.domain.plan import Plan, Race
 from pollguard.domain.regions import RegionKind, RegionLevel, ancestor_at, urban_desa
 from pollguard.domain.risk import RiskClass, TpsRisk
 from pollguard.domain.scenario import Scenario
@@ -26,6 +26,9 @@ class PlanInputs(CommandLookups):
     classes: dict[str, RiskClass] = field(default_factory=dict)  # overrides (what-if)
     #: Per-TPS guards the planner ordered: TPS -> (officers, equipment), a post of its own.
     guards: dict[str, tuple[int, tuple[tuple[str, int], ...]]] = field(default_factory=dict)
+    #: Re-planning: the plan being updated. Its posts and Pawas clusters stay as they were
+    #: where their TPS and posts still are (``posts.Group.kept``): a Sprin names them.
+    updating: Plan | None = None
     #: Work the planner's steps share within one plan (``layout.groups`` per tier cut: their
     #: post forms are cached on them, and a plan lays out posts more than once).
     memo: dict[object, object] = field(default_factory=dict, repr=False, compare=False)

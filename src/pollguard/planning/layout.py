@@ -80,6 +80,7 @@ def groups(inputs: PlanInputs, cut: Mapping[str, float]) -> list[Group]:
 
 def _groups(inputs: PlanInputs, cut: Mapping[str, float]) -> list[Group]:
     out: list[Group] = []
+    kept = _kept_posts(inputs)
     for kec, tps in sorted(inputs.tps_by_kecamatan.items()):
         polres = inputs.polres_of_tps(tps[0])
         radius = (inputs.planning.post_radius_km_city if inputs.is_city(kec)
@@ -96,9 +97,25 @@ def _groups(inputs: PlanInputs, cut: Mapping[str, float]) -> list[Group]:
                 by_key[c.value].append(t)
         for key, members in sorted(by_key.items()):
             c = RiskClass(key.split("/")[0])
-            out.append(Group(f"{polres}/{kec}/{key}", polres, kec, c, tuple(members), radius,
-                             tuple(inputs.score_of(t.tps_id) + 1.0 for t in members)))
+            g = Group(f"{polres}/{kec}/{key}", polres, kec, c, tuple(members), radius,
+                      tuple(inputs.score_of(t.tps_id) + 1.0 for t in members))
+            g.kept, g.kept_capacity = kept.get((polres, _prefix(g)), ((), 0))
+            out.append(g)
     return out
+
+
+def _kept_posts(inputs: PlanInputs
+                ) -> dict[tuple[str, str], tuple[tuple[tuple[int, tuple[str, ...]], ...], int]]:
+    """Re-planning: the posts of the plan being updated per (Polres, post id prefix), the
+    group they were formed in, as (number, TPS ids) with the capacity they were formed at."""
+    out: dict[tuple[str, str], list[tuple[int, tuple[str, ...]]]] = defaultdict(list)
+    capacity: dict[tuple[str, str], int] = {}
+    for post in inputs.updating.posts if inputs.updating is not None else ():
+        prefix, _, number = post.post_id.rpartition("-")
+        if number.isdigit():
+            out[(post.polres_code, prefix)].append((int(number), post.tps_ids))
+            capacity[(post.polres_code, prefix)] = post.n
+    return {k: (tuple(sorted(v)), capacity[k]) for k, v in out.items()}
 
 
 def _capacity(inputs: PlanInputs, g: Group, n: int | None = None) -> int:

@@ -13,6 +13,12 @@ radius are sorted once for every capacity; a candidate's test keeps a running su
 centre and re-checks the radius against every member only when the anchor changes (the
 members are already within the radius of the old anchor). The arithmetic is the rule's as
 written, operation for operation, so the posts are exactly those of the plain loop.
+
+Re-planning (``kept``): a Sprin names each post and its TPS, so at the capacity the plan being
+updated used, its posts stay as they were, with their numbers, less the TPS that left the
+group; a TPS new to the group joins the nearest kept post with room that keeps every member
+within the radius, and the TPS left over form posts of their own by the rule above, numbered
+after the kept ones. A TPS that comes or goes then moves no other TPS to another post.
 """
 
 from __future__ import annotations
@@ -41,7 +47,12 @@ class Group:
     tps: tuple[PollingStation, ...]
     radius_km: float
     weights: tuple[float, ...] = field(default=(), repr=False)  # score + 1 of each TPS
+    #: Re-planning: the group's posts in the plan being updated, (number, TPS ids), formed at
+    #: ``kept_capacity``; at that capacity they are kept (the module's docstring).
+    kept: tuple[tuple[int, tuple[str, ...]], ...] = ()
+    kept_capacity: int = 0
     _forms: dict[int, list[list[int]]] = field(default_factory=dict, repr=False)
+    _numbers: dict[int, list[int]] = field(default_factory=dict, repr=False)
     benefits: dict[tuple[int, int], float] = field(default_factory=dict, repr=False)
 
     @cached_property
@@ -76,17 +87,75 @@ class Group:
     def form(self, capacity: int) -> list[list[int]]:
         """Indices of each post's members, deterministically; cached per capacity."""
         if capacity not in self._forms:
-            self._forms[capacity] = self._form(capacity)
+            if self.kept and capacity == self.kept_capacity:
+                self._forms[capacity], self._numbers[capacity] = self._form_kept(capacity)
+            else:
+                self._forms[capacity] = self._form(capacity)
         return self._forms[capacity]
 
-    def _form(self, capacity: int) -> list[list[int]]:
+    def numbers(self, capacity: int) -> list[int]:
+        """The number of each post of ``form(capacity)``: 1, 2, ... as formed, or, for the
+        kept posts of a re-plan, the numbers they had (new ones after the highest)."""
+        posts = self.form(capacity)
+        return self._numbers.get(capacity) or list(range(1, len(posts) + 1))
+
+    def _form_kept(self, capacity: int) -> tuple[list[list[int]], list[int]]:
+        """The kept posts less the TPS that left, each TPS new to the group in the nearest
+        kept post with room (every member still within the radius of its anchor), the rest
+        formed by the rule (``_form``) among themselves; and their numbers."""
+        index = {t.tps_id: i for i, t in enumerate(self.tps)}
+        posts: list[list[int]] = []
+        numbers: list[int] = []
+        where = {i: k for k, i in enumerate(self._outside_in)}
+        d = self._rows
+        for number, ids in sorted(self.kept):
+            members = [index[t] for t in ids if t in index]
+            if members:
+                # In the order the rule grows a post: its seed (the outermost member), then
+                # the rest nearest the seed first, so an unchanged group is formed exactly.
+                seed = min(members, key=lambda m: where[m])
+                rest = sorted((m for m in members if m != seed),
+                              key=lambda m: (d[seed][m], self._id_rank[m]))
+                posts.append([seed, *rest])
+                numbers.append(number)
+        free = np.ones(len(self.tps), dtype=bool)
+        for members in posts:
+            free[members] = False
+        for i in self._outside_in:
+            if not free[i]:
+                continue
+            fits = [(d[self._anchor(members)][i], k) for k, members in enumerate(posts)
+                    if len(members) < capacity and self._within([*members, i])]
+            if fits:
+                posts[min(fits)[1]].append(i)
+                free[i] = False
+        last = max((number for number, _ in self.kept), default=0)
+        for members in self._form(capacity, free):
+            last += 1
+            posts.append(members)
+            numbers.append(last)
+        return posts, numbers
+
+    def _anchor(self, members: list[int]) -> int:
+        """Where a post stands: the member nearest the members' centre (ties by TPS id)."""
+        clat = sum(self.tps[m].lat for m in members) / len(members)
+        clon = sum(self.tps[m].lon for m in members) / len(members)
+        return min(members, key=lambda m: ((self.tps[m].lat - clat) ** 2
+                                           + (self.tps[m].lon - clon) ** 2, self.tps[m].tps_id))
+
+    def _within(self, members: list[int]) -> bool:
+        """Whether every member lies within the radius of the members' anchor."""
+        row = self._rows[self._anchor(members)]
+        return all(row[m] <= self.radius_km for m in members)
+
+    def _form(self, capacity: int, free: NDArray[np.bool_] | None = None) -> list[list[int]]:
         """Seed at the outermost free TPS; take its nearest free TPS (within twice the radius)
         while every member stays within the radius of the post, which stands at the member
-        nearest the members' centre."""
+        nearest the members' centre. ``free``: the TPS still to place (all by default)."""
+        free = np.ones(len(self.tps), dtype=bool) if free is None else free.copy()
         if capacity <= 1 or len(self.tps) == 1:
-            return [[i] for i in self._outside_in]
+            return [[i] for i in self._outside_in if free[i]]
         near = self._near
-        free = np.ones(len(self.tps), dtype=bool)
         out: list[list[int]] = []
         for seed in self._outside_in:
             if not free[seed]:
@@ -168,12 +237,8 @@ class Group:
                    prefix: str, equipment: tuple[tuple[str, int], ...] = ()) -> list[Post]:
         d = self.distances
         posts = []
-        for i, members in enumerate(self.form(capacity), start=1):
-            clat = sum(self.tps[m].lat for m in members) / len(members)
-            clon = sum(self.tps[m].lon for m in members) / len(members)
-            anchor = min(members, key=lambda m: ((self.tps[m].lat - clat) ** 2
-                                                 + (self.tps[m].lon - clon) ** 2,
-                                                 self.tps[m].tps_id))
+        for i, members in zip(self.numbers(capacity), self.form(capacity), strict=True):
+            anchor = self._anchor(members)
             walk = sum(d[anchor, members].tolist())
             where = self.tps[anchor]
             posts.append(Post(

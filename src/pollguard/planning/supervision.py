@@ -3,7 +3,9 @@
 Clusters are formed per kecamatan (the Kapolsek's command) by the same rule as posts over TPS
 (``posts.Group``): seeded from the outside in, each takes its nearest free posts, at most
 ``pawas_max_posts``, while every member stays within the radius (``pawas_radius_km_city`` /
-``_rural``) of the cluster's point, the member post nearest the members' centre.
+``_rural``) of the cluster's point, the member post nearest the members' centre. A re-plan
+keeps the clusters of the plan it updates, with their numbers, where their posts still are,
+and a new post joins the nearest with room (``posts.Group.kept``).
 
 Officers of ``supervisor_ranks`` (Ipda-AKP by default) are then plotted as one min-cost flow
 (``plotting.plot``) to two kinds of demand: one Pawas per cluster (at its point, from its
@@ -51,6 +53,12 @@ def clusters(inputs: PlanInputs, posts: Sequence[Post]) -> list[Supervision]:
     by_kec: dict[tuple[str, str], list[Post]] = defaultdict(list)
     for p in posts:
         by_kec[(p.polres_code, p.kecamatan_code)].append(p)
+    # Re-planning: the clusters of the plan being updated stay where their posts still are.
+    kept: dict[tuple[str, str], list[tuple[int, tuple[str, ...]]]] = defaultdict(list)
+    for c in inputs.updating.supervisions if inputs.updating is not None else ():
+        number = c.cluster_id.rpartition("-")[2]
+        if number.isdigit():
+            kept[(c.polres_code, c.kecamatan_code)].append((int(number), c.post_ids))
     out: list[Supervision] = []
     for (polres, kec), members in sorted(by_kec.items()):
         members.sort(key=lambda p: p.post_id)
@@ -58,8 +66,10 @@ def clusters(inputs: PlanInputs, posts: Sequence[Post]) -> list[Supervision]:
                   else rules.pawas_radius_km_rural)
         spots = tuple(_Spot(p.post_id, p.lat, p.lon) for p in members)
         group = Group(f"{polres}/{kec}/pawas", polres, kec, RiskClass.KURANG_RAWAN,
-                      cast(Any, spots), radius)
-        for i, idx in enumerate(group.form(rules.pawas_max_posts), start=1):
+                      cast(Any, spots), radius, kept=tuple(kept.get((polres, kec), ())),
+                      kept_capacity=rules.pawas_max_posts)
+        capacity = rules.pawas_max_posts
+        for i, idx in zip(group.numbers(capacity), group.form(capacity), strict=True):
             chosen = [members[j] for j in idx]
             clat = sum(p.lat for p in chosen) / len(chosen)
             clon = sum(p.lon for p in chosen) / len(chosen)

@@ -1,15 +1,17 @@
 """Minimum-change re-planning: a Sprin may be signed already, so move as few plotted officers
 as possible when risk or force changes.
 
-Groups keep their N, so posts of groups whose TPS did not change are the same posts; reserve
-teams keep their staging points. The plotting flow then runs with one supply node per
-(home base, target held) and an arc to any other target costing ``change_penalty_km`` more:
-an officer moves only when the change saves more travel than the penalty, or when their old
-post or duty is gone or needs fewer officers.
+Groups keep their N, so posts of groups whose TPS did not change are the same posts, and in a
+group whose TPS changed (a class changed, a new TPS list came) the other posts keep their TPS
+and numbers (``posts.Group.kept``); reserve teams keep their staging points. The plotting
+flow then runs with one supply node per (home base, target held) and an arc to any other
+target costing ``change_penalty_km`` more: an officer moves only when the change saves more
+travel than the penalty, or when their old post or duty is gone or needs fewer officers.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -52,6 +54,8 @@ def update_plan(inputs: PlanInputs, previous: Plan,
         placement = {}
         for team in previous.reserves:
             placement.setdefault(team.owner_code, []).append(team.staging_code)
+    # The posts and clusters the Sprin names stay as they are where their TPS still are.
+    inputs = dataclasses.replace(inputs, updating=previous, memo={})
     plan = make_plan(inputs, previous=held, penalty_km=inputs.planning.change_penalty_km,
                      fixed_n=previous.n_by_group, fixed_cut=previous.tier_cut,
                      n_by_polres=n_by_polres, placement=placement)
@@ -76,6 +80,9 @@ def moves(before: Plan, after: Plan) -> list[Move]:
     now = {a.nrp: a for a in after.assignments}
     old_posts = {p.post_id: p for p in before.posts}
     new_posts = {p.post_id: p for p in after.posts}
+    # The TPS the later plan knows (guarded or uncovered): a post whose every TPS it lacks
+    # went with a new TPS list, not with a class or N.
+    listed = {t for p in after.posts for t in p.tps_ids} | set(after.uncovered)
     out = []
     for nrp in sorted(was.keys() | now.keys()):
         prev, a = was.get(nrp), now.get(nrp)
@@ -87,6 +94,10 @@ def moves(before: Plan, after: Plan) -> list[Move]:
                    f"no longer assigned (was {prev.target_id})")
         elif prev is None:
             why = (f"ditugaskan baru ke {a.target_id}", f"newly assigned to {a.target_id}")
+        elif (prev.target_id in old_posts and prev.target_id not in new_posts
+              and not listed & set(old_posts[prev.target_id].tps_ids)):
+            why = (f"pos {prev.target_id} tidak ada lagi (TPS-nya terhapus dari daftar TPS)",
+                   f"post {prev.target_id} no longer exists (its TPS left the TPS list)")
         elif prev.target_id in old_posts and prev.target_id not in new_posts:
             why = (f"pos {prev.target_id} tidak ada lagi (kelas TPS atau N berubah)",
                    f"post {prev.target_id} no longer exists (a TPS class or N changed)")

@@ -16,6 +16,7 @@ from pollguard.domain.command import POOL
 from pollguard.domain.plan import Plan
 from pollguard.domain.risk import RiskClass
 from pollguard.planning.difference import Change, difference, outside
+from pollguard.planning.drift import TpsDrift, tps_drift
 from pollguard.planning.inputs import PlanInputs
 from pollguard.planning.planner import make_plan
 from pollguard.planning.psu import make_psu_plan
@@ -40,6 +41,9 @@ class PlanOutcome:
     #: started from (None: no such TPS), and whether the reserves were re-staged.
     p95_before: float | None = None
     restaged: bool = False
+    #: Re-planning: how the TPS list had changed since the plan it started from (None: it
+    #: had not): the TPS it dropped, the new ones it placed (``drift.placed_in(plan)``).
+    drift: TpsDrift | None = None
 
     def as_json(self) -> dict[str, object]:
         m = self.plan.metrics
@@ -51,6 +55,8 @@ class PlanOutcome:
                 "posts_lower_bound": m.posts_lower_bound,
                 "bko_needed": plan.bko_needed,
                 "moved": len(self.moves),
+                "tps_list": None if self.drift is None else {
+                    **self.drift.counts(), "tps_placed": len(self.drift.placed_in(plan))},
                 "reserve_eta_p95_min_before": self.p95_before,
                 "restaged": self.restaged,
                 "reserve_teams": len(plan.reserves),
@@ -176,11 +182,14 @@ def replan(*, db: Database, base: int | None = None, changes: PlanChanges | None
         if previous is None or found is None:
             raise NoScenarioError(f"no plan {base}" if base else
                                   "no plan yet: run `pollguard plan run` first")
-        merged = {t: RiskClass(c) for t, c in found.classes.items()} | dict(changes.classes)
-        guards = {t: GuardOverride.of_json(g) for t, g in found.overrides.items()}
+        tps_known = set(held.tps) if held is not None else repo.tps_ids(uow.session)
+        # The base plan's overrides of TPS a new TPS list dropped go with them.
+        merged = {t: RiskClass(c) for t, c in found.classes.items()
+                  if t in tps_known} | dict(changes.classes)
+        guards = {t: GuardOverride.of_json(g) for t, g in found.overrides.items()
+                  if t in tps_known}
         guards |= dict(changes.guards)
         guards = {t: g for t, g in guards.items() if g.officers > 0}  # 0 lifts an override
-        tps_known = set(held.tps) if held is not None else repo.tps_ids(uow.session)
         unknown = (set(merged) | set(changes.guards)) - tps_known
         if unknown:
             raise ValueError(f"TPS tidak dikenal / no such TPS: "
@@ -192,8 +201,11 @@ def replan(*, db: Database, base: int | None = None, changes: PlanChanges | None
         before = {t: p.risk_class.value for p in previous.posts for t in p.tps_ids}
         after = {t.tps_id: inputs.class_of(t.tps_id).value for t in inputs.scenario.tps}
         restage = not changes.keep_staging and targets_changed(before, after)
+        drift = tps_drift(previous, inputs.scenario)
         plan, moved = update_plan(inputs, previous, n_by_polres=changes.n_by_polres,
                                   restage=restage)
+        tps_list = ({**drift.counts(), "tps_placed": len(drift.placed_in(plan))}
+                    if drift.changed else None)
         plan_id = plans.save(uow.session, plan, assessment_id=assessment, parent_id=base_id,
                              note=note, profile_toml=toml,
                              classes={t: c.value for t, c in merged.items()},
@@ -202,9 +214,11 @@ def replan(*, db: Database, base: int | None = None, changes: PlanChanges | None
         audit.append(uow.session, actor=actor,
                      action="plan.draft" if draft else "plan.update", subject=f"plan {plan_id}",
                      detail={"base": base_id, "note": note, "moved": len(moved),
-                             "restaged": restage, **changes.as_json()})
+                             "restaged": restage, **changes.as_json(),
+                             **({"tps_list": tps_list} if tps_list else {})})
     p95 = previous.metrics.reserve_eta_p95_min if previous.metrics else None
-    return PlanOutcome(plan_id, plan, tuple(moved), p95, restage)
+    return PlanOutcome(plan_id, plan, tuple(moved), p95, restage,
+                       drift if drift.changed else None)
 
 
 def _with_reserve_share(profile_toml: str, share: float | None) -> str:

@@ -10,6 +10,7 @@ from collections.abc import Iterable, Sequence
 from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
+from pollguard.domain.boundary import Boundary
 from pollguard.domain.forces import CommandUnit, ForceCount, Officer, UnitKind
 from pollguard.domain.geo import Point
 from pollguard.domain.orders import OperationSettings
@@ -36,6 +37,7 @@ from pollguard.store.tables import (
     PlanRecord,
     PlanReserveRecord,
     RaceRecord,
+    RegionBoundaryRecord,
     RegionRecord,
     RiskEventRecord,
     ScenarioRecord,
@@ -53,7 +55,8 @@ _ALL = (DispatchStepRecord, DispatchRecord, IncidentStepRecord, IncidentRecord, 
         PlanPostRecord, PlanRecord,
         RaceRecord, AssessmentResultRecord, AssessmentRecord, TpsIndicatorRecord, RiskEventRecord,
         AreaScoreRecord, TniStrengthRecord, LinmasStrengthRecord, OfficerRecord,
-        JurisdictionRecord, TpsRecord, UnitRecord, RegionRecord, ScenarioRecord)
+        JurisdictionRecord, TpsRecord, UnitRecord, RegionBoundaryRecord, RegionRecord,
+        ScenarioRecord)
 
 
 def current_info(session: Session) -> ScenarioInfo | None:
@@ -83,6 +86,7 @@ def replace_scenario(session: Session, scenario: Scenario, *, source: str = "") 
         source=source, operation=scenario.operation.as_dict(), time_zone=info.time_zone))
     session.flush()
     add_regions(session, scenario.regions)
+    _add_boundaries(session, scenario.boundaries)
     add_tps(session, scenario.tps)
     _add_units(session, scenario.units)
     upsert_officers(session, scenario.officers)
@@ -168,6 +172,7 @@ def upsert_officers(session: Session, officers: Iterable[Officer], *,
         stmt = update(table).where(table.c.nrp == bindparam("b_nrp"))  # type: ignore[arg-type]
         stmt = stmt.values({k: bindparam(f"b_{k}") for k in updates[0] if k != "nrp"})
         session.execute(stmt, [{f"b_{k}": v for k, v in r.items()} for r in updates])
+    mark_changed(session)
     return len(rows) - len(updates), len(updates)
 
 
@@ -186,6 +191,7 @@ def replace_tps_of(session: Session, kabkota_codes: Iterable[str],
     session.execute(delete(TpsRecord).where(TpsRecord.kabkota_code.in_(codes)))
     add_tps(session, stations)
     _bulk(session, TpsIndicatorRecord, kept)
+    mark_changed(session)
     return removed
 
 
@@ -198,6 +204,7 @@ def replace_linmas_of(session: Session, kabkota_codes: Iterable[str],
     session.execute(delete(LinmasStrengthRecord).where(LinmasStrengthRecord.desa_code.in_(in_kabs)))
     _bulk(session, LinmasStrengthRecord,
           [{"desa_code": d, "personnel": n} for d, n in sorted(per_desa.items())])
+    mark_changed(session)
 
 
 def region_points(session: Session, level: RegionLevel) -> dict[str, Point]:
@@ -265,7 +272,48 @@ def load_scenario(session: Session) -> Scenario | None:
                     races=tuple(Race(r.race_id, r.region_code, r.office, r.pairs)
                                 for r in session.scalars(select(RaceRecord).order_by(
                                     RaceRecord.race_id))),
-                    operation=operation_settings(session))
+                    operation=operation_settings(session),
+                    boundaries=boundaries(session))
+
+
+def _add_boundaries(session: Session, boundaries: Iterable[Boundary]) -> None:
+    _bulk(session, RegionBoundaryRecord, [
+        {"code": b.code, "polygons": [[list(map(list, ring)) for ring in p] for p in b.polygons]}
+        for b in boundaries])
+
+
+def mark_changed(session: Session) -> None:
+    """Move the loaded scenario's ``loaded_at``: an import changed what it holds, so every
+    cached snapshot of it (the running server's map, the live board) is read again."""
+    session.execute(update(ScenarioRecord).values(loaded_at=dt.datetime.now(dt.UTC)))
+
+
+def replace_boundaries(session: Session, boundaries: Sequence[Boundary]) -> int:
+    """Make the loaded scenario's real boundaries exactly ``boundaries``; returns how many it
+    had. The scenario counts as changed (its ``loaded_at`` moves): a cached map of it is
+    drawn again."""
+    before = session.scalar(select(func.count()).select_from(RegionBoundaryRecord)) or 0
+    session.execute(delete(RegionBoundaryRecord))
+    _add_boundaries(session, boundaries)
+    mark_changed(session)
+    return int(before)
+
+
+def regions_at(session: Session, levels: Iterable[RegionLevel]) -> dict[str, Region]:
+    """The loaded scenario's regions of ``levels``, by code."""
+    return {r.code: Region(r.code, r.name, r.kind, r.lat, r.lon, r.area_km2)
+            for r in session.execute(select(RegionRecord.__table__).where(
+                RegionRecord.level.in_([int(level) for level in levels])))}
+
+
+def boundaries(session: Session) -> tuple[Boundary, ...]:
+    """The real region boundaries the scenario gave, by code (none: drawn from the TPS)."""
+    return tuple(
+        Boundary(code, tuple(tuple(tuple((x, y) for x, y in ring) for ring in p)
+                             for p in polygons))
+        for code, polygons in session.execute(select(
+            RegionBoundaryRecord.code, RegionBoundaryRecord.polygons)
+            .order_by(RegionBoundaryRecord.code)))
 
 
 def operation_settings(session: Session) -> OperationSettings:
@@ -382,3 +430,16 @@ def strength_by_polres(session: Session) -> list[tuple[str, str, int, int, int]]
 
 def officer_nrps(session: Session) -> set[str]:
     return set(session.scalars(select(OfficerRecord.nrp)))
+
+
+def input_counts(session: Session) -> dict[str, int]:
+    """Rows of the inputs an operation may still lack: contests (``races``), observed
+    indicators, past events and area scores (``risk``: the last three together), and the
+    TNI units (``tni_units``); what ``pollguard summary`` says is still missing."""
+    def count(table: type) -> int:
+        return int(session.scalar(select(func.count()).select_from(table)) or 0)
+
+    return {"races": count(RaceRecord),
+            "risk": count(TpsIndicatorRecord) + count(RiskEventRecord) + count(AreaScoreRecord),
+            "tni_units": int(session.scalar(select(func.count()).select_from(UnitRecord).where(
+                UnitRecord.kind.in_([UnitKind.KOREM, UnitKind.KODIM]))) or 0)}
