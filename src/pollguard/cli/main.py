@@ -13,8 +13,8 @@ from rich.table import Table
 
 from pollguard import __version__
 from pollguard.cli import audit, drill, imports, national, plan, risk, scenario, sitrep, users
-from pollguard.cli.common import State, console, state
-from pollguard.services import scenarios
+from pollguard.cli.common import State, console, fail, state
+from pollguard.services import checklist, scenarios
 from pollguard.services.database import ENV_URL, database_url
 
 app = typer.Typer(
@@ -54,14 +54,16 @@ def main(
 @app.command()
 def summary(ctx: typer.Context,
             as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object")] = False,
-            ) -> None:
-    """The headline counts of the loaded scenario."""
+            lang: scenario.LangOption = "id") -> None:
+    """The headline counts of the loaded scenario, and what the operation still lacks (no
+    TPS yet, no officers yet, no assessment...) with the command that fills it."""
     db = state(ctx).db()
     counts = scenarios.summary(db=db)
     if as_json:
         print(json.dumps(dataclasses.asdict(counts)))
         return
     _print_summary(ctx)
+    scenario.report_todo(checklist.of_database(db=db), lang)
 
 
 def _print_summary(ctx: typer.Context) -> None:
@@ -91,7 +93,8 @@ def _print_summary(ctx: typer.Context) -> None:
                    "", "")
     console.print(forces)
     totals = Table(show_header=False, box=None)
-    for label, value in [("kab/kota", counts.kabkota), ("kecamatan", counts.kecamatan),
+    kecamatan = info.levels.lower if info else "kecamatan"  # Papua: distrik
+    for label, value in [("kab/kota", counts.kabkota), (kecamatan, counts.kecamatan),
                          ("desa/kelurahan", counts.desa), ("Polres", counts.polres),
                          ("Polsek", counts.polsek), ("Polri", counts.polri),
                          ("TNI", counts.tni), ("Linmas", counts.linmas)]:
@@ -144,6 +147,27 @@ def _print_demo_accounts(ctx: typer.Context) -> None:
     console.print(table)
 
 
+def _check_basemap() -> None:
+    """Open the offline basemap once before serving: a bad archive (or both basemap settings)
+    stops the start with the reason and the path, not a traceback from each worker."""
+    from rich.markup import escape
+
+    from pollguard.basemap import ArchiveError, open_archive
+    from pollguard.web.settings import WebSettings
+
+    try:
+        given = WebSettings(export_dir="").tiles
+        if not given:
+            return
+        archive = open_archive(given)
+    except (ArchiveError, ValueError) as exc:
+        fail(escape(str(exc)))
+    info = archive.info
+    archive.close()
+    console.print(f"Peta dasar / basemap: {escape(info.name)} ({info.kind}, {info.format}, zoom "
+                  f"{info.min_zoom}-{info.max_zoom}) — {escape(str(archive.path))}")
+
+
 # Open live streams (the command map's) never end by themselves: give them this long to close
 # on Ctrl+C, then stop anyway.
 SHUTDOWN_S = 3
@@ -153,11 +177,18 @@ SHUTDOWN_S = 3
 def serve(ctx: typer.Context,
           host: Annotated[str, typer.Option(help="Address to listen on")] = "127.0.0.1",
           port: Annotated[int, typer.Option(help="Port to listen on")] = 8000,
-          workers: Annotated[int, typer.Option(help="Worker processes")] = 1) -> None:
+          workers: Annotated[int, typer.Option(help="Worker processes")] = 1,
+          tiles: Annotated[Path | None, typer.Option(
+              help="An offline basemap: a raster MBTiles or PMTiles archive, served at "
+                   "/tiles/{z}/{x}/{y} (or POLLGUARD_TILES)")] = None) -> None:
     """Serve the command centre (pages and the /api/v1 JSON API) on the same database."""
     import uvicorn
 
     from pollguard.web.settings import forwarded_allow_ips
+
+    if tiles is not None:
+        os.environ["POLLGUARD_TILES"] = str(tiles.resolve())  # every worker opens it
+    _check_basemap()
 
     # The client address (the per-address login limit, the audit trail) comes from the
     # connection; X-Forwarded-For is believed only from POLLGUARD_FORWARDED_ALLOW_IPS.

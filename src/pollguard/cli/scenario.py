@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from pollguard.cli.common import (
@@ -22,7 +23,8 @@ from pollguard.profile import ProfileError
 from pollguard.scenario import indonesia
 from pollguard.scenario.jambi import DEFAULT_SEED
 from pollguard.scenario.problems import InvalidInputError, Problem
-from pollguard.services import scenarios
+from pollguard.services import checklist, scenarios
+from pollguard.services.checklist import Todo
 
 app = typer.Typer(help="Build, validate and load scenarios (a folder of CSV files + TOML).",
                   no_args_is_help=True)
@@ -32,6 +34,27 @@ ProfileOption = Annotated[Path | None, typer.Option(
     "--profile", help="Doctrine profile TOML whose [scenario] keys set how far a TPS may lie "
                       "from its desa and kecamatan before a warning (default: the shipped "
                       "id-pilkada-2024)")]
+
+
+LangOption = Annotated[str, typer.Option(
+    "--lang", help="Language of what is still missing: id (Bahasa Indonesia) or en")]
+
+
+def report_todo(items: list[Todo], lang: str, *, as_warnings: bool = False) -> None:
+    """What the operation still lacks, one line each with the command that fills it: a
+    list under its title, or (``as_warnings``: a load that went through) warnings."""
+    if lang not in ("id", "en"):
+        fail("--lang takes id or en")
+    if not items:
+        return
+    if as_warnings:
+        for item in items:
+            errors.print(f"[yellow]warning[/]: {escape(item.text(lang))}", highlight=False,
+                         soft_wrap=True)
+        return
+    console.print(f"[yellow]{Todo('title').text(lang)}[/]:", highlight=False)
+    for item in items:
+        console.print(f"  - {item.text(lang)}", highlight=False, markup=False, soft_wrap=True)
 
 
 def report_warnings(warnings: list[Problem]) -> None:
@@ -55,7 +78,8 @@ def build(
     seed: Annotated[int, typer.Option(help="Random seed: one seed, one scenario")] = DEFAULT_SEED,
     geo: Annotated[Path | None, typer.Option(
         help="jambi: a folder with real points: jambi_kecamatan.csv, jambi_desa_kelurahan.csv, "
-             "jambi_ibukota_kabkota_proxy.csv, optionally jambi_kabkota.csv. indonesia: the "
+             "jambi_ibukota_kabkota_proxy.csv, optionally jambi_kabkota.csv; real boundaries "
+             "from jambi_kabkota.geojson and jambi_kecamatan.geojson. indonesia: the "
              "kab/kota centroids file (indonesia_kabkota_centroids.csv)")] = None,
     tps: Annotated[int | None, typer.Option(
         help="indonesia: TPS in all (Pilkada 2024: 435296; Pemilu 2024: 820161; above "
@@ -80,7 +104,9 @@ def build(
         fail(str(exc))
     s = scenario.summary()
     console.print(f"[green]wrote[/] {out}: {s.tps:,} TPS, {s.voters:,} voters, "
-                  f"{s.polri:,} Polri, {s.tni:,} TNI, {s.linmas:,} Linmas")
+                  f"{s.polri:,} Polri, {s.tni:,} TNI, {s.linmas:,} Linmas"
+                  + (f", real boundaries of {len(scenario.boundaries)} regions"
+                     if scenario.boundaries else ""))
 
 
 def _build_indonesia(*, out: Path, seed: int, geo: Path | None, tps: int | None,
@@ -118,10 +144,67 @@ def _build_indonesia(*, out: Path, seed: int, geo: Path | None, tps: int | None,
 
 
 @app.command()
+def init(
+    province: Annotated[str, typer.Option(
+        "--province", help="The province: its Kemendagri code (75) or name (Gorontalo)")],
+    out: Annotated[Path, typer.Option("--out", help="Folder to write the skeleton into")],
+    geo: Annotated[Path | None, typer.Option(
+        help="A folder of point files in the formats of ../shared/data (kab/kota and "
+             "kecamatan centroids, national files included; desa points; kab/kota seats) "
+             "and boundary files; without it every point is approximate")] = None,
+    jurisdiction: Annotated[Path | None, typer.Option(
+        help="CSV polres_kabkota,covers[,name,hq]: a Polres covering more kab/kota than its "
+             "own (Kerinci,Sungai Penuh), its name as Polri writes it, its HQ's kab/kota")
+    ] = None,
+    kodim: Annotated[Path | None, typer.Option(
+        help="CSV korem,kodim,kabkota: one row per kab/kota a Kodim covers")] = None,
+    profile: Annotated[Path | None, typer.Option(
+        "--profile", help="Doctrine profile whose indicators are the observation form's "
+                          "columns (default: the shipped id-pilkada-2024)")] = None,
+) -> None:
+    """Write the skeleton of your own operation: the province's regions (Kemendagri), the
+    Polda, a Polres per kab/kota, a Polsek per kecamatan, the Korem and Kodim, and
+    templates for the roster, the TPS list, the Bawaslu form and the races
+    (docs/own-operation.md)."""
+    try:
+        made = scenarios.init_scenario(province=province, out=out, geo=geo,
+                                       jurisdiction=jurisdiction, kodim=kodim, profile=profile)
+    except InvalidInputError as exc:
+        report_invalid(exc)
+    except (ValueError, FileNotFoundError, scenarios.ScenarioExistsError, ProfileError) as exc:
+        fail(str(exc))
+    c = made.counts
+    units = ", ".join(f"{n} {kind}" for kind, n in made.units.items())
+    console.print(f"[green]wrote[/] {out}: {made.name}: {c.kabkota:,} kab/kota, "
+                  f"{c.kecamatan:,} kecamatan, {c.desa:,} desa/kelurahan; {units}",
+                  highlight=False, soft_wrap=True)
+    if made.geo_files:
+        console.print(f"points from --geo: {made.from_geo:,} regions "
+                      f"({', '.join(made.geo_files)})", highlight=False, soft_wrap=True)
+    if made.boundaries:
+        console.print(f"real boundaries from --geo: {made.boundaries:,} regions",
+                      highlight=False, soft_wrap=True)
+    approximate = ", ".join(f"{n:,} {level}" for level, n in made.approximate.items() if n)
+    if approximate:
+        errors.print(f"[yellow]warning[/]: approximate points (placed around their parent, "
+                     f"no point in --geo): {approximate}; each TPS still stands where its "
+                     "list puts it (lat/lon or desa_pos_lat/desa_pos_lon)", highlight=False,
+                     soft_wrap=True)
+    for note in made.notes:
+        errors.print(f"[yellow]warning[/]: {note}", highlight=False, soft_wrap=True)
+    for path in made.templates:
+        console.print(f"template: {path}", highlight=False, soft_wrap=True)
+    console.print(f"next: fill tni.csv (and races.csv from templates/races.csv), then "
+                  f"`pollguard scenario validate {out}` and `pollguard scenario load {out}`",
+                  highlight=False, markup=False, soft_wrap=True)
+
+
+@app.command()
 def validate(folder: Annotated[Path, typer.Argument(help="Scenario folder")],
-             profile: ProfileOption = None) -> None:
+             profile: ProfileOption = None, lang: LangOption = "id") -> None:
     """Check a scenario folder; print every problem as file:row:column: reason, and every
-    warning (a TPS far from its desa) as file:row:column: warning: reason."""
+    warning (a TPS far from its desa) as file:row:column: warning: reason; then what the
+    operation still lacks (no TPS yet, no officers yet...) and the command that fills it."""
     warnings: list[Problem] = []
     try:
         scenario = scenarios.validate_scenario(folder=folder, profile=profile,
@@ -134,6 +217,7 @@ def validate(folder: Annotated[Path, typer.Argument(help="Scenario folder")],
     s = scenario.summary()
     console.print(f"[green]valid[/]: {scenario.info.name}: {s.desa:,} desa, {s.tps:,} TPS, "
                   f"{s.polri:,} officers")
+    report_todo(checklist.of_scenario(scenario), lang)
 
 
 @app.command()
@@ -143,9 +227,11 @@ def load(
     replace: Annotated[bool, typer.Option(
         "--replace", help="Replace the scenario the database holds")] = False,
     profile: ProfileOption = None,
+    lang: LangOption = "id",
 ) -> None:
     """Validate a scenario folder and load it into the database in one transaction (with an
-    audit entry: the files, their SHA-256 and what was replaced)."""
+    audit entry: the files, their SHA-256 and what was replaced). A skeleton without TPS or
+    officers loads too: it says what is still missing and how to import it."""
     db = state(ctx).db()
     warnings: list[Problem] = []
     try:
@@ -160,3 +246,4 @@ def load(
     report_warnings(warnings)
     console.print(f"[green]loaded[/] {folder} into {db.url}: {s.tps:,} TPS, "
                   f"{s.polri:,} officers")
+    report_todo(checklist.of_database(db=db), lang, as_warnings=True)

@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from pollguard.domain.boundary import Boundary
 from pollguard.domain.forces import CommandUnit, ForceCount, Officer, UnitKind
 from pollguard.domain.orders import OperationSettings
 from pollguard.domain.plan import Race
-from pollguard.domain.regions import Region, RegionLevel
+from pollguard.domain.regions import LevelNames, Region, RegionLevel, level_names
 from pollguard.domain.risk import AreaScore, Observation, RiskEvent
 from pollguard.domain.timezone import ZONES, zone_of
 from pollguard.domain.tps import MAX_VOTERS, Election, PollingStation
@@ -32,6 +33,11 @@ class ScenarioInfo:
         read in. A scenario may name it (a drill on another island's clock); else it is the
         province's (73 Sulawesi Selatan: WITA)."""
         return ZONES[self.time_zone] if self.time_zone else zone_of(self.province_code)
+
+    @property
+    def levels(self) -> LevelNames:
+        """What this province calls a kecamatan (Papua: distrik) on pages and papers."""
+        return level_names(self.province_code)
 
     @property
     def voter_cap(self) -> int:
@@ -59,6 +65,9 @@ class Scenario:
     area_scores: tuple[AreaScore, ...] = ()  # Bawaslu kab/kota scores
     races: tuple[Race, ...] = ()  # contests on the ballot (walpri per candidate pair)
     operation: OperationSettings = field(default_factory=OperationSettings)  # the orders
+    #: Real kab/kota and kecamatan polygons (``boundaries.geojson``), by code order; a region
+    #: without one is drawn around its TPS.
+    boundaries: tuple[Boundary, ...] = ()
 
     def regions_at(self, level: RegionLevel) -> list[Region]:
         return [r for r in self.regions if r.level == level]

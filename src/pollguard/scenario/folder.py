@@ -1,4 +1,5 @@
-"""The scenario folder: ``scenario.toml`` and six CSV tables (see docs/scenario-format.md).
+"""The scenario folder: ``scenario.toml``, six CSV tables, optional ones and the optional
+``boundaries.geojson`` (see docs/scenario-format.md).
 
 Reading validates everything before returning anything, and reports every problem found as
 ``file:row:column: reason``; a scenario with any problem is not returned at all.
@@ -18,6 +19,7 @@ from typing import Any, Literal
 import tomli_w
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from pollguard.domain.boundary import Boundary
 from pollguard.domain.forces import (
     ALLOWED_PARENTS,
     Branch,
@@ -35,6 +37,8 @@ from pollguard.domain.risk import AreaScore, Observation, RiskEvent
 from pollguard.domain.scenario import Scenario, ScenarioInfo
 from pollguard.domain.tps import Election, PollingStation, tps_problems
 from pollguard.scenario import kemendagri
+from pollguard.scenario.boundaries import BOUNDARIES, read_boundaries
+from pollguard.scenario.boundaries import write_file as write_boundary_file
 from pollguard.scenario.checks import (
     TpsDistanceLimits,
     binaan_unit,
@@ -60,6 +64,10 @@ REGIONS, TPS, UNITS, OFFICERS, TNI, LINMAS = (
 INDICATORS, EVENTS, AREA_SCORES = "indicators.csv", "events.csv", "area_scores.csv"
 RACES = "races.csv"  # optional: contests and their candidate pairs
 OPTIONAL_FILES = (INDICATORS, EVENTS, AREA_SCORES, RACES)
+#: Files that may hold a header and no rows. No TPS or no officers is an operation not yet
+#: filled in (``pollguard scenario init``), which loads: the commands say what to import
+#: (``services.checklist``).
+ALLOW_EMPTY = (TPS, OFFICERS, TNI, LINMAS, *OPTIONAL_FILES)
 
 
 def _codes(text: str) -> tuple[str, ...]:
@@ -280,7 +288,7 @@ def read_scenario_checked(folder: Path, *,
         raw = path.read_bytes()
         tbl, found = parse_csv(raw, file=name, required=_REQUIRED[name],
                                optional=_OPTIONAL.get(name, ()),
-                               allow_empty=name in (TNI, LINMAS, *OPTIONAL_FILES),
+                               allow_empty=name in ALLOW_EMPTY,
                                limits=LIMITS[name], decimals=schema.decimal_columns)
         read_warnings.extend(tbl.warnings)
         files.append(FileRead(name, hashlib.sha256(raw).hexdigest(), len(tbl.rows)))
@@ -306,6 +314,7 @@ def read_scenario_checked(folder: Path, *,
     events = table(EVENTS, EVENT_ROWS)
     areas = table(AREA_SCORES, AREA_ROWS)
     races = table(RACES, RACE_ROWS)
+    boundaries = _read_boundaries(folder, regions, files, problems, read_warnings)
     if info is not None:
         problems += _cross_check(info, regions, tps, units, officers, tni, linmas)
         problems += _check_risk_inputs(regions, written.get(TPS, set()), indicators, events,
@@ -332,8 +341,25 @@ def read_scenario_checked(folder: Path, *,
         area_scores=tuple(a for _, a in areas),
         races=tuple(r for _, r in races),
         operation=read_operation(folder),
+        boundaries=boundaries,
     )
     return ScenarioRead(scenario, tuple(files), tuple(sorted(warnings)))
+
+
+def _read_boundaries(folder: Path, regions: list[Any], files: list[FileRead],
+                     problems: list[Problem], warnings: list[Problem]
+                     ) -> tuple[Boundary, ...]:
+    """The optional ``boundaries.geojson`` (``scenario.boundaries``), checked against the
+    regions that parsed."""
+    path = folder / BOUNDARIES
+    if not path.is_file():
+        return ()
+    raw = path.read_bytes()
+    read = read_boundaries(raw, {r.code: r for _, r in regions})
+    files.append(FileRead(BOUNDARIES, hashlib.sha256(raw).hexdigest(), read.features))
+    problems.extend(read.problems)
+    warnings.extend(read.warnings)
+    return read.boundaries
 
 
 def _check_operation(folder: Path, unit_codes: set[str]) -> list[Problem]:
@@ -510,6 +536,9 @@ def write_scenario(scenario: Scenario, folder: Path) -> None:
         (AREA_SCORES, AREA_ROWS, scenario.area_scores), (RACES, RACE_ROWS, scenario.races)]
     for name, schema, objs in tables + [o for o in optional if o[2]]:
         write_csv(folder / name, list(schema.columns), rows(objs, list(schema.columns.values())))
+    if scenario.boundaries:
+        write_boundary_file(folder / BOUNDARIES, scenario.boundaries,
+                            {r.code: r.name for r in scenario.regions})
 
 
 def _value(value: Any) -> Any:

@@ -18,7 +18,13 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from pollguard.domain.forces import Branch, CommandUnit, Officer, Rank, officer_problems
 from pollguard.domain.geo import Point
-from pollguard.domain.regions import RegionLevel, ancestor_at, is_region_code, level_of
+from pollguard.domain.regions import (
+    RegionLevel,
+    ancestor_at,
+    is_region_code,
+    level_names,
+    level_of,
+)
 from pollguard.domain.tps import LocationType, PollingStation, tps_problems
 from pollguard.scenario.checks import (
     TpsDistanceLimits,
@@ -291,10 +297,10 @@ def _unknown_desa(code: str, name: str, desa_points: Mapping[str, Point],
     def shown(candidate: str) -> str:
         text = f"{candidate} {regions.get(candidate, '')}".rstrip()
         home = ancestor_at(candidate, RegionLevel.KECAMATAN)
-        return text if home == kecamatan else f"{text} (Kecamatan {regions.get(home, home)})"
+        return text if home == kecamatan else f"{text} ({_level(home)} {regions.get(home, home)})"
 
-    where = (f"in Kecamatan {regions[kecamatan]} the scenario has" if kecamatan in regions
-             else f"kecamatan {kecamatan} is not in the scenario; it has")
+    where = (f"in {_level(kecamatan)} {regions[kecamatan]} the scenario has" if kecamatan in regions
+             else f"{_level(kecamatan).lower()} {kecamatan} is not in the scenario; it has")
     return (f"{why}; {where}: {', '.join(shown(c) for c in likely)} (did the code change? map "
             "it with --aliases)")
 
@@ -485,9 +491,14 @@ class _DesaFinder:
     def _listed(self, codes: Sequence[str]) -> str:
         def one(code: str) -> str:
             kecamatan = ancestor_at(code, RegionLevel.KECAMATAN)
-            return f"{code} in Kecamatan {self._names.get(kecamatan, kecamatan)}"
+            return f"{code} in {_level(kecamatan)} {self._names.get(kecamatan, kecamatan)}"
         shown = [one(c) for c in codes[:5]]
         return ", ".join(shown) + (f" and {len(codes) - 5} more" if len(codes) > 5 else "")
+
+
+def _level(kecamatan_code: str) -> str:
+    """"Kecamatan", or "Distrik" in a Papua province (its code's first two digits)."""
+    return level_names(kecamatan_code[:2]).kecamatan
 
 
 def _name_key(name: str) -> str:

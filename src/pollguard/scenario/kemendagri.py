@@ -42,5 +42,11 @@ def province_codes() -> frozenset[str]:
 
 
 @cache
+def province_names() -> dict[str, str]:
+    """Every province's name by its code, without walking its regions."""
+    return {w.code: w.name for w in list_wilayah()}
+
+
+@cache
 def known_codes(province_code: str) -> frozenset[str]:
     return frozenset(r.code for r in official_regions(province_code))

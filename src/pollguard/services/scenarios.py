@@ -4,21 +4,27 @@ from __future__ import annotations
 
 import dataclasses
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from pollguard.domain.regions import RegionLevel, ancestor_at
 from pollguard.domain.scenario import Scenario, ScenarioInfo, ScenarioSummary
 from pollguard.domain.tps import LINMAS_PER_TPS
+from pollguard.planning.drift import TpsDrift, tps_drift
 from pollguard.profile import load_profile
+from pollguard.scenario import kemendagri
+from pollguard.scenario.boundaries import BOUNDARIES, read_boundaries, write_boundaries
 from pollguard.scenario.checks import TpsDistanceLimits
-from pollguard.scenario.folder import ScenarioRead, read_scenario_checked, write_scenario
+from pollguard.scenario.folder import PROFILE, ScenarioRead, read_scenario_checked, write_scenario
+from pollguard.scenario.geo_points import read_geo_points
 from pollguard.scenario.geography import read_geography
 from pollguard.scenario.importers import read_desa_aliases, read_kpu_tps_list, read_roster
 from pollguard.scenario.jambi import DEFAULT_SEED, build_jambi
 from pollguard.scenario.problems import InvalidInputError, Problem
-from pollguard.store import audit
+from pollguard.scenario.skeleton import build_skeleton, write_skeleton
+from pollguard.scenario.skeleton_tables import read_jurisdiction, read_kodim
+from pollguard.store import audit, plans
 from pollguard.store import repository as repo
 from pollguard.store.database import Database
 from pollguard.store.uow import UnitOfWork
@@ -31,14 +37,79 @@ BUILDERS = ("jambi",)
 
 def build_scenario(*, name: str, out: Path, seed: int = DEFAULT_SEED, geo: Path | None = None,
                    on_step: Callable[[str], None] | None = None) -> Scenario:
-    """Generate a built-in scenario and write it as a scenario folder."""
+    """Generate a built-in scenario and write it as a scenario folder. With ``geo`` the
+    region points come from its files and so do the real boundaries (``boundaries.geojson``,
+    when ``geo`` has boundary files): the scenario returned carries them."""
     if name not in BUILDERS:
         raise ValueError(f"unknown scenario {name!r}; built-in: {', '.join(BUILDERS)}")
     scenario = build_jambi(seed=seed, geo=read_geography(geo) if geo else None, on_step=on_step)
     if on_step:
         on_step("writing files")
     write_scenario(scenario, out)
+    if geo and write_boundaries(geo, scenario.info.province_code, out):
+        read = read_boundaries((out / BOUNDARIES).read_bytes(),
+                               {r.code: r for r in scenario.regions})
+        if read.problems:
+            raise InvalidInputError(read.problems)
+        scenario = dataclasses.replace(scenario, boundaries=read.boundaries)
     return scenario
+
+
+@dataclass(frozen=True)
+class ScenarioInit:
+    """What ``init_scenario`` wrote: the skeleton's counts, where its points came from and
+    the templates to fill."""
+
+    name: str
+    counts: ScenarioSummary
+    units: Mapping[str, int]  # per kind: polda, satker, polres, polsek, korem, kodim
+    approximate: Mapping[str, int]  # regions placed approximately, by level
+    from_geo: int
+    geo_files: tuple[str, ...]
+    templates: tuple[Path, ...]
+    notes: tuple[str, ...]
+    boundaries: int = 0  # regions whose real boundary --geo gave (boundaries.geojson)
+
+
+def init_scenario(*, province: str, out: Path, geo: Path | None = None,
+                  jurisdiction: Path | None = None, kodim: Path | None = None,
+                  profile: Path | None = None) -> ScenarioInit:
+    """Write the skeleton of a province's own operation (``scenario.skeleton``) into ``out``:
+    its regions, Polda, Polres and Polsek, the Korem and Kodim of ``kodim``, points from
+    ``geo``, and the templates to fill (the observation form's columns are the profile's
+    indicators). A province is given by its code or its name. A folder that already holds a
+    ``scenario.toml`` is not overwritten (``ScenarioExistsError``); a bad input file raises
+    ``InvalidInputError`` and writes nothing."""
+    code = province_code(province)
+    if (out / PROFILE).exists():
+        raise ScenarioExistsError(f"{out} already holds a scenario ({PROFILE}); choose another "
+                                  "folder or remove it first")
+    points = read_geo_points(geo, code) if geo is not None else None
+    polres = read_jurisdiction(jurisdiction, code) if jurisdiction is not None else None
+    tni = read_kodim(kodim, code) if kodim is not None else ()
+    indicators = [i.code for i in load_profile(profile).indicators]
+    skeleton = build_skeleton(code, geo=points, polres=polres, tni=tni, indicators=indicators)
+    templates = write_skeleton(skeleton, out)
+    drawn = write_boundaries(geo, code, out) if geo is not None else 0
+    return ScenarioInit(skeleton.scenario.info.name, skeleton.scenario.summary(),
+                        dict(Counter(u.kind.value for u in skeleton.scenario.units)),
+                        skeleton.approximate, skeleton.from_geo,
+                        tuple(points.files) if points else (), tuple(templates),
+                        skeleton.notes, drawn)
+
+
+def province_code(text: str) -> str:
+    """A Kemendagri province code from its code (``75``) or its name (any case:
+    ``gorontalo``, ``Nusa Tenggara Barat``); ``ValueError`` naming the provinces otherwise."""
+    if text in kemendagri.province_codes():
+        return text
+    names = {name: c for c, name in kemendagri.province_names().items()}
+    found = [c for name, c in names.items() if name.lower() == " ".join(text.lower().split())]
+    if found:
+        return found[0]
+    raise ValueError(f"no Kemendagri province {text!r}; give a code or a name: "
+                     + ", ".join(f"{c} {n}" for n, c in sorted(names.items(),
+                                                              key=lambda x: x[1])))
 
 
 def distance_limits(profile: Path | None = None) -> TpsDistanceLimits:
@@ -104,6 +175,10 @@ class TpsImport:
     removed: int
     #: TPS whose desa code the aliases file changed (``import_tps(aliases=...)``).
     renamed: int = 0
+    #: The plan in force against the new list (None: no plan in force, or nothing changed
+    #: for it): which posts lost TPS, which TPS have no post yet (``plan update`` places them).
+    plan_id: int | None = None
+    drift: TpsDrift | None = None
 
 
 def import_tps(*, db: Database, path: Path, profile: Path | None = None,
@@ -114,7 +189,9 @@ def import_tps(*, db: Database, path: Path, profile: Path | None = None,
     entry (``import.tps``) in the same transaction. A TPS far from its desa or kecamatan
     point is a warning (``on_warning``), not a refusal. ``aliases`` is a file of old desa
     codes and their new ones (``read_desa_aliases``), applied to the list before it is
-    checked; the audit entry names it (its SHA-256) and how many TPS it renamed."""
+    checked; the audit entry names it (its SHA-256) and how many TPS it renamed. Over a plan
+    in force the import still goes through, and the result and the audit entry say what it
+    did to that plan (``planning.drift``): the posts that lost TPS, the TPS without a post."""
     limits = distance_limits(profile)
     data = path.read_bytes()
     alias_data = aliases.read_bytes() if aliases is not None else None
@@ -152,12 +229,26 @@ def import_tps(*, db: Database, path: Path, profile: Path | None = None,
             detail["aliases"] = {"file": audit.file_detail(aliases.name, alias_data,
                                                            len(renames)),
                                  "renamed": len(renamed)}
+        in_force, drift = _plan_drift(uow)
+        if in_force is not None and drift is not None:
+            detail["plan_in_force"] = {"plan": in_force, **drift.counts()}
         audit.append(uow.session, actor=actor, action="import.tps", subject=path.name,
                      detail=detail)
     for warning in sorted(warnings):
         if on_warning:
             on_warning(warning)
-    return TpsImport(len(stations), len(per_desa), kabs, removed, len(renamed))
+    return TpsImport(len(stations), len(per_desa), kabs, removed, len(renamed), in_force,
+                     drift if drift is not None and drift.changed else None)
+
+
+def _plan_drift(uow: UnitOfWork) -> tuple[int | None, TpsDrift | None]:
+    """The plan in force and how the TPS now listed differ from it (None, None: no plan)."""
+    in_force = plans.latest_id(uow.session)
+    plan = plans.load(uow.session, in_force) if in_force is not None else None
+    scenario = repo.load_scenario(uow.session) if plan is not None else None
+    if plan is None or scenario is None:
+        return None, None
+    return in_force, tps_drift(plan, scenario)
 
 
 @dataclass(frozen=True)

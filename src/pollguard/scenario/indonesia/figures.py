@@ -81,4 +81,3 @@ CAPITALS: dict[str, tuple[str, str, float, float]] = {
     "95": ("Wamena", "95.01", -4.10, 138.95),
     "96": ("Sorong", "96.71", -0.88, 131.26),
 }
-POLDA_NAMES = {"31": "Polda Metro Jaya", "34": "Polda DIY"}

@@ -14,19 +14,18 @@ from pollguard.domain.geo import Point
 from pollguard.domain.plan import Race
 from pollguard.domain.regions import RegionKind
 from pollguard.domain.tps import Election
-from pollguard.scenario import kemendagri
+from pollguard.scenario import naming
 from pollguard.scenario.apportion import apportion, largest_remainder
 from pollguard.scenario.indonesia.arrays import Draw, FloatArray, IntArray, offset_many, rounded
 from pollguard.scenario.indonesia.figures import (
     MIN_AT_POLRES_HQ,
     NRP_SERIALS,
-    POLDA_NAMES,
     POLDA_POOL_SHARE,
     POLRI_PER_TPS,
     TNI_PER_TPS,
 )
 from pollguard.scenario.indonesia.recipes import ProvinceRecipe
-from pollguard.scenario.indonesia.shape import Shape, province_name
+from pollguard.scenario.indonesia.shape import Shape
 from pollguard.scenario.jambi import (
     _BRIMOB_RANKS,
     _PHONE_PREFIXES,
@@ -40,30 +39,13 @@ from pollguard.scenario.jambi import (
 )
 
 
-def _short(name: str) -> str:
-    for prefix in ("Kabupaten Administrasi ", "Kota Administrasi ", "Kabupaten ", "Kota "):
-        if name.startswith(prefix):
-            return name[len(prefix):]
-    return name
-
-
-def _polda_name(code: str) -> str:
-    return POLDA_NAMES.get(code, f"Polda {province_name(code)}")
-
-
-def _polres_name(province: str, kab: kemendagri.OfficialRegion) -> str:
-    if province == "31" and kab.kind == RegionKind.KOTA:
-        return f"Polres Metro {_short(kab.name)}"
-    return f"{'Polresta' if kab.kind == RegionKind.KOTA else 'Polres'} {_short(kab.name)}"
-
-
 def command_units(shape: Shape, capital: Point, kab_lat: FloatArray, kab_lon: FloatArray,
                   kec_lat: FloatArray, kec_lon: FloatArray) -> tuple[CommandUnit, ...]:
     """Polda and its satker by the capital; a Polres at each kab/kota point; a Polsek at each
     kecamatan point; a Korem by the capital and a Kodim beside each Polres."""
     prov = shape.province.code
     polda_code = f"polda.{prov}"
-    polda_name = _polda_name(prov)
+    polda_name = naming.polda_name(prov)
     near = [(2.0, 200.0), (3.0, 300.0), *((1.0 + 0.4 * i, 40.0 * i)
                                           for i in range(len(POLDA_SATKER)))]
     lat, lon = offset_many(np.full(len(near), capital.lat), np.full(len(near), capital.lon),
@@ -81,8 +63,8 @@ def command_units(shape: Shape, capital: Point, kab_lat: FloatArray, kab_lon: Fl
         kec_of_kab[k].append(i)
     for k, kab in enumerate(shape.kab):
         polres = f"polres.{kab.code}"
-        units.append(CommandUnit(polres, _polres_name(prov, kab), UnitKind.POLRES, polda_code,
-                                 *kab_p[k], (kab.code,)))
+        units.append(CommandUnit(polres, naming.polres_name(prov, kab, shape.kab),
+                                 UnitKind.POLRES, polda_code, *kab_p[k], (kab.code,)))
         for i in kec_of_kab[k]:
             kec = shape.kec[i]
             units.append(CommandUnit(f"polsek.{kec.code}", f"Polsek {kec.name}", UnitKind.POLSEK,
@@ -94,7 +76,7 @@ def command_units(shape: Shape, capital: Point, kab_lat: FloatArray, kab_lon: Fl
                                        np.full(shape.n_kab, 120.0))
     kodim_p = list(zip(rounded(kodim_lat), rounded(kodim_lon), strict=True))
     for k, kab in enumerate(shape.kab):
-        units.append(CommandUnit(f"kodim.{kab.code}", f"Kodim {_short(kab.name)}",
+        units.append(CommandUnit(f"kodim.{kab.code}", f"Kodim {naming.short_name(kab.name)}",
                                  UnitKind.KODIM, korem, *kodim_p[k], (kab.code,)))
     return tuple(units)
 
