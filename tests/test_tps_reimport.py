@@ -205,3 +205,18 @@ def test_a_group_kept_as_it_was_forms_the_same_posts() -> None:
     assert posts[len(formed) + 1] == {far.tps_id}  # out of reach: a post of its own, after
     (joined,) = [n for n, members in posts.items() if near.tps_id in members]
     assert joined <= len(formed)  # within reach: a kept post with room
+
+
+def test_a_roster_too_small_for_the_minimums_says_what_to_do(tmp_path: Path) -> None:
+    """The same province with only its hand-made officers: the duties' minimums cannot all be
+    met, and ``plan run`` stops with the numbers and the way out, in Bahasa Indonesia first
+    (a new operation's first plan meets this when its roster is still partial)."""
+    write_scenario(dataclasses.replace(SCENARIO, tps=BEFORE), tmp_path / "kecil")
+    with fresh_database_url(tmp_path) as url:
+        for args in (("scenario", "load", str(tmp_path / "kecil")), ("risk", "assess")):
+            assert runner.invoke(app, ["--db", url, *args]).exit_code == 0
+        result = runner.invoke(app, ["--db", url, "plan", "run"], env={"COLUMNS": "300"})
+    out = " ".join(result.output.split())
+    assert result.exit_code != 0
+    assert "personel Polri tidak cukup" in out and "tersedia" in out, out
+    assert "pollguard import roster FILE" in out and "Traceback" not in out

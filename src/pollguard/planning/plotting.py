@@ -190,7 +190,13 @@ def _solve(supplies: Sequence[Supply], hubs: Sequence[_Hub], hub_of: Sequence[in
     total_supply = sum(len(s.nrps) for s in supplies)
     total_demand = sum(d.officers for d in demands)
     if total_demand > total_supply:
-        raise InfeasibleError(f"{total_demand} officers needed, {total_supply} available")
+        raise InfeasibleError(
+            f"personel Polri tidak cukup: tugas dan pos pada batas minimumnya membutuhkan "
+            f"{total_demand} personel, tersedia {total_supply} (kurang "
+            f"{total_demand - total_supply}); tambahkan personel ke daftar (`pollguard import "
+            f"roster FILE`) atau BKO, atau turunkan [planning.duty_minimums] di profil / "
+            f"Polri officers short: {total_demand} officers needed at the minimums of every "
+            f"duty and post, {total_supply} available")
     big = total_supply
     # The held arcs (re-planning only): tail, head, capacity, cost, kind, origin, km.
     held: list[tuple[int, int, int, int, int, int, float]] = []
