@@ -18,10 +18,12 @@ from typing import Any
 import httpx
 import pytest
 import uvicorn
+from fastapi import FastAPI
 from typer.testing import CliRunner
 
 from pollguard import drill
 from pollguard.cli.drill import app as drill_app
+from pollguard.domain.risk import RiskClass
 from pollguard.drill.client import DrillError, Server
 from pollguard.drill.resolve import ROUTES, UnresolvedError
 from pollguard.drill.runner import Runner
@@ -539,11 +541,16 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def live(planned_db: Database) -> Iterator[str]:
+def live_app(planned_db: Database) -> FastAPI:
+    """The command centre's application on the planned Jambi demo."""
+    return create_app(planned_db)
+
+
+@pytest.fixture(scope="module")
+def live(live_app: FastAPI) -> Iterator[str]:
     """The command centre on the planned Jambi demo, served by uvicorn in a thread."""
     port = _free_port()
-    config = uvicorn.Config(create_app(planned_db), host="127.0.0.1", port=port,
-                            log_level="warning")
+    config = uvicorn.Config(live_app, host="127.0.0.1", port=port, log_level="warning")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -599,7 +606,7 @@ def test_the_shipped_drill_reports_play_on_a_real_server_and_a_rerun_adds_nothin
 
 @pytest.mark.slow  # each verification makes a new assessment: about two minutes in all
 def test_the_whole_shipped_drill_plays_once_the_server_has_the_incident_workflow(
-        live: str, planned_db: Database) -> None:
+        live: str, live_app: FastAPI, planned_db: Database) -> None:
     if not _has_incident_workflow(live):
         pytest.skip("the server lacks some incident workflow routes (steps, dispatches, units)")
     before = _stored(planned_db)
@@ -618,6 +625,15 @@ def test_the_whole_shipped_drill_plays_once_the_server_has_the_incident_workflow
     dispatched = [d for i in listed.json()["incidents"] for d in i["dispatches"]
                   if i["id"] in {client_id("full", line, i["tps_id"]) for line in lines.values()}]
     assert len(dispatched) >= 4 and {d["status"] for d in dispatched} == {"available"}
+    # Risk followed the verified incidents (reported without phone location, as a drill's
+    # are): once the background reassessment is written, the map and the risk view show the
+    # burned-box TPS at least sangat rawan.
+    assert live_app.state.reassessor.wait(120)
+    shown = httpx.get(f"{live}/api/v1/tps/{RKE}",
+                      headers={"Authorization": f"Bearer {token}"}).json()
+    for cls in (shown["cls"], shown["assessed_cls"]):
+        assert RiskClass(cls).rank >= RiskClass.SANGAT_RAWAN.rank, shown
+    assert any(r["factor"] == "event" for r in shown["reasons"]), shown
     again = _run(live, "--run-id", "full")
     assert again.exit_code == 0, again.output
     assert _stored(planned_db) - before == added

@@ -182,6 +182,10 @@ def test_reports_reach_the_map_live_and_polda_dispatches(
     row.locator('button[data-action="close"]').click()
     expect(row).to_have_count(0, timeout=LIVE_TIMEOUT)  # closed: off the panel
     expect(page.locator("#live-error")).to_be_hidden()
+    # Verifying it reassessed risk in the background: the new version reached the map on the
+    # event stream, and the markers show it (no reload).
+    expect(page.locator("#map")).to_have_attribute("data-assessment-id", re.compile(r"^\d+$"),
+                                                   timeout=60_000)
 
 
 @pytest.mark.parametrize("user", ["kpu", "tni"])

@@ -161,6 +161,8 @@ class ClassChange:
     tps_id: str
     before: RiskClass | None  # None: not assessed before
     after: RiskClass
+    # how people name it ("TPS 002 Renah Kayu Embun, Kumun Debai"), for the feed and notices
+    name: str | None = field(default=None, metadata=_OPT)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

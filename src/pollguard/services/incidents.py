@@ -36,7 +36,7 @@ from pollguard.services.live import (
     load_context,
     record,
 )
-from pollguard.services.reassessment import reassess
+from pollguard.services.reassessment import Reassessor, reassess
 from pollguard.store import incidents as store
 from pollguard.store.database import Database
 from pollguard.store.uow import UnitOfWork
@@ -44,8 +44,8 @@ from pollguard.store.uow import UnitOfWork
 # The live context and its error, the clock's escalation and the reserve picture are named
 # here too, for the callers that read them beside the incidents (the server, the sitrep).
 __all__ = ["AuditItem", "ClassChange", "IncidentError", "IncidentView", "LiveContext",
-           "NotFoundError", "StepOutcome", "TeamState", "escalate_due", "get", "listing",
-           "live_context", "load_context", "open_from_reports", "step", "units"]
+           "NotFoundError", "Reassessor", "StepOutcome", "TeamState", "escalate_due", "get",
+           "listing", "live_context", "load_context", "open_from_reports", "step", "units"]
 
 
 @dataclass(frozen=True)
@@ -113,13 +113,17 @@ class StepOutcome:
     view: IncidentView
     reclassified: tuple[ClassChange, ...] = ()
     assessment_id: int | None = None
+    reassessing: bool = False  # a background reassessment follows (``Reassessor``)
 
 
 def step(*, db: Database, incident_id: str, to: Status, by: str, now: dt.datetime,
          note: str = "", verified: bool = False, policy: EscalationPolicy,
-         kinds: Mapping[str, IncidentKind] | None = None) -> StepOutcome:
+         kinds: Mapping[str, IncidentKind] | None = None,
+         reassessor: Reassessor | None = None) -> StepOutcome:
     """Move an incident along its workflow. ``verified`` confirms it happened: the first time,
-    risk is reassessed with every verified incident as an event (a new assessment version)."""
+    risk is reassessed with every verified incident as an event (a new assessment version):
+    in the step's transaction, or, given a ``reassessor`` (the command centre's), in the
+    background once the step is written, so that the step answers at once."""
     with UnitOfWork(db) as uow:
         s = uow.session
         found = store.get_incident(s, incident_id, lock=True)
@@ -134,8 +138,12 @@ def step(*, db: Database, incident_id: str, to: Status, by: str, now: dt.datetim
                                        verified=was_verified or verified, at=now, note=note))
         changes: tuple[ClassChange, ...] = ()
         assessment_id = None
-        if newly:
+        if newly and reassessor is None:
             assessment_id, changes = reassess(uow, cause=inc, actor=by, kinds=kinds)
         sent = store.dispatches(s, incident_ids=[inc.id])
+    later = newly and reassessor is not None
+    if later:
+        assert reassessor is not None
+        reassessor.request(cause=inc, actor=by, kinds=kinds)
     return StepOutcome(_view((inc, polres, was_verified or verified), policy, sent), changes,
-                       assessment_id)
+                       assessment_id, reassessing=later)

@@ -387,3 +387,28 @@ def listing(*, db: Database) -> PlanListing:
     """Every stored plan version, drafts included, and which one is in force."""
     with UnitOfWork(db) as uow:
         return PlanListing(plans.listing(uow.session), plans.latest_id(uow.session))
+
+
+def raised_since_plan(*, db: Database, plan_id: int) -> dict[str, RiskClass]:
+    """TPS the latest assessment puts in a higher class than plan ``plan_id`` guards them as
+    (its class override, else the class of the assessment it was made from), with the class
+    now: what a draft re-plan after verified incidents guards more heavily (as class
+    overrides, so that the heavier guard holds until a planner lifts it). TPS new since the
+    plan are left to the TPS-list drift. NoScenarioError for no such plan."""
+    with UnitOfWork(db) as uow:
+        s = uow.session
+        info = plans.info(s, plan_id)
+        if info is None:
+            raise NoScenarioError(f"no plan {plan_id}")
+        latest = assessments.latest_id(s)
+        if latest is None or latest == info.assessment_id:
+            return {}
+        now = assessments.results(s, latest)
+        then = assessments.results(s, info.assessment_id) if info.assessment_id else {}
+    out = {}
+    for tps_id, risk in now.items():
+        planned = (RiskClass(info.classes[tps_id]) if tps_id in info.classes
+                   else then[tps_id].risk_class if tps_id in then else None)
+        if planned is not None and risk.risk_class.rank > planned.rank:
+            out[tps_id] = risk.risk_class
+    return out

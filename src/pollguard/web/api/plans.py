@@ -35,6 +35,7 @@ from pollguard.services.risk import NoScenarioError
 from pollguard.services.snapshot import Snapshot
 from pollguard.web.api.params import MAX_ID, PlanId, utc_iso
 from pollguard.web.deps import scope_of, snapshot
+from pollguard.web.errors import ApiError, ErrorCode
 from pollguard.web.security import needs
 
 router = APIRouter(tags=["plans"])
@@ -203,7 +204,7 @@ def _templates(request: Request) -> Path | None:
 def _plan(request: Request, plan_id: int) -> Snapshot:
     snap = snapshot(request, plan_id)
     if snap.plan is None:
-        raise HTTPException(404, f"no plan {plan_id}")
+        raise ApiError(404, ErrorCode.PLAN_UNKNOWN, plan=plan_id)
     return snap
 
 
@@ -431,8 +432,7 @@ def draft(plan_id: PlanId, body: DraftRequest, request: Request,
     snap = _plan(request, plan_id)
     assert snap.plan_info is not None
     if snap.plan_info.kind == planning.PSU:
-        raise HTTPException(422, f"rencana {plan_id} adalah rencana PSU: susun PSU baru, bukan "
-                                 f"draf darinya / plan {plan_id} is a re-vote plan")
+        raise ApiError(422, ErrorCode.PSU_NO_DRAFT, plan=plan_id)
     scope = scope_of(snap, who)
     _check_scope(snap, scope, body)
     guards = {t: planning.GuardOverride(g.officers, dict(g.equipment))
@@ -461,8 +461,7 @@ def draft(plan_id: PlanId, body: DraftRequest, request: Request,
 
 
 def _outside(tps_id: str) -> HTTPException:
-    return HTTPException(403, f"TPS {tps_id} di luar wilayah Anda / TPS {tps_id} is outside "
-                              "your jurisdiction")
+    return ApiError(403, ErrorCode.OUTSIDE_JURISDICTION, tps=tps_id)
 
 
 def _check_tps(snap: Snapshot, scope: Scope, tps_ids: Iterable[str]) -> None:
@@ -470,8 +469,7 @@ def _check_tps(snap: Snapshot, scope: Scope, tps_ids: Iterable[str]) -> None:
     for tps_id in tps_ids:
         t = snap.tps.get(tps_id)
         if t is None:
-            raise HTTPException(422, f"TPS {tps_id} tidak ada dalam skenario / no such TPS "
-                                     f"{tps_id}")
+            raise ApiError(422, ErrorCode.TPS_NOT_IN_SCENARIO, tps=tps_id)
         if not scope.sees_kecamatan(snap.kecamatan_of(t)):
             raise _outside(tps_id)
 
@@ -481,13 +479,10 @@ def _check_scope(snap: Snapshot, scope: Scope, body: DraftRequest) -> None:
     if scope.everything:
         return
     if body.reserve_share is not None:
-        raise HTTPException(403, "porsi cadangan ditetapkan untuk seluruh Polda: minta Komando "
-                                 "Polda / the reserve share is set for the whole Polda: ask the "
-                                 "Polda command")
+        raise ApiError(403, ErrorCode.RESERVE_SHARE_POLDA)
     for code in body.n_by_polres:
         if not scope.sees_polres(code):
-            raise HTTPException(403, f"Polres {code} di luar wilayah Anda / Polres {code} is "
-                                     "outside your jurisdiction")
+            raise ApiError(403, ErrorCode.POLRES_OUTSIDE_JURISDICTION, polres=f"Polres {code}")
     for tps_id in body.classes:
         t = snap.tps.get(tps_id)
         if t is not None and not scope.sees_kecamatan(snap.kecamatan_of(t)):
@@ -608,8 +603,7 @@ def _check_units(snap: Snapshot, scope: Scope, wanted: Iterable[str]) -> None:
         owner = snap.owner_of_unit(unit.code)
         if owner == POOL or not scope.sees_polres(owner) or unit.kind not in (
                 UnitKind.POLRES, UnitKind.POLSEK):
-            raise HTTPException(403, f"{unit.name} bukan satuan Anda: mintalah BKO kepada "
-                                     f"Polda / {unit.name} is not your unit: ask the Polda")
+            raise ApiError(403, ErrorCode.UNIT_OUTSIDE_JURISDICTION, unit=unit.name)
 
 
 # --- Finding a TPS by name or number ----------------------------------------------------------
@@ -871,8 +865,8 @@ def rolls(plan_id: PlanId, request: Request,
                           or view.units[owner].kind != UnitKind.POLRES):
         raise HTTPException(404, f"no Polres {owner}")
     if not scope.everything and (owner == POOL or not scope.sees_polres(owner)):
-        raise HTTPException(403, f"{view.unit_name(owner)} di luar wilayah Anda / outside "
-                                 "your jurisdiction")
+        raise ApiError(403, ErrorCode.POLRES_OUTSIDE_JURISDICTION,
+                       polres=view.unit_name(owner))
     whole = scope.everything or scope.unit_code == owner
     cv = CommandView(view)
     view = documents.as_written(view, snap.plan_info)  # a re-vote's own day
@@ -977,8 +971,7 @@ def amendment_download(plan_id: PlanId, before: PlanId, ext: Literal["docx", "pd
     with name, rank, NRP, from and to, and why. The Polda command may take any; a Polres
     account one whose every move lies in its Polres. Written on the first request and kept."""
     if before == plan_id:
-        raise HTTPException(422, "pilih dua versi rencana yang berbeda / choose two different "
-                                 "plan versions")
+        raise ApiError(422, ErrorCode.SAME_PLAN_VERSIONS)
     after = _plan(request, plan_id)
     earlier = _plan(request, before)
     try:
@@ -991,3 +984,35 @@ def amendment_download(plan_id: PlanId, before: PlanId, ext: Literal["docx", "pd
     except NoScenarioError as exc:
         raise HTTPException(404, str(exc)) from exc
     return FileResponse(path, media_type=documents.media_type(path.name), filename=path.name)
+
+
+@router.post("/plans/{plan_id}/drafts/reassessed", response_model=DraftResult, status_code=201,
+             responses={404: {"description": "no such plan"},
+                        409: {"description": "no TPS in the account's jurisdiction rose in "
+                                             "class since the plan was made"},
+                        422: {"description": "the change cannot be planned (reason given)"}})
+def draft_after_reassessment(plan_id: PlanId, request: Request,
+                             lang: str = Query("id", pattern="^(id|en)$"),
+                             who: Principal = needs(Permission.PLAN_WRITE)) -> DraftResult:
+    """The re-plan offered after verified incidents reclassified TPS: a draft from plan
+    ``plan_id`` in which every TPS of the account's jurisdiction whose class rose since the
+    plan was made is planned at its new class (heavier guard), moving as few officers as
+    possible; the Polres accepts it as any draft."""
+    snap = _plan(request, plan_id)
+    try:
+        raised = planning.raised_since_plan(db=request.app.state.db, plan_id=plan_id)
+    except NoScenarioError as exc:
+        raise HTTPException(404, str(exc)) from exc
+    scope = scope_of(snap, who)
+    mine = {t: c for t, c in raised.items()
+            if t in snap.tps and (scope.everything
+                                  or scope.sees_kecamatan(snap.kecamatan_of(snap.tps[t])))}
+    if not mine:
+        raise HTTPException(409, f"tidak ada TPS di wilayah Anda yang naik kelas sejak rencana "
+                                 f"{plan_id} / no TPS in your jurisdiction rose in class since "
+                                 f"plan {plan_id}")
+    names = ", ".join(tps_label(snap, t) for t in sorted(mine)[:3])
+    more = f" dan {len(mine) - 3} lainnya" if len(mine) > 3 else ""
+    body = DraftRequest(classes=mine, note=f"Penebalan pengamanan setelah kejadian terverifikasi:"
+                                           f" {names}{more}"[:500])
+    return draft(plan_id, body, request, lang, who)

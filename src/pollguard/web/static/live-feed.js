@@ -112,9 +112,18 @@
     try {
       if (type === "progress") { live.renderBoard(data); return; }
       if (type === "assessment") {
-        const n = Array.isArray(data.reclassified) ? data.reclassified.length :
-          Number(data.reclassified) || 0;
-        if (n) live.notice(t("live.reassessed", {n: fmt(n)}));
+        const moved = Array.isArray(data.reclassified) ? data.reclassified : [];
+        const n = moved.length || Number(data.reclassified) || 0;
+        // The map shows the new version at once; the notice names the TPS that moved.
+        if (window.pgMap && window.pgMap.reclassify) {
+          window.pgMap.reclassify().catch(live.showError);
+        }
+        if (n) {
+          const named = moved.slice(0, 3).map((c) =>
+            `${c.name || c.tps_id}: ${t(`cls.${c.after}`)}`).join("; ");
+          live.notice(t("live.reassessed", {n: fmt(n)}) + (named ? ` — ${named}` : "") +
+                      (moved.length > 3 ? " …" : ""));
+        }
         return;
       }
       feedItem(type, data, ev.lastEventId);

@@ -177,6 +177,7 @@
       if (updated && updated.id) place(updated);
       const moved = (r && r.reclassified) || [];
       live.notice(moved.length ? t("live.reclassified", {n: fmt(moved.length)}) :
+        r && r.reassessing ? t("live.reassessing") :
         t("live.stepped", {tps: inc.tps_id, status: t(`live.status.${to}`)}));
     } catch (e) {
       live.showError(e);

@@ -467,7 +467,24 @@
       detail.replaceChildren(...parts);
     }
 
-    window.pgMap = {map, tpsLayer, outlineLayer, openTps, closeTps: closeDetail};
+    // A new assessment (a verified incident reassessed in the background; the live stream
+    // says so): the classes and scores again from /map/tps, the markers recoloured in place.
+    async function reclassify() {
+      const fresh = await pg.api("/map/tps");
+      const at = new Map(tps.ids.map((id, i) => [id, i]));
+      fresh.ids.forEach((id, j) => {
+        const i = at.get(id);
+        if (i === undefined) return;
+        tps.cls[i] = fresh.cls[j] >= 0 ? tps.classes.indexOf(fresh.classes[fresh.cls[j]]) : -1;
+        tps.score[i] = fresh.score[j];
+        markers[i].setStyle({fillColor: pg.COLORS[clsOf(i) || "none"]});
+      });
+      tps.assessment_id = fresh.assessment_id;
+      mapEl.dataset.assessmentId = String(fresh.assessment_id ?? "");
+      applyFilters();
+    }
+
+    window.pgMap = {map, tpsLayer, outlineLayer, openTps, closeTps: closeDetail, reclassify};
     updateCounts();
     document.body.dataset.ready = "1";
 
