@@ -16,8 +16,9 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from pollguard.access import Role
-from pollguard.services import accounts
-from pollguard.store import assessments, audit
+from pollguard.operations.events import AssessmentEvent, message
+from pollguard.services import accounts, live
+from pollguard.store import assessments, audit, plans
 from pollguard.store.database import Database
 from pollguard.store.uow import UnitOfWork
 from pollguard.web.app import create_app, escalation_round
@@ -187,22 +188,26 @@ def test_escalation_fires_at_the_profile_limits_and_stops_once_acknowledged(
     assert {json.loads(e.detail)["id"] for e in escalations} >= {cid, berat}
 
 
-def test_verifying_an_incident_reassesses_risk_around_it(
-        planned_db: Database, polda: TestClient, report_incident: Callable[..., str],
-        own: dict[str, Any]) -> None:
+def test_verifying_an_incident_reassesses_risk_around_it_in_the_background(
+        app: FastAPI, planned_db: Database, polda: TestClient,
+        report_incident: Callable[..., str], own: dict[str, Any]) -> None:
     with UnitOfWork(planned_db) as uow:
         before_id = assessments.latest_id(uow.session)
         assert before_id is not None
         before = assessments.results(uow.session, before_id)
+        head = audit.head(uow.session)
     cid = report_incident("ballot_box_seized")
     r = polda.post(f"/api/v1/incidents/{cid}/steps",
                    json={"to": "acknowledged", "verified": True, "note": "dikonfirmasi"})
     assert r.status_code == 200, r.text
     body = r.json()
     assert body["incident"]["verified"] is True
-    new_id = body["assessment_id"]
-    assert new_id is not None and new_id > before_id
+    # The click answers at once: the assessment follows in the background.
+    assert body["reassessing"] is True and body["assessment_id"] is None
+    assert app.state.reassessor.wait(120)
     with UnitOfWork(planned_db) as uow:
+        new_id = assessments.latest_id(uow.session)
+        assert new_id is not None and new_id > before_id
         after = assessments.results(uow.session, new_id)
         info = assessments.info(uow.session, new_id)
     assert info is not None and cid in info.note
@@ -210,16 +215,72 @@ def test_verifying_an_incident_reassesses_risk_around_it(
     assert after[tps].score > before[tps].score  # the incident's own TPS rose
     assert any(c.factor.value == "event" and c.code == f"incident:{cid}"
                for c in after[tps].reasons)
-    changed = {c["tps_id"]: c for c in body["reclassified"]}
-    for t, c in changed.items():
-        assert before[t].risk_class.value == c["before"] and after[t].risk_class.value == c[
-            "after"]
+    # The new version is what the map and the risk view read, and the live stream says so.
+    assert polda.get("/api/v1/map/tps").json()["assessment_id"] == new_id
+    [made] = [message(e) for _, e in live.events_after(db=planned_db, seq=head)
+              if isinstance(e, AssessmentEvent)]
+    assert made["assessment_id"] == new_id and made["cause"] == f"incident {cid}"
+    for c in made["reclassified"]:
+        t = c["tps_id"]
+        assert (before[t].risk_class.value, after[t].risk_class.value) == (c["before"],
+                                                                           c["after"])
+        assert c["name"].startswith("TPS ") and not c["name"].startswith(f"TPS {t}")
     # Scores only rise: an incident never lowers the risk of any TPS.
     assert all(after[t].score >= before[t].score for t in before)
     # Verifying again makes no new assessment.
     again = polda.post(f"/api/v1/incidents/{cid}/steps",
                        json={"to": "responding", "verified": True})
-    assert again.json()["assessment_id"] is None
+    assert again.json()["assessment_id"] is None and again.json()["reassessing"] is False
+
+
+def test_an_incident_without_phone_location_spills_over_from_its_tps(
+        app: FastAPI, planned_db: Database, polda: TestClient,
+        report_incident: Callable[..., str], own: dict[str, Any]) -> None:
+    """The drill's reports, and those of an officer who denies location, carry no
+    coordinates: the incident counts at its TPS, and raises the TPS around it too."""
+    cid = report_incident("violence", lat=None, lon=None)
+    r = polda.post(f"/api/v1/incidents/{cid}/steps", json={"to": "acknowledged",
+                                                           "verified": True})
+    assert r.status_code == 200 and r.json()["reassessing"] is True, r.text
+    assert app.state.reassessor.wait(120)
+    with UnitOfWork(planned_db) as uow:
+        latest = assessments.latest_id(uow.session)
+        assert latest is not None
+        after = assessments.results(uow.session, latest)
+    event = f"incident:{cid}"
+    raised = {t: c for t, risk in after.items() for c in risk.reasons if c.code == event}
+    tps = own["tps"]
+    # At the TPS itself (its points share the cap with the TPS's other verified incidents).
+    assert raised[tps].points > 0 and "0.0 km" in raised[tps].text_id
+    assert len(raised) > 1  # and it spills over to the TPS nearby
+
+
+def test_the_polres_is_offered_a_draft_re_plan_heavier_at_the_reclassified_tps(
+        app: FastAPI, planned_db: Database, own: dict[str, Any]) -> None:
+    """After the verified incidents above, the Polres asks for the draft that plans every TPS
+    of its jurisdiction whose class rose at its new class; the plan in force stays."""
+    polres = _client(app, planned_db, "polres")
+    in_force = polres.get("/api/v1/plans").json()["current"]
+    r = polres.post(f"/api/v1/plans/{in_force}/drafts/reassessed")
+    assert r.status_code == 201, r.text
+    draft = r.json()
+    assert draft["status"] == "draft" and draft["base_id"] == in_force
+    with UnitOfWork(planned_db) as uow:
+        info = plans.info(uow.session, draft["plan_id"])
+        latest = assessments.latest_id(uow.session)
+        assert info is not None and latest is not None
+        now = assessments.results(uow.session, latest)
+    assert info.classes and all(now[t].risk_class.value == c for t, c in info.classes.items())
+    assert info.classes[own["tps"]] == now[own["tps"]].risk_class.value == "sangat_rawan"
+    assert "Penebalan pengamanan" in info.note and "TPS " in info.note
+    assert polres.get("/api/v1/plans").json()["current"] == in_force  # only a draft
+    # Another Polres has nothing raised in its jurisdiction: nothing to draft.
+    accounts.create_user(db=planned_db, username="polres-batanghari",
+                         password="batanghari-2024-x", role=Role.POLRES_OPS,
+                         unit_code="polres.15.04", display_name="Kabag Ops Batanghari")
+    refused = _client(app, planned_db, "polres-batanghari").post(
+        f"/api/v1/plans/{in_force}/drafts/reassessed")
+    assert refused.status_code == 409, refused.text
 
 
 def test_recommend_dispatch_and_track_units(polda: TestClient,
@@ -227,8 +288,9 @@ def test_recommend_dispatch_and_track_units(polda: TestClient,
                                             planned_db: Database) -> None:
     cid = report_incident("violence")
     rec = polda.get(f"/api/v1/incidents/{cid}/recommendation").json()
-    minutes = [t["minutes"] for t in rec["teams"]]
-    assert minutes == sorted(minutes) and rec["teams"]
+    # Adequate teams first (module test of the ranking: test_reinforcement_needs).
+    adequate = [t["adequate"] for t in rec["teams"]]
+    assert adequate == sorted(adequate, reverse=True) and rec["teams"]
     assert all(t["owner_code"] in ("polres.15.01", "pool") for t in rec["teams"])
     nearest = rec["teams"][0]["team_id"]
 
@@ -446,3 +508,62 @@ def test_nrp_and_phone_numbers_typed_in_texts_are_redacted_for_partners(
     assert step["note"] == "diterima, Kapolsek [nomor telepon] / [NRP] menuju lokasi"
     assert next(d for k, d in _stream(polda, since, 4)
                 if k == "incident" and d.get("status") == "acknowledged")["note"] == note
+
+
+def test_a_moderate_intimidation_is_not_answered_with_a_platoon(
+        polda: TestClient, report_incident: Callable[..., str]) -> None:
+    """A severity-2 intimidation calls for a few officers (the profile's needs): what is
+    offered first, and sent when accepted as recommended, is not a 30-officer team."""
+    cid = report_incident("intimidation")
+    rec = polda.get(f"/api/v1/incidents/{cid}/recommendation").json()
+    assert rec["need"] == {"officers": 6, "kind": "any"}
+    assert rec["first"] != "team" or rec["teams"][0]["size"] < 30, rec["first"]
+    sent = polda.post(f"/api/v1/incidents/{cid}/dispatches", json={})
+    assert sent.status_code == 201, sent.text
+    assert all(d["officers"] < 30 for d in sent.json()), sent.json()
+    assert sum(d["officers"] for d in sent.json()) >= 6
+    assert all(t["call_sign"] for t in rec["teams"])  # names, not "cadangan-pool-04"
+
+
+def test_a_polres_requests_polda_bko_and_the_polda_approves(
+        app: FastAPI, planned_db: Database, polda: TestClient,
+        report_incident: Callable[..., str]) -> None:
+    """A Polres is offered its own teams only; the Polda pool's are requests, which the
+    Polda approves (the team is dispatched) or refuses, each step in the audit trail."""
+    polres = _client(app, planned_db, "polres")
+    cid = report_incident("violence")
+    rec = polres.get(f"/api/v1/incidents/{cid}/recommendation").json()
+    assert rec["teams"] and all(t["owner_code"] != "pool" for t in rec["teams"])
+    assert rec["requests"] and all(t["owner_code"] == "pool" for t in rec["requests"])
+    assert "request" in rec["allowed"]
+    pool_team = rec["requests"][0]["team_id"]
+    refused = polres.post(f"/api/v1/incidents/{cid}/dispatches", json={"team_ids": [pool_team]})
+    assert refused.status_code == 409 and "not on offer" in refused.json()["detail"]
+
+    n = _audit_count(planned_db)
+    asked = polres.post(f"/api/v1/incidents/{cid}/requests",
+                        json={"team_id": pool_team, "note": "massa bertambah"})
+    assert asked.status_code == 201, asked.text
+    assert (asked.json()["status"], asked.json()["next_steps"]) == ("requested", [])
+    assert polres.post(f"/api/v1/incidents/{cid}/requests",
+                       json={"team_id": pool_team}).status_code == 409  # waiting already
+    assert polda.post(f"/api/v1/incidents/{cid}/requests", json={
+        "team_id": pool_team}).status_code == 409  # the Polda sends, it does not ask
+    seen = polda.get(f"/api/v1/incidents/{cid}/requests").json()
+    assert [(r["team_id"], r["next_steps"]) for r in seen] == [
+        (pool_team, ["approved", "refused"])]
+    url = f"/api/v1/incidents/{cid}/requests/1/decision"
+    assert polres.post(url, json={"to": "approved"}).status_code == 403
+
+    ok = polda.post(url, json={"to": "approved"})
+    assert ok.status_code == 200, ok.text
+    assert ok.json()["request"]["status"] == "approved"
+    assert [d["unit_id"] for d in ok.json()["dispatches"]] == [pool_team]
+    team = next(t for t in polda.get("/api/v1/units").json()["teams"]
+                if t["team_id"] == pool_team)
+    assert team["status"] == "dispatched"
+    assert polda.post(url, json={"to": "refused"}).status_code == 409  # decided already
+    with UnitOfWork(planned_db) as uow:
+        actions = [e.action for e in audit.recent(uow.session, limit=10)[0]]
+    assert {"reinforcement.requested", "reinforcement.approved"} <= set(actions)
+    assert _audit_count(planned_db) > n

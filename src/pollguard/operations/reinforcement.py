@@ -1,9 +1,18 @@
 """Who to send to an incident (or a TPS reclassified on the day), and the units' status.
 
 ``recommend`` ranks the reserve teams that may serve the TPS (its own Polres's and the Polda
-pool's, available ones only) by travel minutes. When none is within ``max_minutes`` it also
-proposes borrowing officers from nearby posts that guard only kurang rawan TPS, chosen so that
-the risk left uncovered is smallest:
+pool's, available ones only). Given what the incident calls for (the profile's ``TeamNeed``),
+a team is adequate when it has at least the officers needed, of the kind needed, and not more
+than ``max_oversize`` times as many: the adequate teams within ``max_minutes`` come first, the
+smallest first and then the nearest (a moderate report is not answered with a platoon while a
+squad is at hand); then the other adequate ones, the oversized ones and the too small ones,
+each nearest first. A Polres (``bko_direct=False``) is offered its own teams only: the Polda
+pool's come as ``requests``, BKO the Polda must approve. The Pawas patrols of the TPS's Polres
+are listed nearest first (the supervising officer is called by radio; not a tracked unit).
+
+When no adequate team is within ``max_minutes`` it also proposes borrowing the officers needed
+from nearby posts that guard only kurang rawan TPS, chosen so that the risk left uncovered is
+smallest:
 
     uncovered(post, x) = x / officers(post) * sum of risk(t) over the post's TPS t
 
@@ -29,10 +38,10 @@ import numpy as np
 from numpy.typing import NDArray
 
 from pollguard.domain.command import POOL
-from pollguard.domain.plan import Plan, Post, ReserveTeam
+from pollguard.domain.plan import Plan, Post, ReserveTeam, Supervision
 from pollguard.domain.risk import RiskClass
 from pollguard.planning.travel import TravelModel, minutes_grid, road_km_grid
-from pollguard.profile.operations import ReinforcementPolicy
+from pollguard.profile.operations import ReinforcementPolicy, TeamNeed
 
 
 class DispatchError(ValueError):
@@ -92,6 +101,20 @@ class TeamOption:
     size: int
     minutes: float
     km: float
+    kind: str = "gabungan"  # the team's formation (ReserveKind)
+    call_sign: str = ""
+    leader_nrp: str | None = None
+    adequate: bool = True  # fits what the incident calls for (always, without a need)
+
+
+@dataclass(frozen=True, slots=True)
+class PawasOption:
+    """A Perwira Pengawas whose patrol could look in first (called by radio)."""
+
+    cluster_id: str
+    nrp: str
+    minutes: float
+    km: float
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,17 +137,39 @@ class Borrowing:
 @dataclass(frozen=True, slots=True)
 class Recommendation:
     target: Target
-    teams: tuple[TeamOption, ...]  # eligible and available, nearest first
-    within: bool  # the nearest team arrives within ``max_minutes``
-    borrow: Borrowing | None  # only when no team is within ``max_minutes``
+    teams: tuple[TeamOption, ...]  # the caller may send these: adequate first (module doc)
+    within: bool  # the first team is adequate and arrives within ``max_minutes``
+    borrow: Borrowing | None  # only when no adequate team is within ``max_minutes``
+    need: TeamNeed | None = None  # what the incident calls for (None: any team)
+    requests: tuple[TeamOption, ...] = ()  # Polda BKO a Polres may ask for, ranked alike
+    pawas: tuple[PawasOption, ...] = ()  # the Polres's Pawas patrols, nearest first
+
+    @property
+    def first(self) -> str:
+        """What is offered first, and sent when the operator accepts as recommended:
+        ``team`` (the first team, adequate and near), ``borrow`` (officers borrowed nearby
+        cover the need, which no adequate team near does), ``team+borrow`` (neither alone
+        will do), or ``request`` (nothing the caller may send: ask the Polda for BKO)."""
+        if self.within:
+            return "team"
+        lends = self.borrow is not None and self.borrow.officers > 0
+        if lends and self.need is not None and self.borrow is not None and not self.borrow.short:
+            return "borrow"
+        if self.teams:
+            return "team+borrow" if lends else "team"
+        if lends:
+            return "borrow"
+        return "request" if self.requests else "none"
 
 
 class Board:
     """A plan's posts and reserve teams indexed once for fast recommendations."""
 
-    def __init__(self, posts: Sequence[Post], reserves: Sequence[ReserveTeam]) -> None:
+    def __init__(self, posts: Sequence[Post], reserves: Sequence[ReserveTeam],
+                 supervisions: Sequence[Supervision] = ()) -> None:
         self.posts = tuple(posts)
         self.reserves = tuple(reserves)
+        self.pawas = tuple(s for s in supervisions if s.nrp)
         self.post_lat = np.array([p.lat for p in self.posts], dtype=np.float64)
         self.post_lon = np.array([p.lon for p in self.posts], dtype=np.float64)
         self.team_lat = np.array([t.lat for t in self.reserves], dtype=np.float64)
@@ -137,7 +182,7 @@ class Board:
 
     @classmethod
     def of(cls, plan: Plan) -> Board:
-        return cls(plan.posts, plan.reserves)
+        return cls(plan.posts, plan.reserves, plan.supervisions)
 
 
 def _row(travel: TravelModel, target: Target, lat: NDArray[np.float64],
@@ -162,34 +207,73 @@ def recommend(board: Board, target: Target, travel: TravelModel, *,
               scores: Mapping[str, float] | None = None,
               status: Mapping[str, UnitStatus] | None = None,
               lent: Mapping[str, int] | None = None, need: int | None = None,
-              policy: ReinforcementPolicy | None = None) -> Recommendation:
+              policy: ReinforcementPolicy | None = None, team_need: TeamNeed | None = None,
+              bko_direct: bool = True) -> Recommendation:
     """Who to send to ``target``.
 
     ``classes`` and ``scores`` are the current class and score per TPS (a TPS missing from
     ``classes`` keeps its post's class); ``status`` the status per team (missing: available);
-    ``lent`` the officers each post has already lent; ``need`` the officers to borrow."""
+    ``lent`` the officers each post has already lent; ``need`` the officers to borrow (default:
+    ``team_need``'s, else the profile's ``borrow_officers``); ``team_need`` what the incident
+    calls for (None: every team is adequate, ranked by minutes); ``bko_direct`` False for a
+    Polres, which may only request the Polda pool's teams."""
     pol = policy or ReinforcementPolicy()
     classes, scores = classes or {}, scores or {}
     status, lent = status or {}, lent or {}
-    teams = _rank_teams(board, target, travel, status)
-    within = bool(teams) and teams[0].minutes <= pol.max_minutes
+    ranked = _rank_teams(board, target, travel, status, team_need, pol)
+    teams = tuple(o for o in ranked if bko_direct or o.owner_code != POOL)
+    requests = () if bko_direct else tuple(o for o in ranked if o.owner_code == POOL)
+    within = bool(teams) and teams[0].adequate and teams[0].minutes <= pol.max_minutes
+    wanted = need or (team_need.officers if team_need else pol.borrow_officers)
     borrow = None if within else _borrow(board, target, travel, classes, scores, lent,
-                                         need or pol.borrow_officers, pol)
-    return Recommendation(target, teams, within, borrow)
+                                         wanted, pol)
+    return Recommendation(target, teams, within, borrow, team_need, requests,
+                          _pawas(board, target, travel))
+
+
+def _adequate(t: ReserveTeam, need: TeamNeed | None, pol: ReinforcementPolicy) -> bool:
+    if need is None:
+        return True
+    return (need.kind in ("any", t.kind.value) and need.officers <= t.size
+            <= need.officers * pol.max_oversize)
 
 
 def _rank_teams(board: Board, target: Target, travel: TravelModel,
-                status: Mapping[str, UnitStatus]) -> tuple[TeamOption, ...]:
+                status: Mapping[str, UnitStatus], need: TeamNeed | None,
+                pol: ReinforcementPolicy) -> tuple[TeamOption, ...]:
     idx = [i for i, t in enumerate(board.reserves)
            if t.owner_code in (target.polres_code, POOL)
            and status.get(t.team_id, UnitStatus.AVAILABLE) == UnitStatus.AVAILABLE]
     minutes, road = _row(travel, target, board.team_lat[idx], board.team_lon[idx])
     out = [TeamOption(t.team_id, t.owner_code, t.owner_code == target.polres_code, t.size,
-                      float(m), float(k))
+                      float(m), float(k), t.kind.value, t.call_sign, t.leader_nrp,
+                      _adequate(t, need, pol))
            for t, m, k in zip((board.reserves[i] for i in idx), minutes.tolist(),
                               road.tolist(), strict=True)]
-    out.sort(key=lambda o: (o.minutes, not o.own, o.team_id))
+
+    def rank(o: TeamOption) -> tuple[int, int, float, bool, str]:
+        if need is None:
+            return (0, 0, o.minutes, not o.own, o.team_id)
+        if o.adequate:
+            near = o.minutes <= pol.max_minutes
+            return (0 if near else 1, o.size if near else 0, o.minutes, not o.own, o.team_id)
+        big = o.size > need.officers and need.kind in ("any", o.kind)
+        return (2 if big else 3, 0, o.minutes, not o.own, o.team_id)
+
+    out.sort(key=rank)
     return tuple(out)
+
+
+def _pawas(board: Board, target: Target, travel: TravelModel,
+           limit: int = 3) -> tuple[PawasOption, ...]:
+    """The nearest Pawas of the target's Polres (those with an officer)."""
+    mine = [s for s in board.pawas if s.polres_code == target.polres_code]
+    minutes, road = _row(travel, target, np.array([s.lat for s in mine], dtype=np.float64),
+                         np.array([s.lon for s in mine], dtype=np.float64))
+    out = sorted((PawasOption(s.cluster_id, s.nrp or "", float(m), float(k))
+                  for s, m, k in zip(mine, minutes.tolist(), road.tolist(), strict=True)),
+                 key=lambda p: (p.minutes, p.cluster_id))
+    return tuple(out[:limit])
 
 
 def _borrow(board: Board, target: Target, travel: TravelModel,
@@ -270,13 +354,15 @@ def advance(d: Dispatch, to: UnitStatus, by: str, at: dt.datetime, note: str = "
 
 def accept(rec: Recommendation, incident_id: str, *, by: str, at: dt.datetime,
            team_ids: Sequence[str] | None = None, borrow: bool | None = None) -> list[Dispatch]:
-    """The dispatches an operator's decision makes. By default (accept as recommended): the
-    nearest team when it is within the limit, else the nearest team (if any) and the borrowing.
-    ``team_ids`` edits the teams (each must be on offer); ``borrow`` takes or drops the
-    borrowing. Rejecting is not calling this."""
+    """The dispatches an operator's decision makes. By default (accept as recommended): what
+    ``rec.first`` says (the first team when it is adequate and near; else the borrowing when
+    it covers the need; else the first team and the borrowing). ``team_ids`` edits the teams
+    (each must be on offer); ``borrow`` takes or drops the borrowing. Rejecting is not calling
+    this."""
     offered = {o.team_id: o for o in rec.teams}
     if team_ids is None:
-        team_ids = [rec.teams[0].team_id] if rec.teams else []
+        only_borrow = rec.first == "borrow" and borrow is not False
+        team_ids = [rec.teams[0].team_id] if rec.teams and not only_borrow else []
     for t in team_ids:
         if t not in offered:
             raise DispatchError(f"team {t} is not on offer (busy, or may not serve the TPS)")

@@ -8,13 +8,15 @@ reinforcement logic) reads them from here, and the profile never imports the log
 from __future__ import annotations
 
 import datetime as dt
+from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from pollguard.domain.command import Level
 
-__all__ = ["DEFAULT_KINDS", "EscalationPolicy", "IncidentKind", "Operations",
-           "ReinforcementPolicy"]
+__all__ = ["DEFAULT_KINDS", "DEFAULT_NEEDS", "EscalationPolicy", "IncidentKind", "Operations",
+           "ReinforcementPolicy", "TeamNeed"]
 
 
 class EscalationPolicy(BaseModel):
@@ -41,8 +43,41 @@ class EscalationPolicy(BaseModel):
         return dt.timedelta(minutes=minutes * self.severity_scale.get(severity, 1.0))
 
 
+class TeamNeed(BaseModel):
+    """What an incident calls for: at least ``officers``, of a team of ``kind`` (``any``: a
+    team of any formation; ``brimob`` where only a Brimob SST will do)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    officers: int = Field(ge=1, le=500)
+    kind: Literal["any", "dalmas", "brimob", "gabungan"] = "any"
+
+
+def _n(officers: int, kind: Literal["any", "dalmas", "brimob", "gabungan"] = "any"
+       ) -> TeamNeed:
+    return TeamNeed(officers=officers, kind=kind)
+
+
+#: By severity when the profile names nothing for a kind: a ringan incident is for the Pawas
+#: and a pair, a sedang one for a squad (regu), a berat one for a platoon.
+DEFAULT_NEEDS: dict[int, TeamNeed] = {1: _n(2), 2: _n(8), 3: _n(30)}
+
+
+def _at(model: type[BaseModel], loc: tuple[str | int, ...], value: object,
+        message: str) -> ValidationError:
+    """An error located at ``loc`` inside ``model`` (not at the model as a whole), so that the
+    profile's loader can name the TOML line of the offending key."""
+    return ValidationError.from_exception_data(model.__name__, [InitErrorDetails(
+        type=PydanticCustomError("profile_value", message), loc=loc, input=value)])
+
+
 class ReinforcementPolicy(BaseModel):
-    """The settings of reinforcement: the profile's ``[operations.reinforcement]``."""
+    """The settings of reinforcement: the profile's ``[operations.reinforcement]``.
+
+    ``needs`` (``[operations.reinforcement.needs.<incident kind>]``, severity -> need) says
+    what each incident calls for, so that a moderate report is not answered with a platoon;
+    a kind or severity it leaves out takes ``default_needs``. A team is adequate when it has
+    at least the officers needed and at most ``max_oversize`` times as many."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -54,6 +89,28 @@ class ReinforcementPolicy(BaseModel):
     default_tps_risk: float = Field(default=1.0, ge=0)  # a TPS without a score
     floor_share: float = Field(default=0.5, ge=0, le=1)  # of a Polres's planned reserve
     floor_officers: int = Field(default=0, ge=0)  # and at least this many available
+    max_oversize: float = Field(default=2.0, ge=1)  # an adequate team: at most this x the need
+    pawas_officers: int = Field(default=2, ge=1)  # a Pawas patrol: the Pawas and his driver
+    default_needs: dict[int, TeamNeed] = Field(default_factory=lambda: dict(DEFAULT_NEEDS))
+    needs: dict[str, dict[int, TeamNeed]] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _severities(self) -> ReinforcementPolicy:
+        tables = {"default_needs": self.default_needs} | {
+            f"needs.{k}": by for k, by in self.needs.items()}
+        for where, by in tables.items():
+            if bad := sorted(s for s in by if s not in (1, 2, 3)):
+                raise _at(type(self), (*where.split("."), bad[0]), bad[0],
+                          f"severity {bad[0]} is not 1 (ringan), 2 (sedang) or 3 (berat)")
+        if missing := [s for s in (1, 2, 3) if s not in self.default_needs]:
+            raise _at(type(self), ("default_needs",), missing[0],
+                      f"severity {missing[0]} missing")
+        return self
+
+    def need(self, kind: str, severity: int) -> TeamNeed:
+        """What an incident of ``kind`` and ``severity`` calls for."""
+        return self.needs.get(kind, {}).get(severity) or self.default_needs.get(
+            severity, self.default_needs[max(self.default_needs)])
 
 
 class IncidentKind(BaseModel):
@@ -100,3 +157,12 @@ class Operations(BaseModel):
     reinforcement: ReinforcementPolicy = ReinforcementPolicy()
     escalate_every_s: float = Field(default=15.0, gt=0)  # how often the server checks
     incident_kinds: tuple[IncidentKind, ...] = DEFAULT_KINDS
+
+    @model_validator(mode="after")
+    def _needs_known(self) -> Operations:
+        codes = {k.code for k in self.incident_kinds}
+        for code in self.reinforcement.needs:
+            if code not in codes:
+                raise _at(type(self), ("reinforcement", "needs", code), code,
+                          f"unknown incident kind '{code}' (not in operations.incident_kinds)")
+        return self

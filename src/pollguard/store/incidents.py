@@ -5,7 +5,9 @@ it has beyond those stored."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection
+import json
+from collections.abc import Collection, Mapping
+from typing import Any
 
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
@@ -15,6 +17,7 @@ from pollguard.domain.forces import UnitKind as ForceUnitKind
 from pollguard.operations.incidents import OPEN, Incident, Status, Step
 from pollguard.operations.reinforcement import Dispatch, UnitKind, UnitStatus, UnitStep
 from pollguard.store.tables import (
+    AuditRecord,
     DispatchRecord,
     DispatchStepRecord,
     IncidentRecord,
@@ -205,3 +208,14 @@ def polres_of_tps(session: Session) -> dict[str, str]:
     rows = session.execute(select(TpsRecord.tps_id, polres.c.unit_code)
                            .join(polres, polres.c.region_code == kabkota))
     return {str(tps): str(unit) for tps, unit in rows}
+
+
+def trail_of(session: Session, incident_id: str, prefix: str
+             ) -> list[tuple[str, str, Mapping[str, Any]]]:
+    """(action, actor, detail) of the audit entries on ``incident_id`` whose action starts
+    with ``prefix``, in the trail's order: where a Polres's BKO requests are kept."""
+    rows = session.execute(select(AuditRecord.action, AuditRecord.actor, AuditRecord.detail)
+                           .where(AuditRecord.subject == f"incident {incident_id}",
+                                  AuditRecord.action.startswith(prefix))
+                           .order_by(AuditRecord.seq))
+    return [(str(a), str(who), json.loads(d)) for a, who, d in rows]

@@ -22,13 +22,17 @@ from pollguard.operations.reinforcement import (
     Dispatch,
     DispatchError,
     Recommendation,
+    TeamOption,
     UnitStatus,
     dispatch_steps,
 )
+from pollguard.operations.requests import REQUEST_STEPS, BkoRequest
 from pollguard.services import dispatch, incidents
 from pollguard.services.accounts import Principal
+from pollguard.services.snapshot import Snapshot
 from pollguard.web.api.params import server_now, utc_iso
 from pollguard.web.deps import scope_of, snapshot, tps_in_view, visible_ids
+from pollguard.web.errors import ApiError, ErrorCode
 from pollguard.web.security import needs, signed_in
 
 router = APIRouter(tags=["incidents"])
@@ -165,7 +169,7 @@ def _found(request: Request, who: Principal, incident_id: str) -> incidents.Inci
         raise HTTPException(404, str(exc)) from exc
     seen = visible_ids(snap, who)
     if seen is not None and view.incident.tps_id not in seen:
-        raise HTTPException(403, f"incident {incident_id} is outside your jurisdiction")
+        raise ApiError(403, ErrorCode.INCIDENT_OUTSIDE_JURISDICTION, incident=incident_id)
     return view
 
 
@@ -216,6 +220,10 @@ class StepResult(BaseModel):
     incident: IncidentOut
     reclassified: list[ClassChangeOut]
     assessment_id: int | None = Field(description="the new assessment when verifying made one")
+    reassessing: bool = Field(default=False, description="verifying started a reassessment in "
+                              "the background: the new assessment (and the TPS it "
+                              "reclassified, by name) arrives on the live stream as an "
+                              "``assessment`` event")
 
 
 @router.post("/incidents/{incident_id}/steps", response_model=StepResult,
@@ -230,10 +238,12 @@ def incident_step(incident_id: IncidentId, body: StepIn, request: Request,
         done = incidents.step(db=request.app.state.db, incident_id=incident_id,
                               to=Status(body.to), by=who.actor, now=server_now(request),
                               note=body.note, verified=body.verified,
-                              policy=snap.live.escalation, kinds=snap.live.kinds)
+                              policy=snap.live.escalation, kinds=snap.live.kinds,
+                              reassessor=request.app.state.reassessor)
     except IncidentError as exc:
         raise HTTPException(409, str(exc)) from exc
     return StepResult(incident=_out(done.view, who), assessment_id=done.assessment_id,
+                      reassessing=done.reassessing,
                       reclassified=[ClassChangeOut(tps_id=c.tps_id,
                                                    before=c.before.value if c.before else None,
                                                    after=c.after.value)
@@ -245,6 +255,22 @@ class TeamOptionOut(BaseModel):
     owner_code: str
     own: bool = Field(description="the TPS's own Polres (else the Polda pool, sent as BKO)")
     size: int
+    minutes: float
+    km: float
+    kind: str = Field(default="gabungan", description="dalmas, brimob or gabungan")
+    call_sign: str = Field(default="", description="how the radio net names the team")
+    leader: str | None = Field(default=None, description="the Danton: rank and name (NRP)")
+    adequate: bool = Field(default=True, description="fits what the incident calls for")
+
+
+class NeedOut(BaseModel):
+    officers: int
+    kind: str = Field(description="any, dalmas, brimob or gabungan")
+
+
+class PawasOut(BaseModel):
+    cluster_id: str
+    officer: str = Field(description="the Pawas: rank and name (NRP)")
     minutes: float
     km: float
 
@@ -266,18 +292,57 @@ class BorrowOut(BaseModel):
 
 class RecommendationOut(BaseModel):
     tps_id: str
-    within: bool = Field(description="the nearest team arrives within the profile's limit")
-    teams: list[TeamOptionOut]
+    within: bool = Field(description="the first team is adequate and arrives within the "
+                                     "profile's limit")
+    need: NeedOut | None = Field(default=None, description="what the incident calls for "
+                                                           "(the profile's needs)")
+    first: str = Field(default="team", description="what accepting as recommended sends: "
+                       "team, borrow, team+borrow; request: ask the Polda; none")
+    teams: list[TeamOptionOut] = Field(description="teams the caller may send: adequate "
+                                       "first (smallest, then nearest), then the rest")
     borrow: BorrowOut | None
+    requests: list[TeamOptionOut] = Field(default_factory=list, description=(
+        "Polda-pool teams a Polres may ask for (POST .../requests); the Polda approves"))
+    pawas: list[PawasOut] = Field(default_factory=list, description=(
+        "the Polres's Pawas patrols, nearest first (called by radio)"))
+    allowed: list[str] = Field(default_factory=list, description=(
+        "what the caller may do: dispatch, reject, request"))
 
 
-def _rec_out(rec: Recommendation) -> RecommendationOut:
+def _officer_names(snap: Snapshot, nrps: set[str]) -> dict[str, str]:
+    """'Rank Name (NRP)' for each NRP of the scenario's officers among ``nrps``."""
+    return {o.nrp: f"{o.rank.label} {o.name} ({o.nrp})" for o in snap.scenario.officers
+            if o.nrp in nrps}
+
+
+def _team_out(o: TeamOption, names: dict[str, str]) -> TeamOptionOut:
+    return TeamOptionOut(team_id=o.team_id, owner_code=o.owner_code, own=o.own, size=o.size,
+                         minutes=round(o.minutes, 1), km=round(o.km, 2), kind=o.kind,
+                         call_sign=o.call_sign or o.team_id,
+                         leader=names.get(o.leader_nrp or "", o.leader_nrp),
+                         adequate=o.adequate)
+
+
+def _rec_out(rec: Recommendation, snap: Snapshot | None = None,
+             who: Principal | None = None) -> RecommendationOut:
     b = rec.borrow
+    nrps = {o.leader_nrp for o in (*rec.teams, *rec.requests) if o.leader_nrp} | {
+        p.nrp for p in rec.pawas}
+    names = _officer_names(snap, nrps) if snap is not None else {}
+    allowed = ["dispatch", "reject"] if rec.teams or rec.borrow else ["reject"]
+    if rec.requests:
+        allowed.append("request")
+    if who is not None and not can(who.role, Permission.DISPATCH_WRITE):
+        allowed = []
     return RecommendationOut(
-        tps_id=rec.target.tps_id, within=rec.within,
-        teams=[TeamOptionOut(team_id=o.team_id, owner_code=o.owner_code, own=o.own,
-                             size=o.size, minutes=round(o.minutes, 1), km=round(o.km, 2))
-               for o in rec.teams],
+        tps_id=rec.target.tps_id, within=rec.within, first=rec.first,
+        need=None if rec.need is None else NeedOut(officers=rec.need.officers,
+                                                   kind=rec.need.kind),
+        teams=[_team_out(o, names) for o in rec.teams],
+        requests=[_team_out(o, names) for o in rec.requests],
+        pawas=[PawasOut(cluster_id=p.cluster_id, officer=names.get(p.nrp, p.nrp),
+                        minutes=round(p.minutes, 1), km=round(p.km, 2)) for p in rec.pawas],
+        allowed=allowed,
         borrow=None if b is None else BorrowOut(
             officers=b.officers, uncovered=round(b.uncovered, 3), short=b.short,
             donors=[DonorOut(post_id=d.post_id, take=d.take, keep=d.keep,
@@ -290,12 +355,16 @@ def _rec_out(rec: Recommendation) -> RecommendationOut:
 def incident_recommendation(incident_id: IncidentId, request: Request,
                             who: Principal = needs(Permission.DISPATCH_WRITE)
                             ) -> RecommendationOut:
-    """Who to send: available reserve teams by travel minutes and, when none is close
-    enough, officers to borrow from kurang rawan posts nearby."""
-    view = _found(request, who, incident_id)
-    rec = dispatch.recommendation(db=request.app.state.db, ctx=snapshot(request).live,
-                                  tps_id=view.incident.tps_id)
-    return _rec_out(rec)
+    """Who to send, sized by what the incident's kind and severity call for: the adequate
+    teams first (smallest, then nearest) and, when none is close enough, officers to borrow
+    from kurang rawan posts nearby. A Polres is offered its own teams and its Pawas patrols;
+    the Polda pool's teams come as ``requests`` it may send to the Polda."""
+    _found(request, who, incident_id)
+    snap = snapshot(request)
+    rec = dispatch.incident_recommendation(db=request.app.state.db, ctx=snap.live,
+                                           incident_id=incident_id,
+                                           bko_direct=scope_of(snap, who).everything)
+    return _rec_out(rec, snap, who)
 
 
 @router.get("/tps/{tps_id}/recommendation", response_model=RecommendationOut,
@@ -307,7 +376,9 @@ def tps_recommendation(tps_id: str, request: Request,
     snap = snapshot(request)
     tps_in_view(snap, who, tps_id)  # 404 or 403 unless the account may see it
     return _rec_out(dispatch.recommendation(db=request.app.state.db, ctx=snap.live,
-                                            tps_id=tps_id))
+                                            tps_id=tps_id,
+                                            bko_direct=scope_of(snap, who).everything),
+                    snap, who)
 
 
 class DispatchIn(BaseModel):
@@ -327,13 +398,119 @@ def incident_dispatch(incident_id: IncidentId, body: DispatchIn, request: Reques
     """Accept the recommendation, as made or edited: the units are dispatched and the
     incident is responding."""
     _found(request, who, incident_id)
+    snap = snapshot(request)
     try:
-        made = dispatch.dispatch(db=request.app.state.db, ctx=snapshot(request).live,
+        made = dispatch.dispatch(db=request.app.state.db, ctx=snap.live,
                                  incident_id=incident_id, by=who.actor, now=server_now(request),
-                                 team_ids=body.team_ids, borrow=body.borrow, note=body.note)
+                                 team_ids=body.team_ids, borrow=body.borrow, note=body.note,
+                                 bko_direct=scope_of(snap, who).everything)
     except (DispatchError, IncidentError) as exc:
         raise HTTPException(409, str(exc)) from exc
     return [_dispatch_out(d, who) for d in made]
+
+
+class RequestIn(BaseModel):
+    team_id: str = Field(min_length=1, max_length=40,
+                         description="a Polda-pool team the recommendation offers as a request")
+    note: str = Field(default="", max_length=2000)
+
+
+class RequestOut(BaseModel):
+    n: int
+    incident_id: str
+    team_id: str
+    officers: int
+    status: str = Field(description="requested (diminta), approved (disetujui) or refused "
+                                    "(ditolak)")
+    by: str
+    at: str
+    note: str
+    decided_by: str | None
+    decided_at: str | None
+    decision_note: str
+    dispatch_id: str | None = Field(description="the dispatch the approval made")
+    next_steps: list[str] = Field(description="what the caller may decide (POST "
+                                  ".../requests/{n}/decision): approved, refused; only the "
+                                  "Polda decides")
+
+
+def _request_out(r: BkoRequest, who: Principal, decides: bool) -> RequestOut:
+    steps = [s.value for s in REQUEST_STEPS[r.status]] if decides and can(
+        who.role, Permission.DISPATCH_WRITE) else []
+    return RequestOut(n=r.n, incident_id=r.incident_id, team_id=r.team_id, officers=r.officers,
+                      status=r.status.value, by=r.by, at=utc_iso(r.at), note=r.note,
+                      decided_by=r.decided_by,
+                      decided_at=utc_iso(r.decided_at) if r.decided_at else None,
+                      decision_note=r.decision_note, dispatch_id=r.dispatch_id,
+                      next_steps=steps)
+
+
+@router.get("/incidents/{incident_id}/requests", response_model=list[RequestOut],
+            responses=OUTSIDE)
+def incident_requests(incident_id: IncidentId, request: Request,
+                      who: Principal = needs(Permission.RESERVE_READ)) -> list[RequestOut]:
+    """The Polda BKO requested for the incident, oldest first, with what the caller may
+    decide."""
+    _found(request, who, incident_id)
+    decides = scope_of(snapshot(request), who).everything
+    return [_request_out(r, who, decides)
+            for r in dispatch.requests(db=request.app.state.db, incident_id=incident_id)]
+
+
+@router.post("/incidents/{incident_id}/requests", response_model=RequestOut, status_code=201,
+             responses=OUTSIDE | {409: {"description": "the Polda sends its teams itself, the "
+                                                       "team is not on offer, or it is "
+                                                       "already requested"}})
+def incident_request(incident_id: IncidentId, body: RequestIn, request: Request,
+                     who: Principal = needs(Permission.DISPATCH_WRITE)) -> RequestOut:
+    """A Polres asks the Polda for one of the pool's teams as BKO (recorded in the audit
+    trail; the Polda approves or refuses)."""
+    _found(request, who, incident_id)
+    snap = snapshot(request)
+    if scope_of(snap, who).everything:
+        raise HTTPException(409, "the Polda dispatches its own teams: POST .../dispatches")
+    try:
+        r = dispatch.request(db=request.app.state.db, ctx=snap.live, incident_id=incident_id,
+                             team_id=body.team_id, by=who.actor, now=server_now(request),
+                             note=body.note)
+    except DispatchError as exc:
+        raise HTTPException(409, str(exc)) from exc
+    return _request_out(r, who, False)
+
+
+class DecisionIn(BaseModel):
+    to: Literal["approved", "refused"]
+    note: str = Field(default="", max_length=2000)
+
+
+class DecisionOut(BaseModel):
+    request: RequestOut
+    dispatches: list[DispatchOut]
+
+
+@router.post("/incidents/{incident_id}/requests/{n}/decision", response_model=DecisionOut,
+             responses=OUTSIDE | {409: {"description": "decided already, the team is busy, "
+                                                       "or the incident is over"}})
+def incident_request_decision(incident_id: IncidentId,
+                              n: Annotated[int, FastPath(ge=1, le=9999)], body: DecisionIn,
+                              request: Request,
+                              who: Principal = needs(Permission.DISPATCH_WRITE)) -> DecisionOut:
+    """The Polda approves a request (the team is dispatched as BKO) or refuses it."""
+    _found(request, who, incident_id)
+    snap = snapshot(request)
+    if not scope_of(snap, who).everything:
+        raise HTTPException(403, "only the Polda approves or refuses BKO requests")
+    try:
+        done, made = dispatch.decide_request(
+            db=request.app.state.db, ctx=snap.live, incident_id=incident_id, n=n,
+            approve=body.to == "approved", by=who.actor, now=server_now(request),
+            note=body.note)
+    except incidents.NotFoundError as exc:
+        raise HTTPException(404, str(exc)) from exc
+    except (DispatchError, IncidentError) as exc:
+        raise HTTPException(409, str(exc)) from exc
+    return DecisionOut(request=_request_out(done, who, True),
+                       dispatches=[_dispatch_out(d, who) for d in made])
 
 
 class RejectIn(BaseModel):

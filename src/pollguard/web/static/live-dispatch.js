@@ -46,11 +46,14 @@
     const teams = rec.teams || [];
     const borrow = rec.borrow;
     let editing = false;
+    // What accepting as recommended sends is the server's `first`; the boxes only show it.
+    const first = rec.first || (rec.within ? "team" : "team+borrow");
+    const allowed = rec.allowed || ["dispatch", "reject"];
     const teamBoxes = teams.map((tm, i) => el("input", {type: "checkbox", name: "team",
-      value: tm.team_id, checked: rec.within && i === 0, disabled: true,
-      "aria-label": tm.team_id}));
-    const borrowBox = borrow ? el("input", {type: "checkbox", name: "borrow", checked: true,
-      disabled: true}) : null;
+      value: tm.team_id, checked: first.startsWith("team") && i === 0, disabled: true,
+      "aria-label": tm.call_sign || tm.team_id}));
+    const borrowBox = borrow ? el("input", {type: "checkbox", name: "borrow",
+      checked: first.endsWith("borrow"), disabled: true}) : null;
     const note = el("input", {type: "text", name: "note", maxlength: 500,
       placeholder: t("live.rec.note"), "aria-label": t("live.rec.note")});
     const accept = el("button", {type: "button", "data-action": "dispatch"},
@@ -113,7 +116,10 @@
       }
     });
 
+    if (!allowed.includes("dispatch")) { accept.hidden = true; edit.hidden = true; }
     const parts = [live.cardHeader(t("live.rec.title", {tps: inc.tps_id}), closeRec),
+      rec.need ? el("p", {class: "rec-need"}, t("live.rec.need", {n: fmt(rec.need.officers),
+        kind: t(`live.rec.kind.${rec.need.kind}`)})) : null,
       el("p", {class: rec.within ? "muted" : "bad"},
         rec.within ? t("live.rec.within", {min: fmt(teams[0]?.minutes ?? 0)}) :
           t("live.rec.not_within"))];
@@ -124,7 +130,10 @@
           el("th", {class: "num"}, t("live.rec.minutes")), el("th", {class: "num"}, "km"))),
         el("tbody", {}, teams.map((tm, i) => el("tr", {"data-team-id": tm.team_id},
           el("td", {}, teamBoxes[i]),
-          el("td", {class: "mono"}, tm.team_id),
+          el("td", {}, tm.call_sign || tm.team_id,
+            tm.leader ? el("div", {class: "note"}, tm.leader) : null,
+            tm.adequate === false ? el("div", {class: "note"}, t("live.rec.not_adequate")) :
+              null),
           el("td", {}, live.regionNames[tm.owner_code] || tm.owner_code,
             tm.own ? null : el("span", {class: "badge draft"}, " BKO")),
           el("td", {class: "num"}, fmt(tm.size)),
@@ -148,8 +157,78 @@
             el("td", {class: "num"}, fmt(d.keep)), el("td", {class: "num"},
               fmt(d.minutes))))))));
     }
+    if ((rec.pawas || []).length) {
+      parts.push(el("div", {class: "rec-pawas"}, el("h4", {}, t("live.rec.pawas")),
+        el("ul", {}, rec.pawas.map((p) => el("li", {},
+          t("live.rec.pawas_row", {officer: p.officer, min: fmt(p.minutes)}))))));
+    }
+    if (allowed.includes("request") && (rec.requests || []).length) {
+      parts.push(el("div", {class: "rec-requests"}, el("h4", {}, t("live.rec.requests")),
+        el("ul", {}, rec.requests.map((tm) => {
+          const ask = el("button", {type: "button", class: "secondary",
+            "data-action": "request", "data-team-id": tm.team_id}, t("live.act.request"));
+          ask.addEventListener("click", async () => {
+            ask.disabled = true;
+            try {
+              await pg.api(`/incidents/${encodeURIComponent(inc.id)}/requests`,
+                           {method: "POST", body: {team_id: tm.team_id,
+                                                   note: note.value.trim()}});
+              live.notice(t("live.rec.requested", {team: tm.call_sign || tm.team_id}));
+            } catch (e) {
+              pg.showError(msg, e);
+              ask.disabled = false;
+            }
+          });
+          return el("li", {"data-team-id": tm.team_id}, `${tm.call_sign || tm.team_id} · `,
+            t("live.rec.team_row", {n: fmt(tm.size), min: fmt(tm.minutes)}), " ", ask);
+        }))));
+    }
+    const asked = el("div", {class: "rec-asked"});
+    parts.push(asked);
     parts.push(el("div", {class: "actions"}, accept, edit, note, reject), msg);
-    recBox.replaceChildren(...parts);
+    recBox.replaceChildren(...parts.filter(Boolean));
+    const names = new Map([...(rec.requests || []), ...teams].map(
+      (tm) => [tm.team_id, tm.call_sign || tm.team_id]));
+    renderRequests(inc, asked, msg, names);
+  }
+
+  // --- BKO requests: the Polda approves or refuses what a Polres asked for ----------------
+  async function renderRequests(inc, box, msg, names) {
+    let list = [];
+    try {
+      list = await pg.api(`/incidents/${encodeURIComponent(inc.id)}/requests`);
+    } catch (e) {
+      return;  // a role that may not read them sees none
+    }
+    if (!list.length) return;
+    box.replaceChildren(el("h4", {}, t("live.rec.asked")), el("ul", {}, list.map((r) => {
+      const buttons = (r.next_steps || []).map((to) => {
+        const b = el("button", {type: "button", class: to === "approved" ? "" : "secondary",
+          "data-action": "decide", "data-to": to}, t(`live.act.request_${to}`));
+        b.addEventListener("click", async () => {
+          b.disabled = true;
+          try {
+            const done = await pg.api(
+              `/incidents/${encodeURIComponent(inc.id)}/requests/${r.n}/decision`,
+              {method: "POST", body: {to}});
+            for (const d of done.dispatches || []) {
+              live.dispatches.set(d.id, {...d, tps_id: inc.tps_id});
+            }
+            renderDispatches();
+            renderRequests(inc, box, msg, names);
+            live.refreshIncidents();
+          } catch (e) {
+            pg.showError(msg, e);
+            b.disabled = false;
+          }
+        });
+        return b;
+      });
+      return el("li", {"data-request": String(r.n), "data-status": r.status},
+        t("live.rec.asked_row", {team: names.get(r.team_id) || r.team_id, n: fmt(r.officers)}),
+        " ",
+        el("span", {class: "badge"}, t(`live.request.${r.status}`)), " ", ...buttons);
+    })));
   }
 
   // --- dispatches: unit status ----------------------------------------------------------
