@@ -202,6 +202,7 @@ def test_the_cli_writes_the_pdf(day: dict[str, Any], planned_db: Database,
     result = runner.invoke(cli, ["report", "sitrep", "--db", url, "--out", str(out)])
     assert result.exit_code == 0, result.output
     assert str(out) in result.output and "LAPORAN SITUASI" in result.output
+    assert "6.391" in result.output  # the table's numbers in the Indonesian style
     data = out.read_bytes()
     assert data.startswith(b"%PDF") and len(data) > 3000
     text = pdf_text(data)

@@ -3,7 +3,8 @@ small province (``small_web``): "Salin pesan WA" on the plotting page puts the o
 message on the clipboard and says "Tersalin", "Salin daftar" the Polsek's roll; in the
 workspace a draft's moves name each officer and place, accepting asks for confirmation first
 (dismissed: nothing changes), and the replaced plan is then listed as superseded. Screenshots
-at 1280 and 360 px wide ($POLLGUARD_SCREENSHOTS to keep them)."""
+at 1280 and 360 px wide ($POLLGUARD_SCREENSHOTS to keep them). The sitrep page copies its
+WhatsApp text the same way."""
 
 from __future__ import annotations
 
@@ -106,4 +107,27 @@ def test_the_workspace_names_moves_and_asks_before_accepting(browser: Browser, s
     expect(replaced).to_have_attribute("data-status", "superseded")
     expect(replaced).to_contain_text("Diganti")
     page.screenshot(path=str(shots / "workspace_superseded_360.png"), full_page=True)
+    page.context.close()
+
+
+def test_copy_the_sitrep_as_a_whatsapp_message(browser: Browser, server: str,
+                                               shots: Path) -> None:
+    """The sitrep page tells the report in words under its tables and "Salin untuk
+    WhatsApp" puts the same text (the server's, sitrep_narrative) on the clipboard."""
+    page = _page(browser, server, "kerinci", 1280)
+    page.goto(f"{server}/sitrep")
+    ready(page)
+    expect(page.locator("#sitrep-narrative h3")).to_have_text([
+        "I. Situasi umum", "II. Kejadian menonjol", "III. Tindakan yang telah diambil",
+        "IV. Kesimpulan dan saran"])
+    expect(page.locator("#sitrep-narrative")).to_contain_text("WIB")
+    button = page.locator("#sitrep-copy-wa")
+    expect(button).to_have_text("Salin untuk WhatsApp")
+    button.click()
+    expect(button).to_have_text("Tersalin", timeout=TIMEOUT)
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert copied.startswith("*LAPORAN SITUASI*") and "*IV. KESIMPULAN DAN SARAN*" in copied
+    assert copied == page.locator("#sitrep-wa").text_content()
+    page.locator("[data-section=narrative]").scroll_into_view_if_needed()
+    page.screenshot(path=str(shots / "sitrep_narrative_1280.png"), full_page=True)
     page.context.close()

@@ -115,10 +115,21 @@ class IncidentLine:
     age_min: int  # minutes from the report to the report's time
     reported_by: str | None  # the reporting officer's NRP; None without personnel
     units_sent: int | None  # dispatches to it; None without reserves
+    text: str = ""  # what the reporter wrote, as reported
+    tps_name: str = ""  # "TPS 002 Renah Kayu Embun" (the id where the TPS is unknown)
+    kecamatan: str = ""  # "Kec. Gunung Raya" (Papua: "Distrik Wamena"); "" where unknown
+    notes: tuple[str, ...] = ()  # what each later step said (acknowledged, resolved...)
 
     @property
     def open(self) -> bool:
         return is_open(self.status)
+
+    @property
+    def place(self) -> str:
+        """Where it happened, as a report writes it: "TPS 002 Renah Kayu Embun, Kec. Gunung
+        Raya, Polres Kerinci"."""
+        return ", ".join(p for p in (self.tps_name or f"TPS {self.tps_id}", self.kecamatan,
+                                     self.polres_name) if p)
 
 
 @dataclass(frozen=True)
@@ -133,6 +144,8 @@ class DispatchLine:
     status: UnitStatus
     since: dt.datetime  # its last step
     dispatched_by: str | None  # the operator; None without personnel
+    unit_name: str = ""  # the team's call sign ("Dalmas Kerinci 1"); "" for borrowed officers
+    owner_code: str = ""  # whose team: a Polres, or ``POOL`` (then it went as BKO)
 
 
 @dataclass(frozen=True)

@@ -3,9 +3,10 @@
 ``write_pdf`` lays out a ``pollguard.operations.sitrep.Sitrep`` on A4 in Bahasa Indonesia (or
 English with ``lang="en"``): the header (time on the operation's clock, plan and assessment
 versions, who made it), TPS status per Polres, incidents, dispatches, the reserve force and
-reserve-floor warnings, with page numbers. ``as_json`` is the same report as plain JSON values (what
-``GET /api/v1/sitrep`` answers). Neither adds nor hides anything: what a reader may not see was
-left out when the report was made.
+reserve-floor warnings, with page numbers, and under the tables the report told as staff write
+it (``pollguard.reports.sitrep_narrative``). ``as_json`` is the same report as plain JSON values
+(what ``GET /api/v1/sitrep`` answers), the narrative and its WhatsApp text included. Neither
+adds nor hides anything: what a reader may not see was left out when the report was made.
 
 Its words are the ``sitrep.*`` strings of the catalogue the /sitrep page reads
 (``pollguard.i18n``), so the page, the PDF and the command line say the same thing in the same
@@ -21,6 +22,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from reportlab.lib import colors
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import KeepTogether, Paragraph, Spacer, Table, TableStyle
 
 from pollguard.domain.command import POOL
@@ -30,6 +32,7 @@ from pollguard.operations.reinforcement import UnitStatus
 from pollguard.operations.sitrep import SEVERITIES, PolresStatus, Sitrep
 from pollguard.reports import pdf
 from pollguard.reports.numbers import num
+from pollguard.reports.sitrep_narrative import narrative, whatsapp
 
 __all__ = ["LANGS", "as_json", "label", "write_pdf"]
 
@@ -111,6 +114,9 @@ def as_json(sitrep: Sitrep) -> dict[str, Any]:
                             "bko": [{"team_id": o.team_id, "size": o.size,
                                      "minutes": o.minutes, "km": o.km} for o in w.bko]}
                            for w in sitrep.floor_warnings] if reserves else None,
+        "narrative": [{"number": sec.number, "title": sec.title, "items": list(sec.items),
+                       "numbered": sec.numbered} for sec in narrative(sitrep)],
+        "whatsapp": whatsapp(sitrep),
     }
 
 
@@ -224,8 +230,9 @@ def write_pdf(sitrep: Sitrep, path: Path | str | IO[bytes], lang: str = "id") ->
     # 2. Incidents
     o, c = sitrep.incident_counts(open=True), sitrep.incident_counts(open=False)
     story += [Paragraph(e(t("s.incidents")), st.h2),
-              Paragraph(e(t("inc_summary_severities", open=sum(o.values()), o3=o[3], o2=o[2],
-                            o1=o[1], closed=sum(c.values()), c3=c[3], c2=c[2], c1=c[1])), body),
+              Paragraph(e(t("inc_summary_severities", **{k: _n(v, lang) for k, v in dict(
+                  open=sum(o.values()), o3=o[3], o2=o[2], o1=o[1], closed=sum(c.values()),
+                  c3=c[3], c2=c[2], c1=c[1]).items()})), body),
               Spacer(1, 4)]
     if sitrep.incidents:
         # Widths fit a 13-digit TPS id, a time and the longest status on one line; the
@@ -265,6 +272,7 @@ def write_pdf(sitrep: Sitrep, path: Path | str | IO[bytes], lang: str = "id") ->
         story += [Spacer(1, 8), Paragraph(e(t("hidden")), note)]
     else:
         story += _reserve_sections(sitrep, lang, width, st)
+    story += _narrative_section(sitrep, lang, st)
 
     doc = pdf.document(path if not isinstance(path, Path) else str(path),
                        title=f"{t('title')} {h.operation}".strip(),
@@ -275,6 +283,22 @@ def write_pdf(sitrep: Sitrep, path: Path | str | IO[bytes], lang: str = "id") ->
         page_label = catalogue(lang)["sitrep.page"]
 
     doc.build(story, canvasmaker=Numbered)
+
+
+def _narrative_section(sitrep: Sitrep, lang: str, st: pdf.Styles) -> list[Any]:
+    """The report as staff write it (``sitrep_narrative``), under the tables: always in
+    Bahasa Indonesia, the language it is sent up in."""
+    e = html.escape
+    listed = ParagraphStyle("listed", parent=st.body, leftIndent=14, bulletIndent=0,
+                            bulletFontSize=st.body.fontSize)
+    out: list[Any] = [Paragraph(e(label(lang, "s.narrative")), st.h2)]
+    for sec in narrative(sitrep):
+        out.append(Paragraph(f"<b>{e(sec.heading)}</b>", st.body))
+        for n, item in enumerate(sec.items, 1):
+            out += [Paragraph(e(item), listed, bulletText=f"{n}.") if sec.numbered
+                    else Paragraph(e(item), st.body), Spacer(1, 2)]
+        out.append(Spacer(1, 4))
+    return out
 
 
 def _reserve_sections(sitrep: Sitrep, lang: str, width: float, st: pdf.Styles) -> list[Any]:

@@ -27,6 +27,7 @@ from collections.abc import Collection
 
 from pollguard.domain.command import POOL
 from pollguard.domain.forces import UnitKind as CommandKind
+from pollguard.domain.regions import KECAMATAN_NAMES, RegionLevel, ancestor_at
 from pollguard.domain.timezone import WIB
 from pollguard.operations.reinforcement import UnitStatus
 from pollguard.operations.sitrep import (
@@ -46,6 +47,11 @@ from pollguard.store.database import Database
 from pollguard.store.uow import UnitOfWork
 
 __all__ = ["situation"]
+
+
+#: The notes the system writes on a step itself (``services.dispatch``): the report tells the
+#: dispatch in its own words, so only what a person wrote is told as the action taken.
+_MACHINE_NOTES = frozenset({"reinforcement dispatched"})
 
 
 def _aware(t: dt.datetime) -> dt.datetime:
@@ -70,6 +76,11 @@ def situation(*, db: Database, ctx: incidents.LiveContext | None = None,
         plan = plans.info(s, ctx.plan_id) if ctx.plan_id else None
         assessment_id = assessments.latest_id(s)
         assessment = assessments.info(s, assessment_id) if assessment_id else None
+    views = incidents.listing(db=db, policy=ctx.escalation, tps_ids=chosen)
+    with UnitOfWork(db) as uow:
+        places = repo.tps_places(uow.session, {v.incident.tps_id for v in views})
+        region = repo.region_names(uow.session) if places else {}
+    levels = info.levels if info else KECAMATAN_NAMES
     names = {u.code: u.name for u in units}
     names[POOL] = next((u.name for u in units if u.kind == CommandKind.POLDA), "Polda")
     header = Header(
@@ -88,13 +99,14 @@ def situation(*, db: Database, ctx: incidents.LiveContext | None = None,
     per_polres = tuple(_status(code, names.get(code, code), p)
                        for code, p in board.regions.items())
 
-    views = incidents.listing(db=db, policy=ctx.escalation, tps_ids=chosen)
     kinds = ctx.kinds
     lines = []
     for v in views:
         inc = v.incident
         kind = kinds.get(inc.kind)
         age = int((now - _aware(inc.reported_at)).total_seconds() // 60)
+        number, desa = places.get(inc.tps_id, (0, ""))
+        kec = ancestor_at(desa, RegionLevel.KECAMATAN) if desa else ""
         lines.append(IncidentLine(
             id=inc.id, tps_id=inc.tps_id, polres_code=v.polres_code,
             polres_name=names.get(v.polres_code, v.polres_code), kind=inc.kind,
@@ -103,11 +115,17 @@ def situation(*, db: Database, ctx: incidents.LiveContext | None = None,
             status=inc.status, level=inc.level, verified=v.verified,
             reported_at=_aware(inc.reported_at), age_min=max(age, 0),
             reported_by=inc.reported_by if personnel else None,
-            units_sent=len(v.dispatches) if reserves else None))
+            units_sent=len(v.dispatches) if reserves else None, text=inc.text,
+            tps_name=f"TPS {number:03d} {region.get(desa, desa)}" if desa else "",
+            kecamatan=levels.of(region[kec]) if kec in region else "",
+            notes=tuple(dict.fromkeys(st.note for st in inc.history[1:]
+                                      if st.note and st.note not in _MACHINE_NOTES))))
     lines.sort(key=lambda i: (not i.open, -i.severity, i.reported_at, i.id))
     if not reserves:
         return Sitrep(header, total, per_polres, tuple(lines), names=names)
 
+    got = incidents.units(db=db, ctx=ctx)
+    team_of = {st.team.team_id: st.team for st in got.teams}
     tps_of = {v.incident.id: (v.incident.tps_id, v.polres_code) for v in views}
     sent = sorted((d for v in views for d in v.dispatches),
                   key=lambda d: (d.status == UnitStatus.AVAILABLE, d.history[0].at, d.id))
@@ -115,9 +133,11 @@ def situation(*, db: Database, ctx: incidents.LiveContext | None = None,
         id=d.id, incident_id=d.incident_id, tps_id=tps_of[d.incident_id][0],
         polres_code=tps_of[d.incident_id][1], unit_id=d.unit_id, kind=d.kind,
         officers=d.officers, status=d.status, since=_aware(d.history[-1].at),
-        dispatched_by=d.history[0].by if personnel else None) for d in sent)
+        dispatched_by=d.history[0].by if personnel else None,
+        unit_name=team_of[d.unit_id].call_sign if d.unit_id in team_of else "",
+        owner_code=team_of[d.unit_id].owner_code if d.unit_id in team_of else "")
+        for d in sent)
 
-    got = incidents.units(db=db, ctx=ctx)
     in_view = None if chosen is None else {ctx.polres_of.get(t, "") for t in chosen}
     teams: dict[str, list[incidents.TeamState]] = {}
     for st in got.teams:

@@ -332,6 +332,15 @@ def tps_kecamatan(session: Session) -> dict[str, str]:
             for t, d in session.execute(select(TpsRecord.tps_id, TpsRecord.desa_code))}
 
 
+def tps_places(session: Session, ids: Iterable[str]) -> dict[str, tuple[int, str]]:
+    """TPS id -> (its number, its desa's code), for the TPS in ``ids``: what a report names a
+    TPS by ("TPS 002 Renah Kayu Embun")."""
+    wanted = sorted(set(ids))
+    return {t: (n, d) for t, n, d in session.execute(
+        select(TpsRecord.tps_id, TpsRecord.number, TpsRecord.desa_code)
+        .where(TpsRecord.tps_id.in_(wanted)))} if wanted else {}
+
+
 def events(session: Session) -> list[RiskEvent]:
     return [RiskEvent(e.event_id, e.kind, e.lat, e.lon, e.occurred_on, e.severity,
                       e.description)

@@ -16,6 +16,7 @@ from pydantic import BaseModel, Field
 from pollguard.access import Permission, can
 from pollguard.operations.sitrep import Sitrep
 from pollguard.reports import sitrep as report
+from pollguard.reports.sitrep_narrative import whatsapp
 from pollguard.services import sitrep
 from pollguard.services.accounts import Principal
 from pollguard.web.deps import snapshot, visible_ids
@@ -122,6 +123,14 @@ class FloorOut(BaseModel):
     bko: list[BkoOut]
 
 
+class SectionOut(BaseModel):
+    number: str = Field(description='"I" to "IV"')
+    title: str = Field(description='"Situasi umum", "Kejadian menonjol", "Tindakan yang '
+                                   'telah diambil", "Kesimpulan dan saran"')
+    items: list[str] = Field(description="its paragraphs, or the entries of its list")
+    numbered: bool = Field(description="the items are a numbered list")
+
+
 class SitrepOut(BaseModel):
     header: HeaderOut
     total: StatusOut
@@ -130,6 +139,10 @@ class SitrepOut(BaseModel):
     dispatches: list[DispatchLineOut] | None = Field(description="null without reserve:read")
     force: list[ForceOut] | None = Field(description="null without reserve:read")
     floor_warnings: list[FloorOut] | None = Field(description="null without reserve:read")
+    narrative: list[SectionOut] = Field(description="the report as staff write it, in Bahasa "
+                                                    "Indonesia: situasi umum, kejadian "
+                                                    "menonjol, tindakan, kesimpulan dan saran")
+    whatsapp: str = Field(description="the same as one WhatsApp message (*bold* headings)")
 
 
 def _now(request: Request) -> dt.datetime:
@@ -154,6 +167,16 @@ def sitrep_json(request: Request,
     """The situation report now: TPS status per Polres, incidents, dispatches, the reserve
     force and reserve-floor warnings, with the plan and assessment in force."""
     return SitrepOut.model_validate(report.as_json(situation(request, who)))
+
+
+@router.get("/sitrep.txt", response_class=Response,
+            responses={200: {"content": {"text/plain": {}},
+                             "description": "the report as a WhatsApp message"}})
+def sitrep_text(request: Request,
+                who: Principal = needs(Permission.INCIDENT_READ)) -> Response:
+    """The report as the WhatsApp message the Posko forwards (plain text, *bold* headings)."""
+    return Response(whatsapp(situation(request, who)), media_type="text/plain; charset=utf-8",
+                    headers={"Cache-Control": "no-store"})
 
 
 @router.get("/sitrep.pdf", response_class=Response,

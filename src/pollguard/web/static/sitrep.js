@@ -139,6 +139,67 @@
       [el("tr", {}, el("td", {colspan: 5, class: "muted"}, t("sitrep.no_floor")))]));
   }
 
+  // The report as staff write it (the server's one definition, sitrep_narrative), and the
+  // same as a WhatsApp message to copy into the Kapolda's group.
+  let waText = "";
+  function renderNarrative(s) {
+    $("sitrep-narrative").replaceChildren(...s.narrative.flatMap((sec) => [
+      el("h3", {"data-narrative": sec.number}, `${sec.number}. ${sec.title}`),
+      sec.numbered ? el("ol", {}, sec.items.map((x) => el("li", {}, x)))
+                   : el("div", {}, sec.items.map((x) => el("p", {}, x)))]));
+    waText = s.whatsapp;
+    $("sitrep-wa").textContent = waText;
+    $("sitrep-copy-wa").disabled = !waText;
+  }
+
+  // The browser's clipboard (a secure page: https or localhost), else the old way: a hidden
+  // textarea selected and copied (as the plotting page copies its messages).
+  async function toClipboard(text) {
+    if (navigator.clipboard && window.isSecureContext) {
+      try {
+        await navigator.clipboard.writeText(text);
+        return true;
+      } catch (e) { /* refused: try the old way */ }
+    }
+    const area = el("textarea", {readonly: true, class: "copy-buffer", "aria-hidden": "true"});
+    area.value = text;
+    document.body.append(area);
+    area.select();
+    let ok = false;
+    try { ok = document.execCommand("copy"); } catch (e) { ok = false; }
+    area.remove();
+    return ok;
+  }
+
+  function wireCopy() {
+    const button = $("sitrep-copy-wa");
+    const label = button.textContent;
+    const fallback = $("copy-fallback");
+    const fallbackText = $("copy-fallback-text");
+    $("copy-fallback-close").addEventListener("click", () => { fallback.hidden = true; });
+    let timer = null;
+    button.addEventListener("click", async () => {
+      const value = waText;
+      if (await toClipboard(value)) {
+        fallback.hidden = true;
+        button.textContent = t("plot.copied");
+        button.classList.add("copied");
+        $("copy-status").textContent = t("plot.copied");
+        clearTimeout(timer);
+        timer = setTimeout(() => {
+          button.textContent = label;
+          button.classList.remove("copied");
+          $("copy-status").textContent = "";
+        }, 2500);
+      } else {  // no clipboard at all: the text selected, for the user to copy
+        fallbackText.value = value;
+        fallback.hidden = false;
+        fallbackText.focus();
+        fallbackText.select();
+      }
+    });
+  }
+
   async function load() {
     const current = answers();
     pg.ready(false);
@@ -150,6 +211,7 @@
       renderStatus(s);
       renderIncidents(s);
       renderReserves(s);
+      renderNarrative(s);
       $("sitrep-refresh").textContent = t("sitrep.refresh", {t: pg.time(s.header.as_of, {seconds: false})});
     } catch (e) {
       if (!current()) return;
@@ -161,6 +223,7 @@
 
   async function init() {
     $("sitrep-pdf").href = `/api/v1/sitrep.pdf?lang=${pg.lang}`;
+    wireCopy();
     await load();
     setInterval(() => { if (!document.hidden) load(); }, REFRESH_MS);
     document.addEventListener("visibilitychange", () => { if (!document.hidden) load(); });
