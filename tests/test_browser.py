@@ -155,3 +155,33 @@ def test_switch_the_language(browser: Browser, server: str, shots: Path) -> None
     ready(page)
     assert "Jejak Audit" in page.locator("header nav").inner_text()
     page.context.close()
+
+
+def test_the_audit_page_names_actions_on_local_time_and_errors_come_in_indonesian(
+        browser: Browser, server: str) -> None:
+    """Actions in words, times with the operation's zone, the filter by kind; and a refusal
+    that a page's script gets (a TPS outside the Polres) in Bahasa Indonesia with its code."""
+    page = _login(browser, server, "polda")
+    page.goto(f"{server}/audit?lang=id")
+    ready(page)
+    rows = page.evaluate("""() => [...document.querySelectorAll(
+        '#audit-table tbody tr[data-action]')].map((r) => [r.dataset.action,
+        r.cells[3].textContent, r.cells[1].textContent])""")
+    assert rows
+    for action, label, at in rows:
+        assert label != action and at.endswith(" WIB"), (action, label, at)
+    page.select_option("#audit-action", "plan.")
+    page.wait_for_function("""() => document.body.dataset.ready === '1' &&
+        [...document.querySelectorAll('#audit-table tbody tr[data-action]')].every(
+            (r) => r.dataset.action.startsWith('plan.'))""")
+    assert "Rencana" in page.locator("#audit-table tbody").inner_text()
+    outside = page.evaluate("""async () => { const m = await pg.api('/map/tps');
+        return m.ids.find((id, i) => m.polres[m.pol[i]] !== 'polres.15.01'); }""")
+    page.context.close()
+    polres = _login(browser, server, "polres")
+    polres.goto(f"{server}/risk?lang=id")
+    ready(polres)
+    refused = polres.evaluate("""(id) => pg.api('/tps/' + id).then(() => null,
+        (e) => [e.status, e.code, e.message])""", outside)
+    assert refused == [403, "outside_jurisdiction", f"TPS {outside} di luar wilayah hukum Anda"]
+    polres.context.close()

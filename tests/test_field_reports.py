@@ -145,7 +145,8 @@ def test_an_unknown_tps_is_404_with_the_reason(petugas: TestClient,
                                                planned_db: Database) -> None:
     before = _stored(planned_db)
     r = petugas.post(URL, json=_status("9999999999999", TpsPhase.SET_UP))
-    assert r.status_code == 404 and r.json()["detail"] == "no TPS 9999999999999"
+    assert r.status_code == 404 and r.json()["code"] == "tps_unknown"
+    assert r.json()["messages"]["en"] == "no TPS 9999999999999"
     assert _stored(planned_db) == before
 
 
@@ -183,7 +184,7 @@ def test_the_officer_is_who_is_logged_in_not_the_body(petugas: TestClient, polda
     r = petugas.post(URL, json=_status(own_tps, TpsPhase.SET_UP, nrp="00000000"))
     assert r.status_code == 201 and r.json()["nrp"] == mine  # the body's nrp is ignored
     r = polda.post(URL, json=_status(own_tps, TpsPhase.SET_UP))
-    assert r.status_code == 403 and "not tied to a plotted officer" in r.json()["detail"]
+    assert r.status_code == 403 and r.json()["code"] == "not_an_officer"
 
 
 def test_another_officers_client_id_is_409(app: FastAPI, petugas: TestClient,

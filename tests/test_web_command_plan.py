@@ -114,7 +114,7 @@ def test_a_polres_cannot_set_a_guard_outside_its_jurisdiction(polres: TestClient
     r = polres.post(f"/api/v1/plans/{plan}/drafts",
                     json={"guards": {outside: {"officers": 15}}, "note": "di luar"})
     assert r.status_code == 403, r.text
-    assert "di luar wilayah Anda" in r.json()["detail"] and outside in r.json()["detail"]
+    assert "di luar wilayah hukum Anda" in r.json()["detail"] and outside in r.json()["detail"]
     assert _plan_ids(polres) == before
 
 

@@ -20,7 +20,7 @@ from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from pollguard import __version__
@@ -43,6 +43,7 @@ from pollguard.web.api import (
     session,
     sitrep,
 )
+from pollguard.web.errors import ApiError, ErrorCode, problem
 from pollguard.web.headers import install_middleware
 from pollguard.web.i18n import LANGUAGES, catalogue
 from pollguard.web.ingest import ReportWriter
@@ -53,9 +54,15 @@ API = "/api/v1"
 
 
 class Problem(BaseModel):
-    """Every refusal says why."""
+    """Every refusal says why, in the caller's language (``?lang=``, else Accept-Language,
+    else Bahasa Indonesia), with a code that is the same in every language."""
 
     detail: str | list[dict[str, object]]
+    code: str = Field("error", description="what went wrong, for programs: "
+                                           "outside_jurisdiction, role_forbidden, csrf, "
+                                           "not_found, ... (web/errors.py)")
+    messages: dict[str, str] = Field(default_factory=dict,
+                                     description="the reason in each language: id, en")
 
 
 ERRORS: dict[int | str, dict[str, Any]] = {
@@ -88,9 +95,8 @@ def _meta_router() -> APIRouter:
     def strings(lang: str) -> dict[str, str]:
         """The page strings of one language (``id`` or ``en``)."""
         if lang not in LANGUAGES:
-            from fastapi import HTTPException
-
-            raise HTTPException(404, f"no language {lang}: choose one of {', '.join(LANGUAGES)}")
+            raise ApiError(404, ErrorCode.LANGUAGE_UNKNOWN, lang=lang,
+                           choices=", ".join(LANGUAGES))
         return catalogue(lang)
 
     return router
@@ -107,6 +113,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
         yield
     finally:
         await to_thread.run_sync(app.state.report_writer.stop)
+        await to_thread.run_sync(app.state.reassessor.wait, 60.0)  # the last one written
         app.state.db.seal.close()  # a signed checkpoint of the newest entry written here
         if app.state.basemap is not None:
             app.state.basemap.close()
@@ -168,6 +175,8 @@ def create_app(db: Database | str | None = None, settings: WebSettings | None = 
     app.state.snapshots = Snapshots(database)
     app.state.clock = None  # None: the wall clock; tests and drills may set a function
     app.state.report_writer = ReportWriter(database)
+    # Risk after a verified incident, reassessed off the request (services.reassessment).
+    app.state.reassessor = incident_service.Reassessor(database)
     app.state.principals = PrincipalCache()
     app.state.chain_watch = audit_service.ChainWatch()
     # The offline basemap, opened (and checked) now: a bad archive stops the start, naming it.
@@ -193,20 +202,23 @@ def create_app(db: Database | str | None = None, settings: WebSettings | None = 
     # Security headers on every response, the request body cap: pure ASGI (headers.py).
     install_middleware(app, app.state.settings)
 
+    # Every refusal: its text in the caller's language and its code (web/errors.py).
     @app.exception_handler(NoDataError)
     def no_data(request: Request, exc: NoDataError) -> JSONResponse:
-        return JSONResponse({"detail": str(exc)}, status_code=404)
+        return JSONResponse(problem(request, 404, ApiError(404, ErrorCode.NO_DATA,
+                                                           reason=exc)), status_code=404)
 
     @app.exception_handler(RequestValidationError)
     def invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
-        return JSONResponse({"detail": [
+        return JSONResponse(problem(request, 422, [
             {"loc": list(e.get("loc", ())), "msg": e.get("msg", ""), "type": e.get("type", "")}
-            for e in exc.errors()]}, status_code=422)
+            for e in exc.errors()]), status_code=422)
 
     @app.exception_handler(StarletteHTTPException)
     def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        return JSONResponse({"detail": exc.detail}, status_code=exc.status_code,
-                            headers=getattr(exc, "headers", None))
+        said = exc if isinstance(exc, ApiError) else exc.detail
+        return JSONResponse(problem(request, exc.status_code, said),
+                            status_code=exc.status_code, headers=getattr(exc, "headers", None))
 
     return app
 

@@ -5,7 +5,7 @@ import from here, never from one another."""
 
 from __future__ import annotations
 
-from fastapi import HTTPException, Request
+from fastapi import Request
 from pydantic import BaseModel, Field
 
 from pollguard.access import Scope
@@ -13,6 +13,7 @@ from pollguard.domain.tps import PollingStation
 from pollguard.services import field_reports
 from pollguard.services.accounts import Principal
 from pollguard.services.snapshot import Snapshot
+from pollguard.web.errors import ApiError, ErrorCode
 
 
 def snapshot(request: Request, plan: int | None = None) -> Snapshot:
@@ -30,9 +31,9 @@ def tps_in_view(snap: Snapshot, who: Principal, tps_id: str) -> PollingStation:
     outside the account's jurisdiction."""
     t = snap.tps.get(tps_id)
     if t is None:
-        raise HTTPException(404, f"no TPS {tps_id}")
+        raise ApiError(404, ErrorCode.TPS_UNKNOWN, tps=tps_id)
     if not scope_of(snap, who).sees_kecamatan(snap.kecamatan_of(t)):
-        raise HTTPException(403, f"TPS {tps_id} is outside your jurisdiction")
+        raise ApiError(403, ErrorCode.OUTSIDE_JURISDICTION, tps=tps_id)
     return t
 
 

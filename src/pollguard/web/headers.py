@@ -174,7 +174,8 @@ class BodyLimit:
 
     async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
         # Connection: close, so that the server does not read the rest of a huge body.
-        response = JSONResponse({"detail": too_large_detail(self.max_bytes)}, status_code=413,
+        response = JSONResponse({"detail": too_large_detail(self.max_bytes),
+                                 "code": "too_large"}, status_code=413,
                                 headers={"Connection": "close"})
         await response(scope, receive, send)
 

@@ -22,11 +22,12 @@ from collections.abc import Callable
 from typing import Any
 
 from anyio import to_thread
-from fastapi import Depends, HTTPException, Request
+from fastapi import Depends, Request
 
 from pollguard.access import Permission, can
 from pollguard.services import accounts
 from pollguard.services.accounts import Principal
+from pollguard.web.errors import ApiError, ErrorCode
 
 SESSION_COOKIE = "pg_session"
 CSRF_COOKIE = "pg_csrf"
@@ -103,15 +104,14 @@ def _check_csrf(request: Request, who: Principal) -> None:
         return
     sent = request.headers.get(CSRF_HEADER, "")
     if not who.csrf or not hmac.compare_digest(sent, who.csrf):
-        raise HTTPException(403, f"missing or wrong {CSRF_HEADER} header (CSRF protection)")
+        raise ApiError(403, ErrorCode.CSRF, header=CSRF_HEADER)
 
 
 def check_login_csrf(request: Request) -> None:
     cookie = request.cookies.get(CSRF_COOKIE, "")
     sent = request.headers.get(CSRF_HEADER, "")
     if not cookie or not hmac.compare_digest(cookie, sent):
-        raise HTTPException(403, f"log in from the login page: the {CSRF_HEADER} header must "
-                                 f"echo the {CSRF_COOKIE} cookie (CSRF protection)")
+        raise ApiError(403, ErrorCode.LOGIN_CSRF, header=CSRF_HEADER, cookie=CSRF_COOKIE)
 
 
 async def _current(request: Request) -> Principal:
@@ -122,8 +122,7 @@ async def _current(request: Request) -> Principal:
     if who is None and found is not None:
         who = await to_thread.run_sync(_principal, request)
     if who is None:
-        raise HTTPException(401, "log in first (session cookie or bearer token)",
-                            headers={"WWW-Authenticate": "Bearer"})
+        raise ApiError(401, ErrorCode.NOT_SIGNED_IN, headers={"WWW-Authenticate": "Bearer"})
     _check_csrf(request, who)
     request.state.principal = who
     return who
@@ -139,7 +138,8 @@ def needs(permission: Permission) -> Any:
     async def guard(request: Request) -> Principal:
         who = await _current(request)
         if not can(who.role, permission):
-            raise HTTPException(403, f"the role {who.role.value} may not {permission.value}")
+            raise ApiError(403, ErrorCode.ROLE_FORBIDDEN, role=who.role.value,
+                           permission=permission.value)
         return who
 
     guard.permission = permission  # type: ignore[attr-defined]

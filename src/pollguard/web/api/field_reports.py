@@ -21,6 +21,7 @@ from pollguard.services import field_reports
 from pollguard.services.accounts import Principal
 from pollguard.web.api.params import server_now, utc_iso
 from pollguard.web.deps import ProgressBoard, progress_board
+from pollguard.web.errors import ApiError, ErrorCode
 from pollguard.web.security import needs
 
 router = APIRouter(tags=["reports"])
@@ -80,7 +81,7 @@ async def submit(body: ReportIn, request: Request, response: Response,
     report when its client id was stored already (a resend stores nothing). Answered once the
     report is committed: an acknowledged report survives a crash."""
     if who.nrp is None:
-        raise HTTPException(403, "this account is not tied to a plotted officer")
+        raise ApiError(403, ErrorCode.NOT_AN_OFFICER)
     try:
         check_sent_at(body.sent_at, server_now(request),
                       max_age=request.app.state.settings.report_max_age)
@@ -97,7 +98,7 @@ async def submit(body: ReportIn, request: Request, response: Response,
             raise outcome
         stored, created = outcome
     except field_reports.NoSuchTpsError as exc:
-        raise HTTPException(404, str(exc)) from exc
+        raise ApiError(404, ErrorCode.TPS_UNKNOWN, tps=body.tps_id) from exc
     except field_reports.NotPlottedError as exc:
         raise HTTPException(403, str(exc)) from exc
     except field_reports.ClientIdTakenError as exc:

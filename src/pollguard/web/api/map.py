@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from functools import lru_cache
 
-from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, Field
 
 from pollguard.access import Permission, Scope, can
@@ -23,6 +23,7 @@ from pollguard.services.snapshot import Snapshot
 from pollguard.web import tiles
 from pollguard.web.api.params import MAX_ID
 from pollguard.web.deps import scope_of, snapshot, tps_in_view
+from pollguard.web.errors import ApiError, ErrorCode
 from pollguard.web.security import needs, signed_in
 
 router = APIRouter(tags=["map"])
@@ -401,12 +402,12 @@ def my_assignment(request: Request,
     """A field officer's own post (or duty, or reserve team) in the plan in force."""
     snap = snapshot(request)
     if who.nrp is None or snap.plan is None:
-        raise HTTPException(404, "this account is not tied to a plotted officer")
+        raise ApiError(404, ErrorCode.NOT_AN_OFFICER)
     view = snap.view
     mine = next((a for a in view.plan.assignments if a.nrp == who.nrp), None)
     officer = view.officers.get(who.nrp)
     if mine is None or officer is None:
-        raise HTTPException(404, f"officer {who.nrp} is not plotted in the plan in force")
+        raise ApiError(404, ErrorCode.NOT_PLOTTED, nrp=who.nrp)
     assert snap.plan_info is not None
     if mine.role == Role.POST:
         post = view.posts[mine.target_id]

@@ -17,6 +17,7 @@ from pollguard.services.accounts import Principal
 from pollguard.services.snapshot import Snapshot
 from pollguard.web.api.params import MAX_ID, utc_iso
 from pollguard.web.deps import scope_of, snapshot
+from pollguard.web.errors import ApiError, ErrorCode
 from pollguard.web.security import needs
 
 router = APIRouter(tags=["risk"])
@@ -101,7 +102,7 @@ def indicator_breakdown(request: Request, region: str | None = Query(None, max_l
     (or one region or Polres inside it), for the latest assessment."""
     snap = snapshot(request)
     if snap.assessment is None:
-        raise HTTPException(404, "no assessment yet")
+        raise ApiError(404, ErrorCode.NO_ASSESSMENT)
     scope = scope_of(snap, who)
     tps = snap.visible_tps(scope)
     if region:

@@ -60,12 +60,18 @@ const pg = (() => {
     if (r.status === 401) { location.href = "/login?next=" + encodeURIComponent(location.pathname); throw new Error("401"); }
     const data = r.status === 204 ? null : await r.json().catch(() => null);
     if (!r.ok) {
+      // The server's reason in the page's language (it reads the lang= above), as it is; its
+      // code and status ride on the error for the page to decide on (err.code, err.status).
       const detail = data && data.detail;
       // A refused request body: each reason as the server wrote it (it names the field).
       const msg = typeof detail === "string" ? detail :
         Array.isArray(detail) && detail.every((d) => d && typeof d.msg === "string") ?
-          detail.map((d) => d.msg).join("; ") : JSON.stringify(detail);
-      throw new Error(`${r.status}: ${msg}`);
+          detail.map((d) => d.msg).join("; ") : detail ? JSON.stringify(detail) :
+          t("error.error") + ` (${r.status})`;
+      const err = new Error(msg);
+      err.status = r.status;
+      err.code = (data && data.code) || "";
+      throw err;
     }
     return data;
   }

@@ -61,7 +61,7 @@
     try {
       a = await pg.api("/me/assignment");
     } catch (e) {
-      if (String(e.message).startsWith("404")) {
+      if (e.status === 404) {
         card.dataset.state = "none";
         card.replaceChildren(el("h2", {}, t("me.none_title")), el("p", {}, t("me.none")));
         pg.ready(true);
