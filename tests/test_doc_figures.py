@@ -9,6 +9,7 @@ runs the rest: assess, plan, re-plan, compare, list (about 12 s)."""
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,6 +24,7 @@ from pollguard.scenario.boundaries import BOUNDARIES
 from pollguard.store.database import Database, open_database
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
+DOC_DB = "sqlite:///p.db"  # the database the planning session's commands name
 HOW = "run `python tests/doc_figures.py` to write what the code says into the docs"
 
 
@@ -34,6 +36,9 @@ def session(loaded_template: str, tmp_path_factory: pytest.TempPathFactory
     where = tmp_path_factory.mktemp("session")
     with copied_database_url(loaded_template, where, "p.db") as url:
         steps = doc_figures.planning_session()[doc_figures.GIVEN_STEPS:]
+        if not url.startswith("sqlite"):  # the PostgreSQL run: the doc's file is the copy
+            steps = [dataclasses.replace(s, command=s.command.replace(DOC_DB, url))
+                     for s in steps]
         problems, _ = check(steps, where, doc_figures.SESSION_ENV, "docs/planning.md")
         database = open_database(url)
         yield where, problems, database
