@@ -15,8 +15,8 @@ from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from pollguard.domain.command import Level
 
-__all__ = ["DEFAULT_KINDS", "DEFAULT_NEEDS", "EscalationPolicy", "IncidentKind", "Operations",
-           "ReinforcementPolicy", "TeamNeed"]
+__all__ = ["DEFAULT_KINDS", "DEFAULT_NEEDS", "POS_KOSONG", "EscalationPolicy", "IncidentKind",
+           "Operations", "PresencePolicy", "ReinforcementPolicy", "TeamNeed"]
 
 
 class EscalationPolicy(BaseModel):
@@ -148,6 +148,24 @@ DEFAULT_KINDS: tuple[IncidentKind, ...] = (
 )
 
 
+#: The alert a post raises when nobody is present at it by the deadline: an incident of its
+#: own kind, so that it escalates and is reinforced like any other. Added to every catalogue.
+POS_KOSONG = _k("pos_kosong", "Pos kosong (tidak ada personel hadir)",
+                "Post empty (nobody present)", 2, None)
+
+
+class PresencePolicy(BaseModel):
+    """Presence at post, ``[operations.presence]``: a check-in counts as at the post within
+    ``radius_m`` of it (farther: stored, and marked); a post with nobody present by
+    ``deadline`` (local time, voting day) raises a ``pos_kosong`` alert. The TPS open at 07.00:
+    the guard must be there before."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    radius_m: float = Field(default=300.0, gt=0, le=50_000)
+    deadline: dt.time = dt.time(7, 0)
+
+
 class Operations(BaseModel):
     """Voting day: the incident catalogue, the escalation limits and reinforcement settings."""
 
@@ -155,6 +173,7 @@ class Operations(BaseModel):
 
     escalation: EscalationPolicy = EscalationPolicy()
     reinforcement: ReinforcementPolicy = ReinforcementPolicy()
+    presence: PresencePolicy = PresencePolicy()
     escalate_every_s: float = Field(default=15.0, gt=0)  # how often the server checks
     incident_kinds: tuple[IncidentKind, ...] = DEFAULT_KINDS
 

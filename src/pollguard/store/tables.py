@@ -484,3 +484,22 @@ class DispatchStepRecord(Base):
     by: Mapped[str] = mapped_column(String(80))
     at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     note: Mapped[str] = mapped_column(Text, default="")
+
+
+class PresenceRecord(Base):
+    """One check-in or check-out of a plotted officer at his post, appended only (the latest
+    per officer and plan is where he stands). ``inside`` is None when the phone sent no
+    location (then ``reason`` says why); False marks a check-in beyond the profile's radius."""
+
+    __tablename__ = "presence"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id"), index=True)
+    post_id: Mapped[str] = mapped_column(String(40))
+    nrp: Mapped[str] = mapped_column(String(8), index=True)
+    kind: Mapped[str] = mapped_column(String(10))  # checkin, checkout
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    lat: Mapped[float | None] = mapped_column(Float)
+    lon: Mapped[float | None] = mapped_column(Float)
+    distance_m: Mapped[float | None] = mapped_column(Float)
+    inside: Mapped[bool | None] = mapped_column(Boolean)
+    reason: Mapped[str] = mapped_column(Text, default="")

@@ -58,5 +58,31 @@
     try { renderBoard(await pg.api("/reports/progress")); } catch (e) { live.showError(e); }
   }
 
-  Object.assign(live, {renderBoard, loadProgress});
+  // Presence at post: planned against present per Polres (GET /presence), beside the
+  // progress. Check-ins are not live events: the table is read again every 30 s.
+  const presence = document.getElementById("presence-board");
+
+  function renderPresence(p) {
+    if (!presence || !p) return;
+    const num = (n, key) => el("td", {class: "num" + (n ? "" : " zero"), "data-col": key},
+                                fmt(n || 0));
+    const row = (attrs, name, r) => el("tr", attrs,
+      el("th", {scope: "row", title: name}, String(name).replace(/^Polres\s+/, "")),
+      num(r.planned, "planned"), num(r.present, "present"), num(r.marked, "marked"),
+      num(r.empty_posts, "empty_posts"));
+    presence.tBodies[0].replaceChildren(...(p.polres || []).map((r) =>
+      row({"data-region": r.code}, r.name || r.code, r)));
+    presence.tFoot.replaceChildren(row({class: "total", "data-total": ""}, t("live.total"),
+                                       p.total));
+    presence.dataset.updated = new Date().toISOString();
+  }
+
+  async function loadPresence() {
+    if (!presence) return;
+    try { renderPresence(await pg.api("/presence")); } catch (e) { live.showError(e); }
+  }
+
+  if (presence) { loadPresence(); setInterval(loadPresence, 30_000); }
+
+  Object.assign(live, {renderBoard, loadProgress, renderPresence, loadPresence});
 })();

@@ -1,0 +1,190 @@
+"""Presence at post through the API, as the demo field officer's phone sends it: a check-in
+inside the profile's radius counts, one outside is stored and marked, one without location
+needs a reason; the board counts planned against present within the caller's jurisdiction;
+past the deadline on voting day every post with nobody present raises one ``pos_kosong``
+incident, which escalates like any other."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from importlib import resources
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from pollguard.domain.geo import Point, offset
+from pollguard.profile.model import ProfileError, parse_profile
+from pollguard.services import presence
+from pollguard.store import audit, plans
+from pollguard.store import incidents as incident_store
+from pollguard.store import presence as store
+from pollguard.store.database import Database
+from pollguard.store.presence import PlannedPost
+from pollguard.store.uow import UnitOfWork
+from pollguard.web.app import create_app, presence_round
+from pollguard.web.settings import WebSettings
+from web_client import log_in, token_headers
+
+WIB = dt.timezone(dt.timedelta(hours=7))
+EARLY = dt.datetime(2024, 11, 27, 6, 0, tzinfo=WIB)  # voting day, before the 07.00 deadline
+
+
+class Clock:
+    def __init__(self, at: dt.datetime) -> None:
+        self.at = at
+
+    def __call__(self) -> dt.datetime:
+        return self.at
+
+
+@pytest.fixture(scope="module")
+def clock() -> Clock:
+    return Clock(EARLY)
+
+
+@pytest.fixture(scope="module")
+def app(planned_db: Database, clock: Clock) -> FastAPI:
+    app = create_app(planned_db, WebSettings(escalate=False))
+    app.state.clock = clock
+    return app
+
+
+@pytest.fixture(scope="module")
+def petugas(app: FastAPI) -> TestClient:
+    client = TestClient(app)
+    client.headers["X-CSRF-Token"] = log_in(client, "petugas")
+    return client
+
+
+def _client(app: FastAPI, db: Database, user: str) -> TestClient:
+    client = TestClient(app)
+    client.headers.update(token_headers(db, user))
+    return client
+
+
+@pytest.fixture(scope="module")
+def post(petugas: TestClient, planned_db: Database) -> PlannedPost:
+    nrp = petugas.get("/api/v1/session").json()["nrp"]
+    with UnitOfWork(planned_db) as uow:
+        plan = plans.in_force(uow.session)
+        assert plan is not None
+        found = store.post_of(uow.session, plan[0], nrp)
+    assert found is not None
+    return found
+
+
+def _report(petugas: TestClient, post: PlannedPost) -> dict[str, object]:
+    r = petugas.post("/api/v1/reports", json={
+        "client_id": str(uuid.uuid4()), "tps_id": post.tps_ids[0], "kind": "status",
+        "phase": "set_up", "sent_at": EARLY.isoformat()})
+    assert r.status_code == 201, r.text
+    return dict(r.json())
+
+
+def test_a_report_from_an_officer_not_at_his_post_is_marked(petugas: TestClient,
+                                                             post: PlannedPost) -> None:
+    assert _report(petugas, post)["marked_absent"] is True  # no check-in yet
+
+
+def test_a_check_in_outside_the_radius_is_stored_and_marked(
+        petugas: TestClient, post: PlannedPost, planned_db: Database) -> None:
+    far = offset(Point(post.lat, post.lon), distance_km=1.2, bearing_deg=90)
+    r = petugas.post("/api/v1/presence/checkin", json={"lat": far.lat, "lon": far.lon})
+    assert r.status_code == 201, r.text
+    body = r.json()
+    assert body["inside"] is False and body["marked"] is True
+    assert body["post_id"] == post.post_id and 1150 < body["distance_m"] < 1250
+    assert presence.not_present(db=planned_db, nrps=[post.nrps[0]]) == {post.nrps[0]}
+
+
+def test_without_location_a_check_in_needs_a_reason(petugas: TestClient,
+                                                    planned_db: Database) -> None:
+    with UnitOfWork(planned_db) as uow:
+        before = audit.head(uow.session)
+    r = petugas.post("/api/v1/presence/checkin", json={})
+    assert r.status_code == 422, r.text
+    r = petugas.post("/api/v1/presence/checkin", json={"reason": "GPS mati, di pos sejak 05.30"})
+    assert r.status_code == 201, r.text
+    assert r.json()["inside"] is None and r.json()["marked"] is True
+    with UnitOfWork(planned_db) as uow:
+        assert audit.head(uow.session) == before + 1  # the refused one wrote nothing
+
+
+def test_a_check_in_inside_the_radius_counts(petugas: TestClient, post: PlannedPost,
+                                             planned_db: Database) -> None:
+    near = offset(Point(post.lat, post.lon), distance_km=0.1, bearing_deg=0)
+    r = petugas.post("/api/v1/presence/checkout", json={"lat": near.lat, "lon": near.lon})
+    assert r.status_code == 201 and r.json()["kind"] == "checkout"
+    r = petugas.post("/api/v1/presence/checkin", json={"lat": near.lat, "lon": near.lon})
+    assert r.status_code == 201, r.text
+    assert r.json()["inside"] is True and r.json()["marked"] is False
+    assert presence.not_present(db=planned_db, nrps=[post.nrps[0]]) == set()
+    assert _report(petugas, post)["marked_absent"] is False
+    with UnitOfWork(planned_db) as uow:
+        actions = [e.action for e in audit.after(uow.session, 0, prefixes=("checkin.",))]
+    assert actions == ["checkin.in", "checkin.in", "checkin.out", "checkin.in"]
+
+
+def test_the_board_counts_planned_against_present_in_the_callers_view(
+        app: FastAPI, planned_db: Database, post: PlannedPost, petugas: TestClient) -> None:
+    polda = _client(app, planned_db, "polda").get("/api/v1/presence").json()
+    total = polda["total"]
+    assert total["present"] == 1 and total["planned"] == sum(p["planned"] for p in polda["posts"])
+    assert total["empty_posts"] == sum(1 for p in polda["posts"] if p["planned"]) - 1
+    mine = next(p for p in polda["posts"] if p["post_id"] == post.post_id)
+    assert mine["present"] == 1
+    assert {"nrp": post.nrps[0], "status": "present"}.items() <= next(
+        o for o in mine["officers"] if o["nrp"] == post.nrps[0]).items()
+    polres = next(r for r in polda["polres"] if r["code"] == post.polres_code)
+    assert polres["present"] == 1 and polres["name"] and polres["name"] != polres["code"]
+    assert sum(r["posts"] for r in polda["polres"]) == total["posts"]
+    polsek = _client(app, planned_db, "polsek").get("/api/v1/presence").json()
+    assert 0 < polsek["total"]["posts"] < total["posts"]
+    observer = _client(app, planned_db, "kpu").get("/api/v1/presence").json()
+    assert all(o["nrp"] is None for p in observer["posts"] for o in p["officers"])
+    assert petugas.get("/api/v1/presence").status_code == 403
+
+
+def test_an_empty_post_past_the_deadline_alerts_once_and_escalates(
+        app: FastAPI, clock: Clock, planned_db: Database, post: PlannedPost) -> None:
+    assert presence_round(app) == []  # 06.00: before the deadline
+    clock.at = EARLY + dt.timedelta(hours=1, minutes=5)  # 07.05 WIB
+    board = _client(app, planned_db, "polda").get("/api/v1/presence").json()
+    alerts = presence_round(app)
+    assert len(alerts) == board["total"]["empty_posts"] > 0
+    assert all(a.kind == "pos_kosong" and a.level == "polsek" for a in alerts)
+    assert post.tps_ids[0] not in {a.tps_id for a in alerts}  # its officer is there
+    assert presence_round(app) == []  # once per post
+    polda = _client(app, planned_db, "polda")
+    first = alerts[0]
+    got = polda.get(f"/api/v1/incidents/{first.id}")
+    assert got.status_code == 200 and got.json()["kind"] == "pos_kosong"
+    with UnitOfWork(planned_db) as uow:  # the escalation clock's own list: it moves them
+        assert {a.id for a in alerts} <= {i for i, *_ in incident_store.awaiting_acknowledgement(
+            uow.session)}
+    # Unacknowledged past the Polsek's 10 minutes, it is at the Polres when the Polres acts on
+    # it (the path every incident takes; the clock's round does the same for all of them).
+    clock.at += dt.timedelta(minutes=11)
+    polres = _client(app, planned_db, "polres")
+    mine = next((a for a in alerts if polres.get(f"/api/v1/incidents/{a.id}").status_code == 200),
+                None)
+    assert mine is not None
+    r = polres.post(f"/api/v1/incidents/{mine.id}/steps", json={"to": "acknowledged"})
+    assert r.status_code == 200, r.text
+    history = polda.get(f"/api/v1/incidents/{mine.id}").json()["history"]
+    assert [h["level"] for h in history if h["by"] == "system"][-1] == "polres_ops"
+    rec = polres.get(f"/api/v1/incidents/{mine.id}/recommendation")
+    assert rec.status_code == 200, rec.text  # a reinforcement is offered to fill the post
+
+
+def test_the_profile_key_is_checked_with_its_line() -> None:
+    text = resources.files("pollguard.profile").joinpath(
+        "profiles/id-pilkada-2024.toml").read_text("utf-8")
+    ok = parse_profile(text + '\n[operations.presence]\nradius_m = 150\ndeadline = "06:30"\n')
+    assert (ok.operations.presence.radius_m, ok.operations.presence.deadline) == (
+        150, dt.time(6, 30))
+    lines = text.count("\n") + 2
+    with pytest.raises(ProfileError, match=rf"line {lines + 1}: operations\.presence\.radius_m"):
+        parse_profile(text + "\n[operations.presence]\nradius_m = -5\n")
