@@ -16,10 +16,15 @@ import httpx
 import pytest
 import uvicorn
 from fastapi.testclient import TestClient
-from playwright.sync_api import Browser, BrowserContext, Page, expect
+from playwright.sync_api import Browser, BrowserContext, Dialog, Page, ViewportSize, expect
 
-from browser_support import free_port, log_in_page, ready
+from browser_support import free_port, log_in_page, log_in_with_password, ready
+from pollguard.access import Role as AccountRole
+from pollguard.domain.plan import Role
+from pollguard.operations.field_reports import TpsPhase
+from pollguard.services.accounts import create_user
 from pollguard.store import field_reports as stored_reports
+from pollguard.store import plans
 from pollguard.store.database import Database
 from pollguard.store.uow import UnitOfWork
 from pollguard.web.app import create_app
@@ -120,11 +125,12 @@ def test_an_offline_incident_waits_on_the_phone_then_lands_once(
     phone.goto(f"{server}/field")
     ready(phone)
     expect(phone.locator("#queue-count")).to_have_text("0")
-    tps = phone.locator("#tps-phases fieldset[data-tps]").first.get_attribute("data-tps")
+    tps = phone.locator("#tps-phases .tps-row[data-tps]").first.get_attribute("data-tps")
     assert tps
     before = _count(planned_db)
 
     phone.context.set_offline(True)
+    phone.click("#report-incident")
     form = phone.locator("#incident-form")
     form.locator("select[name=incident_kind]").select_option("intimidation")
     expect(form.locator("select[name=severity]")).to_have_value("2")  # the kind's default
@@ -185,11 +191,11 @@ def test_a_phase_tapped_offline_is_sent_when_the_signal_returns(
     phone = _phone(browser, server)
     phone.goto(f"{server}/field")
     ready(phone)
-    box = phone.locator("#tps-phases fieldset[data-tps]").last
+    box = phone.locator("#tps-phases .tps-row[data-tps]").last
     tps = box.get_attribute("data-tps")
     phone.context.set_offline(True)
     box.locator('button[data-phase="set_up"]').click()
-    expect(box.locator('button[data-phase="set_up"]')).to_be_disabled()
+    expect(box.locator("button.phase.next")).to_have_attribute("data-phase", "voting_open")
     expect(phone.locator("#queue-count")).to_have_text("1")
     client_id = phone.locator('#sent-list li[data-state="queued"]').get_attribute(
         "data-client-id")
@@ -243,3 +249,111 @@ def test_the_field_page_opens_with_no_server(browser: Browser, planned_db: Datab
         expect(phone.locator("#queue-count")).to_have_text("1")
         expect(phone.locator("#net")).to_have_attribute("data-online", "0")
         phone.context.close()
+
+
+def test_the_assignment_names_each_tps_and_whom_to_call(planned_db: Database) -> None:
+    """/me/assignment carries what the field app shows: TPS by name with the phases the server
+    still allows (the phone keeps no phase order of its own) and the phones to call."""
+    client = TestClient(create_app(planned_db))
+    got = client.get("/api/v1/me/assignment", headers=token_headers(planned_db, "petugas"))
+    assert got.status_code == 200, got.text
+    a = got.json()
+    assert a["phases"] == [p.value for p in TpsPhase]
+    assert [s["id"] for s in a["stations"]] == [t for p in a["tps"] for t in p["tps_ids"]]
+    for s in a["stations"]:
+        assert s["name"].startswith("TPS ") and s["id"] not in s["name"]
+        reached = a["phases"].index(s["phase"]) if s["phase"] else -1
+        assert s["next_phases"] == a["phases"][reached + 1:]
+    assert {"polsek", "posko"} <= {c["kind"] for c in a["contacts"]}
+    assert all(c["phone"] for c in a["contacts"]) and all(p["phone"] for p in a["partners"])
+
+
+SMALL_PHONE: ViewportSize = {"width": 360, "height": 740}
+
+
+def _officer_of_eight(db: Database) -> str:
+    """An account for an officer of a post that guards 8 TPS: the most a phone shows."""
+    with UnitOfWork(db) as uow:
+        plan_id = plans.latest_id(uow.session)
+        assert plan_id is not None
+        plan = plans.load(uow.session, plan_id)
+    assert plan is not None
+    post = next(p.post_id for p in plan.posts if len(p.tps_ids) == 8)
+    nrp = next(a.nrp for a in plan.assignments if a.role == Role.POST and a.target_id == post)
+    create_user(db=db, username="pos8", password="pos8-field-2024",
+                role=AccountRole.FIELD_OFFICER, nrp=nrp, actor="test")
+    return "pos8"
+
+
+@pytest.mark.slow
+def test_the_field_app_fits_one_thumb_on_a_small_phone(
+        browser: Browser, server: str, planned_db: Database,
+        tmp_path_factory: pytest.TempPathFactory) -> None:
+    """At 360x740 with 8 TPS: the incident button is on screen, each TPS row shows its name and
+    one next-phase button that moves the phase on, the call buttons dial, and logging out of the
+    shared phone clears what it kept, asking first while a report is unsent."""
+    user = _officer_of_eight(planned_db)
+    ctx = browser.new_context(viewport=SMALL_PHONE, is_mobile=True, has_touch=True)
+    phone = log_in_with_password(ctx.new_page(), server, user, "pos8-field-2024")
+    phone.goto(f"{server}/field")
+    ready(phone)
+    phone.screenshot(path=str(tmp_path_factory.mktemp("field") / "field-360.png"))
+    rows = phone.locator("#tps-phases .tps-row")
+    expect(rows).to_have_count(8)
+    incident = phone.locator("#report-incident")
+    expect(incident).to_be_in_viewport()
+    box = incident.bounding_box()
+    assert box and box["y"] + box["height"] <= SMALL_PHONE["height"] and box["height"] >= 48
+    wide = phone.evaluate("""[...document.querySelectorAll('body *')].filter(
+        e => e.getBoundingClientRect().right > innerWidth + 0.5).map(
+        e => e.tagName + '#' + e.id + '.' + e.className)""")
+    assert not wide, wide  # nothing wider than the screen: no sideways scrolling
+
+    names = rows.locator(".tps-name").all_inner_texts()
+    ids = [rows.nth(i).get_attribute("data-tps") for i in range(rows.count())]
+    assert all(n.startswith("TPS ") and not any(i and i in n for i in ids) for n in names)
+    assert all(len(n.split()) >= 3 for n in names)  # "TPS 002 Renah Kayu Embun"
+    assert rows.first.locator("button").count() == 1
+
+    # The next phase is what the server allows; one tap reports it and offers the one after.
+    row = rows.first
+    tps = row.get_attribute("data-tps")
+    button = row.locator("button.phase.next")
+    first = button.get_attribute("data-phase")
+    button.click()
+    expect(row).to_have_attribute("data-reached", first or "")
+    expect(phone.locator("#queue-count")).to_have_text("0", timeout=30_000)
+    with UnitOfWork(planned_db) as uow:
+        assert stored_reports.status(uow.session, tps or "") is not None
+    expect(row.locator("button.phase.next")).not_to_have_attribute("data-phase", first or "")
+
+    # The incident form opens from the fixed button.
+    expect(phone.locator("#incident-form")).to_be_hidden()
+    incident.click()
+    expect(phone.locator("#incident-form select[name=incident_kind]")).to_be_in_viewport()
+    calls = phone.locator("#post-calls a.call")
+    assert all(h and h.startswith("tel:") for h in
+               (calls.nth(i).get_attribute("href") for i in range(calls.count())))
+
+    # Logging out with an unsent report asks first; "no" keeps everything.
+    phone.context.set_offline(True)
+    expect(phone.locator("#net")).to_have_attribute("data-online", "0")
+    rows.nth(1).locator("button.phase.next").click()
+    expect(phone.locator("#queue-count")).to_have_text("1")
+    asked: list[str] = []
+
+    def refuse(dialog: Dialog) -> None:
+        asked.append(dialog.message)
+        dialog.dismiss()
+
+    phone.once("dialog", refuse)
+    phone.click("#logout")
+    assert asked and "1" in asked[0]
+    stored = "Object.keys(localStorage).filter(k => k.startsWith('pg.field.'))"
+    assert "pg.field.assignment.v1" in phone.evaluate(stored)
+    phone.context.set_offline(False)
+    phone.once("dialog", lambda d: d.accept())
+    with phone.expect_navigation():
+        phone.click("#logout")
+    assert phone.evaluate(stored) == []
+    ctx.close()

@@ -252,6 +252,14 @@ def _count(tps: Collection[str], phases: Mapping[str, TpsPhase],
                     incidents_by_severity={v: severities.get(v, 0) for v in (1, 2, 3)})
 
 
+def phases_of(*, db: Database, tps_ids: Collection[str]) -> dict[str, TpsPhase]:
+    """The phase each of ``tps_ids`` has reached (those that reported none are left out): the
+    field app shows it on each TPS row."""
+    wanted = set(tps_ids)
+    with UnitOfWork(db) as uow:
+        return {t: p for t, p in store.phases(uow.session).items() if t in wanted}
+
+
 def progress(*, db: Database, tps_ids: Collection[str] | None = None,
              region_of: Mapping[str, str] | None = None) -> Board:
     """Counts per phase and open incidents per severity over ``tps_ids`` (every TPS when

@@ -22,10 +22,10 @@ WORKER_PATH = "/field-sw.js"
 ICON = "/static/field-icon.svg"
 # What the worker keeps so that /field opens with no signal: the page and everything it loads.
 SHELL = ("/field", "/static/app.css", "/static/app.js", "/static/field.css", "/static/field.js",
-         ICON, MANIFEST_PATH, "/api/v1/i18n/id", "/api/v1/i18n/en")
+         "/static/field-presence.js", ICON, MANIFEST_PATH, "/api/v1/i18n/id", "/api/v1/i18n/en")
 _HASHED = ("static/app.css", "static/app.js", "static/field.css", "static/field.js",
-           "static/field-sw.js", "static/field-icon.svg", "templates/base.html",
-           "templates/field.html")
+           "static/field-presence.js", "static/field-sw.js", "static/field-icon.svg",
+           "templates/base.html", "templates/field.html")
 _CATALOGUES = ("id.json", "en.json")  # in pollguard.i18n: what /api/v1/i18n/{id,en} serve
 
 

@@ -67,9 +67,17 @@ async function networkFirst(event) {
     return copy;
   } catch (e) {
     const copy = await cached(request);
-    if (copy) return copy;
+    if (copy) return offline(copy);
     throw e;
   }
+}
+
+// A copy served because the network failed says so, for the page's "no signal" banner.
+async function offline(copy) {
+  const headers = new Headers(copy.headers);
+  headers.set("X-PG-Offline", "1");
+  return new Response(await copy.blob(), {status: copy.status, statusText: copy.statusText,
+                                          headers});
 }
 
 // The cached copy at once, refreshed from the network for next time.

@@ -10,7 +10,8 @@
   const ME_KEY = "pg.field.me.v1";
   const ASSIGNMENT_KEY = "pg.field.assignment.v1";
   const KINDS_KEY = "pg.field.kinds.v1";
-  const PHASES = ["set_up", "voting_open", "voting_closed", "counting", "counted", "box_escorted"];
+  // Everything this page keeps on the phone: a logout on a shared phone removes it all.
+  const STORED = [KEY, ME_KEY, ASSIGNMENT_KEY, KINDS_KEY];
   const FLUSH_MS = 15000;
   const KEEP_SENT = 100;  // sent reports kept for the list; queued and rejected ones are all kept
   const LATER = new Set([401, 408, 429]);  // refusals that mean "not now" rather than "never"
@@ -201,23 +202,45 @@
     return k ? (pg.lang === "en" ? k.label_en : k.label_id) : code;
   }
 
+  // A TPS as people name it ("TPS 002 Renah Kayu Embun"), from the assignment.
+  function tpsName(id) {
+    const s = assignment && (assignment.stations || []).find((x) => x.id === id);
+    return s ? s.name : `TPS ${id}`;
+  }
+
   function describe(body) {
     if (body.kind === "status") {
-      return t("field.what_status", {tps: body.tps_id, phase: t(`field.phase.${body.phase}`)});
+      return t("field.what_status", {tps: tpsName(body.tps_id),
+                                     phase: t(`field.phase.${body.phase}`)});
     }
-    return t("field.what_incident", {tps: body.tps_id, kind: kindLabel(body.incident_kind),
+    return t("field.what_incident", {tps: tpsName(body.tps_id), kind: kindLabel(body.incident_kind),
                                      severity: body.severity});
   }
 
-  // The furthest phase this phone has reported for each TPS (rejected reports do not count).
+  // The day's phases in the server's order (from the assignment: no copy is kept here).
+  function order() { return (assignment && assignment.phases) || []; }
+
+  // The furthest phase of each TPS: the server's, or one this phone has reported since
+  // (queued or sent; rejected reports do not count). A rank in order(); -1 for none.
   function reachedPhases() {
+    const phases = order();
     const out = {};
+    for (const s of (assignment && assignment.stations) || []) {
+      out[s.id] = s.phase ? phases.indexOf(s.phase) : -1;
+    }
     for (const r of reports()) {
       if (r.body.kind !== "status" || r.state === "rejected") continue;
-      const rank = PHASES.indexOf(r.body.phase);
+      const rank = phases.indexOf(r.body.phase);
       if (rank > (out[r.body.tps_id] ?? -1)) out[r.body.tps_id] = rank;
     }
     return out;
+  }
+
+  // The one phase a TPS's row offers: the first the server allows that this phone has not
+  // reported yet; null when the day is done there.
+  function nextPhase(station, at) {
+    const phases = order();
+    return station.next_phases.find((p) => phases.indexOf(p) > at) || null;
   }
 
   function tpsIds() {
@@ -229,39 +252,56 @@
     const a = assignment;
     card.dataset.state = "assigned";
     card.dataset.nrp = a.nrp;
-    const posts = a.tps.map((p) => el("div", {class: "post", "data-post": p.id},
-      el("p", {class: "note"}, t("field.post_tps", {n: p.tps_ids.length})),
-      el("ul", {class: "plain tps-chips"}, p.tps_ids.map((id) =>
-        el("li", {class: "mono", "data-tps": id}, `TPS ${id}`)))));
     const cls = a.tps.length ? a.tps[0].cls : null;
-    card.replaceChildren(...[
+    const n = tpsIds().length;
+    $("post-body").replaceChildren(...[
       el("h1", {}, a.target_label, " ", cls ? pg.chip(cls) : null),
-      el("p", {class: "muted"}, t("field.officer", {rank: a.rank, name: a.name, nrp: a.nrp})),
-      ...posts,
+      el("p", {class: "muted"}, t("field.officer", {rank: a.rank, name: a.name, nrp: a.nrp}),
+        n ? ` · ${t("field.post_tps", {n})}` : ""),
       a.tps.length ? null : el("p", {class: "bad"}, t("field.no_tps", {target: a.target_label})),
       saved ? el("p", {class: "note"}, t("field.saved_copy")) : null].filter(Boolean));
+    renderCalls();
   }
 
+  // One tel: button per person to call: the partners, then Pawas, Polsek and Posko.
+  function renderCalls() {
+    const a = assignment;
+    const calls = [
+      ...(a.partners || []).filter((p) => p.phone).map((p) => ({
+        kind: "partner", label: t("field.call.partner", {rank: p.rank, name: p.name}),
+        phone: p.phone})),
+      ...(a.contacts || [])];
+    const box = $("post-calls");
+    box.replaceChildren(...(calls.length ? [el("span", {class: "calls-title"}, t("field.calls"))]
+      : []), ...calls.map((c) => el("a", {class: "call", href: `tel:${c.phone.replace(/[^0-9+]/g, "")}`,
+      "data-call": c.kind}, el("span", {class: "call-who"}, c.label),
+      el("span", {class: "call-no"}, c.phone))));
+  }
+
+  // One compact row per TPS: its name, where it stands, and the next phase as one button.
   function renderPhases() {
     const reached = reachedPhases();
+    const phases = order();
     const box = $("tps-phases");
-    box.replaceChildren(...tpsIds().map((id) => {
-      const at = reached[id] ?? -1;
-      return el("fieldset", {class: "tps-phase", "data-tps": id, "data-reached": at >= 0 ? PHASES[at] : ""},
-        el("legend", {}, `TPS ${id}`),
-        el("p", {class: "note"}, at >= 0 ? t("field.last_phase", {phase: t(`field.phase.${PHASES[at]}`)})
-          : t("field.no_phase")),
-        el("div", {class: "phase-grid"}, PHASES.map((phase, rank) => el("button", {
-          type: "button", class: rank <= at ? "phase done" : rank === at + 1 ? "phase next" : "phase",
-          "data-tps": id, "data-phase": phase, disabled: rank <= at,
-        }, el("span", {class: "n"}, String(rank + 1)), " ", t(`field.phase.${phase}`)))));
+    box.replaceChildren(...((assignment && assignment.stations) || []).map((s) => {
+      const at = reached[s.id] ?? -1;
+      const next = nextPhase(s, at);
+      return el("div", {class: "tps-row", "data-tps": s.id, "data-reached": at >= 0 ? phases[at] : ""},
+        el("div", {class: "tps-what"},
+          el("span", {class: "tps-name"}, s.name),
+          el("span", {class: "tps-now"}, at >= 0 ? t(`field.phase.${phases[at]}`)
+            : t("field.phase_none"))),
+        next ? el("button", {type: "button", class: "phase next", "data-tps": s.id,
+                             "data-phase": next}, t("field.next_phase", {phase: t(`field.phase.${next}`)}))
+          : at === phases.length - 1 ? el("span", {class: "phase-done"}, "✓ ", t("field.all_phases"))
+          : null);  // a Pawas or Kapolsek watches the phases; the post's guards report them
     }));
   }
 
   function renderIncidentForm() {
     const tpsSelect = incidentForm.elements.tps_id;
     const chosen = tpsSelect.value;
-    tpsSelect.replaceChildren(...tpsIds().map((id) => el("option", {value: id}, `TPS ${id}`)));
+    tpsSelect.replaceChildren(...tpsIds().map((id) => el("option", {value: id}, tpsName(id))));
     if (chosen && tpsIds().includes(chosen)) tpsSelect.value = chosen;
     const kindSelect = incidentForm.elements.incident_kind;
     const kind = kindSelect.value;
@@ -333,9 +373,7 @@
     if (!b || b.disabled) return;
     const tps = b.dataset.tps;
     const phase = b.dataset.phase;
-    const at = reachedPhases()[tps] ?? -1;
-    if (PHASES.indexOf(phase) > at + 1 &&
-        !confirm(t("field.skip_confirm", {tps, phase: t(`field.phase.${phase}`)}))) return;
+    b.disabled = true;  // a double tap reports once
     try {
       enqueue({client_id: uuid(), tps_id: tps, kind: "status", phase,
                sent_at: new Date().toISOString()});
@@ -383,6 +421,17 @@
 
   $("flush-now").addEventListener("click", () => flush());
 
+  // The incident form opens from the button that is always on screen, with the first choice
+  // ready for the thumb; the officer's TPS is preselected when he guards only one.
+  $("report-incident").addEventListener("click", () => {
+    const card = $("incident-card");
+    card.hidden = false;
+    card.scrollIntoView({block: "start"});
+    const kind = incidentForm.elements.incident_kind;
+    if (!kind.disabled) kind.focus({preventScroll: true});
+  });
+  $("incident-close").addEventListener("click", () => { $("incident-card").hidden = true; });
+
   // ---- loading ---------------------------------------------------------------------------
   // A read that keeps its last good answer on the phone for when there is no signal.
   async function saved(path, key) {
@@ -394,10 +443,13 @@
         throw new Error("401");
       }
       const data = await r.json().catch(() => null);
+      const copy = r.headers.get("X-PG-Offline") === "1";  // the service worker's last copy
+      setOnline(!copy);
       if (!r.ok) return {status: r.status, data, saved: false};
-      write(key, data);
-      return {status: r.status, data, saved: false};
+      if (!copy) write(key, data);
+      return {status: r.status, data, saved: copy};
     } catch (e) {
+      if (String(e.message) !== "401") setOnline(false);  // no answer at all: no signal
       const copy = read(key, null);
       if (copy === null) throw e;
       return {status: 200, data: copy, saved: true};
@@ -447,19 +499,24 @@
     });
   }
 
-  // Logging out: warn about reports still on the phone, and drop the cached copies (they name
-  // the officer) before the shared helper ends the session.
+  // Logging out of a shared phone: the next officer must find nothing of this one (his post,
+  // his reports, the cached pages that name him). Unsent reports would be lost, so he is
+  // asked first; this runs before the shared helper ends the session.
   window.addEventListener("click", (ev) => {
     if (!ev.target.closest || !ev.target.closest("#logout")) return;
-    const n = pending().length;
+    const n = read(KEY, []).filter((r) => r.state === "queued").length;
     if (n && !confirm(t("field.logout_pending", {n}))) {
       ev.stopPropagation();
       ev.preventDefault();
       return;
     }
-    localStorage.removeItem(ASSIGNMENT_KEY);
+    for (const key of STORED) localStorage.removeItem(key);
     if (navigator.serviceWorker && navigator.serviceWorker.controller) {
       navigator.serviceWorker.controller.postMessage("forget");
+    }
+    if (window.caches) {
+      caches.keys().then((names) => Promise.all(names.filter((x) => x.startsWith("pg-field-"))
+        .map((x) => caches.delete(x)))).catch(() => null);
     }
   }, true);
 
@@ -470,10 +527,9 @@
     await loadSession();
     const [got] = await Promise.all([saved("/me/assignment", ASSIGNMENT_KEY), loadKinds()]);
     if (got.status === 404) {
-      const card = $("post");
-      card.dataset.state = "none";
-      card.replaceChildren(el("h1", {}, t("field.not_plotted_title")),
-                           el("p", {}, t("field.not_plotted")));
+      $("post").dataset.state = "none";
+      $("post-body").replaceChildren(el("h1", {}, t("field.not_plotted_title")),
+                                     el("p", {}, t("field.not_plotted")));
     } else if (got.status !== 200) {
       throw new Error(`${got.status}: ${reasonOf(got.status, got.data)}`);
     } else {
@@ -485,6 +541,7 @@
     warmPosition();
     window.addEventListener("online", () => { setOnline(true); flush(); });
     window.addEventListener("offline", () => setOnline(false));
+    if (!navigator.onLine) setOnline(false);
     window.addEventListener("storage", (ev) => { if (ev.key === KEY) render(); });
     document.addEventListener("visibilitychange", () => {
       if (document.visibilityState === "visible") flush();
@@ -497,6 +554,7 @@
     await flush();
   }
 
+  setOnline(navigator.onLine);
   render();
   start().catch((e) => {
     pg.showError(errorBox, e);
