@@ -40,11 +40,11 @@ def _login(browser: Browser, server: str, user: str, lang: str = "id") -> Page:
 
 
 NAV = {  # what each demo account must see in the navigation, and nothing more
-    "polda": {"/map", "/workspace", "/plotting", "/risk", "/audit", "/field", "/me", "/sitrep"},
-    "polres": {"/map", "/workspace", "/plotting", "/risk", "/sitrep"},
-    "polsek": {"/map", "/workspace", "/plotting", "/risk", "/sitrep"},
+    "polda": {"/map", "/workspace", "/plotting", "/risk", "/audit", "/sitrep", "/tni"},
+    "polres": {"/map", "/workspace", "/plotting", "/risk", "/sitrep", "/tni"},
+    "polsek": {"/map", "/workspace", "/plotting", "/risk", "/sitrep", "/tni"},
     "petugas": {"/field", "/me"},
-    "tni": {"/map", "/workspace", "/risk", "/sitrep"},
+    "tni": {"/map", "/workspace", "/risk", "/sitrep", "/tni"},
     "kpu": {"/map", "/risk", "/sitrep"},
 }
 
@@ -55,7 +55,7 @@ def test_each_role_sees_only_what_it_may(browser: Browser, server: str, user: st
     links = set(page.eval_on_selector_all("[data-nav]", "els => els.map(e => e.dataset.nav)"))
     assert links == NAV[user]
     for path in ("/map", "/workspace", "/plotting", "/risk", "/audit", "/field", "/me",
-                 "/sitrep"):
+                 "/sitrep", "/tni"):
         page.goto(server + path)
         landed = page.url.removeprefix(server).split("?")[0]
         assert (landed == path) == (path in NAV[user]), (user, path, landed)

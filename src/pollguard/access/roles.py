@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from pollguard.domain.command import Level
+
 
 class Role(StrEnum):
     POLDA_COMMAND = "polda_command"  # Karoops / Posko Polda: everything
@@ -31,6 +33,13 @@ class Role(StrEnum):
     def scoped_to(self) -> str | None:
         """The kind of unit an account of this role is tied to, if any."""
         return {Role.POLRES_OPS: "polres", Role.POLSEK: "polsek"}.get(self)
+
+    @property
+    def acts_at(self) -> Level | None:
+        """The level of the escalation chain an account of this role acts at; None for the
+        roles outside the chain (they may not step incidents anyway)."""
+        return {Role.POLDA_COMMAND: Level.POLDA_OPS, Role.POLRES_OPS: Level.POLRES_OPS,
+                Role.POLSEK: Level.POLSEK}.get(self)
 
 
 _LABELS = {

@@ -28,6 +28,18 @@ class Scope:
     def sees_polres(self, code: str) -> bool:
         return self.polres is None or code in self.polres
 
+    def sees_force_of(self, owner_code: str) -> bool:
+        """Whether the units ``owner_code`` holds (its reserve teams) are in view: all for
+        the province, a Polres's own for it; a Polsek sees its own force, not its Polres's
+        (its Polres is in ``polres`` for the region filters, but its reserve is not the
+        Polsek's to watch or move)."""
+        if self.everything:
+            return True
+        if self.unit_code is not None and self.polres is not None and (
+                self.unit_code not in self.polres):  # a Polsek
+            return owner_code == self.unit_code
+        return self.sees_polres(owner_code)
+
     @classmethod
     def of_unit(cls, scenario: Scenario, unit_code: str | None) -> Scope:
         """The jurisdiction of a Polres (its kab/kota's kecamatan) or a Polsek (its kecamatan);

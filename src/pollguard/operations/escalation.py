@@ -50,6 +50,21 @@ def visible_to(incident: Incident, level: Level) -> bool:
     return level.rank >= incident.level.rank
 
 
+class HeldAboveError(ValueError):
+    """A step asked by a level below the one holding the incident (it may only read it)."""
+
+    def __init__(self, incident: Incident, level: Level) -> None:
+        self.incident, self.level = incident, level
+        super().__init__(f"incident {incident.id} is held by {incident.level.value}, "
+                         f"above {level.value}: that level acts on it")
+
+
+def may_act(incident: Incident, level: Level) -> bool:
+    """Whether ``level`` may step the incident: the level holding it, or one above taking it
+    over; a level below, once it has escalated past it, reads it but no longer acts on it."""
+    return level.rank >= incident.level.rank
+
+
 def alerted(incident: Incident, level: Level) -> bool:
     """Whether ``level`` must act now: it holds the incident and nobody has acknowledged it."""
     return incident.status == Status.REPORTED and incident.level == level

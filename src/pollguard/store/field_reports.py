@@ -36,6 +36,11 @@ def _aware(t: dt.datetime) -> dt.datetime:
     return t if t.tzinfo else t.replace(tzinfo=dt.UTC)
 
 
+def _utc(t: dt.datetime) -> dt.datetime:
+    """A time as stored: in UTC (SQLite keeps no zone; another zone would read back as UTC)."""
+    return t.astimezone(dt.UTC) if t.tzinfo else t.replace(tzinfo=dt.UTC)
+
+
 def _report(r: FieldReportRecord) -> FieldReport:
     return FieldReport(client_id=r.client_id, nrp=r.nrp, tps_id=r.tps_id, kind=ReportKind(r.kind),
                        sent_at=_aware(r.sent_at), received_at=_aware(r.received_at),
@@ -97,8 +102,8 @@ def insert_many(session: Session, reports: list[FieldReport]) -> set[str]:
         index_elements=["client_id"]).returning(table.c.client_id)
     rows = [{"client_id": r.client_id, "nrp": r.nrp, "tps_id": r.tps_id, "kind": r.kind,
              "phase": r.phase, "incident_kind": r.incident_kind, "severity": r.severity,
-             "text": r.text, "lat": r.lat, "lon": r.lon, "sent_at": r.sent_at,
-             "received_at": r.received_at} for r in reports]
+             "text": r.text, "lat": r.lat, "lon": r.lon, "sent_at": _utc(r.sent_at),
+             "received_at": _utc(r.received_at)} for r in reports]
     return {row[0] for row in session.execute(stmt, rows)}
 
 
@@ -115,12 +120,12 @@ def move_statuses(session: Session, moves: list[tuple[str, TpsPhase, dt.datetime
         return {}
     table = TpsStatusRecord.__table__
     session.execute(_insert(session, table).on_conflict_do_nothing(
-        index_elements=["tps_id"]), [{"tps_id": t, "phase": p, "updated_at": at, "by_nrp": n}
+        index_elements=["tps_id"]), [{"tps_id": t, "phase": p, "updated_at": _utc(at), "by_nrp": n}
                                      for t, (p, at, n) in best.items()])
     current = {t: TpsPhase(p) for t, p in session.execute(
         select(TpsStatusRecord.tps_id, TpsStatusRecord.phase)
         .where(TpsStatusRecord.tps_id.in_(list(best))).with_for_update())}
-    changed = [{"key": t, "phase": p, "updated_at": at, "by_nrp": n}
+    changed = [{"key": t, "phase": p, "updated_at": _utc(at), "by_nrp": n}
                for t, (p, at, n) in best.items() if advance(current[t], p) != current[t]]
     if changed:
         session.execute(update(table).where(  # type: ignore[arg-type]

@@ -35,6 +35,12 @@ def _aware(t: dt.datetime) -> dt.datetime:
     return t if t.tzinfo else t.replace(tzinfo=dt.UTC)
 
 
+def _utc(t: dt.datetime) -> dt.datetime:
+    """A time as stored: in UTC. SQLite keeps no zone, so an aware time in another zone
+    (the operation's WIB, a phone's +07:00) would be read back as if it were UTC."""
+    return t.astimezone(dt.UTC) if t.tzinfo else t.replace(tzinfo=dt.UTC)
+
+
 def _incident(r: IncidentRecord, steps: list[IncidentStepRecord]) -> Incident:
     return Incident(
         id=r.id, tps_id=r.tps_id, kind=r.kind, severity=r.severity, reported_by=r.reported_by,
@@ -53,17 +59,18 @@ def save_incident(session: Session, incident: Incident, *, polres_code: str,
         row = IncidentRecord(id=incident.id, tps_id=incident.tps_id, polres_code=polres_code,
                              kind=incident.kind, severity=incident.severity,
                              reported_by=incident.reported_by,
-                             reported_at=incident.reported_at, text=incident.text,
+                             reported_at=_utc(incident.reported_at), text=incident.text,
                              lat=incident.lat, lon=incident.lon)
         session.add(row)
         stored = 0
     else:
         stored = int(session.scalar(select(func.count()).select_from(IncidentStepRecord)
                                     .where(IncidentStepRecord.incident_id == incident.id)) or 0)
-    row.status, row.level, row.level_since = incident.status, incident.level, incident.level_since
+    row.status, row.level = incident.status, incident.level
+    row.level_since = _utc(incident.level_since)
     row.verified = verified
     session.add_all(IncidentStepRecord(incident_id=incident.id, seq=n, status=s.status, by=s.by,
-                                       at=s.at, note=s.note, level=s.level)
+                                       at=_utc(s.at), note=s.note, level=s.level)
                     for n, s in enumerate(incident.history) if n >= stored)
     session.flush()
 
@@ -74,12 +81,13 @@ def add_new(session: Session, new: Collection[tuple[Incident, str]]) -> None:
         return
     session.execute(insert(IncidentRecord.__table__), [  # type: ignore[arg-type]
         {"id": i.id, "tps_id": i.tps_id, "polres_code": p, "kind": i.kind,
-         "severity": i.severity, "reported_by": i.reported_by, "reported_at": i.reported_at,
+         "severity": i.severity, "reported_by": i.reported_by,
+         "reported_at": _utc(i.reported_at),
          "text": i.text, "status": i.status.value, "level": i.level.value,
-         "level_since": i.level_since, "verified": False, "lat": i.lat, "lon": i.lon}
+         "level_since": _utc(i.level_since), "verified": False, "lat": i.lat, "lon": i.lon}
         for i, p in new])
     session.execute(insert(IncidentStepRecord.__table__), [  # type: ignore[arg-type]
-        {"incident_id": i.id, "seq": n, "status": st.status.value, "by": st.by, "at": st.at,
+        {"incident_id": i.id, "seq": n, "status": st.status.value, "by": st.by, "at": _utc(st.at),
          "note": st.note, "level": st.level.value if st.level else None}
         for i, _ in new for n, st in enumerate(i.history)])
 
@@ -164,9 +172,9 @@ def save_dispatch(session: Session, d: Dispatch) -> None:
     else:
         stored = int(session.scalar(select(func.count()).select_from(DispatchStepRecord)
                                     .where(DispatchStepRecord.dispatch_id == d.id)) or 0)
-    row.status, row.updated_at = d.status, d.history[-1].at
+    row.status, row.updated_at = d.status, _utc(d.history[-1].at)
     session.add_all(DispatchStepRecord(dispatch_id=d.id, seq=n, status=s.status, by=s.by,
-                                       at=s.at, note=s.note)
+                                       at=_utc(s.at), note=s.note)
                     for n, s in enumerate(d.history) if n >= stored)
     session.flush()
 
