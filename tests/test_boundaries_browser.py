@@ -107,7 +107,8 @@ def test_names_never_overlap_and_the_legend_names_every_symbol(browser: Browser,
     legend = page.eval_on_selector_all("#map-legend tr", "rows => rows.map((r) => "
                                        "r.dataset.sym || r.dataset.cls)")
     assert legend == [c.value for c in RiskClass] + [
-        "unguarded", "post", "reserve", "reach", "polres", "polsek", "kabkota", "kecamatan"]
+        "unguarded", "post", "reserve", "reach", "tni", "polres", "polsek", "kabkota",
+        "kecamatan"]
     lines = page.inner_text('#map-legend [data-sym="kecamatan"]')
     assert lines.strip() == "Batas kecamatan"  # real lines: not "perkiraan"
     page.context.close()

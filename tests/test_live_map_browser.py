@@ -205,3 +205,104 @@ def test_observers_see_incidents_without_controls(log_in: LogIn, server: str,
         expect(page.locator("#dispatch-box")).to_be_hidden()
     row.click()
     expect(page.locator("#incident-detail")).to_have_attribute("data-for-incident", incident_id)
+
+
+def _units_out(client: httpx.Client) -> dict[str, str]:
+    """Team -> status for every team the server has out (not available)."""
+    teams = client.get("/api/v1/units").json()["teams"]
+    return {t["team_id"]: t["status"] for t in teams if t["status"] != "available"}
+
+
+def test_unit_panel_follows_the_server_through_a_dispatch_cycle(
+        log_in: LogIn, server: str, petugas: httpx.Client, own_tps: str) -> None:
+    """Another operator (or the drill) moves a unit through its whole cycle while the map is
+    open: the unit panel ends as ``GET /api/v1/units`` says, without a reload (it once kept
+    units "returning" that the server had available)."""
+    page = log_in("polda")
+    # The test's handle on the page's streams, to drop one as a network break would.
+    page.add_init_script("(() => { const Real = window.EventSource; window.__streams = [];"
+                         " window.EventSource = class extends Real { constructor(...a) {"
+                         " super(...a); window.__streams.push(this); } }; })()")
+    _open_map(page, server)
+    polda = _api(server, "polda")
+    incident_id = _send(petugas, own_tps, "incident", incident_kind="intimidation", text="x")
+    expect(page.locator(f'#incidents tr[data-incident-id="{incident_id}"]')).to_be_visible(
+        timeout=LIVE_TIMEOUT)
+    base = f"/api/v1/incidents/{incident_id}"
+    assert polda.post(f"{base}/steps", json={"to": "acknowledged"}).status_code == 200
+    sent = polda.post(f"{base}/dispatches", json={})
+    assert sent.status_code in (200, 201), sent.text
+    unit = sent.json()[0]
+    row = page.locator(f'#dispatches tr[data-dispatch-id="{unit["id"]}"]')
+    for to in ("on_scene", "returning"):
+        r = polda.post(f"/api/v1/dispatches/{unit['id']}/steps", json={"to": to})
+        assert r.status_code == 200, r.text
+        expect(row).to_have_attribute("data-status", to, timeout=LIVE_TIMEOUT)
+    for to in ("resolved", "closed"):  # the incident leaves the panel, its unit still out
+        assert polda.post(f"{base}/steps", json={"to": to}).status_code == 200
+    expect(page.locator(f'#incidents tr[data-incident-id="{incident_id}"]')).to_have_count(
+        0, timeout=LIVE_TIMEOUT)
+    # The last move happens while the page is off the stream (a dropped connection): back on
+    # it, the page reads the units again instead of keeping the "returning" it last heard.
+    page.route("**/api/v1/events*", lambda route: route.abort())
+    page.evaluate("() => window.__streams.forEach((s) => {"
+                  " s.close(); s.dispatchEvent(new Event('error')); })")
+    expect(page.locator("#live-status")).to_have_attribute("data-state", "closed")
+    assert polda.post(f"/api/v1/dispatches/{unit['id']}/steps",
+                      json={"to": "available"}).status_code == 200
+    page.unroute("**/api/v1/events*")
+    expect(page.locator("#live-status")).to_have_attribute("data-state", "open",
+                                                           timeout=LIVE_TIMEOUT)
+
+    def shown() -> dict[str, str]:
+        rows = page.locator('#dispatches tr[data-dispatch-id]')
+        got = {rows.nth(i).get_attribute("data-unit-id") or "":
+               rows.nth(i).get_attribute("data-status") or "" for i in range(rows.count())}
+        return {u: s for u, s in got.items() if s != "available"}
+
+    want = _units_out(polda)
+    assert unit["unit_id"] not in want
+    for _ in range(100):  # the page follows within a few hundred ms of the event
+        if {u: s for u, s in shown().items() if u in want or u == unit["unit_id"]} == want:
+            break
+        page.wait_for_timeout(200)
+    assert {u: s for u, s in shown().items() if u in want or u == unit["unit_id"]} == want
+    expect(page.locator("#live-error")).to_be_hidden()
+    polda.close()
+
+
+def test_an_incident_is_named_and_a_click_flies_the_map_to_it(
+        log_in: LogIn, server: str, petugas: httpx.Client, own_tps: str) -> None:
+    """Names, not codes (issue 17): the row names its TPS as the API does and a click flies
+    the map to it, also when the phone sent no location; the board shows Polres Tanjung Jabung
+    Barat and Timur apart, wrapped, never cut to the same "Tanjung Jabu..." prefix."""
+    page = log_in("polda")
+    _open_map(page, server)
+
+    # Board: the two Tanjung Jabung Polres read apart, and nothing is cut.
+    heads = page.locator('#progress-board tbody th[title*="Tanjung Jabung"]')
+    expect(heads).to_have_count(2)
+    texts = [heads.nth(i).inner_text() for i in range(2)]
+    assert len(set(texts)) == 2 and all("Tanjung Jabung" in x for x in texts), texts
+    assert heads.evaluate_all("hs => hs.every(h => h.scrollWidth <= h.clientWidth)")
+
+    # An incident without a phone location: named by its TPS, and a click flies to the TPS.
+    incident_id = _send(petugas, own_tps, "incident", incident_kind="crowd_gathering",
+                        text="kerumunan di depan TPS")
+    polda = _api(server, "polda")
+    try:
+        name = polda.get(f"/api/v1/incidents/{incident_id}").json()["tps_name"]
+        tps = polda.get(f"/api/v1/tps/{own_tps}").json()
+    finally:
+        polda.close()
+    row = page.locator(f'#incidents tr[data-incident-id="{incident_id}"]')
+    expect(row).to_be_visible(timeout=LIVE_TIMEOUT)
+    expect(row.locator(".inc-tps")).to_have_text(name)
+    page.evaluate("() => window.pgMap.map.setView([-1.0, 102.5], 9, {animate: false})")
+    row.click()
+    expect(page.locator("#incident-detail")).to_have_attribute("data-for-incident", incident_id)
+    expect(page.locator("#incident-detail")).to_contain_text(name)
+    page.wait_for_function(
+        "([lat, lon]) => { const c = window.pgMap.map.getCenter();"
+        " return Math.abs(c.lat - lat) < 0.01 && Math.abs(c.lng - lon) < 0.01; }",
+        arg=[tps["lat"], tps["lon"]], timeout=LIVE_TIMEOUT)

@@ -126,10 +126,12 @@ def test_importing_over_the_plan_in_force_warns_by_post_and_desa(flow: Flow) -> 
     assert "imported 17 TPS in 4 desa of 2 kab/kota (replacing 16)" in out
     assert ("peringatan: rencana berlaku #2 tidak sesuai lagi dengan daftar TPS: 2 TPS "
             "terhapus dari 2 pos, 3 TPS baru belum berpos") in out
-    assert ("Pos 15.01.01-SR-001 (Kec. Gunung Raya, Polres Kerinci) kehilangan TPS 003 Desa "
-            "Selam Paung; tidak menjaga TPS lagi") in out
-    assert ("Pos 15.02.01-KRA-001 (Kec. Bangko, Polres Merangin) kehilangan TPS 002 Desa "
-            "Pasar Atas; tetap menjaga TPS 001, 003, 004 Desa Pasar Atas") in out
+    # A post by its TPS (its id only for the annex lookup).
+    assert ("Pos TPS 003 Desa Selam Paung (15.01.01-SR-001; Kec. Gunung Raya, Polres Kerinci) "
+            "kehilangan TPS 003 Desa Selam Paung; tidak menjaga TPS lagi") in out
+    assert ("Pos TPS 001, 002, 003, 004 Desa Pasar Atas (15.02.01-KRA-001; Kec. Bangko, "
+            "Polres Merangin) kehilangan TPS 002 Desa Pasar Atas; tetap menjaga TPS 001, 003, "
+            "004 Desa Pasar Atas") in out
     for where, desa in (("Kec. Gunung Raya, Polres Kerinci", "Desa Selam Paung"),
                         ("Kec. Danau Kerinci, Polres Kerinci", "Desa Seleman"),
                         ("Kec. Bangko, Polres Merangin", "Desa Pasar Atas")):
@@ -176,6 +178,10 @@ def test_plan_update_places_the_new_tps_and_moves_nobody_needlessly(flow: Flow) 
     out = " ".join(flow.updated.split())
     assert "2 TPS terhapus dilepas dari 2 pos, 3 dari 3 TPS baru ditempatkan" in out
     assert "2 officers move:" in out
+    # ... by name, from which post to where (as ``plan diff`` words them), not by codes.
+    moves = flow.updated.split("officers move:")[1]
+    assert moves.count("(NRP ") == 2 and moves.count("Pam TPS pos 15.01.01-SR-001") == 2
+    assert not any(f"{nrp}:" in moves for nrp in sr)
 
 
 def test_a_group_kept_as_it_was_forms_the_same_posts() -> None:

@@ -171,9 +171,15 @@ def update(ctx: typer.Context,
     if outcome.drift is not None:
         _print_drift(outcome)
     console.print(f"{len(outcome.moves)} officers move:")
-    for mv in outcome.moves:
-        console.print(f"  {mv.nrp}: {mv.before} -> {mv.after} ({mv.reason_id})",
-                      highlight=False, markup=False)
+    # By name, as ``plan diff`` and the Sprin amendment word them (one definition).
+    named = (documents.describe_moves(db=state(ctx).db(), before=outcome.base_id,
+                                      after=outcome.plan_id)
+             if outcome.moves and outcome.base_id else [])
+    for c in named:
+        console.print(f"  {c.person}: {c.before_text} -> {c.after_text}", highlight=False,
+                      markup=False, soft_wrap=True)
+        console.print(f"    alasan: {c.reason}", highlight=False, markup=False,
+                      soft_wrap=True, style="dim")
 
 
 def _print_drift(outcome: planning.PlanOutcome) -> None:

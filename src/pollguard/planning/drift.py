@@ -77,7 +77,9 @@ def tps_drift(plan: Plan, scenario: Scenario) -> TpsDrift:
     gone = tuple(sorted(t for t in plan.uncovered if t not in listed))
     new = tuple(sorted(listed - known))
     words = _Words(scenario)
-    lines = [f"Pos {x.post_id} ({words.place(x.kecamatan_code, x.polres_code)}) kehilangan "
+    # A post by its TPS, as the Sprin annex names it (its id for the lookup in the annex).
+    lines = [f"Pos {words.tps(x.lost + x.left)} ({x.post_id}; "
+             f"{words.place(x.kecamatan_code, x.polres_code)}) kehilangan "
              f"{words.tps(x.lost)}; "
              + (f"tetap menjaga {words.tps(x.left)}" if x.left else "tidak menjaga TPS lagi")
              for x in losses]

@@ -19,7 +19,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from pollguard.domain.command import Level
-from pollguard.operations.escalation import due_at
+from pollguard.operations.escalation import HeldAboveError, due_at, may_act
 from pollguard.operations.events import ClassChange, IncidentEvent
 from pollguard.operations.field_reports import FieldReport
 from pollguard.operations.incidents import Incident, IncidentError, Status, report, transition
@@ -43,7 +43,8 @@ from pollguard.store.uow import UnitOfWork
 
 # The live context and its error, the clock's escalation and the reserve picture are named
 # here too, for the callers that read them beside the incidents (the server, the sitrep).
-__all__ = ["AuditItem", "ClassChange", "IncidentError", "IncidentView", "LiveContext",
+__all__ = ["AuditItem", "ClassChange", "HeldAboveError", "IncidentError", "IncidentView",
+           "LiveContext",
            "NotFoundError", "Reassessor", "StepOutcome", "TeamState", "escalate_due", "get",
            "listing", "live_context", "load_context", "open_from_reports", "step", "units"]
 
@@ -119,19 +120,22 @@ class StepOutcome:
 def step(*, db: Database, incident_id: str, to: Status, by: str, now: dt.datetime,
          note: str = "", verified: bool = False, policy: EscalationPolicy,
          kinds: Mapping[str, IncidentKind] | None = None,
-         reassessor: Reassessor | None = None) -> StepOutcome:
+         reassessor: Reassessor | None = None, level: Level | None = None) -> StepOutcome:
     """Move an incident along its workflow. ``verified`` confirms it happened: the first time,
     risk is reassessed with every verified incident as an event (a new assessment version):
     in the step's transaction, or, given a ``reassessor`` (the command centre's), in the
-    background once the step is written, so that the step answers at once."""
+    background once the step is written, so that the step answers at once. ``level``, the
+    caller's, must hold the incident or be above it (``HeldAboveError``)."""
     with UnitOfWork(db) as uow:
         s = uow.session
         found = store.get_incident(s, incident_id, lock=True)
         if found is None:
             raise NotFoundError(f"no incident {incident_id}")
         inc, polres, was_verified = found
-        inc = transition(escalated(s, inc, now, policy, polres, was_verified), to, by, now,
-                         note)
+        inc = escalated(s, inc, now, policy, polres, was_verified)
+        if level is not None and not may_act(inc, level):
+            raise HeldAboveError(inc, level)  # ``level`` may read it, not step it
+        inc = transition(inc, to, by, now, note)
         newly = verified and not was_verified
         store.save_incident(s, inc, polres_code=polres, verified=was_verified or verified)
         record(s, by, IncidentEvent.of(f"incident.{to.value}", inc, polres=polres,

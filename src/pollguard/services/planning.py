@@ -44,6 +44,8 @@ class PlanOutcome:
     #: Re-planning: how the TPS list had changed since the plan it started from (None: it
     #: had not): the TPS it dropped, the new ones it placed (``drift.placed_in(plan)``).
     drift: TpsDrift | None = None
+    #: Re-planning: the plan it started from (its moves are named against it).
+    base_id: int | None = None
 
     def as_json(self) -> dict[str, object]:
         m = self.plan.metrics
@@ -218,7 +220,7 @@ def replan(*, db: Database, base: int | None = None, changes: PlanChanges | None
                              **({"tps_list": tps_list} if tps_list else {})})
     p95 = previous.metrics.reserve_eta_p95_min if previous.metrics else None
     return PlanOutcome(plan_id, plan, tuple(moved), p95, restage,
-                       drift if drift.changed else None)
+                       drift if drift.changed else None, base_id=base_id)
 
 
 def _with_reserve_share(profile_toml: str, share: float | None) -> str:

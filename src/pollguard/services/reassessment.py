@@ -17,7 +17,8 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
-from pollguard.domain.regions import Region, RegionLevel, ancestor_at, digits
+from pollguard.domain.names import tps_name
+from pollguard.domain.regions import Region, RegionLevel, digits
 from pollguard.domain.risk import RiskClass, RiskEvent
 from pollguard.domain.scenario import Scenario
 from pollguard.domain.timezone import WIB
@@ -100,7 +101,7 @@ def reassess(uow: UnitOfWork, *, cause: Incident | Sequence[Incident], actor: st
                               risks=risks)
     names = {r.code: r.name for r in scenario.regions}
     changes = tuple(ClassChange(r.tps_id, before[r.tps_id].risk_class if r.tps_id in before
-                                else None, r.risk_class, _label(by_id, names, r.tps_id))
+                                else None, r.risk_class, tps_name(by_id, names, r.tps_id))
                     for r in risks if r.tps_id not in before
                     or before[r.tps_id].risk_class != r.risk_class)
     classes = Counter(r.risk_class for r in risks)
@@ -110,17 +111,6 @@ def reassess(uow: UnitOfWork, *, cause: Incident | Sequence[Incident], actor: st
         assessment_id=new_id, classes={k: classes.get(k, 0) for k in RiskClass},
         reclassified=changes))
     return new_id, changes
-
-
-def _label(tps: Mapping[str, PollingStation], names: Mapping[str, str], tps_id: str) -> str:
-    """How people name a TPS: "TPS 002 Renah Kayu Embun, Kumun Debai" (its number, desa and
-    kecamatan: numbers restart in every desa)."""
-    t = tps.get(tps_id)
-    if t is None:
-        return f"TPS {tps_id}"
-    kec = names.get(ancestor_at(t.desa_code, RegionLevel.KECAMATAN), "")
-    return f"TPS {t.number:03d} {names.get(t.desa_code, t.desa_code)}" + (
-        f", {kec}" if kec else "")
 
 
 class Reassessor:

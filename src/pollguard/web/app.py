@@ -28,6 +28,7 @@ from pollguard.basemap import open_archive
 from pollguard.services import audit as audit_service
 from pollguard.services import documents
 from pollguard.services import incidents as incident_service
+from pollguard.services import presence as presence_service
 from pollguard.services.database import Database, open_database
 from pollguard.services.snapshot import NoDataError, Snapshots
 from pollguard.web import api_docs, field, pages, tiles
@@ -39,9 +40,11 @@ from pollguard.web.api import (
     incidents,
     map,
     plans,
+    presence,
     risk,
     session,
     sitrep,
+    tni,
 )
 from pollguard.web.errors import ApiError, ErrorCode, problem
 from pollguard.web.headers import install_middleware
@@ -146,6 +149,13 @@ def escalation_round(app: FastAPI, now: dt.datetime | None = None) -> tuple[floa
     return live.profile.operations.escalate_every_s, moved
 
 
+def presence_round(app: FastAPI, now: dt.datetime | None = None) -> list[Any]:
+    """One look at the posts: the ``pos_kosong`` alerts of posts nobody is present at past
+    the profile's deadline on voting day (each post raises one once)."""
+    when = now or (app.state.clock() if app.state.clock else dt.datetime.now(dt.UTC))
+    return presence_service.check_presence(db=app.state.db, now=when)
+
+
 async def escalation_loop(app: FastAPI) -> None:
     """Every ``[operations] escalate_every_s``: move up the chain every incident whose level
     let its limit pass. Several workers may run it: each incident is locked while moved."""
@@ -157,6 +167,8 @@ async def escalation_loop(app: FastAPI) -> None:
             for inc in moved:
                 log.warning("incident %s at TPS %s escalated to %s", inc.id, inc.tps_id,
                             inc.level)
+            for inc in await to_thread.run_sync(presence_round, app):
+                log.warning("post empty at TPS %s: alert %s", inc.tps_id, inc.id)
         except NoDataError:
             pass
         except Exception:  # keep the clock running whatever one round hits
@@ -183,7 +195,7 @@ def create_app(db: Database | str | None = None, settings: WebSettings | None = 
     given = app.state.settings.tiles
     app.state.basemap = open_archive(given) if given else None
     routers = [m.router for m in (session, map, risk, plans, field_reports, incidents, events,
-                                  sitrep, audit, accounts)]
+                                  sitrep, audit, accounts, tni, presence)]
     routers.append(_meta_router())
     _check_declared(routers)
     for router in routers:

@@ -51,6 +51,7 @@ class ErrorCode(StrEnum):
     TPS_UNKNOWN = "tps_unknown"
     OUTSIDE_JURISDICTION = "outside_jurisdiction"
     INCIDENT_OUTSIDE_JURISDICTION = "incident_outside_jurisdiction"
+    INCIDENT_HELD_ABOVE = "incident_held_above"  # escalated past the caller's level
     POLRES_OUTSIDE_JURISDICTION = "polres_outside_jurisdiction"
     UNIT_OUTSIDE_JURISDICTION = "unit_outside_jurisdiction"
     # what

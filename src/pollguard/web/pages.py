@@ -11,7 +11,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
-from pollguard.access import Permission, can
+from pollguard.access import Permission, Role, can
 from pollguard.reports.colours import css_variables
 from pollguard.services.locale import operation_locale
 from pollguard.web.i18n import LANGUAGES, language, translate
@@ -27,6 +27,14 @@ class Page:
     template: str
     title_key: str
     permission: Permission
+    # The roles that use it (None: every role that may open it): the others neither see it
+    # in the navigation nor land on it. The field pages are an officer's: the Polda command
+    # holds every permission but has no assignment of its own, so its "Tugas Saya" would
+    # only mislead.
+    uses: frozenset[Role] | None = None
+
+    def listed_for(self, role: Role) -> bool:
+        return can(role, self.permission) and (self.uses is None or role in self.uses)
 
 
 PAGES = (
@@ -35,9 +43,11 @@ PAGES = (
     Page("/plotting", "plotting.html", "nav.plotting", Permission.PERSONNEL_READ),
     Page("/risk", "risk.html", "nav.risk", Permission.RISK_READ),
     Page("/audit", "audit.html", "nav.audit", Permission.AUDIT_READ),
-    Page("/field", "field.html", "nav.field", Permission.REPORT_WRITE),
-    Page("/me", "me.html", "nav.me", Permission.OWN_ASSIGNMENT),
+    Page("/field", "field.html", "nav.field", Permission.REPORT_WRITE,
+         frozenset({Role.FIELD_OFFICER})),
+    Page("/me", "me.html", "nav.me", Permission.OWN_ASSIGNMENT, frozenset({Role.FIELD_OFFICER})),
     Page("/sitrep", "sitrep.html", "nav.sitrep", Permission.INCIDENT_READ),
+    Page("/tni", "tni.html", "nav.tni", Permission.PLAN_READ),
 )
 
 
@@ -56,7 +66,7 @@ def _context(request: Request, page: Page | None) -> dict[str, object]:
     words = op.levels.words()
     return {"request": request, "lang": lang, "languages": LANGUAGES, "page": page,
             "t": lambda key: translate(lang, key, words), "who": who, "op": op,
-            "nav": [p for p in PAGES if who and can(who.role, p.permission)],
+            "nav": [p for p in PAGES if who and p.listed_for(who.role)],
             "class_colours": css_variables()}
 
 
@@ -74,7 +84,7 @@ def _with_cookies(request: Request, response: Response) -> Response:
 def _home(request: Request) -> str:
     who = getattr(request.state, "page_principal", None)
     for p in PAGES:
-        if who and can(who.role, p.permission):
+        if who and p.listed_for(who.role):
             return p.path
     return "/login"
 
@@ -98,7 +108,7 @@ def _page(page: Page) -> object:
         request.state.page_principal = who
         if who is None:
             return RedirectResponse(f"/login?next={page.path}", status_code=303)
-        if not can(who.role, page.permission):
+        if not page.listed_for(who.role):  # not its page: its own first page instead
             return RedirectResponse(_home(request), status_code=303)
         return _with_cookies(request, templates.TemplateResponse(
             request, page.template, _context(request, page)))

@@ -17,7 +17,7 @@ from pollguard.operations.field_reports import (
     TpsPhase,
     check_sent_at,
 )
-from pollguard.services import field_reports
+from pollguard.services import field_reports, presence
 from pollguard.services.accounts import Principal
 from pollguard.web.api.params import server_now, utc_iso
 from pollguard.web.deps import ProgressBoard, progress_board
@@ -57,14 +57,17 @@ class StoredReport(BaseModel):
     lon: float | None
     sent_at: str
     received_at: str
+    marked_absent: bool = Field(default=False, description="the officer is plotted at a post "
+                                "and not present at it (no check-in, checked out, or checked "
+                                "in outside the radius)")
 
 
-def _out(r: FieldReport) -> StoredReport:
+def _out(r: FieldReport, absent: bool = False) -> StoredReport:
     return StoredReport(client_id=r.client_id, nrp=r.nrp, tps_id=r.tps_id, kind=r.kind.value,
                         phase=r.phase.value if r.phase else None,
                         incident_kind=r.incident_kind, severity=r.severity, text=r.text,
                         lat=r.lat, lon=r.lon, sent_at=utc_iso(r.sent_at),
-                        received_at=utc_iso(r.received_at))
+                        received_at=utc_iso(r.received_at), marked_absent=absent)
 
 
 @router.post("/reports", response_model=StoredReport, status_code=201,
@@ -106,7 +109,8 @@ async def submit(body: ReportIn, request: Request, response: Response,
     except ReportError as exc:
         raise HTTPException(422, str(exc)) from exc
     response.status_code = 201 if created else 200
-    return _out(stored)
+    absent = presence.not_present(db=request.app.state.db, nrps=[stored.nrp])
+    return _out(stored, absent=stored.nrp in absent)
 
 
 @router.get("/reports/progress", response_model=ProgressBoard)

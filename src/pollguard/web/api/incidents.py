@@ -17,7 +17,9 @@ from pydantic import BaseModel, Field
 
 from pollguard.access import Permission, can
 from pollguard.access.redact import redact_personal
-from pollguard.operations.incidents import IncidentError, Status, next_steps
+from pollguard.domain.names import tps_name
+from pollguard.operations.escalation import may_act
+from pollguard.operations.incidents import Incident, IncidentError, Status, next_steps
 from pollguard.operations.reinforcement import (
     Dispatch,
     DispatchError,
@@ -80,6 +82,11 @@ class DispatchOut(BaseModel):
 class IncidentOut(BaseModel):
     id: str
     tps_id: str
+    tps_name: str = Field(description='how people name the TPS: "TPS 002 Renah Kayu Embun, '
+                                      'Kumun Debai" (number, desa, kecamatan)')
+    tps_lat: float | None = Field(description="the TPS's location (where the map flies to "
+                                              "when the phone sent none)")
+    tps_lon: float | None
     polres_code: str
     kind: str
     severity: int
@@ -115,11 +122,15 @@ def _text(text: str, personnel: bool) -> str:
     return text if personnel else redact_personal(text)
 
 
-def _incident_steps(status: Status, who: Principal) -> list[str]:
-    """Where the caller may move an incident in ``status``: the workflow's next steps, or
-    none for a role that may not step incidents."""
+def _incident_steps(inc: Incident, who: Principal) -> list[str]:
+    """Where the caller may move the incident: the workflow's next steps, or none for a role
+    that may not step incidents or a level below the one holding it (it reads it only)."""
     if not can(who.role, Permission.INCIDENT_WRITE):
         return []
+    level = who.role.acts_at
+    if level is not None and not may_act(inc, level):
+        return []
+    status = inc.status
     return [s.value for s in next_steps(status)]
 
 
@@ -142,12 +153,15 @@ def _dispatch_out(d: Dispatch, who: Principal) -> DispatchOut:
                        next_steps=_unit_steps(d.status, who))
 
 
-def _out(v: incidents.IncidentView, who: Principal) -> IncidentOut:
+def _out(v: incidents.IncidentView, who: Principal, snap: Snapshot) -> IncidentOut:
     inc, personnel = v.incident, _personnel(who)
+    at = snap.tps.get(inc.tps_id)
     return IncidentOut(
-        id=inc.id, tps_id=inc.tps_id, polres_code=v.polres_code, kind=inc.kind,
+        id=inc.id, tps_id=inc.tps_id, tps_name=tps_name(snap.tps, snap.names, inc.tps_id),
+        tps_lat=at.lat if at else None, tps_lon=at.lon if at else None,
+        polres_code=v.polres_code, kind=inc.kind,
         severity=inc.severity, status=inc.status.value, open=inc.open,
-        next_steps=_incident_steps(inc.status, who), level=inc.level.value,
+        next_steps=_incident_steps(inc, who), level=inc.level.value,
         verified=v.verified, reported_at=utc_iso(inc.reported_at),
         reported_by=inc.reported_by if personnel else None, text=_text(inc.text, personnel),
         lat=inc.lat,
@@ -194,13 +208,13 @@ def list_incidents(request: Request, open: bool = Query(False, description="open
     snap = snapshot(request)
     views = incidents.listing(db=request.app.state.db, policy=snap.live.escalation,
                               open_only=open, tps_ids=visible_ids(snap, who))
-    return IncidentList(incidents=[_out(v, who) for v in views])
+    return IncidentList(incidents=[_out(v, who, snap) for v in views])
 
 
 @router.get("/incidents/{incident_id}", response_model=IncidentOut, responses=OUTSIDE)
 def get_incident(incident_id: IncidentId, request: Request,
                  who: Principal = needs(Permission.INCIDENT_READ)) -> IncidentOut:
-    return _out(_found(request, who, incident_id), who)
+    return _out(_found(request, who, incident_id), who, snapshot(request))
 
 
 class StepIn(BaseModel):
@@ -239,10 +253,13 @@ def incident_step(incident_id: IncidentId, body: StepIn, request: Request,
                               to=Status(body.to), by=who.actor, now=server_now(request),
                               note=body.note, verified=body.verified,
                               policy=snap.live.escalation, kinds=snap.live.kinds,
-                              reassessor=request.app.state.reassessor)
+                              reassessor=request.app.state.reassessor,
+                              level=who.role.acts_at)
+    except incidents.HeldAboveError as exc:
+        raise ApiError(403, ErrorCode.INCIDENT_HELD_ABOVE, incident=incident_id) from exc
     except IncidentError as exc:
         raise HTTPException(409, str(exc)) from exc
-    return StepResult(incident=_out(done.view, who), assessment_id=done.assessment_id,
+    return StepResult(incident=_out(done.view, who, snap), assessment_id=done.assessment_id,
                       reassessing=done.reassessing,
                       reclassified=[ClassChangeOut(tps_id=c.tps_id,
                                                    before=c.before.value if c.before else None,
@@ -596,7 +613,7 @@ def units(request: Request, who: Principal = needs(Permission.RESERVE_READ)) -> 
     teams = [TeamOut(team_id=s.team.team_id, owner_code=s.team.owner_code, size=s.team.size,
                      status=s.status.value, lat=s.team.lat, lon=s.team.lon,
                      dispatch_id=s.dispatch_id, next_steps=_unit_steps(s.status, who))
-             for s in got.teams if scope.everything or scope.sees_polres(s.team.owner_code)]
+             for s in got.teams if scope.sees_force_of(s.team.owner_code)]
     warnings = [FloorWarningOut(polres_code=w.polres_code, available=w.available,
                                 planned=w.planned, floor=w.floor,
                                 bko=[TeamOptionOut(team_id=o.team_id, owner_code=o.owner_code,

@@ -18,9 +18,11 @@ from pollguard.domain.risk import RiskClass
 from pollguard.profile.model import parse_profile
 from pollguard.reports.plan_docs import pattern
 from pollguard.scenario.outlines import map_name
+from pollguard.services import field_reports
 from pollguard.services.accounts import Principal
 from pollguard.services.snapshot import Snapshot
 from pollguard.web import tiles
+from pollguard.web.api import field_post
 from pollguard.web.api.params import MAX_ID
 from pollguard.web.deps import scope_of, snapshot, tps_in_view
 from pollguard.web.errors import ApiError, ErrorCode
@@ -127,7 +129,7 @@ def map_reserves(request: Request, plan: int | None = Query(None, ge=1, le=MAX_I
     return [MapReserve(id=t.team_id, owner=t.owner_code, owner_name=view.unit_name(t.owner_code),
                        staging=t.staging_code, staging_name=view.staging_name(t), lat=t.lat,
                        lon=t.lon, size=t.size, reach_km=reach)
-            for t in view.plan.reserves if scope.sees_polres(t.owner_code)]
+            for t in view.plan.reserves if scope.sees_force_of(t.owner_code)]
 
 
 @lru_cache(maxsize=8)
@@ -378,6 +380,7 @@ def settings(request: Request, who: Principal = signed_in()) -> Settings:
 class Partner(BaseModel):
     name: str
     rank: str
+    phone: str | None = Field(default=None, description="for the call button (police roles only)")
 
 
 class MyAssignment(BaseModel):
@@ -393,6 +396,9 @@ class MyAssignment(BaseModel):
     tps: list[TpsPost]
     lat: float
     lon: float
+    phases: list[str] = Field(description="the TPS day's phases, in order")
+    stations: list[field_post.Station] = Field(description="each TPS of the posts, by name")
+    contacts: list[field_post.Contact] = Field(description="Pawas, Polsek and Posko to call")
 
 
 @router.get("/me/assignment", response_model=MyAssignment,
@@ -412,12 +418,14 @@ def my_assignment(request: Request,
     if mine.role == Role.POST:
         post = view.posts[mine.target_id]
         label, lat, lon = f"Pos {post.post_id}", post.lat, post.lon
+        guarded = [post]
         tps = [TpsPost(id=post.post_id, pattern=pattern(post), cls=post.risk_class.value, n=post.n,
                        officers=post.officers, linmas=post.linmas,
                        tps_ids=list(post.tps_ids), lat=post.lat, lon=post.lon)]
     elif mine.role == Role.DUTY:
         duty = view.duties[mine.target_id]
         label, lat, lon, tps = duty.label, duty.lat, duty.lon, []
+        guarded = []
     elif mine.role in (Role.SUPERVISOR, Role.COMMAND):
         # A Pawas sees the posts he supervises; a Kapolsek those of his kecamatan; other
         # command and staff their headquarters.
@@ -437,12 +445,19 @@ def my_assignment(request: Request,
         tps = [TpsPost(id=p.post_id, pattern=pattern(p), cls=p.risk_class.value, n=p.n,
                        officers=p.officers, linmas=p.linmas, tps_ids=list(p.tps_ids),
                        lat=p.lat, lon=p.lon) for p in posts]
+        guarded = posts
     else:
         team = view.teams[mine.target_id]
         label, lat, lon, tps = (f"Cadangan {view.staging_name(team)}", team.lat, team.lon, [])
+        guarded = []
+    guarded_ids = [t for p in tps for t in p.tps_ids]
     return MyAssignment(
         nrp=who.nrp, name=officer.name, rank=officer.rank.label, plan_id=snap.plan_info.id,
         role=mine.role.value, target_id=mine.target_id, target_label=label, pair=mine.pair,
-        partners=[Partner(name=o.name, rank=o.rank.label) for o in view.partners.get(who.nrp,
-                                                                                      [])],
-        tps=tps, lat=lat, lon=lon)
+        partners=[Partner(name=o.name, rank=o.rank.label, phone=o.phone)
+                  for o in view.partners.get(who.nrp, [])],
+        tps=tps, lat=lat, lon=lon, phases=field_post.phase_order(),
+        stations=field_post.stations(
+            snap, field_reports.phases_of(db=request.app.state.db, tps_ids=guarded_ids),
+            guarded_ids, may_report=mine.role == Role.POST),
+        contacts=field_post.contacts(snap, guarded))

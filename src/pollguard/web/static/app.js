@@ -27,8 +27,11 @@ const pg = (() => {
     return strings;
   }
 
+  // A partner's own words first: "for.<role>.<key>" when the catalogue has it (a KPU or
+  // Bawaslu observer reads "Pemungutan suara dimulai" where the police read "Pemungutan dibuka").
   function t(key, vars) {
-    let s = (strings && strings[key]) || key;
+    const own = me && strings ? strings[`for.${me.role}.${key}`] : undefined;
+    let s = own || (strings && strings[key]) || key;
     // A function as the replacement: a value's "$&" or "$1" stays as it is.
     for (const [k, v] of Object.entries({...words, ...(vars || {})})) {
       s = s.replaceAll(`{${k}}`, () => String(v));

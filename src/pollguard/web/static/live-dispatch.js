@@ -20,7 +20,7 @@
     recBox.hidden = false;
     recBox.dataset.forIncident = id;
     delete recBox.dataset.loaded;
-    recBox.replaceChildren(live.cardHeader(t("live.rec.title", {tps: inc.tps_id}), closeRec),
+    recBox.replaceChildren(live.cardHeader(t("live.rec.title", {tps: inc.tps_name || `TPS ${inc.tps_id}`}), closeRec),
       el("p", {class: "loading"}, t("common.loading")));
     try {
       const rec = await pg.api(`/incidents/${encodeURIComponent(id)}/recommendation`);
@@ -47,8 +47,8 @@
     const borrow = rec.borrow;
     let editing = false;
     // What accepting as recommended sends is the server's `first`; the boxes only show it.
-    const first = rec.first || (rec.within ? "team" : "team+borrow");
-    const allowed = rec.allowed || ["dispatch", "reject"];
+    const first = rec.first || "";
+    const allowed = rec.allowed || [];  // the server's: no copy of its rules here
     const teamBoxes = teams.map((tm, i) => el("input", {type: "checkbox", name: "team",
       value: tm.team_id, checked: first.startsWith("team") && i === 0, disabled: true,
       "aria-label": tm.call_sign || tm.team_id}));
@@ -90,7 +90,7 @@
         for (const d of sent || []) live.dispatches.set(d.id, {...d, tps_id: inc.tps_id});
         renderDispatches();
         closeRec();
-        live.notice(t("live.rec.sent", {n: fmt((sent || []).length), tps: inc.tps_id}));
+        live.notice(t("live.rec.sent", {n: fmt((sent || []).length), tps: inc.tps_name || `TPS ${inc.tps_id}`}));
         live.refreshIncidents();
       } catch (e) {
         pg.showError(msg, e);
@@ -109,7 +109,7 @@
         await pg.api(`/incidents/${encodeURIComponent(inc.id)}/rejections`,
                      {method: "POST", body: {note: text}});
         closeRec();
-        live.notice(t("live.rec.rejected", {tps: inc.tps_id}));
+        live.notice(t("live.rec.rejected", {tps: inc.tps_name || `TPS ${inc.tps_id}`}));
       } catch (e) {
         pg.showError(msg, e);
         setBusy(false);
@@ -117,7 +117,8 @@
     });
 
     if (!allowed.includes("dispatch")) { accept.hidden = true; edit.hidden = true; }
-    const parts = [live.cardHeader(t("live.rec.title", {tps: inc.tps_id}), closeRec),
+    if (!allowed.includes("reject")) reject.hidden = true;
+    const parts = [live.cardHeader(t("live.rec.title", {tps: inc.tps_name || `TPS ${inc.tps_id}`}), closeRec),
       rec.need ? el("p", {class: "rec-need"}, t("live.rec.need", {n: fmt(rec.need.officers),
         kind: t(`live.rec.kind.${rec.need.kind}`)})) : null,
       el("p", {class: rec.within ? "muted" : "bad"},
@@ -242,10 +243,11 @@
                        "data-for-incident": d.incident_id, "data-unit-id": d.unit_id},
         el("td", {}, el("span", {class: "mono"}, d.unit_id),
           d.kind === "borrowed" ? el("div", {class: "note"}, t("live.borrowed")) : null),
-        el("td", {class: "mono"}, d.tps_id ? el("a", {href: `#tps=${d.tps_id}`, onclick: (e) => {
-          e.preventDefault();
-          if (inc) live.selectIncident(inc.id); else live.openTps(d.tps_id);
-        }}, d.tps_id) : "—"),
+        el("td", {}, d.tps_id ? el("a", {href: `#tps=${d.tps_id}`, title: d.tps_id,
+          onclick: (e) => {
+            e.preventDefault();
+            if (inc) live.selectIncident(inc.id); else live.openTps(d.tps_id);
+          }}, inc?.tps_name || `TPS ${d.tps_id}`) : "—"),
         el("td", {class: "num"}, fmt(d.officers ?? 0)),
         el("td", {}, el("span", {class: `unit-status u-${d.status}`},
           t(`live.unit.${d.status}`))),
@@ -275,18 +277,14 @@
     } finally {
       busy.delete(id);
       renderDispatches();
+      live.refreshIncidents();
     }
   }
 
-  // A dispatch event from the stream: the unit's new status at once; the moves it now offers
-  // come with the incident (the event does not carry them).
-  function dispatchEvent(data) {
-    const known = live.dispatches.get(data.id);
-    const moved = !known || known.status !== data.status;
-    live.dispatches.set(data.id, {...(known || {}), ...data,
-                                  next_steps: moved ? [] : known.next_steps});
-    renderDispatches();
-    live.track(data.incident_id);
+  // A dispatch event from the stream: the incidents and the units as the server has them now
+  // (status and the moves each offers), read again rather than patched from the event.
+  function dispatchEvent() {
+    live.refreshIncidents();
   }
 
   Object.assign(live, {recommend, renderDispatches, dispatchEvent});

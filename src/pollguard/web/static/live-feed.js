@@ -29,11 +29,13 @@
       attrs["data-incident-id"] = data.id;
       attrs["data-status"] = data.status;
       tag = t("live.feed.incident");
-      const what = data.action === "incident.escalated" ?
+      // Observers (no reserve:read) read what happens at the TPS, not the police's levels.
+      const what = !pg.can("reserve:read") ? t(`live.status.${data.status}`) :
+        data.action === "incident.escalated" ?
         t("live.feed.escalated", {level: t(`live.level.${data.level}`)}) :
         `${t(`live.status.${data.status}`)} · ${t(`live.level.${data.level}`)}`;
       text = `${live.kindLabel(data.kind)} · ${what}` +
-        (data.verified ? ` · ${t("live.verified")}` : "");
+        (data.verified && pg.can("reserve:read") ? ` · ${t("live.verified")}` : "");
       sev = data.severity;
     } else if (data.action === "dispatch.rejected") {
       attrs["data-incident-id"] = data.incident_id;
@@ -51,11 +53,14 @@
         (data.officers ? ` · ${t("live.officers", {n: fmt(data.officers)})}` : "");
     }
     const tps = attrs["data-tps-id"];
+    // A TPS by the name the API gives its incidents (the stream's reports carry only the id).
+    const tpsName = (id) => [...live.incidents.values()].find((i) => i.tps_id === id &&
+      i.tps_name)?.tps_name || `TPS ${id}`;
     const li = el("li", attrs,
       el("time", {}, live.hms(data.at)),
       el("span", {class: `tag k-${kind}`}, tag),
       sev ? live.sevBadge(sev) : null,
-      tps ? el("b", {class: "mono"}, tps) : null,
+      tps ? el("b", {title: tps}, tpsName(tps)) : null,
       el("span", {class: "what"}, text));
     li.addEventListener("click", () => {
       const incId = attrs["data-incident-id"] || (kind === "report" && data.kind === "incident" ?
@@ -84,7 +89,7 @@
       setState("open");
       retries = 0;
       // Back after a break: what happened meanwhile (progress comes with the connection).
-      if (wasOpen) live.refreshIncidents();
+      if (wasOpen) live.resync();
       wasOpen = true;
     });
     source.addEventListener("error", () => {
@@ -132,7 +137,7 @@
         // not carry the next steps).
         live.track(data.id);
       } else if (type === "dispatch" && data.id) {
-        live.dispatchEvent(data);  // tracks its incident again: table, rings, panel
+        live.dispatchEvent(data);  // incidents and units read again: table, rings, panel
       }
     } catch (e) {
       live.showError(e);

@@ -64,23 +64,42 @@
     } catch (e) { /* out of view, or gone */ }
   }
 
+  // The panel and the unit table re-read from the server (after every dispatch event and a
+  // reconnect), never patched here: a unit patched from events went stale ("returning" while
+  // the server had it available) once its incident closed and its later events were missed.
   const listed = pg.latest();
   async function loadIncidents() {
     const current = listed();
     try {
-      const data = await pg.api("/incidents?open=true");
+      const [data, units] = await Promise.all([pg.api("/incidents?open=true"),
+        pg.can("reserve:read") ? pg.api("/units").catch(() => null) : null]);
       if (!current()) return;
       const open = (data.incidents || []).filter((i) => i.open);
       for (const i of open) live.resolved.delete(i.id);
       live.incidents = new Map([...live.resolved.values(), ...open].map((i) => [i.id, i]));
-      // Units of the incidents in the panel, and units still out for incidents closed since.
+      // Units of the incidents in the panel, then every team the server says is still out.
       const before = live.dispatches;
       live.dispatches = new Map();
       for (const i of live.incidents.values()) {
         for (const d of unitsOf(i)) live.dispatches.set(d.id, d);
       }
+      const teams = new Set();
+      for (const tm of (units && units.teams) || []) {
+        teams.add(tm.team_id);
+        if (!tm.dispatch_id) continue;
+        const was = live.dispatches.get(tm.dispatch_id) || before.get(tm.dispatch_id);
+        const incidentId = tm.dispatch_id.slice(0, tm.dispatch_id.lastIndexOf("/"));
+        live.dispatches.set(tm.dispatch_id, {kind: "team", officers: tm.size,
+          incident_id: incidentId, tps_id: live.incidents.get(incidentId)?.tps_id, ...was,
+          id: tm.dispatch_id, unit_id: tm.team_id, status: tm.status,
+          next_steps: tm.next_steps});
+      }
+      // Borrowed officers are no team: those still out for a closed incident are asked again.
       for (const [id, d] of before) {
-        if (!live.dispatches.has(id) && d.status !== "available") live.dispatches.set(id, d);
+        if (live.dispatches.has(id) || d.status === "available") continue;
+        if (units && teams.has(d.unit_id)) continue;  // a team the server has back
+        live.dispatches.set(id, d);
+        if (!live.incidents.has(d.incident_id)) track(d.incident_id);
       }
       renderIncidents();
       live.renderDispatches();
@@ -93,6 +112,11 @@
     }
   }
   const refreshIncidents = pg.debounce(loadIncidents, 200);
+  // Back on the stream after a break: everything that may have moved meanwhile, read again.
+  async function resync() {
+    await loadResolved().catch(live.showError);
+    await loadIncidents();
+  }
 
   function actionButtons(inc) {
     if (!live.canStep && !live.canDispatch) return null;
@@ -131,9 +155,9 @@
         el("div", {class: "inc-kind"}, live.kindLabel(inc.kind),
           inc.verified ? el("span", {class: "verified", title: t("live.verified")}, " ✓") : null),
         el("div", {class: "note"},
-          el("a", {href: `#tps=${inc.tps_id}`, class: "mono", onclick: (e) => {
-            e.preventDefault(); live.openTps(inc.tps_id);
-          }}, inc.tps_id),
+          // The TPS by name; a click on it, as on the row, selects and flies to it (the
+          // detail card links to the TPS itself).
+          el("span", {class: "inc-tps", title: inc.tps_id}, inc.tps_name || `TPS ${inc.tps_id}`),
           inc.polres_code ? ` · ${live.regionNames[inc.polres_code] || inc.polres_code}` : "")),
       el("td", {},
         el("div", {class: `status st-${inc.status}`}, t(`live.status.${inc.status}`)),
@@ -178,7 +202,7 @@
       const moved = (r && r.reclassified) || [];
       live.notice(moved.length ? t("live.reclassified", {n: fmt(moved.length)}) :
         r && r.reassessing ? t("live.reassessing") :
-        t("live.stepped", {tps: inc.tps_id, status: t(`live.status.${to}`)}));
+        t("live.stepped", {tps: inc.tps_name || `TPS ${inc.tps_id}`, status: t(`live.status.${to}`)}));
     } catch (e) {
       live.showError(e);
     } finally {
@@ -202,8 +226,19 @@
     renderDetail(inc);
     const row = incTable.querySelector(`tr[data-incident-id="${CSS.escape(id)}"]`);
     if (row) row.scrollIntoView({block: "nearest"});
-    const at = live.ringAt(inc.tps_id);
-    if (pan && at && window.pgMap) window.pgMap.map.panTo(at);
+    if (pan && window.pgMap) flyTo(inc);
+  }
+
+  // Where the map flies on a click: the ring if drawn, else the phone's point, else the TPS
+  // (the server sends its location, so an incident sent without one still has a place).
+  function flyTo(inc) {
+    const ring = live.ringAt(inc.tps_id);
+    const has = (a, b) => a !== null && a !== undefined && b !== null && b !== undefined;
+    const at = ring || (has(inc.lat, inc.lon) ? [inc.lat, inc.lon] :
+      has(inc.tps_lat, inc.tps_lon) ? [inc.tps_lat, inc.tps_lon] : null);
+    if (!at) return;
+    const map = window.pgMap.map;
+    map.flyTo(at, Math.max(map.getZoom(), 13), {duration: 0.6});
   }
 
   function closeDetail() {
@@ -218,7 +253,8 @@
     detailBox.hidden = false;
     detailBox.dataset.forIncident = inc.id;
     detailBox.replaceChildren(
-      live.cardHeader(`${live.kindLabel(inc.kind)} · TPS ${inc.tps_id}`, closeDetail),
+      live.cardHeader(`${live.kindLabel(inc.kind)} · ${inc.tps_name || `TPS ${inc.tps_id}`}`,
+                      closeDetail),
       el("dl", {class: "kv"},
         el("dt", {}, t("live.col.severity")), el("dd", {}, live.sevBadge(inc.severity)),
         el("dt", {}, t("live.col.status")), el("dd", {}, t(`live.status.${inc.status}`),
@@ -228,8 +264,9 @@
                                                                      {seconds: true})),
         inc.reported_by ? el("dt", {}, t("live.reported_by")) : null,
         inc.reported_by ? el("dd", {class: "mono"}, inc.reported_by) : null,
-        el("dt", {}, "TPS"), el("dd", {}, el("a", {href: `#tps=${inc.tps_id}`, class: "mono",
-          onclick: (e) => { e.preventDefault(); live.openTps(inc.tps_id); }}, inc.tps_id))),
+        el("dt", {}, "TPS"), el("dd", {}, el("a", {href: `#tps=${inc.tps_id}`, title: inc.tps_id,
+          onclick: (e) => { e.preventDefault(); live.openTps(inc.tps_id); }},
+          inc.tps_name || `TPS ${inc.tps_id}`))),
       inc.text ? el("p", {class: "inc-text"}, inc.text) : null,
       el("h4", {}, t("live.history")),
       el("ol", {class: "inc-history"}, (inc.history || []).map((h) => el("li", {},
@@ -263,6 +300,6 @@
     if (reload) setTimeout(loadIncidents, 1500);
   }
 
-  Object.assign(live, {loadResolved, loadIncidents, refreshIncidents, track, renderIncidents,
-                       selectIncident, tick});
+  Object.assign(live, {loadResolved, loadIncidents, refreshIncidents, resync, track,
+                       renderIncidents, selectIncident, tick});
 })();

@@ -32,6 +32,7 @@
     if (inc.lat !== null && inc.lat !== undefined && inc.lon !== null && inc.lon !== undefined) {
       return [inc.lat, inc.lon];
     }
+    if (inc.tps_lat !== null && inc.tps_lat !== undefined) return [inc.tps_lat, inc.tps_lon];
     if (!tpsCoords.has(inc.tps_id)) {
       tpsCoords.set(inc.tps_id, null);
       try {
@@ -81,7 +82,7 @@
       let m = markers.get(tps);
       if (!m) {
         m = L.marker(at, {icon: ringIcon(list), zIndexOffset: 2000, keyboard: false,
-                          riseOnHover: true, title: `TPS ${tps}`})
+                          riseOnHover: true, title: list[0].tps_name || `TPS ${tps}`})
           .bindTooltip(() => ringTip(byTps().get(tps) || []), {direction: "top"});
         m.on("click", () => {
           const now = byTps().get(tps);
@@ -99,7 +100,7 @@
 
   function ringTip(list) {
     if (!list.length) return el("div");
-    return el("div", {}, el("b", {}, `TPS ${list[0].tps_id}`), list.map((inc) => el("div", {},
+    return el("div", {}, el("b", {}, list[0].tps_name || `TPS ${list[0].tps_id}`), list.map((inc) => el("div", {},
       `${t(`live.sev.${inc.severity}`)} · ${live.kindLabel(inc.kind)} · ` +
       t(`live.status.${inc.status}`))));
   }

@@ -31,10 +31,11 @@
     const canPosts = pg.can("plan:read");
     const canReserves = pg.can("reserve:read");
     const soft = (p) => p.catch((e) => { showError(e); return null; });
-    const [tps, frame, regions, posts, reserves] = await Promise.all([
+    const [tps, frame, regions, posts, reserves, tniPosts] = await Promise.all([
       pg.api("/map/tps"), pg.api("/map/frame"), pg.api("/regions"),
       canPosts ? soft(pg.api("/map/posts")) : null,
-      canReserves ? soft(pg.api("/map/reserves")) : null]);
+      canReserves ? soft(pg.api("/map/reserves")) : null,
+      canPosts ? soft(pg.api("/map/tni")) : null]);
 
     const map = L.map(mapEl, {preferCanvas: true, zoomControl: false, minZoom: 5, maxZoom: 18,
                               zoomSnap: 0.5, attributionControl: true});
@@ -149,6 +150,15 @@
     const postItems = (posts || []).map((p) => ({p, m: L.circleMarker([p.lat, p.lon], {
       renderer: rPosts, interactive: false, radius: 5, color: "#14213d", weight: 1.5,
       fill: false})}));
+
+    // --- TNI: static posts at sangat rawan TPS, a mobile team per kecamatan (counted, never
+    // named). On at first for partners who see the plan but not personnel: the TNI liaison.
+    const tniLayer = L.layerGroup((tniPosts || []).map((p) => L.circleMarker([p.lat, p.lon], {
+      renderer: rPosts, radius: p.kind === "static" ? 4 : 7, color: "#1d2a12", weight: 1,
+      fillColor: p.kind === "static" ? "#3b5d23" : "#c28f00", fillOpacity: 0.9})
+      .bindTooltip(() => el("div", {}, el("b", {}, t(`tni.kind.${p.kind}`)), " ",
+        p.kind === "static" ? p.label : t("tni.kecamatan", {name: p.label}), el("br"),
+        `${p.kodim ? p.kodim_name : t("tni.korem")} · ${t("tni.soldiers", {n: fmt(p.soldiers)})}`))));
 
     // --- TPS: one circle marker each, on the TPS canvas ----------------------------------
     const tpsLayer = L.layerGroup();
@@ -289,6 +299,7 @@
           postItems.length ? symbol("post", "post", t("map.layer.posts")) : null,
           reserveItems.length ? symbol("reserve", "reserve", t("map.legend.reserve")) : null,
           reserveItems.length ? symbol("reach", "reach", t("map.legend.reach")) : null,
+          tniPosts && tniPosts.length ? symbol("tni", "tni", t("map.layer.tni")) : null,
           has("polres") ? symbol("polres", "unit polres", t("map.legend.polres")) : null,
           has("polsek") ? symbol("polsek", "unit", t("map.legend.polsek")) : null,
           kabs.length ? symbol("kabkota", "line kab",
@@ -308,6 +319,7 @@
     overlays[layerName("map.layer.tps")] = tpsLayer;
     if (canPosts && posts) overlays[layerName("map.layer.posts")] = postLayer;
     if (canReserves && reserves) overlays[layerName("map.layer.reserves")] = reserveLayer;
+    if (tniPosts && tniPosts.length) overlays[layerName("map.layer.tni")] = tniLayer;
     overlays[layerName("map.layer.units")] = unitLayer;
     overlays[layerName("map.layer.outlines")] = outlineLayer;
     applyFilters();
@@ -315,6 +327,7 @@
     if (canReserves && reserves) reserveLayer.addTo(map);
     unitLayer.addTo(map);
     tpsLayer.addTo(map);
+    if (tniPosts && tniPosts.length && !pg.can("personnel:read")) tniLayer.addTo(map);
     L.control.layers(null, overlays, {position: "topleft", collapsed: false}).addTo(map);
     map.on("overlayadd overlayremove", updateCounts);
 
