@@ -15,6 +15,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from pollguard.domain.geo import Point, offset
+from pollguard.i18n import catalogue
 from pollguard.profile.model import ProfileError, parse_profile
 from pollguard.services import presence
 from pollguard.store import audit, plans
@@ -125,6 +126,20 @@ def test_a_check_in_inside_the_radius_counts(petugas: TestClient, post: PlannedP
     with UnitOfWork(planned_db) as uow:
         actions = [e.action for e in audit.after(uow.session, 0, prefixes=("checkin.",))]
     assert actions == ["checkin.in", "checkin.in", "checkin.out", "checkin.in"]
+
+
+def test_the_audit_page_filters_check_ins_and_names_them(app: FastAPI, planned_db: Database,
+                                                         petugas: TestClient) -> None:
+    """The audit page's "Kehadiran di pos" filter (``checkin.``) finds the check-ins above,
+    and each action has its words in both languages (the page shows no code)."""
+    page = _client(app, planned_db, "polda").get("/api/v1/audit",
+                                                 params={"action": "checkin."}).json()
+    found = {e["action"] for e in page["entries"]}
+    assert found == {"checkin.in", "checkin.out"}
+    for lang in ("id", "en"):
+        words = catalogue(lang)
+        assert all(f"audit.act.{a}" in words for a in found) and "audit.filter.checkin" in words
+    assert 'value="checkin."' in _client(app, planned_db, "polda").get("/audit").text
 
 
 def test_the_board_counts_planned_against_present_in_the_callers_view(
