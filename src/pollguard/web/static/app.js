@@ -213,6 +213,62 @@ const pg = (() => {
     return (...args) => { clearTimeout(timer); timer = setTimeout(() => fn(...args), ms); };
   }
 
+  // Copying a text (a WhatsApp message, a roll): the browser's clipboard on a secure page
+  // (https or localhost), else the old way (a hidden textarea selected and copied), else the
+  // page's #copy-fallback box with the text selected for the user to copy by hand (the
+  // partial _copy.html). copyOnClick(button, () => text) wires a button to it and says
+  // "Tersalin" on it, and to screen readers in #copy-status, for a moment.
+  async function toClipboard(text) {
+    if (navigator.clipboard && window.isSecureContext) {
+      try {
+        await navigator.clipboard.writeText(text);
+        return true;
+      } catch (e) { /* refused: try the old way */ }
+    }
+    const area = el("textarea", {readonly: true, class: "copy-buffer", "aria-hidden": "true"});
+    area.value = text;
+    document.body.append(area);
+    area.select();
+    let ok = false;
+    try { ok = document.execCommand("copy"); } catch (e) { ok = false; }
+    area.remove();
+    return ok;
+  }
+
+  function copyOnClick(button, text) {
+    const label = button.textContent;
+    const status = document.getElementById("copy-status");
+    const fallback = document.getElementById("copy-fallback");
+    const fallbackText = document.getElementById("copy-fallback-text");
+    const close = document.getElementById("copy-fallback-close");
+    if (close && !close.dataset.wired) {
+      close.dataset.wired = "1";
+      close.addEventListener("click", () => { fallback.hidden = true; });
+    }
+    let timer = null;
+    button.addEventListener("click", async () => {
+      const value = text();
+      if (await toClipboard(value)) {
+        if (fallback) fallback.hidden = true;
+        button.textContent = t("plot.copied");
+        button.classList.add("copied");
+        if (status) status.textContent = t("plot.copied");
+        clearTimeout(timer);
+        timer = setTimeout(() => {
+          button.textContent = label;
+          button.classList.remove("copied");
+          if (status) status.textContent = "";
+        }, 2500);
+      } else if (fallback && fallbackText) {  // no clipboard at all: the text, selected
+        fallbackText.value = value;
+        fallback.hidden = false;
+        fallbackText.focus();
+        fallbackText.select();
+      }
+    });
+    return button;
+  }
+
   // The optional basemap: a tile layer (under the outlines, in Leaflet's tile pane) only when
   // the server names one: the tile archive it serves itself at /tiles/{z}/{x}/{y}, or a tile
   // server. Only the archive's zooms and bounds are asked for; past its highest zoom its tiles
@@ -240,5 +296,5 @@ const pg = (() => {
 
   return {lang, cookie, i18n, t, session, api, can, el, safeUrl, escapeHtml, fmt, showError,
           CLASSES, COLORS, chip, td, instant, date, time, zone, ready, start, latest, debounce,
-          basemap};
+          basemap, copyOnClick};
 })();

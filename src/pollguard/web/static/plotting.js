@@ -123,55 +123,10 @@
     next.disabled = q.offset + LIMIT >= total;
   }
 
-  // --- copying a text for WhatsApp: the clipboard, else a selected textarea ----------------
-  const copyStatus = $("copy-status");
-  const fallback = $("copy-fallback");
-  const fallbackText = $("copy-fallback-text");
-  $("copy-fallback-close").addEventListener("click", () => { fallback.hidden = true; });
-
-  // The browser's clipboard (a secure page: https or localhost), else the old way: a hidden
-  // textarea selected and copied. True when the text is on the clipboard.
-  async function toClipboard(text) {
-    if (navigator.clipboard && window.isSecureContext) {
-      try {
-        await navigator.clipboard.writeText(text);
-        return true;
-      } catch (e) { /* refused: try the old way */ }
-    }
-    const area = el("textarea", {readonly: true, class: "copy-buffer", "aria-hidden": "true"});
-    area.value = text;
-    document.body.append(area);
-    area.select();
-    let ok = false;
-    try { ok = document.execCommand("copy"); } catch (e) { ok = false; }
-    area.remove();
-    return ok;
-  }
-
+  // --- copying a text for WhatsApp: pg.copyOnClick (the clipboard, else a selected text) --
   function copyButton(label, text, attrs = {}) {
-    const button = el("button", {type: "button", class: "small secondary copy", ...attrs}, label);
-    let timer = null;
-    button.addEventListener("click", async () => {
-      const value = text();
-      if (await toClipboard(value)) {
-        fallback.hidden = true;
-        button.textContent = t("plot.copied");
-        button.classList.add("copied");
-        copyStatus.textContent = t("plot.copied");
-        clearTimeout(timer);
-        timer = setTimeout(() => {
-          button.textContent = label;
-          button.classList.remove("copied");
-          copyStatus.textContent = "";
-        }, 2500);
-      } else {  // no clipboard at all: the text selected, for the user to copy
-        fallbackText.value = value;
-        fallback.hidden = false;
-        fallbackText.focus();
-        fallbackText.select();
-      }
-    });
-    return button;
+    return pg.copyOnClick(el("button", {type: "button", class: "small secondary copy", ...attrs},
+                                label), text);
   }
 
   // The rolls of the chosen Polres (or the chosen Polsek's; the account's own when it has

@@ -152,52 +152,8 @@
     $("sitrep-copy-wa").disabled = !waText;
   }
 
-  // The browser's clipboard (a secure page: https or localhost), else the old way: a hidden
-  // textarea selected and copied (as the plotting page copies its messages).
-  async function toClipboard(text) {
-    if (navigator.clipboard && window.isSecureContext) {
-      try {
-        await navigator.clipboard.writeText(text);
-        return true;
-      } catch (e) { /* refused: try the old way */ }
-    }
-    const area = el("textarea", {readonly: true, class: "copy-buffer", "aria-hidden": "true"});
-    area.value = text;
-    document.body.append(area);
-    area.select();
-    let ok = false;
-    try { ok = document.execCommand("copy"); } catch (e) { ok = false; }
-    area.remove();
-    return ok;
-  }
-
   function wireCopy() {
-    const button = $("sitrep-copy-wa");
-    const label = button.textContent;
-    const fallback = $("copy-fallback");
-    const fallbackText = $("copy-fallback-text");
-    $("copy-fallback-close").addEventListener("click", () => { fallback.hidden = true; });
-    let timer = null;
-    button.addEventListener("click", async () => {
-      const value = waText;
-      if (await toClipboard(value)) {
-        fallback.hidden = true;
-        button.textContent = t("plot.copied");
-        button.classList.add("copied");
-        $("copy-status").textContent = t("plot.copied");
-        clearTimeout(timer);
-        timer = setTimeout(() => {
-          button.textContent = label;
-          button.classList.remove("copied");
-          $("copy-status").textContent = "";
-        }, 2500);
-      } else {  // no clipboard at all: the text selected, for the user to copy
-        fallbackText.value = value;
-        fallback.hidden = false;
-        fallbackText.focus();
-        fallbackText.select();
-      }
-    });
+    pg.copyOnClick($("sitrep-copy-wa"), () => waText);
   }
 
   async function load() {
