@@ -10,10 +10,10 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from pollguard.cli.common import console, errors, fail, state
+from pollguard.cli.common import console, errors, fail, report_invalid, state
+from pollguard.domain.tps import Election
 from pollguard.national.engines import engine_named
 from pollguard.national.picture import NationalPicture
-from pollguard.scenario.indonesia import PILKADA_2024_TPS, national_recipes
 from pollguard.scenario.problems import InvalidInputError
 from pollguard.services import national
 
@@ -22,8 +22,9 @@ app = typer.Typer(no_args_is_help=True, help="Plan all of Indonesia: one Polda p
 
 @app.command()
 def plan(ctx: typer.Context,
-         tps: Annotated[int, typer.Option(help="TPS nationally (Pemilu 2024: 820161)")] = (
-             PILKADA_2024_TPS),
+         tps: Annotated[int | None, typer.Option(
+             help="TPS nationally (Pilkada 2024: 435296, the default; Pemilu 2024: 820161)")
+         ] = None,
          seed: Annotated[int, typer.Option(help="Scenario seed")] = 2024,
          geo: Annotated[Path | None, typer.Option(help=(
              "Real kab/kota centroids (the format of indonesia_kabkota_centroids.csv)"))] = None,
@@ -33,13 +34,29 @@ def plan(ctx: typer.Context,
          ray_address: Annotated[str | None, typer.Option(
              help="An existing Ray cluster (e.g. ray://head:10001 or auto)")] = None,
          cpus: Annotated[int | None, typer.Option(help="CPUs for a local Ray")] = None,
-         profile: Annotated[Path | None, typer.Option(help="Profile TOML")] = None) -> None:
+         profile: Annotated[Path | None, typer.Option(help="Profile TOML")] = None,
+         counts: Annotated[Path | None, typer.Option(
+             help="Real TPS counts per kecamatan or desa (as `scenario build indonesia "
+                  "--counts`)")] = None,
+         election: Annotated[Election | None, typer.Option(
+             help="pemilu or pilkada (default: pemilu with --counts, else by --tps)")] = None,
+         from_: Annotated[Path | None, typer.Option(
+             "--from", help="Plan the scenario folders in DIR (written by `scenario build "
+                            "indonesia` or `scenario init`) instead of building them")] = None,
+         ) -> None:
     """Build, assess and plan every Polda, as independent tasks; store the national picture."""
     chosen = [p.strip() for p in provinces.split(",")] if provinces else None
+    if from_ is not None and (tps is not None or geo or counts or election):
+        fail("--from plans the folders as they are: --tps, --geo, --counts and --election "
+             "apply when building")
     try:
         runner = engine_named(engine, address=ray_address, num_cpus=cpus)
-        total = len(national_recipes(tps, seed=seed, provinces=chosen))
-    except (ValueError, InvalidInputError) as exc:
+        total = len(national.nation_recipes(total_tps=tps, seed=seed, geo=geo,
+                                            provinces=chosen, counts=counts,
+                                            election=election, source=from_))
+    except InvalidInputError as exc:
+        report_invalid(exc)
+    except (ValueError, FileNotFoundError) as exc:
         fail(str(exc))
     with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
                   TimeElapsedColumn(), console=errors, transient=True) as progress:
@@ -54,7 +71,8 @@ def plan(ctx: typer.Context,
         try:
             outcome = national.plan_nation(db=state(ctx).db(), engine=runner, total_tps=tps,
                                            seed=seed, geo=geo, provinces=chosen,
-                                           profile=profile, on_result=done)
+                                           profile=profile, counts=counts, election=election,
+                                           source=from_, on_result=done)
         except (ValueError, InvalidInputError) as exc:
             fail(str(exc))
     print_picture(outcome.picture, f"National plan #{outcome.run_id} — {outcome.seconds:.1f} s "

@@ -19,11 +19,12 @@ from pollguard.cli.common import (
     state,
     steps,
 )
+from pollguard.domain.tps import Election
 from pollguard.profile import ProfileError
 from pollguard.scenario import indonesia
 from pollguard.scenario.jambi import DEFAULT_SEED
 from pollguard.scenario.problems import InvalidInputError, Problem
-from pollguard.services import checklist, scenarios
+from pollguard.services import checklist, national, scenarios
 from pollguard.services.checklist import Todo
 
 app = typer.Typer(help="Build, validate and load scenarios (a folder of CSV files + TOML).",
@@ -87,15 +88,24 @@ def build(
     provinces: Annotated[str | None, typer.Option(
         help="indonesia: only these province codes, comma-separated (e.g. 15,16); the TPS "
              "total is split over them")] = None,
+    counts: Annotated[Path | None, typer.Option(
+        help="indonesia: real TPS counts per kecamatan (indonesia_kecamatan_centroids.csv) "
+             "or per desa (the columns of jambi_tps_pemilu2024_per_desa.csv), kept exactly "
+             "at a Pemilu, scaled with one TPS per desa at a Pilkada")] = None,
+    election: Annotated[Election | None, typer.Option(
+        help="indonesia: pemilu or pilkada (default: pemilu with --counts, else by --tps)")
+    ] = None,
 ) -> None:
     """Generate a built-in scenario deterministically from a seed."""
     if name == "indonesia":
-        _build_indonesia(out=out, seed=seed, geo=geo, tps=tps, provinces=provinces)
+        _build_indonesia(out=out, seed=seed, geo=geo, tps=tps, provinces=provinces,
+                         counts=counts, election=election)
         return
     if name not in scenarios.BUILDERS:
         fail(f"unknown scenario {name!r}; built-in: {', '.join(scenarios.BUILDERS)}, indonesia")
-    if tps is not None or provinces is not None:
-        fail("--tps and --provinces apply to `scenario build indonesia` only")
+    if tps is not None or provinces is not None or counts is not None or election is not None:
+        fail("these apply to `scenario build indonesia` only: --tps, --provinces, --counts, "
+             "--election")
     try:
         with steps(f"building {name}", BUILD_STEPS) as step:
             scenario = scenarios.build_scenario(name=name, out=out, seed=seed, geo=geo,
@@ -110,23 +120,36 @@ def build(
 
 
 def _build_indonesia(*, out: Path, seed: int, geo: Path | None, tps: int | None,
-                     provinces: str | None) -> None:
+                     provinces: str | None, counts: Path | None = None,
+                     election: Election | None = None) -> None:
     """One scenario folder per province under ``out`` and ``out/national.toml``."""
     chosen = [c.strip() for c in provinces.split(",") if c.strip()] if provinces else None
     try:
-        points = indonesia.read_kabkota_centroids(geo) if geo else None
-        recipes = indonesia.national_recipes(tps or indonesia.PILKADA_2024_TPS, seed=seed,
-                                             geo=points, provinces=chosen)
+        real = indonesia.read_counts(counts) if counts else None
+        recipes = national.nation_recipes(total_tps=tps, seed=seed, geo=geo, provinces=chosen,
+                                          counts=real, election=election)
+        if real is not None:
+            chosen_codes = {r.province_code for r in recipes}
+            blank = [c for c in real.blank if c[:2] in chosen_codes]
+            console.print(f"real TPS counts per {real.level} from {counts}: "
+                          + ("kept exactly" if recipes[0].election == Election.PEMILU else
+                             "scaled, at least one TPS per desa")
+                          + (f"; {len(blank)} {real.level} without a count ("
+                             f"{', '.join(blank[:6])}{', ...' if len(blank) > 6 else ''}) "
+                             "have no TPS of their own: KPU counts them under the old codes"
+                             if blank and recipes[0].election == Election.PEMILU else ""),
+                          highlight=False, soft_wrap=True)
         with steps("building indonesia", len(recipes)) as step:
             built = indonesia.write_national(
-                recipes, out, geo_file=geo, seed=seed,
+                recipes, out, geo_file=geo, seed=seed, counts_file=counts,
                 on_province=lambda r: step(f"{r.province_code} {r.name}"))
     except InvalidInputError as exc:
         report_invalid(exc)
     except (ValueError, FileNotFoundError, IsADirectoryError) as exc:
         fail(str(exc))
     table = Table(title=f"{out}: {recipes[0].election.value}, seed {seed}"
-                  + (", real kab/kota points" if geo else ""), title_justify="left")
+                  + (", real kab/kota points" if geo else "")
+                  + (", real TPS counts" if counts else ""), title_justify="left")
     for column in ("provinces", "TPS", "voters", "Polri", "TNI", "Linmas", "seconds",
                    "slowest"):
         table.add_column(column, justify="right")

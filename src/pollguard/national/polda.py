@@ -1,4 +1,5 @@
-"""One Polda's work, start to finish: build its scenario from the recipe, assess every TPS,
+"""One Polda's work, start to finish: build its scenario from the recipe (or read the folder
+it names), assess every TPS,
 plan the deployment, and reduce the plan to what the national picture needs.
 
 Pure apart from the clock: a task gets a small recipe and returns a small result, so it can
@@ -11,6 +12,7 @@ import os
 import time
 from collections import Counter
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from pollguard.domain.plan import Plan, Role
 from pollguard.domain.scenario import Scenario
@@ -20,6 +22,7 @@ from pollguard.planning.plotting import InfeasibleError
 from pollguard.profile import load_profile
 from pollguard.profile.model import parse_profile
 from pollguard.risk.scoring import assess, inputs_of
+from pollguard.scenario.folder import read_scenario
 from pollguard.scenario.indonesia import ProvinceRecipe, build_province
 from pollguard.scenario.problems import InvalidInputError
 
@@ -71,7 +74,7 @@ def planned_polda(recipe: ProvinceRecipe,
         clock = now
 
     try:
-        scenario = build_province(recipe)
+        scenario = read_scenario(Path(recipe.folder)) if recipe.folder else build_province(recipe)
     except (InvalidInputError, ValueError, LookupError) as exc:
         raise InvalidPoldaError(f"invalid input for Polda {recipe.name} "
                                 f"({recipe.province_code}): {exc}") from exc

@@ -8,13 +8,18 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from pollguard.domain.tps import Election
 from pollguard.national.engines import Engine
 from pollguard.national.picture import NationalPicture
 from pollguard.national.polda import PoldaResult, plan_polda
 from pollguard.profile import dump_profile, load_profile
 from pollguard.scenario.indonesia import (
     PILKADA_2024_TPS,
+    ProvinceRecipe,
+    RegionCounts,
+    folder_recipes,
     national_recipes,
+    read_counts,
     read_kabkota_centroids,
 )
 from pollguard.store import national
@@ -29,15 +34,40 @@ class NationalOutcome:
     seconds: float
 
 
-def plan_nation(*, db: Database, engine: Engine, total_tps: int = PILKADA_2024_TPS,
+def nation_recipes(*, total_tps: int | None = PILKADA_2024_TPS, seed: int = 2024,
+                   geo: Path | None = None, provinces: Sequence[str] | None = None,
+                   counts: Path | RegionCounts | None = None,
+                   election: Election | None = None,
+                   source: Path | None = None) -> list[ProvinceRecipe]:
+    """The Polda tasks of a national plan: read from the scenario folders in ``source``
+    (``--from``), else built from the national recipes (real ``counts`` when given)."""
+    if source is not None:
+        recipes = folder_recipes(source)
+        if provinces:
+            wanted = set(provinces)
+            recipes = [r for r in recipes if r.province_code in wanted]
+            if missing := sorted(wanted - {r.province_code for r in recipes}):
+                raise ValueError(f"{source} has no scenario folder for province(s) "
+                                 f"{', '.join(missing)}")
+        return recipes
+    points = read_kabkota_centroids(geo) if geo else None
+    real = read_counts(counts) if isinstance(counts, Path) else counts
+    return national_recipes(total_tps if (total_tps or real) else PILKADA_2024_TPS, seed=seed,
+                            geo=points, provinces=provinces, counts=real, election=election)
+
+
+def plan_nation(*, db: Database, engine: Engine, total_tps: int | None = PILKADA_2024_TPS,
                 seed: int = 2024, geo: Path | None = None,
                 provinces: Sequence[str] | None = None, profile: Path | None = None,
+                counts: Path | None = None, election: Election | None = None,
+                source: Path | None = None,
                 on_result: Callable[[PoldaResult], None] | None = None) -> NationalOutcome:
     """Plan every Polda (or those in ``provinces``) with ``engine`` and store the result.
     Each Polda is independent; one that fails is reported by name and the rest still count."""
     started = time.perf_counter()
-    points = read_kabkota_centroids(geo) if geo else None
-    recipes = national_recipes(total_tps, seed=seed, geo=points, provinces=provinces)
+    recipes = nation_recipes(total_tps=total_tps, seed=seed, geo=geo, provinces=provinces,
+                             counts=counts, election=election, source=source)
+    total_tps = sum(r.tps for r in recipes)
     toml = dump_profile(load_profile(profile))
     results = []
     for result in engine.run(recipes, profile_toml=toml):
@@ -92,5 +122,6 @@ def stored_picture(*, db: Database, run_id: int | None = None
         return run, national.picture(uow.session, run.id)
 
 
-__all__ = ["NationalOutcome", "PoldaResult", "export_polda", "plan_nation", "plan_polda",
+__all__ = ["NationalOutcome", "PoldaResult", "export_polda", "nation_recipes", "plan_nation",
+           "plan_polda",
            "stored_picture"]

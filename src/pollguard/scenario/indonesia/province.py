@@ -31,6 +31,7 @@ from pollguard.scenario.indonesia.arrays import (
     offset_many,
     rounded,
 )
+from pollguard.scenario.indonesia.counted import counted_tps
 from pollguard.scenario.indonesia.figures import (
     CAPITALS,
     GOLDEN_ANGLE_DEG,
@@ -84,7 +85,8 @@ def build_province(recipe: ProvinceRecipe) -> Scenario:
         name=f"{label} {recipe.name} 2024", election=recipe.election, province_code=code,
         voting_date=day, seed=recipe.seed,
         description="National builder: real regions, synthetic points, TPS and roster"
-        + (" (real kab/kota points)" if recipe.kabkota else ""))
+        + (" (real kab/kota points)" if recipe.kabkota else "")
+        + (f" (real TPS counts per {recipe.counts.level})" if recipe.counts else ""))
     return Scenario(info, regions, tps, units, officers, tni, linmas, observations, events,
                     area_scores, forces.races(shape, race_draw))
 
@@ -195,6 +197,8 @@ def _tps_counts(shape: Shape, recipe: ProvinceRecipe, draw: Draw, desa_lat: Floa
     one per desa where the total allows; specials take from the slack above one per desa and sit
     in the desa nearest the kab/kota point; the rest spread over the desa by weight."""
     weight = np.exp(0.6 * draw.normal(shape.n_desa)) * np.where(shape.desa_urban, 3.0, 1.0)
+    if recipe.counts is not None:
+        return _from_counts(shape, recipe, weight, desa_lat, desa_lon, kab_lat, kab_lon)
     n_desa_kab = np.bincount(shape.desa_kab, minlength=shape.n_kab).astype(np.int64)
     if recipe.kabkota:
         given = {p.code: p.pemilu_tps for p in recipe.kabkota}
@@ -233,6 +237,26 @@ def _tps_counts(shape: Shape, recipe: ProvinceRecipe, draw: Draw, desa_lat: Floa
     specials = _Specials(np.array(s_desa, dtype=np.int64), np.array(s_number, dtype=np.int64),
                          tuple(s_kind))
     return kab_tps, desa_tps + np.bincount(specials.desa, minlength=shape.n_desa), specials
+
+
+def _from_counts(shape: Shape, recipe: ProvinceRecipe, weight: FloatArray, desa_lat: FloatArray,
+                 desa_lon: FloatArray, kab_lat: FloatArray,
+                 kab_lon: FloatArray) -> tuple[IntArray, IntArray, _Specials]:
+    """``_tps_counts`` from the recipe's real counts (``counted``): kept exactly at a Pemilu,
+    scaled with one TPS per desa at a Pilkada."""
+    assert recipe.counts is not None
+    got = counted_tps(shape, recipe.counts, recipe.tps, exact=recipe.election == Election.PEMILU,
+                      weight=weight, desa_lat=desa_lat, desa_lon=desa_lon, kab_lat=kab_lat,
+                      kab_lon=kab_lon)
+    s_desa = np.repeat(np.arange(shape.n_desa, dtype=np.int64), got.special)
+    first = np.repeat(np.cumsum(got.special) - got.special, got.special)
+    s_number = SPECIAL_NUMBER_START + np.arange(len(s_desa), dtype=np.int64) - first
+    specials = _Specials(s_desa, s_number, tuple(
+        SPECIAL_KINDS[int(n - SPECIAL_NUMBER_START) % len(SPECIAL_KINDS)]
+        for n in s_number.tolist()))
+    kab_tps = np.bincount(shape.desa_kab, weights=got.total,
+                          minlength=shape.n_kab).astype(np.int64)
+    return kab_tps, got.total, specials
 
 
 def _polling_stations(shape: Shape, election: Election, desa_tps: IntArray,
