@@ -122,6 +122,50 @@ def test_the_tni_liaisons_page_lists_tni_posts(browser: Any, server: str, shots:
     context.close()
 
 
+LABEL_BOXES = """() => [...document.querySelectorAll('#tni-map .leaflet-tooltip.region-label')]
+    .map((n) => { const b = n.getBoundingClientRect();
+                  return {text: n.textContent, shown: !n.classList.contains('clash')
+                          && getComputedStyle(n).visibility !== 'hidden',
+                          left: b.left, right: b.right, top: b.top, bottom: b.bottom}; })"""
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("width", "height"), [(1280, 900), (360, 740)])
+def test_the_tni_maps_region_names_never_overlap(browser: Any, server: str, shots: Path,
+                                                 width: int, height: int) -> None:
+    """Each kab/kota name at its region's inner point; one that would cover another is nudged
+    or, on a narrow screen, hidden until a closer zoom: the names shown never overlap, and
+    they stay inside the map, at both widths and after zooming in."""
+    from browser_support import log_in_page, ready
+
+    context = browser.new_context(viewport={"width": width, "height": height})
+    page = log_in_page(context.new_page(), server, "tni")
+    page.goto(f"{server}/tni")
+    ready(page)
+    frame = page.locator("#tni-map").bounding_box()
+    assert frame is not None
+    for zoom_in in (False, True):
+        if zoom_in:
+            page.evaluate("() => document.querySelector('#tni-map .leaflet-control-zoom-in')"
+                          ".click()")
+            page.wait_for_timeout(700)  # the zoom's animation, then the labels are placed
+        boxes = page.evaluate(LABEL_BOXES)
+        assert len(boxes) == 11  # every kab/kota of Jambi has its name on the map
+        shown = [b for b in boxes if b["shown"]]
+        assert len(shown) >= (8 if width > 1000 else 3), [b["text"] for b in shown]
+        for i, a in enumerate(shown):
+            assert a["left"] >= frame["x"] - 1 and a["right"] <= frame["x"] + frame["width"] + 1
+            for b in shown[i + 1:]:
+                apart = (a["right"] <= b["left"] or b["right"] <= a["left"]
+                         or a["bottom"] <= b["top"] or b["bottom"] <= a["top"])
+                assert apart, (a, b)
+        page.locator("#tni-map").screenshot(
+            path=str(shots / f"tni-map-{width}{'-zoomed' if zoom_in else ''}.png"))
+        frame = page.locator("#tni-map").bounding_box()  # the screenshot scrolled to it
+        assert frame is not None
+    context.close()
+
+
 @pytest.mark.slow
 def test_kpu_reads_tps_phases_and_incidents_in_its_own_words(browser: Any, server: str) -> None:
     """The live feed writes phases and incidents with ``pg.t``; an observer's catalogue entries

@@ -286,6 +286,40 @@ const pg = (() => {
     return s;
   }
 
+  // Permanent map labels (Leaflet tooltips) that never overlap: the most important first (the
+  // caller's order, e.g. the larger region), each at its own point if it is free, else nudged
+  // above, below or beside it, else hidden (class "clash") until a closer zoom parts them.
+  // Run again on every zoom and resize; returns the labels shown, for a test to measure.
+  function declutter(map, tips) {
+    const frame = map.getContainer().getBoundingClientRect();
+    const placed = [];
+    const overlaps = (a, b) => a.left < b.right && a.right > b.left &&
+                               a.top < b.bottom && a.bottom > b.top;
+    for (const tip of tips) {
+      const node = tip.getElement();
+      if (!node) continue;
+      node.classList.remove("clash");
+      node.style.marginLeft = node.style.marginTop = "";
+      const at = node.getBoundingClientRect();
+      const w = at.width + 2;
+      const h = at.height + 2;
+      const tries = [[0, 0], [0, -h], [0, h], [w / 2, 0], [-w / 2, 0], [w / 2, -h], [-w / 2, -h],
+                     [w / 2, h], [-w / 2, h]];
+      const free = tries.find(([dx, dy]) => {
+        const b = {left: at.left + dx, right: at.right + dx, top: at.top + dy,
+                   bottom: at.bottom + dy};
+        return b.left >= frame.left && b.right <= frame.right && b.top >= frame.top &&
+               b.bottom <= frame.bottom && !placed.some((p) => overlaps(b, p));
+      });
+      if (!free) { node.classList.add("clash"); continue; }
+      const [dx, dy] = free;
+      if (dx || dy) { node.style.marginLeft = `${dx}px`; node.style.marginTop = `${dy}px`; }
+      placed.push({left: at.left + dx, right: at.right + dx, top: at.top + dy,
+                   bottom: at.bottom + dy});
+    }
+    return placed.length;
+  }
+
   document.addEventListener("DOMContentLoaded", () => {
     const out = document.getElementById("logout");
     if (out) out.addEventListener("click", async () => {
@@ -296,5 +330,5 @@ const pg = (() => {
 
   return {lang, cookie, i18n, t, session, api, can, el, safeUrl, escapeHtml, fmt, showError,
           CLASSES, COLORS, chip, td, instant, date, time, zone, ready, start, latest, debounce,
-          basemap, copyOnClick};
+          basemap, copyOnClick, declutter};
 })();

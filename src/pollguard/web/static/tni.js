@@ -60,13 +60,24 @@
     map = L.map($("tni-map"), {minZoom: 5, maxZoom: 18});
     const [settings, frame] = await Promise.all([pg.basemap(map), pg.api("/map/frame")]);
     // The kab/kota outlines for orientation: on a plain ground (no basemap) land is filled.
+    // Each name at the point the server found well inside its region (``label``), the larger
+    // regions' first; a name that would overlap another is nudged or hidden (pg.declutter).
+    const named = [];
     for (const r of frame.regions.filter((r) => r.level === "kabkota")) {
-      L.polygon(r.outline, {interactive: false, color: "#344054", weight: 1.2,
-        fillColor: "#f4f1e8", fillOpacity: settings.basemap ? 0 : 1}).addTo(map)
-        .bindTooltip(r.label_name, {permanent: true, direction: "center", className: "tni-region"});
+      const poly = L.polygon(r.outline, {interactive: false, color: "#344054", weight: 1.2,
+        fillColor: "#f4f1e8", fillOpacity: settings.basemap ? 0 : 1}).addTo(map);
+      const box = poly.getBounds();
+      const tip = L.tooltip({permanent: true, direction: "center", interactive: false,
+                             className: "region-label tni-region"})
+        .setLatLng(r.label).setContent(el("span", {title: r.name}, r.label_name)).addTo(map);
+      named.push({tip, size: (box.getNorth() - box.getSouth()) * (box.getEast() - box.getWest())});
     }
+    const tips = named.sort((a, b) => b.size - a.size).map((n) => n.tip);
+    const declutter = () => pg.declutter(map, tips);
+    map.on("zoomend moveend resize", declutter);
     layer = L.layerGroup().addTo(map);
     renderPosts();
+    declutter();
     $("tni-status").textContent = picture.plan_id ? t("tni.plan", {id: picture.plan_id}) : t("tni.no_plan");
     pg.ready();
   }
