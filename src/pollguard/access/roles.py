@@ -11,6 +11,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from pollguard.domain.command import Level
+from pollguard.i18n import translate
 
 
 class Role(StrEnum):
@@ -21,13 +22,18 @@ class Role(StrEnum):
     TNI_LIAISON = "tni_liaison"  # Kodim/Korem liaison: the deployment picture
     OBSERVER = "observer"  # KPU or Bawaslu: TPS, risk classes, incidents
 
+    def label(self, lang: str) -> str:
+        """The role's name in ``lang``: the catalogue's ``role.<code>``, the one place that
+        names it (pages, errors and the command line read it; the code is for programs)."""
+        return translate(lang, f"role.{self.value}")
+
     @property
     def label_id(self) -> str:
-        return _LABELS[self][0]
+        return self.label("id")
 
     @property
     def label_en(self) -> str:
-        return _LABELS[self][1]
+        return self.label("en")
 
     @property
     def scoped_to(self) -> str | None:
@@ -40,16 +46,6 @@ class Role(StrEnum):
         roles outside the chain (they may not step incidents anyway)."""
         return {Role.POLDA_COMMAND: Level.POLDA_OPS, Role.POLRES_OPS: Level.POLRES_OPS,
                 Role.POLSEK: Level.POLSEK}.get(self)
-
-
-_LABELS = {
-    Role.POLDA_COMMAND: ("Komando Polda", "Polda command"),
-    Role.POLRES_OPS: ("Operasional Polres", "Polres operations"),
-    Role.POLSEK: ("Polsek", "Polsek"),
-    Role.FIELD_OFFICER: ("Petugas lapangan", "Field officer"),
-    Role.TNI_LIAISON: ("Penghubung TNI", "TNI liaison"),
-    Role.OBSERVER: ("Pemantau KPU/Bawaslu", "KPU/Bawaslu observer"),
-}
 
 
 class Permission(StrEnum):

@@ -63,7 +63,17 @@ class Principal:
 
     @property
     def actor(self) -> str:
+        """Who did something, as the audit trail and the plans store it: "polres (polres_ops)"
+        (the role's code, so that the record reads the same in every language)."""
         return f"{self.username} ({self.role.value})"
+
+
+def actor_label(actor: str, lang: str) -> str:
+    """A stored ``Principal.actor`` as a page shows it: the role by its name in ``lang``
+    ("polres (Operasional Polres)"); any other actor ("cli", "system") as it is."""
+    user, sep, rest = actor.rpartition(" (")
+    code = rest[:-1] if sep and rest.endswith(")") else ""
+    return f"{user} ({Role(code).label(lang)})" if code in set(Role) else actor
 
 
 def _principal(u: UserRecord, *, csrf: str | None, via: str) -> Principal:

@@ -25,6 +25,7 @@ from anyio import to_thread
 from fastapi import Depends, Request
 
 from pollguard.access import Permission, can
+from pollguard.i18n.refusals import Term
 from pollguard.services import accounts
 from pollguard.services.accounts import Principal
 from pollguard.web.errors import ApiError, ErrorCode
@@ -138,8 +139,8 @@ def needs(permission: Permission) -> Any:
     async def guard(request: Request) -> Principal:
         who = await _current(request)
         if not can(who.role, permission):
-            raise ApiError(403, ErrorCode.ROLE_FORBIDDEN, role=who.role.value,
-                           permission=permission.value)
+            raise ApiError(403, ErrorCode.ROLE_FORBIDDEN, role=Term((f"role.{who.role.value}",)),
+                           permission=Term((f"permission.{permission.value}",)))
         return who
 
     guard.permission = permission  # type: ignore[attr-defined]

@@ -54,7 +54,7 @@
       el("td", {class: "num"}, `#${p.id}`),
       el("td", {}, pg.date(p.created_at)),
       el("td", {}, statusBadge(p)),
-      el("td", {}, p.author),
+      el("td", {title: p.author}, p.author_label),
       el("td", {class: "num"}, p.parent_id ? `#${p.parent_id}` : "—"),
       el("td", {}, p.note || ""),
       pg.td(p.posts, {num: true}),
@@ -81,7 +81,7 @@
       el("td", {class: "num"}, `#${p.id}`),
       el("td", {}, p.psu_date || "—"),
       el("td", {}, pg.date(p.created_at)),
-      el("td", {}, p.author),
+      el("td", {title: p.author}, p.author_label),
       el("td", {}, p.note || ""),
       pg.td(p.posts, {num: true}),
       pg.td(p.officers_at_tps, {num: true}),
@@ -292,7 +292,7 @@
         results.replaceChildren(...(found.length ? found.map((c) => el("li", {},
           el("button", {type: "button", class: "small secondary tps-choice", "data-tps": c.id,
                         onclick: () => pick(c)},
-            el("b", {}, c.label), " ", el("span", {class: "note"}, `${c.kecamatan} · ${c.id}`),
+            el("b", {}, c.label), " ", el("span", {class: "note mono"}, c.id),
             " ", c.cls ? pg.chip(c.cls) : null,
             c.pattern ? el("span", {class: "note"}, ` ${c.pattern}`) : null))) :
           [el("li", {class: "muted"}, t("ws.tps_none_found", {q}))]));
@@ -349,7 +349,7 @@
   function chooseGuardTps(c) {
     state.guardPick = c;
     $("guard-chosen").replaceChildren(el("b", {"data-tps": c.id}, c.label),
-      ` · ${c.kecamatan} · `, el("span", {class: "mono"}, c.id),
+      " · ", el("span", {class: "mono"}, c.id),
       c.pattern ? ` · ${t("ws.guard_now", {pattern: c.pattern, n: c.officers})}` : "");
     $("guard-officers").focus();
   }
