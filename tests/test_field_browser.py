@@ -314,6 +314,11 @@ def test_the_field_app_fits_one_thumb_on_a_small_phone(
     assert all(n.startswith("TPS ") and not any(i and i in n for i in ids) for n in names)
     assert all(len(n.split()) >= 3 for n in names)  # "TPS 002 Renah Kayu Embun"
     assert rows.first.locator("button").count() == 1
+    # The post's head stays compact: the first TPS row is on the first screen, whole and above
+    # the incident button, not below a screenful of post details, calls and check-in.
+    top = rows.first.bounding_box()
+    assert top and top["y"] < SMALL_PHONE["height"], top
+    assert top["y"] + top["height"] <= box["y"], (top, box)
 
     # The next phase is what the server allows; one tap reports it and offers the one after.
     row = rows.first

@@ -167,3 +167,41 @@ def test_the_amendment_downloads_for_the_polda_and_its_polres_only(
     assert polda.get(f"/api/v1/plans/{IN_FORCE}/amendment/{IN_FORCE}.docx").status_code == 422
     assert polda.get(f"/api/v1/plans/{IN_FORCE}/amendment/99.pdf").status_code == 404
     assert polda.get(f"/api/v1/plans/{IN_FORCE}/amendment/{FIRST}.exe").status_code == 422
+
+
+def test_observers_read_the_sitrep_and_the_incident_panel_in_their_own_words(
+        web: FastAPI, small: Database) -> None:
+    """A KPU or Bawaslu observer reads the sitrep's column heads and the live incident panel
+    in its own words ("for.observer.<key>"), written by the server in the page as the page's
+    script writes its cells (pg.t); the police keep theirs."""
+    import json
+    import re
+
+    from pollguard.access import Role
+    from pollguard.i18n import catalogue
+    from pollguard.services import accounts
+
+    accounts.create_user(db=small, username="bawaslu-kecil", password="bawaslu-kecil-2024",
+                         role=Role.OBSERVER, unit_code=None)
+    observer, polda = _as(web, small, "bawaslu-kecil"), _as(web, small, "polda")
+
+    def heads(page: str) -> list[str]:
+        return re.findall(r"<th[^>]*>([^<]+)</th>", page)
+
+    seen, police = heads(observer.get("/sitrep").text), heads(polda.get("/sitrep").text)
+    assert {"Pemungutan dimulai", "Penghitungan selesai", "Wilayah Polres"} <= set(seen)
+    assert not {"Dibuka", "Ditutup", "Dihitung", "Belum lapor"} & set(seen), seen
+    assert {"Dibuka", "Dihitung", "Polres", "Belum lapor"} <= set(police)
+    live_seen = observer.get("/map").text
+    assert "Kejadian belum teratasi" in live_seen and "Sejak dilaporkan" in heads(live_seen)
+    assert "Insiden terbuka" not in heads(live_seen)
+    assert "Insiden terbuka" in polda.get("/map").text
+    # The cells the scripts write (incident rows, statuses, levels) read the same catalogue:
+    # each observer word stands for a key that exists, in both languages.
+    for lang in ("id", "en"):
+        served = json.loads(observer.get(f"/api/v1/i18n/{lang}").text)
+        own = {k for k in catalogue(lang) if k.startswith("for.observer.")}
+        assert {"for.observer.sitrep.col.level", "for.observer.sitrep.status.acknowledged",
+                "for.observer.live.col.incident", "for.observer.live.level.polres_ops"} <= own
+        assert all(k.removeprefix("for.observer.") in served for k in own)
+    assert catalogue("id")["for.observer.sitrep.level.polres_ops"] == "Polres"  # not "Ops Polres"

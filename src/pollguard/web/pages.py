@@ -4,6 +4,7 @@ fetches from ``/api/v1``. A page the account may not open redirects to one it ma
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from importlib import resources
 
@@ -14,7 +15,7 @@ from fastapi.templating import Jinja2Templates
 from pollguard.access import Permission, Role, can
 from pollguard.reports.colours import css_variables
 from pollguard.services.locale import operation_locale
-from pollguard.web.i18n import LANGUAGES, language, translate
+from pollguard.web.i18n import LANGUAGES, catalogue, language, translate
 from pollguard.web.security import CSRF_COOKIE, optional_principal
 
 router = APIRouter(include_in_schema=False)
@@ -55,6 +56,19 @@ def _lang(request: Request) -> str:
     return language(request.query_params.get("lang") or request.cookies.get("pg_lang"))
 
 
+def _words_of(lang: str, role: Role | None,
+              words: Mapping[str, str]) -> Callable[[str], str]:
+    """The template's ``t``, as ``pg.t`` reads the catalogue: a partner's own words first
+    ("for.<role>.<key>": a KPU or Bawaslu observer reads "Kejadian" where the police read
+    "Insiden"), so that a column head the server writes and a cell the script writes agree."""
+    own = catalogue(lang)
+
+    def t(key: str) -> str:
+        mine = f"for.{role.value}.{key}" if role is not None else None
+        return translate(lang, mine if mine and mine in own else key, words)
+    return t
+
+
 def _context(request: Request, page: Page | None) -> dict[str, object]:
     """What every template reads. ``op`` is the operation's clock and level names: the page
     carries them in its ``<body>`` (``data-zone``, ``data-zone-iana``, ``data-levels``) for
@@ -65,7 +79,7 @@ def _context(request: Request, page: Page | None) -> dict[str, object]:
     op = operation_locale(db=request.app.state.db)
     words = op.levels.words()
     return {"request": request, "lang": lang, "languages": LANGUAGES, "page": page,
-            "t": lambda key: translate(lang, key, words), "who": who, "op": op,
+            "t": _words_of(lang, who.role if who else None, words), "who": who, "op": op,
             "nav": [p for p in PAGES if who and p.listed_for(who.role)],
             "class_colours": css_variables()}
 

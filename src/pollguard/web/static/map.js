@@ -98,21 +98,11 @@
       outlineLayer.addLayer(tip);
       labels.push({tip, size: (box.getNorth() - box.getSouth()) * (box.getEast() - box.getWest())});
     }
-    // Names that would overlap at this zoom: the larger region's stays, the other is hidden
-    // (class "clash") until a closer zoom parts them. Greedy, largest region first.
+    // Names that would overlap at this zoom: the larger region's stays, the other is nudged
+    // or hidden (class "clash") until a closer zoom parts them (pg.declutter, as on /tni).
     labels.sort((a, b) => b.size - a.size);
-    function declutter() {
-      const placed = [];
-      for (const {tip} of labels) {
-        const node = tip.getElement();
-        if (!node) continue;
-        node.classList.remove("clash");
-        const b = node.getBoundingClientRect();
-        const clash = placed.some((p) => b.left < p.right && b.right > p.left &&
-                                         b.top < p.bottom && b.bottom > p.top);
-        if (clash) node.classList.add("clash"); else placed.push(b);
-      }
-    }
+    const tips = labels.map((l) => l.tip);
+    const declutter = () => pg.declutter(map, tips);
     outlineLayer.addTo(map);
     map.on("zoomend resize overlayadd", declutter);
     declutter();
@@ -495,6 +485,9 @@
       tps.assessment_id = fresh.assessment_id;
       mapEl.dataset.assessmentId = String(fresh.assessment_id ?? "");
       applyFilters();
+      // What else follows a new version (replan-offer.js: the re-plan offered to planners).
+      document.dispatchEvent(new CustomEvent("pg:assessment",
+        {detail: {assessment_id: fresh.assessment_id}}));
     }
 
     window.pgMap = {map, tpsLayer, outlineLayer, openTps, closeTps: closeDetail, reclassify};
