@@ -13,10 +13,15 @@ from importlib import resources
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from sqlalchemy import event
 
 from pollguard.domain.geo import Point, offset
+from pollguard.domain.plan import Post, ReserveKind, ReserveTeam
+from pollguard.domain.risk import RiskClass
 from pollguard.i18n import catalogue
+from pollguard.operations.reinforcement import Board, Target, accept, incident_need, recommend
 from pollguard.profile.model import ProfileError, parse_profile
+from pollguard.profile.operations import ReinforcementPolicy
 from pollguard.services import presence
 from pollguard.store import audit, plans
 from pollguard.store import incidents as incident_store
@@ -89,6 +94,28 @@ def test_a_report_from_an_officer_not_at_his_post_is_marked(petugas: TestClient,
     assert _report(petugas, post)["marked_absent"] is True  # no check-in yet
 
 
+def _incident(petugas: TestClient, post: PlannedPost) -> str:
+    cid = str(uuid.uuid4())
+    r = petugas.post("/api/v1/reports", json={
+        "client_id": cid, "tps_id": post.tps_ids[0], "kind": "incident",
+        "incident_kind": "intimidation", "text": "massa berkumpul", "sent_at": EARLY.isoformat()})
+    assert r.status_code == 201, r.text
+    return cid
+
+
+@pytest.fixture(scope="module")
+def incident_id(petugas: TestClient, post: PlannedPost) -> str:
+    """An incident the petugas reports before anybody in the operation has checked in."""
+    return _incident(petugas, post)
+
+
+def test_before_any_check_in_an_incident_is_not_marked(app: FastAPI, planned_db: Database,
+                                                       incident_id: str) -> None:
+    """Check-ins not in use yet: nothing is known of where the reporter is (null, no mark)."""
+    polda = _client(app, planned_db, "polda")
+    assert polda.get(f"/api/v1/incidents/{incident_id}").json()["reporter_present"] is None
+
+
 def test_a_check_in_outside_the_radius_is_stored_and_marked(
         petugas: TestClient, post: PlannedPost, planned_db: Database) -> None:
     far = offset(Point(post.lat, post.lon), distance_km=1.2, bearing_deg=90)
@@ -142,6 +169,29 @@ def test_the_audit_page_filters_check_ins_and_names_them(app: FastAPI, planned_d
     assert 'value="checkin."' in _client(app, planned_db, "polda").get("/audit").text
 
 
+def test_an_incident_says_whether_its_reporter_is_at_his_post(
+        app: FastAPI, planned_db: Database, petugas: TestClient, post: PlannedPost,
+        incident_id: str) -> None:
+    """The incident reported above, as its officer stands now: at his post (checked in
+    inside the radius), then not (checked out), then at it again."""
+    polda = _client(app, planned_db, "polda")
+    kpu = _client(app, planned_db, "kpu")
+
+    def seen(client: TestClient) -> object:
+        listed = client.get("/api/v1/incidents").json()["incidents"]
+        return next(i for i in listed if i["id"] == incident_id)["reporter_present"]
+
+    assert polda.get(f"/api/v1/incidents/{incident_id}").json()["reporter_present"] is True
+    near = offset(Point(post.lat, post.lon), distance_km=0.05, bearing_deg=180)
+    assert petugas.post("/api/v1/presence/checkout",
+                        json={"lat": near.lat, "lon": near.lon}).status_code == 201
+    assert polda.get(f"/api/v1/incidents/{incident_id}").json()["reporter_present"] is False
+    assert seen(polda) is False and seen(kpu) is False  # the mark names nobody
+    assert petugas.post("/api/v1/presence/checkin",
+                        json={"lat": near.lat, "lon": near.lon}).status_code == 201
+    assert seen(polda) is True
+
+
 def test_the_board_counts_planned_against_present_in_the_callers_view(
         app: FastAPI, planned_db: Database, post: PlannedPost, petugas: TestClient) -> None:
     polda = _client(app, planned_db, "polda").get("/api/v1/presence").json()
@@ -160,6 +210,29 @@ def test_the_board_counts_planned_against_present_in_the_callers_view(
     observer = _client(app, planned_db, "kpu").get("/api/v1/presence").json()
     assert all(o["nrp"] is None for p in observer["posts"] for o in p["officers"])
     assert petugas.get("/api/v1/presence").status_code == 403
+
+
+def test_the_board_names_the_posts_empty_first_and_groups_the_polsek(
+        app: FastAPI, planned_db: Database, post: PlannedPost) -> None:
+    board = _client(app, planned_db, "polda").get("/api/v1/presence").json()
+    posts = board["posts"]
+    flags = [p["empty"] for p in posts]
+    assert any(flags) and not all(flags)
+    assert flags == sorted(flags, reverse=True)  # the empty posts first
+    assert all(p["empty"] == (p["planned"] > 0 and p["present"] == 0) for p in posts)
+    mine = next(p for p in posts if p["post_id"] == post.post_id)
+    assert not mine["empty"] and len(mine["tps_names"]) == len(mine["tps_ids"])
+    assert all(n.startswith("TPS ") and "," in n and n != f"TPS {t}"
+               for p in posts for n, t in zip(p["tps_names"], p["tps_ids"], strict=True))
+    polres = {r["code"] for r in board["polres"]}
+    assert board["polsek"] and all(s["polres_code"] in polres for s in board["polsek"])
+    assert all(r["polres_code"] is None for r in board["polres"])
+    for code in polres:  # a Polres's Polsek add up to it
+        mine_ps = [s for s in board["polsek"] if s["polres_code"] == code]
+        row = next(r for r in board["polres"] if r["code"] == code)
+        assert sum(s["planned"] for s in mine_ps) == row["planned"]
+        assert sum(s["empty_posts"] for s in mine_ps) == row["empty_posts"]
+    assert all(s["name"] != s["code"] for s in board["polsek"])
 
 
 def test_an_empty_post_past_the_deadline_alerts_once_and_escalates(
@@ -192,6 +265,34 @@ def test_an_empty_post_past_the_deadline_alerts_once_and_escalates(
     assert [h["level"] for h in history if h["by"] == "system"][-1] == "polres_ops"
     rec = polres.get(f"/api/v1/incidents/{mine.id}/recommendation")
     assert rec.status_code == 200, rec.text  # a reinforcement is offered to fill the post
+    # ... sized by the post (the plan's officers there), not by the severity's squad of 8
+    empty = next(p for p in board["posts"] if p["tps_ids"][0] == mine.tps_id)
+    offer = rec.json()
+    assert offer["need"] == {"officers": empty["planned"], "kind": "any"}
+    assert empty["planned"] < 8
+    if offer["first"].startswith("team"):
+        assert offer["teams"][0]["size"] < 30
+    assert polda.get(f"/api/v1/incidents/{mine.id}").json()["reporter_present"] is None
+
+
+def test_marking_the_incident_list_costs_no_query_per_incident(
+        app: FastAPI, planned_db: Database) -> None:
+    """The list holds an alert per empty post and the petugas's incident: where the reporters
+    stand is read in a fixed number of queries of the check-ins, not one per incident."""
+    polda = _client(app, planned_db, "polda")
+    seen: list[str] = []
+
+    def count(conn: object, cursor: object, statement: str, *args: object) -> None:
+        if "FROM presence" in statement:
+            seen.append(statement)
+
+    event.listen(planned_db.engine, "before_cursor_execute", count)
+    try:
+        listed = polda.get("/api/v1/incidents").json()["incidents"]
+    finally:
+        event.remove(planned_db.engine, "before_cursor_execute", count)
+    assert len(listed) > 10 and {i["kind"] for i in listed} >= {"pos_kosong", "intimidation"}
+    assert 0 < len(seen) <= 2, seen
 
 
 def test_the_profile_key_is_checked_with_its_line() -> None:
@@ -203,3 +304,56 @@ def test_the_profile_key_is_checked_with_its_line() -> None:
     lines = text.count("\n") + 2
     with pytest.raises(ProfileError, match=rf"line {lines + 1}: operations\.presence\.radius_m"):
         parse_profile(text + "\n[operations.presence]\nradius_m = -5\n")
+
+
+class FlatTravel:
+    """One minute per km on a flat grid (a degree is 111 km)."""
+
+    def road_km(self, lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+        return float(((lat1 - lat2) ** 2 + (lon1 - lon2) ** 2) ** 0.5 * 111.0)
+
+    def minutes(self, lat1: float, lon1: float, lat2: float, lon2: float, *,
+                area: str) -> float:
+        return self.road_km(lat1, lon1, lat2, lon2)
+
+
+def _post(post_id: str, km: float, officers: int,
+          risk: RiskClass = RiskClass.KURANG_RAWAN) -> Post:
+    return Post(post_id, "polres.15.01", "15.01.01", risk, (f"tps-{post_id}",), 0.0,
+                km / 111.0, officers, 0, 0.0, 1)
+
+
+def _team(team_id: str, km: float, size: int) -> ReserveTeam:
+    return ReserveTeam(team_id, "polres.15.01", "hq", 0.0, km / 111.0, size,
+                       ReserveKind.DALMAS, call_sign=team_id)
+
+
+EMPTY_POST = _post("P0", 0, 2)  # the post left empty: two officers planned
+NEIGHBOURS = (_post("P1", 3, 4), _post("P2", 6, 2), _post("P3", 1, 6, RiskClass.RAWAN))
+PLATOON, SQUAD = _team("platoon", 4, 30), _team("squad", 15, 10)
+
+
+def test_an_empty_post_calls_for_its_planned_officers_not_a_platoon() -> None:
+    """Pure: a pos_kosong alert of a 2-officer post needs 2 (an intimidation there 8). With
+    no small team near, two officers borrowed from the kurang rawan post nearby fill it; the
+    teams on offer come least oversized first, so the platoon nearest is not first."""
+    board = Board((EMPTY_POST, *NEIGHBOURS), (PLATOON, SQUAD))
+    pol = ReinforcementPolicy()
+    need = incident_need(board, pol, "pos_kosong", 2, "tps-P0")
+    assert need.officers == 2 and need.kind == "any"
+    assert incident_need(board, pol, "intimidation", 2, "tps-P0").officers == 8
+    assert incident_need(board, pol, "pos_kosong", 2, "tps-unplanned").officers == 8
+    rec = recommend(board, Target("tps-P0", "polres.15.01", 0.0, 0.0), FlatTravel(),
+                    policy=pol, team_need=need)
+    assert rec.need is not None and rec.need.officers == 2
+    assert rec.first == "borrow" and rec.borrow is not None and not rec.borrow.short
+    assert [(d.post_id, d.take) for d in rec.borrow.donors] == [("P1", 2)]  # P3 is rawan
+    assert rec.teams[0].team_id == "squad"  # both oversized and near: the smaller first
+    sent = accept(rec, "inc-1", by="polres", at=EARLY)
+    assert [(d.unit_id, d.officers) for d in sent] == [("P1", 2)]
+    # A small team near fits the need itself and goes first.
+    pair = _team("pair", 8, 2)
+    board = Board((EMPTY_POST, *NEIGHBOURS), (PLATOON, SQUAD, pair))
+    rec = recommend(board, Target("tps-P0", "polres.15.01", 0.0, 0.0), FlatTravel(),
+                    policy=pol, team_need=need)
+    assert rec.first == "team" and rec.teams[0].team_id == "pair" and rec.within

@@ -1,10 +1,15 @@
 """The field app's presence control on a phone: with the GPS at the post, "Hadir di pos"
-checks the officer in, and the card says he is present (the server measured the distance)."""
+checks the officer in, and the card says he is present (the server measured the distance).
+The command map's presence box shows the Polsek under their Polres and the posts with nobody
+present by their TPS names; the incident panel marks a report from an officer not at his
+post."""
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 import time
+import uuid
 from collections.abc import Iterator
 
 import pytest
@@ -12,6 +17,8 @@ import uvicorn
 from playwright.sync_api import Browser
 
 from browser_support import free_port, log_in_page, ready
+from pollguard.operations.presence import CheckKind
+from pollguard.services import presence
 from pollguard.store import plans
 from pollguard.store import presence as store
 from pollguard.store.database import Database
@@ -68,4 +75,48 @@ def test_the_command_map_shows_planned_against_present(browser: Browser, server:
     planned = total.query_selector('[data-col="planned"]')
     assert planned is not None and planned.inner_text().strip() not in ("", "0")
     assert page.locator("#presence-board tbody tr[data-region]").count() >= 1
+    page.context.close()  # its live stream would hold the server's shutdown
+
+
+def test_the_live_page_lists_polsek_and_empty_posts_and_marks_an_absent_reporter(
+        browser: Browser, server: str, planned_db: Database) -> None:
+    field = log_in_page(browser.new_context(viewport={"width": 360, "height": 740},
+                                            is_mobile=True).new_page(), server, "petugas")
+    field.goto(f"{server}/field")
+    ready(field)
+    nrp = field.evaluate("fetch('/api/v1/session').then((r) => r.json()).then((s) => s.nrp)")
+    with UnitOfWork(planned_db) as uow:
+        plan = plans.in_force(uow.session)
+        assert plan is not None
+        post = store.post_of(uow.session, plan[0], nrp)
+    assert post is not None
+    # He leaves his post (checked in by the test above), then reports an incident there.
+    presence.check(db=planned_db, nrp=nrp, kind=CheckKind.OUT, now=dt.datetime.now(dt.UTC),
+                   actor="test")
+    cid = str(uuid.uuid4())
+    field.evaluate("(b) => pg.api('/reports', {method: 'POST', body: b})", {
+        "client_id": cid, "tps_id": post.tps_ids[0], "kind": "incident",
+        "incident_kind": "intimidation", "text": "massa berkumpul",
+        "sent_at": dt.datetime.now(dt.UTC).isoformat()})
+    field.context.close()
+
+    page = log_in_page(browser.new_context(viewport={"width": 1400, "height": 900}).new_page(),
+                       server, "polda")
+    page.goto(f"{server}/map")
+    ready(page)
+    mark = page.wait_for_selector(
+        f'#incident-table tr[data-incident-id="{cid}"] [data-reporter-absent]', timeout=30_000)
+    assert mark is not None and "pelapor tidak di pos" in mark.inner_text()
+    page.wait_for_selector("#presence-polsek details[data-polres]", state="attached",
+                           timeout=30_000)
+    group = page.locator(f'#presence-polsek details[data-polres="{post.polres_code}"]')
+    assert group.count() == 1 and not group.locator("tr[data-polsek]").first.is_visible()
+    group.locator("summary").click()  # folded until opened
+    assert group.locator("tr[data-polsek]").first.is_visible()
+    first = page.locator("#presence-empty li[data-post-id]").first
+    assert first.inner_text().startswith("TPS ") and "0 dari" in first.inner_text()
+    # The empty post the officer left is listed by its TPS's name, not its code.
+    left = page.locator(f'#presence-empty li[data-post-id="{post.post_id}"]')
+    if left.count():
+        assert post.tps_ids[0] not in left.inner_text()
     page.context.close()  # its live stream would hold the server's shutdown

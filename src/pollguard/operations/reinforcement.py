@@ -5,10 +5,18 @@ pool's, available ones only). Given what the incident calls for (the profile's `
 a team is adequate when it has at least the officers needed, of the kind needed, and not more
 than ``max_oversize`` times as many: the adequate teams within ``max_minutes`` come first, the
 smallest first and then the nearest (a moderate report is not answered with a platoon while a
-squad is at hand); then the other adequate ones, the oversized ones and the too small ones,
-each nearest first. A Polres (``bko_direct=False``) is offered its own teams only: the Polda
-pool's come as ``requests``, BKO the Polda must approve. The Pawas patrols of the TPS's Polres
-are listed nearest first (the supervising officer is called by radio; not a tracked unit).
+squad is at hand); then the other adequate ones nearest first; then the oversized ones, those
+within ``max_minutes`` smallest first (the least oversized), then the farther ones nearest
+first; then the too small ones, nearest first.
+
+What an incident calls for is ``incident_need``: the profile's need for its kind and severity,
+except for a post left empty (``pos_kosong``), which calls for the officers planned at that
+post (a post of two is filled by two, not by the severity's squad of eight). With no small
+team near, the officers borrowed from the posts nearby then cover it.
+
+A Polres (``bko_direct=False``) is offered its own teams only: the Polda pool's come as
+``requests``, BKO the Polda must approve. The Pawas patrols of the TPS's Polres are listed
+nearest first (the supervising officer is called by radio; not a tracked unit).
 
 When no adequate team is within ``max_minutes`` it also proposes borrowing the officers needed
 from nearby posts that guard only kurang rawan TPS, chosen so that the risk left uncovered is
@@ -40,12 +48,19 @@ from numpy.typing import NDArray
 from pollguard.domain.command import POOL
 from pollguard.domain.plan import Plan, Post, ReserveTeam, Supervision
 from pollguard.domain.risk import RiskClass
+from pollguard.i18n.refusals import ErrorCode, RefusedError, Term
 from pollguard.planning.travel import TravelModel, minutes_grid, road_km_grid
-from pollguard.profile.operations import ReinforcementPolicy, TeamNeed
+from pollguard.profile.operations import POS_KOSONG, ReinforcementPolicy, TeamNeed
 
 
-class DispatchError(ValueError):
-    """A unit status change the workflow does not allow, or a choice not on offer."""
+class DispatchError(RefusedError, ValueError):
+    """A unit status change the workflow does not allow, or a choice not on offer (coded:
+    the operator meets them)."""
+
+
+def _unit_said(status: UnitStatus) -> Term:
+    """A unit's status in the operator's words (the live page's)."""
+    return Term((f"live.unit.{status.value}",))
 
 
 class UnitStatus(StrEnum):
@@ -78,7 +93,10 @@ def dispatch_steps(current: UnitStatus) -> tuple[UnitStatus, ...]:
 def unit_step(current: UnitStatus, to: UnitStatus) -> UnitStatus:
     """``to`` if a unit may go there from ``current``; DispatchError otherwise."""
     if to not in UNIT_STEPS[current]:
-        raise DispatchError(f"a unit cannot go from {current} to {to}")
+        raise DispatchError(code=ErrorCode.DISPATCH_STEP, status=_unit_said(current),
+                            to=_unit_said(to), allowed=Term.of(
+                                f"live.unit.{s.value}" for s in UnitStatus
+                                if s in UNIT_STEPS[current]))
     return to
 
 
@@ -179,10 +197,24 @@ class Board:
             by_polres[p.polres_code].append(i)
         self.posts_of_polres = {k: np.array(v, dtype=np.int64) for k, v in by_polres.items()}
         self.post_of_tps = {t: p.post_id for p in self.posts for t in p.tps_ids}
+        self.post_by_id = {p.post_id: p for p in self.posts}
 
     @classmethod
     def of(cls, plan: Plan) -> Board:
         return cls(plan.posts, plan.reserves, plan.supervisions)
+
+
+def incident_need(board: Board, policy: ReinforcementPolicy, kind: str, severity: int,
+                  tps_id: str) -> TeamNeed:
+    """What an incident of ``kind`` and ``severity`` at ``tps_id`` calls for. A ``pos_kosong``
+    alert calls for the officers the plan put at the post guarding the TPS, of any formation:
+    the need comes from the plan, so that filling a post of two does not take a squad. Every
+    other kind (and an alert whose post is not in the plan) takes the profile's need."""
+    if kind == POS_KOSONG.code:
+        post = board.post_by_id.get(board.post_of_tps.get(tps_id, ""))
+        if post is not None and post.officers > 0:
+            return TeamNeed(officers=post.officers)
+    return policy.need(kind, severity)
 
 
 def _row(travel: TravelModel, target: Target, lat: NDArray[np.float64],
@@ -257,8 +289,10 @@ def _rank_teams(board: Board, target: Target, travel: TravelModel,
         if o.adequate:
             near = o.minutes <= pol.max_minutes
             return (0 if near else 1, o.size if near else 0, o.minutes, not o.own, o.team_id)
-        big = o.size > need.officers and need.kind in ("any", o.kind)
-        return (2 if big else 3, 0, o.minutes, not o.own, o.team_id)
+        if o.size > need.officers and need.kind in ("any", o.kind):  # oversized
+            near = o.minutes <= pol.max_minutes
+            return (2 if near else 3, o.size if near else 0, o.minutes, not o.own, o.team_id)
+        return (4, 0, o.minutes, not o.own, o.team_id)
 
     out.sort(key=rank)
     return tuple(out)
@@ -344,11 +378,14 @@ class Dispatch:
 def advance(d: Dispatch, to: UnitStatus, by: str, at: dt.datetime, note: str = "") -> Dispatch:
     """The dispatch moved on (on scene, returning, back); DispatchError where not allowed."""
     if to not in dispatch_steps(d.status):
-        raise DispatchError(f"dispatch {d.id} cannot go from {d.status} to {to}"
-                            + (": it is over; send the team again from a recommendation"
-                               if d.status == UnitStatus.AVAILABLE else ""))
+        if d.status == UnitStatus.AVAILABLE:
+            raise DispatchError(code=ErrorCode.DISPATCH_OVER, to=_unit_said(to))
+        raise DispatchError(code=ErrorCode.DISPATCH_STEP, status=_unit_said(d.status),
+                            to=_unit_said(to), allowed=Term.of(
+                                f"live.unit.{s.value}" for s in dispatch_steps(d.status)))
     if at < d.history[-1].at:
-        raise DispatchError(f"dispatch {d.id}: {at.isoformat()} is before its last step")
+        raise DispatchError(code=ErrorCode.DISPATCH_STEP_EARLY, at=at.isoformat(),
+                            last=d.history[-1].at.isoformat())
     return replace(d, status=to, history=(*d.history, UnitStep(to, by, at, note)))
 
 
@@ -365,7 +402,7 @@ def accept(rec: Recommendation, incident_id: str, *, by: str, at: dt.datetime,
         team_ids = [rec.teams[0].team_id] if rec.teams and not only_borrow else []
     for t in team_ids:
         if t not in offered:
-            raise DispatchError(f"team {t} is not on offer (busy, or may not serve the TPS)")
+            raise DispatchError(code=ErrorCode.TEAM_NOT_ON_OFFER, team=t)
     take_borrow = (rec.borrow is not None) if borrow is None else borrow
     if take_borrow and rec.borrow is None:
         raise DispatchError("no borrowing was proposed")

@@ -2,8 +2,9 @@
 (rejection), asking the Polda for BKO (request, approved or refused), the units' status as
 they move on, and the reserve picture with its floors.
 
-An incident's recommendation is sized by what the profile says its kind and severity call for
-(``ReinforcementPolicy.need``). ``bko_direct`` is False for a Polres account: it is offered its
+An incident's recommendation is sized by what its kind and severity call for
+(``reinforcement.incident_need``: the profile's needs, and for an empty post the officers the
+plan put there). ``bko_direct`` is False for a Polres account: it is offered its
 own teams, and the Polda pool's only as requests.
 
 The logic is ``pollguard.operations.reinforcement``'s; this module reads and writes it, each
@@ -20,6 +21,7 @@ from dataclasses import dataclass, replace
 from sqlalchemy.orm import Session
 
 from pollguard.domain.plan import ReserveTeam
+from pollguard.i18n.refusals import ErrorCode, Term
 from pollguard.operations.events import DispatchEvent, IncidentEvent, RejectionEvent
 from pollguard.operations.incidents import Incident, Status, transition
 from pollguard.operations.reinforcement import (
@@ -30,6 +32,7 @@ from pollguard.operations.reinforcement import (
     UnitStatus,
     accept,
     advance,
+    incident_need,
     lent_officers,
     recommend,
     reserve_floor_warnings,
@@ -63,7 +66,7 @@ def recommendation(*, db: Database, ctx: LiveContext, tps_id: str,
     """Who to send to a TPS now: an incident's, or one reclassified on the day (teams busy
     elsewhere are left out)."""
     if tps_id not in ctx.tps:
-        raise NotFoundError(f"no TPS {tps_id}")
+        raise NotFoundError(code=ErrorCode.TPS_UNKNOWN, tps=tps_id)
     with UnitOfWork(db) as uow:
         sent = store.dispatches(uow.session)
     return _recommend(ctx, tps_id, sent, bko_direct=bko_direct)
@@ -75,7 +78,7 @@ def incident_recommendation(*, db: Database, ctx: LiveContext, incident_id: str,
     with UnitOfWork(db) as uow:
         found = store.get_incident(uow.session, incident_id)
         if found is None:
-            raise NotFoundError(f"no incident {incident_id}")
+            raise NotFoundError(code=ErrorCode.INCIDENT_UNKNOWN, incident=incident_id)
         sent = store.dispatches(uow.session)
     return _recommend(ctx, found[0].tps_id, sent, incident=found[0], bko_direct=bko_direct)
 
@@ -83,12 +86,13 @@ def incident_recommendation(*, db: Database, ctx: LiveContext, incident_id: str,
 def _recommend(ctx: LiveContext, tps_id: str, sent: Sequence[Dispatch], *,
                incident: Incident | None = None, bko_direct: bool = True) -> Recommendation:
     if tps_id not in ctx.tps:
-        raise NotFoundError(f"TPS {tps_id} is not in the scenario")
+        raise NotFoundError(code=ErrorCode.TPS_UNKNOWN, tps=tps_id)
     pol = ctx.profile.operations.reinforcement
     return recommend(ctx.board, ctx.target(tps_id), ctx.travel, classes=ctx.classes,
                      scores=ctx.scores, status=team_status(sent), lent=lent_officers(sent),
                      policy=pol, bko_direct=bko_direct,
-                     team_need=pol.need(incident.kind, incident.severity) if incident else None)
+                     team_need=incident_need(ctx.board, pol, incident.kind, incident.severity,
+                                             tps_id) if incident else None)
 
 
 def dispatch(*, db: Database, ctx: LiveContext, incident_id: str, by: str, now: dt.datetime,
@@ -108,9 +112,10 @@ def dispatch(*, db: Database, ctx: LiveContext, incident_id: str, by: str, now: 
 def _open_incident(s: Session, incident_id: str) -> tuple[Incident, str, bool]:
     found = store.get_incident(s, incident_id, lock=True)
     if found is None:
-        raise NotFoundError(f"no incident {incident_id}")
+        raise NotFoundError(code=ErrorCode.INCIDENT_UNKNOWN, incident=incident_id)
     if not found[0].open:
-        raise DispatchError(f"incident {incident_id} is {found[0].status}: nothing to send")
+        raise DispatchError(code=ErrorCode.INCIDENT_NOT_OPEN,
+                            status=Term((f"live.status.{found[0].status.value}",)))
     return found
 
 
@@ -122,7 +127,7 @@ def _send(s: Session, ctx: LiveContext, inc: Incident, polres: str, verified: bo
     rec = _recommend(ctx, inc.tps_id, store.dispatches(s), incident=inc, bko_direct=bko_direct)
     made = accept(rec, incident_id, by=by, at=now, team_ids=team_ids, borrow=borrow)
     if not made:
-        raise DispatchError("nothing to send: no team is on offer and no borrowing chosen")
+        raise DispatchError(code=ErrorCode.NOTHING_TO_SEND)
     first = store.dispatch_count(s, incident_id)
     made = [replace(d, id=f"{incident_id}/{first + n}",
                     history=tuple(replace(st, note=f"{st.note}: {note}") for st in d.history)
@@ -163,11 +168,10 @@ def request(*, db: Database, ctx: LiveContext, incident_id: str, team_id: str, b
         rec = _recommend(ctx, inc.tps_id, store.dispatches(s), incident=inc, bko_direct=False)
         offered = {o.team_id: o for o in rec.requests}
         if team_id not in offered:
-            raise DispatchError(f"team {team_id} cannot be requested (busy, or not the "
-                                "Polda's)")
+            raise DispatchError(code=ErrorCode.TEAM_NOT_REQUESTABLE, team=team_id)
         made = _requests(s, incident_id)
         if any(r.team_id == team_id and r.status == RequestStatus.REQUESTED for r in made):
-            raise DispatchError(f"team {team_id} is already requested for {incident_id}")
+            raise DispatchError(code=ErrorCode.TEAM_ALREADY_REQUESTED, team=team_id)
         r = BkoRequest(len(made) + 1, incident_id, inc.tps_id, team_id,
                        offered[team_id].size, by, now, note)
         audit.append(s, actor=by, action=REQUESTED, subject=f"incident {incident_id}",
@@ -185,7 +189,7 @@ def decide_request(*, db: Database, ctx: LiveContext, incident_id: str, n: int, 
         inc, polres, verified = _open_incident(s, incident_id)
         found = next((r for r in _requests(s, incident_id) if r.n == n), None)
         if found is None:
-            raise NotFoundError(f"no request {n} for incident {incident_id}")
+            raise NotFoundError(code=ErrorCode.REQUEST_UNKNOWN, n=n)
         made: list[Dispatch] = []
         if approve:
             decide(found, RequestStatus.APPROVED, by, now)  # refuse a decided one first
@@ -205,7 +209,7 @@ def reject(*, db: Database, incident_id: str, by: str, now: dt.datetime,
     with UnitOfWork(db) as uow:
         found = store.get_incident(uow.session, incident_id)
         if found is None:
-            raise NotFoundError(f"no incident {incident_id}")
+            raise NotFoundError(code=ErrorCode.INCIDENT_UNKNOWN, incident=incident_id)
         record(uow.session, by, RejectionEvent(incident_id=incident_id,
                                                tps_id=found[0].tps_id, note=note, at=now))
 
@@ -217,7 +221,7 @@ def unit_step(*, db: Database, dispatch_id: str, to: UnitStatus, by: str, now: d
         s = uow.session
         found = store.dispatches(s, dispatch_id=dispatch_id, lock=True)
         if not found:
-            raise NotFoundError(f"no dispatch {dispatch_id}")
+            raise NotFoundError(code=ErrorCode.DISPATCH_UNKNOWN, dispatch=dispatch_id)
         d = advance(found[0], to, by, now, note)
         store.save_dispatch(s, d)
         inc = store.get_incident(s, d.incident_id)

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from pollguard.domain.command import Level
 from pollguard.domain.geo import Point
+from pollguard.i18n.refusals import ErrorCode, RefusedError
 from pollguard.operations.events import IncidentEvent
 from pollguard.operations.incidents import SYSTEM, Incident, catalogue, report
 from pollguard.operations.presence import Check, CheckKind, at_post, latest, make_check
@@ -35,12 +36,12 @@ from pollguard.store.presence import PlannedPost
 from pollguard.store.uow import UnitOfWork
 
 __all__ = ["NotPlottedError", "PostPresence", "check", "check_presence", "not_present",
-           "presence"]
+           "presence", "standing"]
 
 _ALERTS = uuid.UUID("0b9f3c1e-5d0a-4f43-9a57-3c1f6e0d2a11")  # namespace of the alert ids
 
 
-class NotPlottedError(LookupError):
+class NotPlottedError(RefusedError, LookupError):
     """The officer is not plotted at a post in the plan in force (or no plan is in force)."""
 
 
@@ -59,8 +60,8 @@ def check(*, db: Database, nrp: str, kind: CheckKind, now: dt.datetime, actor: s
         plan = plans.in_force(s)
         post = store.post_of(s, plan[0], nrp) if plan else None
         if plan is None or post is None:
-            raise NotPlottedError(f"officer {nrp} has no post in the plan in force"
-                                  if plan else "no plan is in force")
+            raise NotPlottedError(code=ErrorCode.NOT_PLOTTED if plan
+                                  else ErrorCode.PLAN_NOT_IN_FORCE)
         radius = _operations(s, plan[0]).presence.radius_m
         c = make_check(plan_id=plan[0], post_id=post.post_id, post_at=Point(post.lat, post.lon),
                        nrp=nrp, kind=kind, at=now, radius_m=radius, lat=lat, lon=lon,
@@ -113,17 +114,28 @@ def presence(*, db: Database, tps_ids: Collection[str] | None = None) -> list[Po
             if wanted is None or wanted.intersection(p.tps_ids)]
 
 
-def not_present(*, db: Database, nrps: Collection[str]) -> set[str]:
-    """Those of ``nrps`` who are plotted at a post and not at it now: what marks their field
-    reports and incidents."""
+def standing(*, db: Database, nrps: Collection[str], in_use: bool = False) -> dict[str, bool]:
+    """Each of ``nrps`` plotted at a post -> whether he is at it now (an NRP not plotted is
+    left out). ``in_use``: nothing at all while nobody in the operation has checked in yet
+    (check-ins are not in use there, and marking everyone would be noise). A fixed number of
+    queries whatever the number of NRPs: a whole incident list is marked at once."""
+    wanted = sorted(set(nrps))
     with UnitOfWork(db) as uow:
         s = uow.session
         plan = plans.in_force(s)
-        if plan is None or not nrps:
-            return set()
-        standing = latest(store.checks(s, plan[0], list(nrps)))
-        plotted = store.plotted(s, plan[0], list(nrps))
-    return {n for n in plotted if not at_post(n, standing)}
+        if plan is None or not wanted:
+            return {}
+        if in_use and not store.any_check(s, plan[0]):
+            return {}
+        latest_check = latest(store.checks(s, plan[0], wanted))
+        plotted = store.plotted(s, plan[0], wanted)
+    return {n: at_post(n, latest_check) for n in plotted}
+
+
+def not_present(*, db: Database, nrps: Collection[str]) -> set[str]:
+    """Those of ``nrps`` who are plotted at a post and not at it now: what marks their field
+    reports."""
+    return {n for n, here in standing(db=db, nrps=nrps).items() if not here}
 
 
 def alert_id(plan_id: int, post_id: str) -> str:

@@ -53,6 +53,12 @@ def checks(session: Session, plan_id: int, nrps: list[str] | None = None) -> lis
             for r in session.scalars(q.order_by(PresenceRecord.id))]
 
 
+def any_check(session: Session, plan_id: int) -> bool:
+    """Whether anybody has checked in or out under the plan (check-ins are in use)."""
+    return session.scalar(select(PresenceRecord.id).where(PresenceRecord.plan_id == plan_id)
+                          .limit(1)) is not None
+
+
 def posts(session: Session, plan_id: int) -> list[PlannedPost]:
     """Every post of the plan with its plotted officers, in post order."""
     officers: dict[str, list[str]] = {}

@@ -1,6 +1,7 @@
 """Presence at post: a plotted officer checks in and out from the field app, and the board
 shows planned against present per Polres, Polsek and post, within the caller's jurisdiction
-(NRP only for roles that may see personnel)."""
+(NRP only for roles that may see personnel). The posts come with their TPS by name and the
+empty ones first: the live page lists what it is given and keeps no rule of its own."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from pydantic import BaseModel, Field
 
 from pollguard.access import Permission, can
 from pollguard.domain.forces import UnitKind
+from pollguard.domain.names import tps_name
 from pollguard.operations.presence import Check, CheckKind, PresenceError
 from pollguard.services import presence
 from pollguard.services.accounts import Principal
@@ -81,6 +83,8 @@ class Counts(BaseModel):
     present: int = Field(description="checked in and not marked as outside")
     marked: int = Field(description="latest check-in outside the radius or without location")
     empty_posts: int = Field(description="posts with officers plotted and none present")
+    polres_code: str | None = Field(default=None, description="a Polsek row's Polres (the "
+                                    "Polres rows it is grouped under); null for the others")
 
 
 class OfficerPresence(BaseModel):
@@ -94,8 +98,12 @@ class PostRow(BaseModel):
     polres_code: str
     polsek_code: str | None
     tps_ids: list[str]
+    tps_names: list[str] = Field(description='the TPS guarded, as people name them: "TPS 002 '
+                                 'Renah Kayu Embun, Kumun Debai"')
     planned: int
     present: int
+    empty: bool = Field(description="officers plotted and none present (an alert past the "
+                                    "profile's deadline)")
     officers: list[OfficerPresence]
 
 
@@ -103,7 +111,8 @@ class PresenceBoard(BaseModel):
     total: Counts
     polres: list[Counts]
     polsek: list[Counts]
-    posts: list[PostRow]
+    posts: list[PostRow] = Field(description="the empty posts first, then the least present "
+                                 "share, then by post id")
 
 
 def _status(c: Check | None) -> str:
@@ -114,17 +123,29 @@ def _status(c: Check | None) -> str:
     return {True: "present", False: "outside", None: "no_location"}[c.inside]
 
 
-def _counts(code: str, name: str, rows: list[presence.PostPresence]) -> Counts:
+def _empty(r: presence.PostPresence) -> bool:
+    return bool(r.post.nrps) and not r.present
+
+
+def _counts(code: str, name: str, rows: list[presence.PostPresence],
+            polres_code: str | None = None) -> Counts:
     return Counts(code=code, name=name, posts=len(rows),
                   planned=sum(len(r.post.nrps) for r in rows),
                   present=sum(r.present for r in rows), marked=sum(r.marked for r in rows),
-                  empty_posts=sum(1 for r in rows if r.post.nrps and not r.present))
+                  empty_posts=sum(1 for r in rows if _empty(r)), polres_code=polres_code)
+
+
+def _first(r: presence.PostPresence) -> tuple[bool, float, str]:
+    """Empty posts first, then the smallest share present (what the command must look at)."""
+    share = r.present / len(r.post.nrps) if r.post.nrps else 1.0
+    return (not _empty(r), share, r.post.post_id)
 
 
 @router.get("/presence", response_model=PresenceBoard)
 def board(request: Request, who: Principal = needs(Permission.TPS_READ)) -> PresenceBoard:
     """Planned against present at the posts in the account's jurisdiction: in total, per
-    Polres, per Polsek and per post."""
+    Polres, per Polsek (with its Polres) and per post (its TPS by name, the empty ones
+    first)."""
     snap = snapshot(request)
     scope = scope_of(snap, who)
     ids = None if scope.everything else [t.tps_id for t in snap.visible_tps(scope)]
@@ -141,13 +162,15 @@ def board(request: Request, who: Principal = needs(Permission.TPS_READ)) -> Pres
     return PresenceBoard(
         total=_counts("", "", rows),
         polres=[_counts(c, snap.names.get(c, c), v) for c, v in sorted(by_polres.items())],
-        polsek=[_counts(c, snap.names.get(c, c), v) for c, v in sorted(by_polsek.items())],
+        polsek=[_counts(c, snap.names.get(c, c), v, v[0].post.polres_code)
+                for c, v in sorted(by_polsek.items())],
         posts=[PostRow(post_id=r.post.post_id, polres_code=r.post.polres_code,
                        polsek_code=polsek_of.get(r.post.kecamatan_code),
-                       tps_ids=list(r.post.tps_ids), planned=len(r.post.nrps),
-                       present=r.present,
+                       tps_ids=list(r.post.tps_ids),
+                       tps_names=[tps_name(snap.tps, snap.names, t) for t in r.post.tps_ids],
+                       planned=len(r.post.nrps), present=r.present, empty=_empty(r),
                        officers=[OfficerPresence(nrp=n if personnel else None,
                                                  status=_status(c),
                                                  at=utc_iso(c.at) if c else None)
                                  for n, c in r.checks.items()])
-               for r in rows])
+               for r in sorted(rows, key=_first)])

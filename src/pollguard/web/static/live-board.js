@@ -1,5 +1,5 @@
-// The live picture (see live.js): the progress board, one row per Polres in view and the
-// total: TPS opened, closed, counted and escorted, TPS not reported yet, and the open
+// The live picture (see live.js): the progress board, one row per Polres in view (per
+// Polsek for a Polres or Polsek account: the server's `level`), by name, and the total: TPS opened, closed, counted and escorted, TPS not reported yet, and the open
 // incidents per severity (as the server counts them). Rows: #progress-board tr[data-region].
 "use strict";
 (() => {
@@ -22,8 +22,9 @@
       tps && n ? el("span", {class: "pct"}, `${fmt(100 * n / tps, 0)}%`) : null);
     const sev = bySev || {};
     return el("tr", attrs,
-      // The column says Polres: "Polres Bungo" reads "Bungo" (a Polresta keeps its name).
-      el("th", {scope: "row", title: name}, String(name).replace(/^Polres\s+/, "")),
+      // The column says Polres (or Polsek): "Polres Bungo" reads "Bungo" (a Polresta keeps
+      // its name), "Polsek Gunung Kerinci" "Gunung Kerinci".
+      el("th", {scope: "row", title: name}, String(name).replace(/^Pol(res|sek)\s+/, "")),
       el("td", {class: "num", "data-col": "tps"}, el("span", {class: "big"}, fmt(tps))),
       cell(atLeast(r.phases, "voting_open"), "opened"),
       cell(atLeast(r.phases, "voting_closed"), "closed"),
@@ -42,6 +43,8 @@
     if (!p) return;
     const regions = p.regions || [];
     for (const r of regions) live.regionNames[r.code] = r.name;
+    const head = board.tHead && board.tHead.rows[0] && board.tHead.rows[0].cells[0];
+    if (head && p.level) head.textContent = t(`filter.${p.level}`);
     const body = board.tBodies[0];
     body.replaceChildren(...regions.map((r) => boardRow(
       {"data-region": r.code}, r.name || r.code, r, r.incidents_open_by_severity)));
@@ -58,22 +61,71 @@
     try { renderBoard(await pg.api("/reports/progress")); } catch (e) { live.showError(e); }
   }
 
-  // Presence at post: planned against present per Polres (GET /presence), beside the
-  // progress. Check-ins are not live events: the table is read again every 30 s.
+  // Presence at post (GET /presence), beside the progress: planned against present per
+  // Polres; under it each Polres's Polsek, folded (<details>, the ones opened stay open), and
+  // the posts with nobody present by their TPS names, in the server's order (its `empty`).
+  // Check-ins are not live events: all of it is read again every 30 s.
   const presence = document.getElementById("presence-board");
+  const polsekBox = document.getElementById("presence-polsek");
+  const emptyList = document.getElementById("presence-empty");
+  const EMPTY_SHOWN = 25;  // the rest is counted, not listed (a wall screen, not a register)
+  const presenceNum = (n, key) => el("td", {class: "num" + (n ? "" : " zero"), "data-col": key},
+                                     fmt(n || 0));
+  const presenceRow = (attrs, name, r) => el("tr", attrs,
+    el("th", {scope: "row", title: name}, String(name).replace(/^Pol(res|sek)\s+/, "")),
+    presenceNum(r.planned, "planned"), presenceNum(r.present, "present"),
+    presenceNum(r.marked, "marked"), presenceNum(r.empty_posts, "empty_posts"));
+
+  function renderPolsek(p) {
+    if (!polsekBox) return;
+    const opened = new Set([...polsekBox.querySelectorAll("details[open]")]
+      .map((d) => d.dataset.polres));
+    const groups = (p.polres || []).map((r) => {
+      const rows = (p.polsek || []).filter((s) => s.polres_code === r.code);
+      if (!rows.length) return null;
+      return el("details", {"data-polres": r.code, open: opened.has(r.code)},
+        el("summary", {}, r.name || r.code, " ",
+           el("span", {class: "note"}, t("presence.post_counts",
+                                         {present: fmt(r.present), planned: fmt(r.planned)}))),
+        el("table", {class: "live-board"},
+          el("thead", {}, el("tr", {},
+            el("th", {scope: "col"}, t("filter.polsek")),
+            ...["planned", "present", "marked", "empty_posts"].map((k) =>
+              el("th", {scope: "col", class: "num"}, t(`presence.col.${k}`))))),
+          el("tbody", {}, rows.map((s) => presenceRow({"data-polsek": s.code},
+                                                       s.name || s.code, s)))));
+    }).filter(Boolean);
+    polsekBox.replaceChildren(...groups);
+  }
+
+  function renderEmpty(p) {
+    if (!emptyList) return;
+    const empty = (p.posts || []).filter((r) => r.empty);
+    const item = (r) => el("li", {class: "empty", "data-post-id": r.post_id},
+      (r.tps_names && r.tps_names.length ? r.tps_names : r.tps_ids).join("; "),
+      el("span", {class: "counts", "data-col": "present"},
+         t("presence.post_counts", {present: fmt(r.present), planned: fmt(r.planned)})),
+      r.polsek_code ? el("span", {class: "note"}, ` · ${polsekName(p, r.polsek_code)}`) : null);
+    emptyList.replaceChildren(...empty.slice(0, EMPTY_SHOWN).map(item));
+    if (empty.length > EMPTY_SHOWN) {
+      emptyList.append(el("li", {class: "more muted"},
+                          t("presence.more", {n: fmt(empty.length - EMPTY_SHOWN)})));
+    } else if (!empty.length && (p.posts || []).length) {
+      emptyList.append(el("li", {class: "muted"}, t("presence.none_empty")));
+    }
+    emptyList.dataset.count = String(empty.length);
+  }
+
+  const polsekName = (p, code) => (p.polsek || []).find((s) => s.code === code)?.name || code;
 
   function renderPresence(p) {
     if (!presence || !p) return;
-    const num = (n, key) => el("td", {class: "num" + (n ? "" : " zero"), "data-col": key},
-                                fmt(n || 0));
-    const row = (attrs, name, r) => el("tr", attrs,
-      el("th", {scope: "row", title: name}, String(name).replace(/^Polres\s+/, "")),
-      num(r.planned, "planned"), num(r.present, "present"), num(r.marked, "marked"),
-      num(r.empty_posts, "empty_posts"));
     presence.tBodies[0].replaceChildren(...(p.polres || []).map((r) =>
-      row({"data-region": r.code}, r.name || r.code, r)));
-    presence.tFoot.replaceChildren(row({class: "total", "data-total": ""}, t("live.total"),
-                                       p.total));
+      presenceRow({"data-region": r.code}, r.name || r.code, r)));
+    presence.tFoot.replaceChildren(presenceRow({class: "total", "data-total": ""},
+                                               t("live.total"), p.total));
+    renderPolsek(p);
+    renderEmpty(p);
     presence.dataset.updated = new Date().toISOString();
   }
 
