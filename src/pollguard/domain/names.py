@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from pollguard.domain.forces import Officer
+from pollguard.domain.plan import Post, ReserveTeam
 from pollguard.domain.regions import RegionLevel, ancestor_at
 from pollguard.domain.tps import PollingStation
 
-__all__ = ["tps_name"]
+__all__ = ["officer_name", "post_name", "team_name", "tps_name"]
 
 
 def tps_name(tps: Mapping[str, PollingStation], names: Mapping[str, str], tps_id: str) -> str:
@@ -24,3 +26,26 @@ def tps_name(tps: Mapping[str, PollingStation], names: Mapping[str, str], tps_id
     kec = names.get(ancestor_at(t.desa_code, RegionLevel.KECAMATAN), "")
     return f"TPS {t.number:03d} {names.get(t.desa_code, t.desa_code)}" + (
         f", {kec}" if kec else "")
+
+
+def officer_name(officer: Officer, *, with_nrp: bool) -> str:
+    """``Iptu Andi Saputra``, with ``(NRP)`` only for a reader who may see personnel: the NRP
+    is personal data, and the rank and name are how the radio net calls him."""
+    name = f"{officer.rank.label} {officer.name}"
+    return f"{name} ({officer.nrp})" if with_nrp else name
+
+
+def team_name(team: ReserveTeam, leader: Officer | None, *, with_nrp: bool) -> str:
+    """``Dalmas Kerinci 1 — Iptu Andi``: the team by its call sign and its Danton (the id
+    only where a plan from before call signs has none)."""
+    call = team.call_sign or team.team_id
+    return f"{call} — {officer_name(leader, with_nrp=with_nrp)}" if leader else call
+
+
+def post_name(post: Post, tps: Mapping[str, PollingStation], names: Mapping[str, str]) -> str:
+    """``Pos TPS 002 Renah Kayu Embun, Kumun Debai (+1 TPS)``: a post by its first TPS and
+    how many more it guards (a post's id names nothing anybody reads)."""
+    if not post.tps_ids:
+        return f"Pos {post.post_id}"
+    more = len(post.tps_ids) - 1
+    return f"Pos {tps_name(tps, names, post.tps_ids[0])}" + (f" (+{more} TPS)" if more else "")

@@ -144,7 +144,7 @@ class DispatchLine:
     status: UnitStatus
     since: dt.datetime  # its last step
     dispatched_by: str | None  # the operator; None without personnel
-    unit_name: str = ""  # the team's call sign ("Dalmas Kerinci 1"); "" for borrowed officers
+    unit_name: str = ""  # the team's call sign ("Dalmas Kerinci 1"); borrowed: their post
     owner_code: str = ""  # whose team: a Polres, or ``POOL`` (then it went as BKO)
 
 

@@ -27,6 +27,7 @@ from collections.abc import Collection
 
 from pollguard.domain.command import POOL
 from pollguard.domain.forces import UnitKind as CommandKind
+from pollguard.domain.names import post_name
 from pollguard.domain.regions import KECAMATAN_NAMES, RegionLevel, ancestor_at
 from pollguard.domain.timezone import WIB
 from pollguard.operations.reinforcement import UnitStatus
@@ -127,6 +128,7 @@ def situation(*, db: Database, ctx: incidents.LiveContext | None = None,
     got = incidents.units(db=db, ctx=ctx)
     team_of = {st.team.team_id: st.team for st in got.teams}
     tps_of = {v.incident.id: (v.incident.tps_id, v.polres_code) for v in views}
+    posts = {p.post_id: p for p in ctx.board.posts}  # borrowed officers: named by their post
     sent = sorted((d for v in views for d in v.dispatches),
                   key=lambda d: (d.status == UnitStatus.AVAILABLE, d.history[0].at, d.id))
     dispatches = tuple(DispatchLine(
@@ -134,7 +136,8 @@ def situation(*, db: Database, ctx: incidents.LiveContext | None = None,
         polres_code=tps_of[d.incident_id][1], unit_id=d.unit_id, kind=d.kind,
         officers=d.officers, status=d.status, since=_aware(d.history[-1].at),
         dispatched_by=d.history[0].by if personnel else None,
-        unit_name=team_of[d.unit_id].call_sign if d.unit_id in team_of else "",
+        unit_name=team_of[d.unit_id].call_sign if d.unit_id in team_of else (
+            post_name(post, ctx.tps, region) if (post := posts.get(d.unit_id)) else ""),
         owner_code=team_of[d.unit_id].owner_code if d.unit_id in team_of else "")
         for d in sent)
 

@@ -7,6 +7,8 @@ one ordered feed of what happened, whichever process (server worker, CLI, drill)
 change. An event's id is its audit sequence number; a browser that reconnects sends
 ``Last-Event-ID`` and misses nothing. Each account sees what its role may see: no NRP without
 ``personnel:read``, no dispatches without ``reserve:read``, and only its jurisdiction.
+Events at a TPS also carry its name (``tps_name``) and dispatches what was sent by name
+(``unit_label``), so that the feed shows no codes.
 """
 
 from __future__ import annotations
@@ -22,9 +24,15 @@ from fastapi.responses import StreamingResponse
 from pollguard.access import Permission, can
 from pollguard.access.redact import redact_personal
 from pollguard.operations import events as live_events
-from pollguard.operations.events import AuditedEvent, ProgressEvent, RegionProgress
+from pollguard.operations.events import (
+    AuditedEvent,
+    DispatchEvent,
+    ProgressEvent,
+    RegionProgress,
+)
 from pollguard.services import live
 from pollguard.services.accounts import Principal
+from pollguard.services.naming import Namer
 from pollguard.web.deps import ProgressBoard, progress_board, snapshot, visible_ids
 from pollguard.web.security import needs
 
@@ -57,9 +65,21 @@ def _progress(board: ProgressBoard) -> ProgressEvent:
                                      code=r.code, name=r.name) for r in board.regions))
 
 
-def _message(event: ProgressEvent | AuditedEvent, seq: int | None = None) -> str:
+def _names(event: AuditedEvent, namer: Namer) -> dict[str, str]:
+    """What the feed shows of the event's codes: its TPS and, for a dispatch, the unit."""
+    out: dict[str, str] = {}
+    tps = getattr(event, "tps_id", None)
+    if isinstance(tps, str):
+        out["tps_name"] = namer.tps(tps)
+    if isinstance(event, DispatchEvent):
+        out["unit_label"] = namer.dispatched(event.unit_id, event.kind.value)
+    return out
+
+
+def _message(event: ProgressEvent | AuditedEvent, seq: int | None = None,
+             names: dict[str, str] | None = None) -> str:
     head = f"id: {seq}\n" if seq is not None else ""
-    data = json.dumps(live_events.message(event), separators=(",", ":"))
+    data = json.dumps(live_events.message(event) | (names or {}), separators=(",", ":"))
     return f"{head}event: {event.KIND}\ndata: {data}\n\n"
 
 
@@ -79,6 +99,7 @@ async def events(request: Request, who: Principal = needs(Permission.INCIDENT_RE
     # Loading a snapshot reads the database (seconds the first time): not on the event loop.
     snap = await to_thread.run_sync(snapshot, request)
     seen = visible_ids(snap, who)
+    namer = Namer(snap, can(who.role, Permission.PERSONNEL_READ))
 
     def start() -> int:
         return live.events_head(db=db)
@@ -107,7 +128,7 @@ async def events(request: Request, who: Principal = needs(Permission.INCIDENT_RE
                 shown = _shown(event, who, seen)
                 if shown is None:
                     continue
-                yield _message(shown, seq)
+                yield _message(shown, seq, _names(shown, namer))
                 changed, sent = True, sent + 1
                 if limit is not None and sent >= limit:
                     return

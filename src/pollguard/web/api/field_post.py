@@ -10,6 +10,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from pydantic import BaseModel, Field
 
 from pollguard.domain.forces import UnitKind
+from pollguard.domain.names import tps_name
 from pollguard.domain.plan import Post, Role
 from pollguard.operations.field_reports import TpsPhase
 from pollguard.services.snapshot import Snapshot
@@ -17,7 +18,8 @@ from pollguard.services.snapshot import Snapshot
 
 class Station(BaseModel):
     id: str
-    name: str = Field(description='"TPS 002 Renah Kayu Embun": number and desa')
+    name: str = Field(description='"TPS 002 Renah Kayu Embun, Kumun Debai": number, desa '
+                                  'and kecamatan')
     phase: str | None = Field(description="the phase the server has stored; null: none yet")
     next_phases: list[str] = Field(description="the phases it may still report, in order; the "
                                                "first is the usual next step")
@@ -40,9 +42,7 @@ def stations(snap: Snapshot, reached: Mapping[str, TpsPhase], tps_ids: Sequence[
     others nothing may follow. ``reached``: the stored phases (services.field_reports)."""
     out = []
     for tps_id in tps_ids:
-        t = snap.tps.get(tps_id)
-        name = (f"TPS {t.number:03d} {snap.names.get(t.desa_code, t.desa_code)}" if t
-                else f"TPS {tps_id}")
+        name = tps_name(snap.tps, snap.names, tps_id)
         at = reached.get(tps_id)
         rest = [p.value for p in TpsPhase if may_report and (at is None or p.rank > at.rank)]
         out.append(Station(id=tps_id, name=name, phase=at.value if at else None,

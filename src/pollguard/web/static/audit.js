@@ -21,16 +21,31 @@
     return label === key ? action : label;
   }
 
-  function detailCell(detail) {
+  // The detail as stored, each code the server named (`names`: TPS, post, team, officer,
+  // unit) shown by its name, the code in the tooltip.
+  function detailCell(detail, names) {
     const entries = Object.entries(detail || {});
     if (!entries.length) return el("td", {class: "detail"}, "—");
+    const named = names || {};
+    const nameOf = (v) => Object.hasOwn(named, v) ? named[v] : v;
     const show = (v) => v === null || v === undefined ? "—" :
       Array.isArray(v) ? v.map(show).join(", ") || "—" :
-      typeof v === "object" ? Object.entries(v).map(([a, b]) => `${a}=${show(b)}`).join(", ") || "—" :
-      String(v);
-    return el("td", {class: "detail"}, entries.map(([k, v]) =>
-      el("span", {}, el("b", {}, `${k}:`), " ", show(v))));
+      typeof v === "object" ? Object.entries(v).map(([a, b]) => `${nameOf(a)}=${show(b)}`).join(", ") || "—" :
+      String(nameOf(String(v)));
+    const codes = (v) => v === null || typeof v !== "object" ?
+      (Object.hasOwn(named, String(v)) ? [String(v)] : []) :
+      Object.entries(v).flatMap(([a, b]) => [...(Array.isArray(v) ? [] : codes(a)), ...codes(b)]);
+    return el("td", {class: "detail"}, entries.map(([k, v]) => {
+      const raw = codes(v);
+      return el("span", raw.length ? {title: raw.join(", ")} : {}, el("b", {}, `${k}:`), " ",
+                show(v));
+    }));
   }
+
+  // The subject by the name the server gives it; the stored subject in the tooltip.
+  const subjectCell = (e) => e.subject_name ?
+    el("td", {}, el("span", {title: e.subject, "data-subject": e.subject}, e.subject_name)) :
+    el("td", {}, e.subject);
 
   function renderChain(page) {
     chain.classList.toggle("ok", page.chain_ok);
@@ -62,10 +77,10 @@
         {"data-seq": e.seq, "data-action": e.action, title: `${t("audit.hash")}: ${e.hash}`},
         el("td", {class: "num"}, e.seq),
         el("td", {class: "time"}, pg.date(e.at, {seconds: true})),
-        el("td", {}, e.actor),
+        el("td", {class: "audit-actor", title: e.actor}, e.actor_name || e.actor),
         el("td", {}, el("span", {title: e.action}, actionLabel(e.action))),
-        el("td", {}, e.subject),
-        detailCell(e.detail))) :
+        subjectCell(e),
+        detailCell(e.detail, e.names))) :
         [el("tr", {}, el("td", {colspan: 6, class: "muted"}, t("audit.none")))]));
       const from = total ? q.offset + 1 : 0;
       $("audit-range").textContent = t("common.range", {from: fmt(from),

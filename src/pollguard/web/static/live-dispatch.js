@@ -154,7 +154,8 @@
             el("th", {class: "num"}, t("live.rec.keep")),
             el("th", {class: "num"}, t("live.rec.minutes")))),
           el("tbody", {}, (borrow.donors || []).map((d) => el("tr", {"data-post-id": d.post_id},
-            el("td", {class: "mono"}, d.post_id), el("td", {class: "num"}, fmt(d.take)),
+            el("td", {title: d.post_id}, d.name || d.post_id),
+            el("td", {class: "num"}, fmt(d.take)),
             el("td", {class: "num"}, fmt(d.keep)), el("td", {class: "num"},
               fmt(d.minutes))))))));
     }
@@ -241,13 +242,16 @@
       const working = busy.has(d.id);
       return el("tr", {"data-dispatch-id": d.id, "data-status": d.status,
                        "data-for-incident": d.incident_id, "data-unit-id": d.unit_id},
-        el("td", {}, el("span", {class: "mono"}, d.unit_id),
+        // The unit by the name the server gives it (call sign and Danton, or the lending
+        // post by its TPS); its code in the tooltip.
+        el("td", {}, el("span", {class: "unit-name", title: d.unit_id},
+                        d.unit_label || d.unit_id),
           d.kind === "borrowed" ? el("div", {class: "note"}, t("live.borrowed")) : null),
         el("td", {}, d.tps_id ? el("a", {href: `#tps=${d.tps_id}`, title: d.tps_id,
           onclick: (e) => {
             e.preventDefault();
             if (inc) live.selectIncident(inc.id); else live.openTps(d.tps_id);
-          }}, inc?.tps_name || `TPS ${d.tps_id}`) : "—"),
+          }}, inc?.tps_name || d.tps_name || `TPS ${d.tps_id}`) : "—"),
         el("td", {class: "num"}, fmt(d.officers ?? 0)),
         el("td", {}, el("span", {class: `unit-status u-${d.status}`},
           t(`live.unit.${d.status}`))),

@@ -49,13 +49,16 @@
       const inc = live.incidents.get(data.incident_id);
       if (inc) attrs["data-tps-id"] = inc.tps_id;
       tag = t("live.feed.dispatch");
-      text = `${data.unit_id} · ${t(`live.unit.${data.status}`)}` +
+      // The unit by the name the stream gives it (call sign and Danton, or the lending post).
+      text = `${data.unit_label || live.dispatches.get(data.id)?.unit_label || data.unit_id} · ` +
+        t(`live.unit.${data.status}`) +
         (data.officers ? ` · ${t("live.officers", {n: fmt(data.officers)})}` : "");
     }
     const tps = attrs["data-tps-id"];
-    // A TPS by the name the API gives its incidents (the stream's reports carry only the id).
-    const tpsName = (id) => [...live.incidents.values()].find((i) => i.tps_id === id &&
-      i.tps_name)?.tps_name || `TPS ${id}`;
+    // A TPS by the name the stream gives it (else as the API names its incidents).
+    const tpsName = (id) => (data.tps_id === id && data.tps_name) ||
+      [...live.incidents.values()].find((i) => i.tps_id === id && i.tps_name)?.tps_name ||
+      `TPS ${id}`;
     const li = el("li", attrs,
       el("time", {}, live.hms(data.at)),
       el("span", {class: `tag k-${kind}`}, tag),
