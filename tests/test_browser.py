@@ -177,11 +177,13 @@ def test_the_audit_page_names_actions_on_local_time_and_errors_come_in_indonesia
     assert "Rencana" in page.locator("#audit-table tbody").inner_text()
     outside = page.evaluate("""async () => { const m = await pg.api('/map/tps');
         return m.ids.find((id, i) => m.polres[m.pol[i]] !== 'polres.15.01'); }""")
+    d = page.evaluate("(id) => pg.api('/tps/' + id)", outside)
+    name = f"TPS {d['number']:03d} {d['desa']}, {d['kecamatan']}"  # by name, not its code
     page.context.close()
     polres = _login(browser, server, "polres")
     polres.goto(f"{server}/risk?lang=id")
     ready(polres)
     refused = polres.evaluate("""(id) => pg.api('/tps/' + id).then(() => null,
         (e) => [e.status, e.code, e.message])""", outside)
-    assert refused == [403, "outside_jurisdiction", f"TPS {outside} di luar wilayah hukum Anda"]
+    assert refused == [403, "outside_jurisdiction", f"{name} di luar wilayah hukum Anda"]
     polres.context.close()

@@ -156,7 +156,8 @@ def test_a_tps_the_officer_is_not_plotted_at_is_403_and_nothing_is_stored(
     for body in (_status(other_tps, TpsPhase.VOTING_OPEN), _incident(other_tps)):
         r = petugas.post(URL, json=body)
         assert r.status_code == 403, r.text
-        assert f"is not plotted at TPS {other_tps}" in r.json()["detail"]
+        assert r.json()["code"] == "not_plotted_at_tps"
+        assert r.json()["detail"] == "Anda tidak diplot di TPS ini dalam rencana yang berlaku"
     assert _stored(planned_db) == before
     assert _phase(planned_db, other_tps) is None
 

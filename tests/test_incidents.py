@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import uuid
 from collections.abc import Callable
 from typing import Any
@@ -128,7 +129,7 @@ def test_the_workflow_records_who_and_when_and_refuses_skipped_steps(
     url = f"/api/v1/incidents/{cid}/steps"
     n = _audit_count(planned_db)
     skipped = polda.post(url, json={"to": "resolved"})
-    assert skipped.status_code == 409 and "not allowed" in skipped.json()["detail"]
+    assert skipped.status_code == 409 and skipped.json()["code"] == "incident_step"
     assert _audit_count(planned_db) == n  # a refused step writes nothing
     for to in ("acknowledged", "responding", "resolved", "closed"):
         clock.advance(minutes=1)
@@ -283,6 +284,39 @@ def test_the_polres_is_offered_a_draft_re_plan_heavier_at_the_reclassified_tps(
     assert refused.status_code == 409, refused.text
 
 
+def test_the_re_plan_offer_names_the_raised_tps_and_says_who_may_draft(
+        app: FastAPI, planned_db: Database, own: dict[str, Any]) -> None:
+    """What the live map and the risk view show after the reclassification above: the TPS of
+    the account's jurisdiction whose class rose since the plan in force, by name, and whether
+    the account may ask for the draft (the pages render this; they hold no rule of their own)."""
+    polres = _client(app, planned_db, "polres")
+    in_force = polres.get("/api/v1/plans").json()["current"]
+    r = polres.get(f"/api/v1/plans/{in_force}/raised")
+    assert r.status_code == 200, r.text
+    offer = r.json()
+    assert offer["plan_id"] == in_force and offer["may_draft"] is True
+    assert offer["draft"] == f"/plans/{in_force}/drafts/reassessed"
+    row = next(x for x in offer["tps"] if x["tps_id"] == own["tps"])
+    assert row["risk_class"] == "sangat_rawan"
+    assert re.fullmatch(r"TPS \d{3} .+, .+", row["name"]), row  # number, desa, kecamatan
+    # The same TPS the draft guards more heavily.
+    with UnitOfWork(planned_db) as uow:
+        latest = assessments.latest_id(uow.session)
+        assert latest is not None
+        now = assessments.results(uow.session, latest)
+    assert all(now[x["tps_id"]].risk_class.value == x["risk_class"] for x in offer["tps"])
+    # A TNI liaison reads plans but may not draft; an observer does not read plans.
+    tni = _client(app, planned_db, "tni").get(f"/api/v1/plans/{in_force}/raised").json()
+    assert tni["may_draft"] is False and tni["draft"] is None and tni["tps"]
+    assert _client(app, planned_db, "kpu").get(
+        f"/api/v1/plans/{in_force}/raised").status_code == 403
+    # A Polres with nothing raised in its jurisdiction is offered nothing.
+    other = _client(app, planned_db, "polres-batanghari").get(
+        f"/api/v1/plans/{in_force}/raised").json()
+    assert other["tps"] == [] and other["may_draft"] is False
+    assert polres.get("/api/v1/plans/999999/raised").status_code == 404
+
+
 def test_recommend_dispatch_and_track_units(polda: TestClient,
                                             report_incident: Callable[..., str],
                                             planned_db: Database) -> None:
@@ -296,7 +330,7 @@ def test_recommend_dispatch_and_track_units(polda: TestClient,
 
     refused = polda.post(f"/api/v1/incidents/{cid}/dispatches",
                          json={"team_ids": ["no-such-team"]})
-    assert refused.status_code == 409 and "not on offer" in refused.json()["detail"]
+    assert refused.status_code == 409 and refused.json()["code"] == "team_not_on_offer"
     sent = polda.post(f"/api/v1/incidents/{cid}/dispatches", json={"borrow": False})
     assert sent.status_code == 201, sent.text
     assert [d["unit_id"] for d in sent.json()] == [nearest]
@@ -538,7 +572,7 @@ def test_a_polres_requests_polda_bko_and_the_polda_approves(
     assert "request" in rec["allowed"]
     pool_team = rec["requests"][0]["team_id"]
     refused = polres.post(f"/api/v1/incidents/{cid}/dispatches", json={"team_ids": [pool_team]})
-    assert refused.status_code == 409 and "not on offer" in refused.json()["detail"]
+    assert refused.status_code == 409 and refused.json()["code"] == "team_not_on_offer"
 
     n = _audit_count(planned_db)
     asked = polres.post(f"/api/v1/incidents/{cid}/requests",

@@ -155,6 +155,19 @@ def test_reports_reach_the_map_live_and_polda_dispatches(
     expect(page.locator(f'#live-feed li[data-kind="dispatch"][data-incident-id="{incident_id}"]'
                         ).first).to_be_visible(timeout=LIVE_TIMEOUT)
     expect(page.locator("#live-error")).to_be_hidden()
+    # Names, not codes: the unit by name in the table and the feed, as the API names it (a
+    # team "Brimob Polda 1 — Iptu ...", borrowed officers "Pos TPS 002 Mekar Jaya, ..."),
+    # never "cadangan-pool-01" or "15.72.04-KRB-005".
+    unit = page.evaluate("(id) => pg.api('/incidents/' + id)", incident_id)["dispatches"][0]
+    assert unit["unit_id"] not in unit["unit_label"], unit
+    assert (" — " in unit["unit_label"]) if unit["kind"] == "team" else unit[
+        "unit_label"].startswith("Pos TPS "), unit
+    shown = page.locator(f'#dispatches tr[data-dispatch-id="{unit["id"]}"] .unit-name')
+    expect(shown).to_have_text(unit["unit_label"])
+    expect(shown).to_have_attribute("title", unit["unit_id"])
+    expect(page.locator(f'#live-feed li[data-kind="dispatch"][data-dispatch-id="{unit["id"]}"]'
+                        ).first).to_contain_text(unit["unit_label"])
+    assert unit["unit_id"] not in page.locator("#live-feed").inner_text()
 
     # The unit arrives: its status follows.
     sent.first.locator('button[data-action="unit"][data-to="on_scene"]').click()
@@ -291,18 +304,109 @@ def test_an_incident_is_named_and_a_click_flies_the_map_to_it(
                         text="kerumunan di depan TPS")
     polda = _api(server, "polda")
     try:
-        name = polda.get(f"/api/v1/incidents/{incident_id}").json()["tps_name"]
+        answer = polda.get(f"/api/v1/incidents/{incident_id}").json()
+        name, reported = answer["tps_name"], answer["history"][0]
         tps = polda.get(f"/api/v1/tps/{own_tps}").json()
     finally:
         polda.close()
     row = page.locator(f'#incidents tr[data-incident-id="{incident_id}"]')
     expect(row).to_be_visible(timeout=LIVE_TIMEOUT)
     expect(row.locator(".inc-tps")).to_have_text(name)
-    page.evaluate("() => window.pgMap.map.setView([-1.0, 102.5], 9, {animate: false})")
+    # In braces: setView returns the map, which Playwright cannot always serialise back.
+    page.evaluate("() => { window.pgMap.map.setView([-1.0, 102.5], 9, {animate: false}); }")
     row.click()
     expect(page.locator("#incident-detail")).to_have_attribute("data-for-incident", incident_id)
     expect(page.locator("#incident-detail")).to_contain_text(name)
+    # Who reported it, by rank and name as the API names him, not by his bare NRP.
+    assert reported["by_label"] and reported["by_label"] != reported["by"], reported
+    by = page.locator("#incident-detail .inc-history .step-by").first
+    expect(by).to_have_text(f" · {reported['by_label']}")
+    expect(by).to_have_attribute("title", reported["by"])
     page.wait_for_function(
         "([lat, lon]) => { const c = window.pgMap.map.getCenter();"
         " return Math.abs(c.lat - lat) < 0.01 && Math.abs(c.lng - lon) < 0.01; }",
         arg=[tps["lat"], tps["lon"]], timeout=LIVE_TIMEOUT)
+
+
+def test_a_reclassified_tps_offers_the_polres_a_draft_re_plan(
+        log_in: LogIn, server: str, petugas: httpx.Client, own_tps: str) -> None:
+    """Risk follows incidents: verified violence raises its TPS, the open live map
+    of the Polres says which TPS rose (by name, as the server offers it) and its button makes
+    the draft re-plan and links to it; the plan in force stays."""
+    page = log_in("polres")
+    _open_map(page, server)
+    incident_id = _send(petugas, own_tps, "incident", incident_kind="violence",
+                        text="bentrok di depan TPS")
+    polda = _api(server, "polda")
+    try:
+        in_force = polda.get("/api/v1/plans").json()["current"]
+        r = polda.post(f"/api/v1/incidents/{incident_id}/steps",
+                       json={"to": "acknowledged", "verified": True})
+        assert r.status_code == 200, r.text
+        name = polda.get(f"/api/v1/incidents/{incident_id}").json()["tps_name"]
+    finally:
+        polda.close()
+    offer = page.locator("#replan-offer")
+    expect(offer).to_have_attribute("data-state", "offered", timeout=60_000)
+    expect(offer).to_contain_text("naik kelas")
+    expect(offer).to_contain_text(name)  # the TPS by name, not its code
+    offer.locator('button[data-action="replan"]').click()
+    expect(offer).to_have_attribute("data-state", "made", timeout=60_000)
+    draft_id = offer.get_attribute("data-draft-id")
+    assert draft_id and draft_id.isdigit()
+    expect(offer.locator(f'a[href="/plotting?plan={draft_id}"]')).to_be_visible()
+    expect(page.locator("#live-error")).to_be_hidden()
+    polres = _api(server, "polres")
+    try:
+        plans = polres.get("/api/v1/plans").json()
+    finally:
+        polres.close()
+    assert plans["current"] == in_force  # only a draft
+    made = next(p for p in plans["plans"] if p["id"] == int(draft_id))
+    assert made["status"] == "draft" and "Penebalan pengamanan" in made["note"]
+    # The risk view offers the same until a planner accepts a draft.
+    page.goto(f"{server}/risk")
+    expect(page.locator("#replan-offer")).to_have_attribute("data-state", "offered",
+                                                            timeout=LIVE_TIMEOUT)
+    expect(page.locator("#replan-offer")).to_contain_text(name)
+    page.locator("#replan-offer button[data-action=replan]").click()  # a second draft here
+    expect(page.locator("#replan-offer")).to_have_attribute("data-state", "made",
+                                                            timeout=60_000)
+    again = page.locator("#replan-offer").get_attribute("data-draft-id")
+    assert again and int(again) > int(draft_id)
+    page.locator(f'#replan-offer a[href="/plotting?plan={again}"]').click()
+    page.wait_for_url(f"**/plotting?plan={again}")
+
+
+def test_the_audit_page_shows_names_with_the_codes_in_tooltips(
+        log_in: LogIn, server: str, petugas: httpx.Client, own_tps: str) -> None:
+    """Names, not codes, in the audit (issue 17): an incident report's subject and detail
+    read as the TPS's name; the stored subject and codes stay in the tooltips."""
+    incident_id = _send(petugas, own_tps, "incident", incident_kind="intimidation")
+    page = log_in("polda")
+    page.goto(f"{server}/audit?lang=id")
+    ready(page)
+    name = page.evaluate("(id) => pg.api('/incidents/' + id)", incident_id)["tps_name"]
+    row = page.locator('#audit-table tbody tr[data-action="report.incident"]').first
+    subject = row.locator("td").nth(4).locator("span[data-subject]")
+    expect(subject).to_have_text(name)
+    expect(subject).to_have_attribute("title", f"TPS {own_tps}")
+    detail = row.locator("td.detail")
+    expect(detail).to_contain_text(name)
+    assert own_tps not in detail.inner_text()
+    expect(detail.locator(f'span[title*="{own_tps}"]')).to_have_count(1)
+
+
+def test_a_polres_board_reads_its_polsek_by_name(log_in: LogIn, server: str) -> None:
+    """A Polres's board has a row per Polsek, by name (the column says so), not one row of
+    its own Polres repeating the total."""
+    page = log_in("polres")
+    _open_map(page, server)
+    board = page.evaluate("() => pg.api('/reports/progress')")
+    assert board["level"] == "polsek", board
+    expect(page.locator("#progress-board thead th").first).to_have_text("Polsek")
+    heads = page.locator("#progress-board tbody th[scope=row]")
+    expect(heads).to_have_count(len(board["regions"]))
+    assert heads.evaluate_all("hs => hs.map(h => h.title)") == [r["name"] for r in
+                                                                board["regions"]]
+    assert all(r["name"].startswith("Polsek ") for r in board["regions"])

@@ -183,7 +183,8 @@ def test_a_polres_sees_only_its_own_tps_and_cannot_plan_another(app: FastAPI,
     other = next(p for p in everything["polres"] if p != "polres.15.01")
     r = client.post(f"/api/v1/plans/{plan}/drafts", json={"n_by_polres": {other: 5}},
                     headers=polres)
-    assert r.status_code == 403 and other in r.json()["detail"]
+    assert r.status_code == 403 and r.json()["code"] == "polres_outside_jurisdiction"
+    assert other not in r.json()["detail"] and "Polres " in r.json()["detail"]  # by name
     r = client.post(f"/api/v1/plans/{plan}/drafts", json={"reserve_share": 0.2}, headers=polres)
     assert r.status_code == 403 and "Polda" in r.json()["detail"]
     rows = client.get(f"/api/v1/plans/{plan}/plotting?limit=1000", headers=polres).json()
@@ -255,9 +256,18 @@ def test_a_chain_of_drafts_is_published_only_by_who_may_make_its_whole_differenc
             assert answers[user].status_code == 403, (user, answers[user].text)
             assert client.get("/api/v1/plans", headers=polda).json()["current"] == in_force
     assert answers["kpu"].json()["code"] == "role_forbidden"  # lacks plan:write
-    assert "made" in answers["merangin"].json()["detail"]  # not its draft
+    assert answers["merangin"].json()["code"] == "draft_not_yours"  # not its draft
     refused = answers["polres"].json()["detail"]
     assert "polres.15.02" in refused and "Polda" in refused and "polda" in refused
+    # Coded, each language wholly its own: the changes named in the reader's words.
+    body = answers["polres"].json()
+    assert body["code"] == "plan_outside_jurisdiction"
+    assert body["messages"]["id"].startswith(f"Rencana {chained} mengubah di luar wilayah Anda")
+    assert "N kelompok polres.15.02" in body["messages"]["id"]
+    en = body["messages"]["en"]
+    assert en.startswith(f"Plan {chained} changes things outside your jurisdiction")
+    assert "N of groups polres.15.02" in en and "drafted by" in en
+    assert not any(w in en for w in ("dibuat", "kelompok", "rencana", "Hanya"))
     assert _n_of(client, in_force, "polres.15.02", polda) == merangin_n
     assert answers["polda"].status_code == 200, answers["polda"].text
     now = client.get("/api/v1/plans", headers=polda).json()["current"]

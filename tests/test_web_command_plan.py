@@ -114,7 +114,10 @@ def test_a_polres_cannot_set_a_guard_outside_its_jurisdiction(polres: TestClient
     r = polres.post(f"/api/v1/plans/{plan}/drafts",
                     json={"guards": {outside: {"officers": 15}}, "note": "di luar"})
     assert r.status_code == 403, r.text
-    assert "di luar wilayah hukum Anda" in r.json()["detail"] and outside in r.json()["detail"]
+    # The TPS by its name, as the pages name it, not by its code.
+    said = r.json()["detail"]
+    assert r.json()["code"] == "outside_jurisdiction" and said.endswith(
+        " di luar wilayah hukum Anda") and said.startswith("TPS ") and outside not in said, said
     assert _plan_ids(polres) == before
 
 
@@ -125,7 +128,8 @@ def test_a_polres_plans_a_psu_only_in_its_jurisdiction_with_its_own_units(
     outside, inside = _tps(layer, inside=False), _tps(layer, inside=True)
     body = {"tps_ids": [inside, outside], "date": "2024-12-02", "officers_per_tps": 30}
     r = polres.post("/api/v1/psu", json=body)
-    assert r.status_code == 403 and outside in r.json()["detail"], r.text
+    assert r.status_code == 403 and r.json()["code"] == "outside_jurisdiction", r.text
+    assert outside not in r.json()["detail"]  # named, not coded (test_web_errors)
     r = polres.post("/api/v1/psu", json=body | {"tps_ids": [inside],
                                                 "from_units": ["Polres Bungo"]})
     assert r.status_code == 403 and "Polres Bungo" in r.json()["detail"], r.text
@@ -170,7 +174,8 @@ def test_a_tps_is_found_by_its_desa_and_number_within_the_account_s_view(
     q = f"{detail['desa']} {detail['number']}"
     found = polda.get(f"/api/v1/plans/{plan}/tps", params={"q": q}).json()
     assert found[0]["id"] == tps_id, found[:3]
-    assert found[0]["label"] == f"TPS {detail['number']:03d} {detail['desa']}"
+    assert found[0]["label"] == (f"TPS {detail['number']:03d} {detail['desa']}, "
+                                 f"{detail['kecamatan']}")  # as every page names it
     assert found[0]["officers"] == detail["post"]["officers"]
     assert polda.get(f"/api/v1/plans/{plan}/tps", params={"q": tps_id}).json()[0]["id"] == tps_id
     outside = _tps(layer, inside=False)

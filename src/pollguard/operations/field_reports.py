@@ -21,11 +21,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
+from pollguard.i18n.refusals import RefusedError
 from pollguard.operations.incidents import IncidentKind, catalogue
 
 
-class ReportError(ValueError):
-    """A report that cannot be accepted, with the reason."""
+class ReportError(RefusedError, ValueError):
+    """A report that cannot be accepted, with the reason (coded where the officer may meet
+    it: not plotted at the TPS)."""
 
 
 class TpsPhase(StrEnum):

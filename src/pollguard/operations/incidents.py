@@ -17,11 +17,13 @@ from pollguard.domain.command import Level
 from pollguard.domain.geo import Point
 from pollguard.domain.regions import Region
 from pollguard.domain.tps import PollingStation
+from pollguard.i18n.refusals import ErrorCode, RefusedError, Term
 from pollguard.profile.operations import DEFAULT_KINDS, IncidentKind
 
 
-class IncidentError(ValueError):
-    """A step the workflow does not allow, or an incident that cannot be made."""
+class IncidentError(RefusedError, ValueError):
+    """A step the workflow does not allow (coded: the operator meets it), or an incident that
+    cannot be made."""
 
 
 class Status(StrEnum):
@@ -146,17 +148,23 @@ def report(id: str, tps_id: str, kind: str, *, by: str, at: dt.datetime, text: s
                     lat=lat, lon=lon)
 
 
+def _said(status: Status) -> Term:
+    """A status in the operator's words (the live page's)."""
+    return Term((f"live.status.{status.value}",))
+
+
 def transition(incident: Incident, to: Status, by: str, at: dt.datetime,
                note: str = "") -> Incident:
     """``incident`` moved to ``to`` by ``by`` at ``at``; IncidentError for a step the workflow
     does not allow, a step without its actor, or a time before the last step."""
     if to not in ALLOWED[incident.status]:
-        raise IncidentError(f"incident {incident.id}: {incident.status} -> {to} is not allowed"
-                            f" (allowed: {', '.join(sorted(ALLOWED[incident.status])) or 'none'})")
+        raise IncidentError(code=ErrorCode.INCIDENT_STEP, status=_said(incident.status),
+                            to=_said(to), allowed=Term.of(
+                                f"live.status.{s.value}" for s in ALLOWED[incident.status]))
     if not by:
         raise IncidentError(f"incident {incident.id}: a step needs who took it")
     last = incident.history[-1].at
     if at < last:
-        raise IncidentError(f"incident {incident.id}: {at.isoformat()} is before the last step"
-                            f" ({last.isoformat()})")
+        raise IncidentError(code=ErrorCode.INCIDENT_STEP_EARLY, at=at.isoformat(),
+                            last=last.isoformat())
     return replace(incident, status=to, history=(*incident.history, Step(to, by, at, note)))

@@ -12,12 +12,14 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from pollguard.domain.geo import Point, haversine_km
+from pollguard.i18n.refusals import ErrorCode, RefusedError
 
 __all__ = ["Check", "CheckKind", "PresenceError", "at_post", "latest", "make_check"]
 
 
-class PresenceError(ValueError):
-    """A check-in or check-out that cannot be stored as sent (the reason is given)."""
+class PresenceError(RefusedError, ValueError):
+    """A check-in or check-out that cannot be stored as sent: coded, so that the officer's
+    phone says why in his language."""
 
 
 class CheckKind(StrEnum):
@@ -55,10 +57,10 @@ def make_check(*, plan_id: int, post_id: str, post_at: Point, nrp: str, kind: Ch
     reason."""
     reason = reason.strip()
     if (lat is None) != (lon is None):
-        raise PresenceError("a location needs both lat and lon")
+        raise PresenceError(code=ErrorCode.CHECK_HALF_LOCATION)
     if lat is None or lon is None:
         if kind == CheckKind.IN and not reason:
-            raise PresenceError("a check-in without location needs a reason")
+            raise PresenceError(code=ErrorCode.CHECK_NEEDS_REASON)
         return Check(plan_id, post_id, nrp, kind, at, reason=reason)
     distance = haversine_km(Point(lat, lon), post_at) * 1000.0
     return Check(plan_id, post_id, nrp, kind, at, lat, lon, round(distance, 1),

@@ -26,6 +26,14 @@ from dataclasses import dataclass
 
 from pollguard.domain.plan import Assignment, Plan, Role
 
+# What each kind of change is called, in each language (``Change.describe``).
+_WHAT_ID = {"n": "N kelompok", "class": "kelas TPS", "reserve_share": "porsi cadangan",
+            "profile": "profil doktrin", "post": "pos", "duty": "tugas",
+            "reserve": "tim cadangan", "officer": "penempatan personel"}
+_WHAT_EN = {"n": "N of groups", "class": "TPS class", "reserve_share": "reserve share",
+            "profile": "doctrine profile", "post": "post", "duty": "duty",
+            "reserve": "reserve team", "officer": "officer placement"}
+
 
 @dataclass(frozen=True, slots=True)
 class Change:
@@ -38,11 +46,9 @@ class Change:
     before: str = ""
     after: str = ""
 
-    def describe(self) -> str:
-        """Bahasa Indonesia, for the refusal an operator reads."""
-        what = {"n": "N kelompok", "class": "kelas TPS", "reserve_share": "porsi cadangan",
-                "profile": "profil doktrin", "post": "pos", "duty": "tugas",
-                "reserve": "tim cadangan", "officer": "penempatan personel"}[self.kind]
+    def describe(self, lang: str = "id") -> str:
+        """In Bahasa Indonesia (or ``lang`` "en"), for the refusal an operator reads."""
+        what = (_WHAT_EN if lang == "en" else _WHAT_ID)[self.kind]
         change = f" ({self.before or '-'} -> {self.after or '-'})" if (
             self.before or self.after) else ""
         return f"{what} {self.subject}{change}"

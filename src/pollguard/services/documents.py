@@ -31,6 +31,7 @@ from pollguard.access.scope import Scope
 from pollguard.domain.command import POOL
 from pollguard.domain.plan import Plan
 from pollguard.domain.scenario import Scenario
+from pollguard.i18n.refusals import ErrorCode
 from pollguard.planning.update import moves
 from pollguard.planning.view import PlanView
 from pollguard.reports import plan_docs
@@ -107,7 +108,8 @@ def _written(db: Database, plan_id: int | None) -> tuple[int, PlanView]:
         info = plans.info(uow.session, chosen) if chosen else None
         scenario = repo.load_scenario(uow.session)
     if plan is None or scenario is None:
-        raise NoScenarioError(f"no plan {plan_id}" if plan_id else "no plan yet")
+        raise (NoScenarioError(code=ErrorCode.PLAN_UNKNOWN, plan=plan_id) if plan_id else
+               NoScenarioError(code=ErrorCode.PLAN_NONE))
     assert chosen is not None
     return chosen, as_written(PlanView(plan, scenario), info)
 
@@ -141,7 +143,7 @@ def force_balance(*, db: Database, plan: Plan) -> list[plan_docs.Balance]:
     with UnitOfWork(db) as uow:
         scenario = repo.load_scenario(uow.session)
     if scenario is None:
-        raise NoScenarioError("no scenario loaded")
+        raise NoScenarioError(code=ErrorCode.NO_SCENARIO)
     return plan_docs.force_balance(plan, scenario)
 
 
@@ -279,9 +281,9 @@ def _two_plans(db: Database, before: int, after: int) -> tuple[PlanView, PlanVie
         a, b = plans.load(uow.session, before), plans.load(uow.session, after)
         scenario = repo.load_scenario(uow.session)
     if a is None or b is None:
-        raise NoScenarioError(f"no plan {before if a is None else after}")
+        raise NoScenarioError(code=ErrorCode.PLAN_UNKNOWN, plan=before if a is None else after)
     if scenario is None:
-        raise NoScenarioError("no scenario loaded")
+        raise NoScenarioError(code=ErrorCode.NO_SCENARIO)
     return PlanView(a, scenario), PlanView(b, scenario)
 
 

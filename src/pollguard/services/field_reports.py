@@ -21,6 +21,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from pollguard.i18n.refusals import ErrorCode
 from pollguard.operations.events import ReportEvent
 from pollguard.operations.field_reports import (
     FieldReport,
@@ -159,8 +160,8 @@ def _checked(session: Session, p: Pending, has_plan: bool,
     if r.tps_id not in guards.get(p.principal_nrp, frozenset()):
         if not store.tps_exists(session, r.tps_id):
             raise NoSuchTpsError(f"no TPS {r.tps_id}")
-        raise NotPlottedError(f"officer {p.principal_nrp} is not plotted at TPS {r.tps_id} in "
-                              f"the plan in force" if has_plan else "no plan is in force")
+        raise NotPlottedError(code=ErrorCode.NOT_PLOTTED_AT_TPS if has_plan
+                              else ErrorCode.PLAN_NOT_IN_FORCE)
     return make_report(
         client_id=r.client_id, nrp=p.principal_nrp, tps_id=r.tps_id, kind=r.kind,
         sent_at=r.sent_at, received_at=p.received_at, phase=r.phase,

@@ -19,6 +19,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from pollguard.domain.command import Level
+from pollguard.i18n.refusals import ErrorCode
 from pollguard.operations.escalation import HeldAboveError, due_at, may_act
 from pollguard.operations.events import ClassChange, IncidentEvent
 from pollguard.operations.field_reports import FieldReport
@@ -104,7 +105,7 @@ def get(*, db: Database, incident_id: str, policy: EscalationPolicy) -> Incident
     with UnitOfWork(db) as uow:
         found = store.get_incident(uow.session, incident_id)
         if found is None:
-            raise NotFoundError(f"no incident {incident_id}")
+            raise NotFoundError(code=ErrorCode.INCIDENT_UNKNOWN, incident=incident_id)
         sent = store.dispatches(uow.session, incident_ids=[incident_id])
     return _view(found, policy, sent)
 
@@ -130,7 +131,7 @@ def step(*, db: Database, incident_id: str, to: Status, by: str, now: dt.datetim
         s = uow.session
         found = store.get_incident(s, incident_id, lock=True)
         if found is None:
-            raise NotFoundError(f"no incident {incident_id}")
+            raise NotFoundError(code=ErrorCode.INCIDENT_UNKNOWN, incident=incident_id)
         inc, polres, was_verified = found
         inc = escalated(s, inc, now, policy, polres, was_verified)
         if level is not None and not may_act(inc, level):

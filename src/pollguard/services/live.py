@@ -23,6 +23,7 @@ from pollguard.domain.plan import Plan
 from pollguard.domain.risk import RiskClass, TpsRisk
 from pollguard.domain.scenario import Scenario
 from pollguard.domain.tps import PollingStation
+from pollguard.i18n.refusals import ErrorCode, RefusedError
 from pollguard.operations import events
 from pollguard.operations.events import AuditedEvent
 from pollguard.operations.incidents import catalogue
@@ -42,7 +43,7 @@ __all__ = ["AuditItem", "LiveContext", "NotFoundError", "audit_item", "events_af
            "events_head", "live_context", "load_context", "record"]
 
 
-class NotFoundError(LookupError):
+class NotFoundError(RefusedError, LookupError):
     """No such incident, dispatch or TPS (or no data loaded yet)."""
 
 
@@ -102,7 +103,7 @@ def load_context(*, db: Database) -> LiveContext:
         s = uow.session
         scenario = repo.load_scenario(s)
         if scenario is None:
-            raise NotFoundError("the database holds no scenario: run `pollguard demo` first")
+            raise NotFoundError(code=ErrorCode.NO_SCENARIO)
         assessment = assessments.latest_id(s)
         risks = assessments.results(s, assessment) if assessment else {}
         plan_id = plans.latest_id(s)

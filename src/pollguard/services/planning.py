@@ -15,6 +15,8 @@ from pollguard.access.scope import Scope
 from pollguard.domain.command import POOL
 from pollguard.domain.plan import Plan
 from pollguard.domain.risk import RiskClass
+from pollguard.i18n import LANGUAGES
+from pollguard.i18n.refusals import ErrorCode, RefusedError
 from pollguard.planning.difference import Change, difference, outside
 from pollguard.planning.drift import TpsDrift, tps_drift
 from pollguard.planning.inputs import PlanInputs
@@ -91,17 +93,15 @@ def _inputs(uow: UnitOfWork, *, profile_toml: str | None, profile: Path | None,
     assessment = assessments.latest_id(uow.session)
     if assessment is None:
         if repo.current_info(uow.session) is None:
-            raise NoScenarioError("the database holds no scenario: run `pollguard scenario "
-                                  "load` or `pollguard demo` first")
-        raise NoScenarioError("no assessment yet: run `pollguard risk assess` first")
+            raise NoScenarioError(code=ErrorCode.NO_SCENARIO)
+        raise NoScenarioError(code=ErrorCode.NO_ASSESSMENT)
     if known is not None and known.assessment is not None \
             and known.assessment.id == assessment:
         scenario, risks = known.scenario, known.risks
     else:
         found = repo.load_scenario(uow.session)
         if found is None:
-            raise NoScenarioError("the database holds no scenario: run `pollguard scenario "
-                                  "load` or `pollguard demo` first")
+            raise NoScenarioError(code=ErrorCode.NO_SCENARIO)
         scenario, risks = found, assessments.results(uow.session, assessment)
     chosen = parse_profile(profile_toml) if profile_toml else load_profile(profile)
     planning = chosen.planning
@@ -182,8 +182,8 @@ def replan(*, db: Database, base: int | None = None, changes: PlanChanges | None
             plans.load(uow.session, base_id) if base_id else None)
         found = plans.info(uow.session, base_id) if base_id else None
         if previous is None or found is None:
-            raise NoScenarioError(f"no plan {base}" if base else
-                                  "no plan yet: run `pollguard plan run` first")
+            raise (NoScenarioError(code=ErrorCode.PLAN_UNKNOWN, plan=base) if base else
+                   NoScenarioError(code=ErrorCode.PLAN_NONE))
         tps_known = set(held.tps) if held is not None else repo.tps_ids(uow.session)
         # The base plan's overrides of TPS a new TPS list dropped go with them.
         merged = {t: RiskClass(c) for t, c in found.classes.items()
@@ -253,19 +253,22 @@ def _check_changes(inputs: PlanInputs, changes: PlanChanges) -> None:
             raise ValueError(f"N for {code} must be between {p.min_n} and {p.max_n}, not {n}")
 
 
-class OutsideJurisdictionError(PermissionError):
-    """Publishing a draft would change something outside the acceptor's jurisdiction."""
+class OutsideJurisdictionError(RefusedError, PermissionError):
+    """Publishing a draft would change something outside the acceptor's jurisdiction: the
+    first changes and who drafted them, in each language."""
 
     def __init__(self, plan_id: int, in_force: int | None, changes: list[Change],
                  authors: list[str]) -> None:
-        shown = "; ".join(c.describe() for c in changes[:5])
-        more = f" dan {len(changes) - 5} perubahan lain" if len(changes) > 5 else ""
-        by = f" (draf dibuat oleh {', '.join(authors)})" if authors else ""
-        super().__init__(
-            f"rencana {plan_id} mengubah di luar wilayah Anda dibanding rencana berlaku "
-            f"{in_force}{by}: {shown}{more}. Hanya komando Polda yang dapat mengesahkannya. / "
-            f"plan {plan_id} changes things outside your jurisdiction against the plan in "
-            f"force {in_force}: only the Polda command may accept it.")
+        rest = len(changes) - 5
+        shown = {lang: "; ".join(c.describe(lang) for c in changes[:5]) + (
+                     (f" and {rest} more" if lang == "en" else f" dan {rest} perubahan lain")
+                     if rest > 0 else "")
+                 for lang in LANGUAGES}
+        by = {lang: (f" (drafted by {', '.join(authors)})" if lang == "en" else
+                     f" (draf dibuat oleh {', '.join(authors)})") if authors else ""
+              for lang in LANGUAGES}
+        super().__init__(code=ErrorCode.PLAN_OUTSIDE_JURISDICTION, plan=plan_id,
+                         in_force=in_force, by=by, changes=shown)
         self.changes = changes
 
 
@@ -362,7 +365,7 @@ def compare(*, db: Database, before: int, after: int) -> list[Move]:
     with UnitOfWork(db) as uow:
         a, b = plans.load(uow.session, before), plans.load(uow.session, after)
     if a is None or b is None:
-        raise NoScenarioError(f"no plan {before if a is None else after}")
+        raise NoScenarioError(code=ErrorCode.PLAN_UNKNOWN, plan=before if a is None else after)
     return moves(a, b)
 
 
@@ -401,7 +404,7 @@ def raised_since_plan(*, db: Database, plan_id: int) -> dict[str, RiskClass]:
         s = uow.session
         info = plans.info(s, plan_id)
         if info is None:
-            raise NoScenarioError(f"no plan {plan_id}")
+            raise NoScenarioError(code=ErrorCode.PLAN_UNKNOWN, plan=plan_id)
         latest = assessments.latest_id(s)
         if latest is None or latest == info.assessment_id:
             return {}

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from pollguard.domain.risk import AssessmentInfo, RiskClass, TpsRisk
 from pollguard.domain.scenario import Scenario
+from pollguard.i18n.refusals import ErrorCode, RefusedError
 from pollguard.operations.events import AssessmentEvent
 from pollguard.profile import dump_profile, load_profile
 from pollguard.profile.model import IndicatorType
@@ -26,7 +27,7 @@ from pollguard.store.database import Database
 from pollguard.store.uow import UnitOfWork
 
 
-class NoScenarioError(LookupError):
+class NoScenarioError(RefusedError, LookupError):
     """The database holds no scenario (or no assessment) to work on."""
 
 
@@ -49,8 +50,7 @@ class AssessmentOutcome:
 def _scenario(uow: UnitOfWork) -> Scenario:
     scenario = repo.load_scenario(uow.session)
     if scenario is None:
-        raise NoScenarioError("the database holds no scenario: run `pollguard scenario load` "
-                              "or `pollguard demo` first")
+        raise NoScenarioError(code=ErrorCode.NO_SCENARIO)
     return scenario
 
 

@@ -22,6 +22,7 @@ from pollguard.domain.regions import RegionLevel, ancestor_at
 from pollguard.domain.risk import AssessmentInfo, RiskClass, TpsRisk
 from pollguard.domain.scenario import Scenario
 from pollguard.domain.tps import PollingStation
+from pollguard.i18n.refusals import ErrorCode, RefusedError
 from pollguard.planning.view import PlanView
 from pollguard.scenario.outlines import WEB_TOLERANCE, Outline, region_outlines
 from pollguard.services.incidents import LiveContext, live_context
@@ -32,7 +33,7 @@ from pollguard.store.plans import PlanInfo
 from pollguard.store.uow import UnitOfWork
 
 
-class NoDataError(LookupError):
+class NoDataError(RefusedError, LookupError):
     """The database holds no scenario, assessment or plan yet (or not the one asked for)."""
 
 
@@ -51,7 +52,7 @@ class Snapshot(CommandLookups):
     @cached_property
     def view(self) -> PlanView:
         if self.plan is None:
-            raise NoDataError("no plan yet: run `pollguard plan run` first")
+            raise NoDataError(code=ErrorCode.PLAN_NONE)
         return PlanView(self.plan, self.scenario)
 
     @cached_property
@@ -123,12 +124,11 @@ class Snapshots:
         with UnitOfWork(self.db) as uow:
             loaded = repo.loaded_at(uow.session)
             if loaded is None:
-                raise NoDataError("the database holds no scenario: run `pollguard demo` or "
-                                  "`pollguard scenario load` first")
+                raise NoDataError(code=ErrorCode.NO_SCENARIO)
             assessment = assessments.latest_id(uow.session)
             chosen = plan_id if plan_id is not None else plans.latest_id(uow.session)
             if plan_id is not None and plans.info(uow.session, plan_id) is None:
-                raise NoDataError(f"no plan {plan_id}")
+                raise NoDataError(code=ErrorCode.PLAN_UNKNOWN, plan=plan_id)
         key = (loaded, assessment, chosen)
         with self._lock:
             found = self._cache.get(key)
@@ -147,7 +147,7 @@ class Snapshots:
         with UnitOfWork(self.db) as uow:
             scenario = repo.load_scenario(uow.session)
             if scenario is None:
-                raise NoDataError("the database holds no scenario")
+                raise NoDataError(code=ErrorCode.NO_SCENARIO)
             info = assessments.info(uow.session, assessment_id) if assessment_id else None
             risks = assessments.results(uow.session, assessment_id) if assessment_id else {}
             plan_info = plans.info(uow.session, plan_id) if plan_id else None

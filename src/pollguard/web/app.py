@@ -217,8 +217,8 @@ def create_app(db: Database | str | None = None, settings: WebSettings | None = 
     # Every refusal: its text in the caller's language and its code (web/errors.py).
     @app.exception_handler(NoDataError)
     def no_data(request: Request, exc: NoDataError) -> JSONResponse:
-        return JSONResponse(problem(request, 404, ApiError(404, ErrorCode.NO_DATA,
-                                                           reason=exc)), status_code=404)
+        said = None if exc.code else ApiError(404, ErrorCode.NO_DATA, reason=exc)
+        return JSONResponse(problem(request, 404, said, exc), status_code=404)
 
     @app.exception_handler(RequestValidationError)
     def invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -229,7 +229,7 @@ def create_app(db: Database | str | None = None, settings: WebSettings | None = 
     @app.exception_handler(StarletteHTTPException)
     def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         said = exc if isinstance(exc, ApiError) else exc.detail
-        return JSONResponse(problem(request, exc.status_code, said),
+        return JSONResponse(problem(request, exc.status_code, said, exc.__cause__),
                             status_code=exc.status_code, headers=getattr(exc, "headers", None))
 
     return app

@@ -5,10 +5,14 @@ import from here, never from one another."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Literal
+
 from fastapi import Request
 from pydantic import BaseModel, Field
 
 from pollguard.access import Scope
+from pollguard.domain.names import tps_name
 from pollguard.domain.tps import PollingStation
 from pollguard.services import field_reports
 from pollguard.services.accounts import Principal
@@ -33,7 +37,8 @@ def tps_in_view(snap: Snapshot, who: Principal, tps_id: str) -> PollingStation:
     if t is None:
         raise ApiError(404, ErrorCode.TPS_UNKNOWN, tps=tps_id)
     if not scope_of(snap, who).sees_kecamatan(snap.kecamatan_of(t)):
-        raise ApiError(403, ErrorCode.OUTSIDE_JURISDICTION, tps=tps_id)
+        raise ApiError(403, ErrorCode.OUTSIDE_JURISDICTION,
+                       tps=tps_name(snap.tps, snap.names, tps_id))
     return t
 
 
@@ -57,7 +62,11 @@ class RegionProgress(Progress):
 
 
 class ProgressBoard(Progress):
-    regions: list[RegionProgress] = Field(description="one per Polres in view")
+    level: Literal["polres", "polsek"] = Field(
+        default="polres", description="what a row is: a Polres for the province, a Polsek for "
+                                      "an account that sees one Polres or less")
+    regions: list[RegionProgress] = Field(description="one per Polres (or Polsek) in view, "
+                                                      "named")
 
 
 def _progress(p: field_reports.Progress) -> dict[str, object]:
@@ -68,13 +77,20 @@ def _progress(p: field_reports.Progress) -> dict[str, object]:
 
 
 def progress_board(request: Request, who: Principal) -> ProgressBoard:
-    """The progress board of the account's jurisdiction (also sent on the live stream)."""
+    """The progress board of the account's jurisdiction (also sent on the live stream): a
+    row per Polres for the province, per Polsek for a Polres or a Polsek (one row of its own
+    Polres would tell it nothing its total does not)."""
     snap = snapshot(request)
     scope = scope_of(snap, who)
     ids = None if scope.everything else [t.tps_id for t in snap.visible_tps(scope)]
-    b = field_reports.progress(db=request.app.state.db, tps_ids=ids,
-                               region_of=snap.live.polres_of)
-    return ProgressBoard(**_progress(b.total), regions=[  # type: ignore[arg-type]
+    region_of: Mapping[str, str] = snap.live.polres_of
+    if ids is not None:
+        polsek = snap.polsek_of_kec
+        region_of = {t: (polsek[k].code if (k := snap.kecamatan_of(snap.tps[t])) in polsek
+                         else snap.live.polres_of.get(t, "")) for t in ids}
+    b = field_reports.progress(db=request.app.state.db, tps_ids=ids, region_of=region_of)
+    return ProgressBoard(**_progress(b.total),  # type: ignore[arg-type]
+                         level="polres" if ids is None else "polsek", regions=[
         RegionProgress(code=code, name=snap.names.get(code, code),
                        **_progress(p))  # type: ignore[arg-type]
         for code, p in b.regions.items()])

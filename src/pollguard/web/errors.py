@@ -10,59 +10,25 @@ holds them and a test checks that each code has both; ``ErrorCode`` is the list 
 The request's language: its ``lang`` query parameter (every page's ``pg.api`` sends the page's),
 else the first of ``Accept-Language`` we have, else Bahasa Indonesia.
 
-A refusal raised as a plain ``HTTPException`` (a service's reason passed on as it is) gets the
-code of its status (``forbidden``, ``not_found``, ...); its English text is the reason as it is,
-its Indonesian one the status's words in front of that reason ("Tidak dapat dilakukan sekarang:
-..."), so an Indonesian page says in its own words what happened even where the reason, made
-in a lower layer, has no code of its own yet.
+A service's coded refusal (``pollguard.i18n.refusals.RefusedError``) passed on as a plain
+``HTTPException`` raised ``from`` it keeps its code and its words in both languages, made from
+the facts it carries: the status decides only the answer's HTTP status. A refusal without a
+code (a reason no user is expected to meet) gets the code of its status (``forbidden``,
+``not_found``, ...); its English text is the reason as it is, its Indonesian one the status's
+words in front of that reason ("Tidak dapat dilakukan sekarang: ..."), so an Indonesian page
+says in its own words what happened even where the reason has no code of its own.
 """
 
 from __future__ import annotations
 
-from enum import StrEnum
 from typing import Any
 
 from fastapi import HTTPException, Request
 
+from pollguard.i18n.refusals import ErrorCode, RefusedError, texts
 from pollguard.web.i18n import DEFAULT, LANGUAGES, translate
 
-
-class ErrorCode(StrEnum):
-    """Every code an error may carry; each has ``error.<code>`` in both catalogues."""
-
-    # by status, for refusals that give a service's reason as it is
-    BAD_REQUEST = "bad_request"
-    UNAUTHORIZED = "unauthorized"
-    FORBIDDEN = "forbidden"
-    NOT_FOUND = "not_found"
-    CONFLICT = "conflict"
-    TOO_LARGE = "too_large"
-    INVALID = "invalid"
-    TOO_MANY = "too_many"
-    ERROR = "error"
-    # who may call
-    NOT_SIGNED_IN = "not_signed_in"
-    CSRF = "csrf"
-    LOGIN_CSRF = "login_csrf"
-    ROLE_FORBIDDEN = "role_forbidden"
-    NOT_AN_OFFICER = "not_an_officer"
-    NOT_PLOTTED = "not_plotted"
-    # where
-    TPS_UNKNOWN = "tps_unknown"
-    OUTSIDE_JURISDICTION = "outside_jurisdiction"
-    INCIDENT_OUTSIDE_JURISDICTION = "incident_outside_jurisdiction"
-    INCIDENT_HELD_ABOVE = "incident_held_above"  # escalated past the caller's level
-    POLRES_OUTSIDE_JURISDICTION = "polres_outside_jurisdiction"
-    UNIT_OUTSIDE_JURISDICTION = "unit_outside_jurisdiction"
-    # what
-    NO_DATA = "no_data"
-    NO_ASSESSMENT = "no_assessment"
-    PLAN_UNKNOWN = "plan_unknown"
-    PSU_NO_DRAFT = "psu_no_draft"
-    TPS_NOT_IN_SCENARIO = "tps_not_in_scenario"
-    RESERVE_SHARE_POLDA = "reserve_share_polda"
-    SAME_PLAN_VERSIONS = "same_plan_versions"
-    LANGUAGE_UNKNOWN = "language_unknown"
+__all__ = ["BY_STATUS", "ApiError", "ErrorCode", "message", "problem", "request_language"]
 
 
 #: The code of a refusal that names none, by its status.
@@ -73,13 +39,14 @@ BY_STATUS: dict[int, ErrorCode] = {
 
 
 class ApiError(HTTPException):
-    """A refusal with its code; ``values`` fill the catalogue's ``{name}`` places."""
+    """A refusal with its code; ``values`` fill the catalogue's ``{name}`` places (a
+    ``Term`` is translated with the sentence)."""
 
     def __init__(self, status: int, code: ErrorCode, headers: dict[str, str] | None = None,
                  **values: object) -> None:
         self.code = code
-        self.values = {k: str(v) for k, v in values.items()}
-        super().__init__(status, message(DEFAULT, code, self.values), headers=headers)
+        self.values = values
+        super().__init__(status, texts(code, values)[DEFAULT], headers=headers)
 
 
 def message(lang: str, code: ErrorCode, values: dict[str, str] | None = None) -> str:
@@ -106,11 +73,17 @@ def request_language(request: Request) -> str:
     return min(ranked)[2] if ranked else DEFAULT
 
 
-def problem(request: Request, status: int, detail: Any) -> dict[str, Any]:
-    """The body of an error answer (see the module's docstring)."""
+def problem(request: Request, status: int, detail: Any,
+            cause: BaseException | None = None) -> dict[str, Any]:
+    """The body of an error answer (see the module's docstring). ``cause``, the exception a
+    plain ``HTTPException`` was raised from: a coded ``RefusedError`` gives its code and words."""
     if isinstance(detail, ApiError):
-        both = {lang: message(lang, detail.code, detail.values) for lang in LANGUAGES}
+        both = texts(detail.code, detail.values)
         return {"detail": both[request_language(request)], "code": detail.code.value,
+                "messages": both}
+    if isinstance(cause, RefusedError) and cause.code is not None:
+        both = cause.messages
+        return {"detail": both[request_language(request)], "code": cause.code.value,
                 "messages": both}
     code = BY_STATUS.get(status, ErrorCode.ERROR)
     if isinstance(detail, str):

@@ -9,6 +9,7 @@ keep no copy of the workflows."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, HTTPException, Query, Request
@@ -19,22 +20,31 @@ from pollguard.access import Permission, can
 from pollguard.access.redact import redact_personal
 from pollguard.domain.names import tps_name
 from pollguard.operations.escalation import may_act
-from pollguard.operations.incidents import Incident, IncidentError, Status, next_steps
+from pollguard.operations.incidents import (
+    SYSTEM,
+    Incident,
+    IncidentError,
+    Status,
+    Step,
+    next_steps,
+)
 from pollguard.operations.reinforcement import (
     Dispatch,
     DispatchError,
     Recommendation,
     TeamOption,
     UnitStatus,
+    UnitStep,
     dispatch_steps,
 )
 from pollguard.operations.requests import REQUEST_STEPS, BkoRequest
-from pollguard.services import dispatch, incidents
+from pollguard.services import dispatch, incidents, presence
 from pollguard.services.accounts import Principal
+from pollguard.services.naming import Namer
 from pollguard.services.snapshot import Snapshot
 from pollguard.web.api.params import server_now, utc_iso
 from pollguard.web.deps import scope_of, snapshot, tps_in_view, visible_ids
-from pollguard.web.errors import ApiError, ErrorCode
+from pollguard.web.errors import ApiError, ErrorCode, request_language
 from pollguard.web.security import needs, signed_in
 
 router = APIRouter(tags=["incidents"])
@@ -49,9 +59,17 @@ class IncidentKindOut(BaseModel):
     severity: int
 
 
+BY_LABEL = ("who took the step, by name in the request's language: an officer by rank and "
+            "name (his NRP for roles that may see personnel), an account by user and role "
+            '("polres (Operasional Polres)"), "Sistem" for an automatic step; null where '
+            "``by`` is (roles that may not see who acted)")
+
+
 class StepOut(BaseModel):
     status: str
-    by: str | None
+    by: str | None = Field(description="who took the step as stored (an NRP, an account, "
+                                       '"system"); for a tooltip, not to read')
+    by_label: str | None = Field(default=None, description=BY_LABEL)
     at: str
     note: str
     level: str | None
@@ -60,6 +78,7 @@ class StepOut(BaseModel):
 class UnitStepOut(BaseModel):
     status: str
     by: str | None
+    by_label: str | None = Field(default=None, description=BY_LABEL)
     at: str
     note: str
 
@@ -72,6 +91,11 @@ class DispatchOut(BaseModel):
     id: str
     incident_id: str
     unit_id: str
+    unit_label: str = Field(description='what was sent, by name: a team by call sign and '
+                            'Danton ("Dalmas Kerinci 1 — Iptu Andi", the NRP only for roles '
+                            'that may see personnel), borrowed officers by their post ("Pos '
+                            'TPS 002 Renah Kayu Embun, Kumun Debai (+1 TPS)")')
+    tps_name: str = Field(description="the incident's TPS, by name")
     kind: Literal["team", "borrowed"]
     officers: int
     status: str
@@ -102,6 +126,9 @@ class IncidentOut(BaseModel):
                                                 "that may not see personnel")
     text: str = Field(description="as the officer typed it; NRP and phone numbers replaced "
                                   "for roles that may not see personnel")
+    reporter_present: bool | None = Field(default=None, description=(
+        "whether the reporting officer is at his post (checked in inside the profile's radius) "
+        "now; null when he is not plotted at a post, or nobody has checked in yet"))
     lat: float | None
     lon: float | None
     due_at: str | None = Field(description="when it escalates unless acknowledged")
@@ -142,18 +169,80 @@ def _unit_steps(status: UnitStatus, who: Principal) -> list[str]:
     return [s.value for s in dispatch_steps(status)]
 
 
-def _dispatch_out(d: Dispatch, who: Principal) -> DispatchOut:
+def _shows_by(by: str, personnel: bool) -> bool:
+    """Whether the caller sees who took a step: roles that may see personnel see everyone,
+    the others only the system's own steps (an operator's name is personal data)."""
+    return personnel or by == SYSTEM
+
+
+def _actors(request: Request, who: Principal, snap: Snapshot,
+            incs: Iterable[Incident] = (), dispatches: Iterable[Dispatch] = ()
+            ) -> dict[str, str]:
+    """Actor -> by name for every step of ``incs`` and ``dispatches`` whose actor the caller
+    sees: each distinct actor named once for the whole answer (a list of a hundred incidents
+    names its few operators a few times, not once per step)."""
     personnel = _personnel(who)
+    steps = [*(s.by for i in incs for s in i.history),
+             *(s.by for d in dispatches for s in d.history)]
+    return Namer(snap, personnel).actors((b for b in steps if _shows_by(b, personnel)),
+                                         request_language(request))
+
+
+def _step_out(s: Step, personnel: bool, actors: Mapping[str, str]) -> StepOut:
+    shown = _shows_by(s.by, personnel)
+    return StepOut(status=s.status.value, by=s.by if shown else None,
+                   by_label=actors.get(s.by, s.by) if shown else None, at=utc_iso(s.at),
+                   note=_text(s.note, personnel), level=s.level.value if s.level else None)
+
+
+def _unit_step_out(s: UnitStep, personnel: bool, actors: Mapping[str, str]) -> UnitStepOut:
+    shown = _shows_by(s.by, personnel)
+    return UnitStepOut(status=s.status.value, by=s.by if shown else None,
+                       by_label=actors.get(s.by, s.by) if shown else None, at=utc_iso(s.at),
+                       note=_text(s.note, personnel))
+
+
+def _dispatch_out(d: Dispatch, who: Principal, snap: Snapshot, tps_id: str,
+                  actors: Mapping[str, str]) -> DispatchOut:
+    """A dispatch for the caller; ``actors`` names its steps' actors (``_actors``)."""
+    personnel = _personnel(who)
+    namer = Namer(snap, personnel)
     return DispatchOut(id=d.id, incident_id=d.incident_id, unit_id=d.unit_id,
-                       kind=d.kind.value, officers=d.officers, status=d.status.value,
-                       history=[UnitStepOut(status=s.status.value,
-                                            by=s.by if personnel else None, at=utc_iso(s.at),
-                                            note=_text(s.note, personnel))
-                                for s in d.history],
+                       unit_label=namer.dispatched(d.unit_id, d.kind.value),
+                       tps_name=namer.tps(tps_id), kind=d.kind.value, officers=d.officers,
+                       status=d.status.value,
+                       history=[_unit_step_out(s, personnel, actors) for s in d.history],
                        next_steps=_unit_steps(d.status, who))
 
 
-def _out(v: incidents.IncidentView, who: Principal, snap: Snapshot) -> IncidentOut:
+def _dispatches_out(request: Request, who: Principal, snap: Snapshot, tps_id: str,
+                    made: Iterable[Dispatch]) -> list[DispatchOut]:
+    """Dispatches just made or moved, their steps' actors named once for them all."""
+    made = list(made)
+    actors = _actors(request, who, snap, dispatches=made)
+    return [_dispatch_out(d, who, snap, tps_id, actors) for d in made]
+
+
+def _reporters_present(request: Request,
+                       views: Iterable[incidents.IncidentView]) -> dict[str, bool]:
+    """Reporting officer's NRP -> at his post now, for all ``views`` at once (a fixed number
+    of queries for the whole list, none per incident)."""
+    return presence.standing(db=request.app.state.db, in_use=True,
+                             nrps={v.incident.reported_by for v in views})
+
+
+def _views_out(request: Request, who: Principal, snap: Snapshot,
+               views: list[incidents.IncidentView]) -> list[IncidentOut]:
+    """``views`` for the caller, with what is looked up for all of them at once: whether
+    each reporter is at his post, and who took each step by name."""
+    present = _reporters_present(request, views)
+    actors = _actors(request, who, snap, (v.incident for v in views),
+                     (d for v in views for d in v.dispatches))
+    return [_out(v, who, snap, present, actors) for v in views]
+
+
+def _out(v: incidents.IncidentView, who: Principal, snap: Snapshot,
+         present: Mapping[str, bool], actors: Mapping[str, str]) -> IncidentOut:
     inc, personnel = v.incident, _personnel(who)
     at = snap.tps.get(inc.tps_id)
     return IncidentOut(
@@ -164,12 +253,10 @@ def _out(v: incidents.IncidentView, who: Principal, snap: Snapshot) -> IncidentO
         next_steps=_incident_steps(inc, who), level=inc.level.value,
         verified=v.verified, reported_at=utc_iso(inc.reported_at),
         reported_by=inc.reported_by if personnel else None, text=_text(inc.text, personnel),
-        lat=inc.lat,
+        reporter_present=present.get(inc.reported_by), lat=inc.lat,
         lon=inc.lon, due_at=utc_iso(v.due_at) if v.due_at else None,
-        history=[StepOut(status=s.status.value, by=s.by if personnel or s.by == "system"
-                         else None, at=utc_iso(s.at), note=_text(s.note, personnel),
-                         level=s.level.value if s.level else None) for s in inc.history],
-        dispatches=[_dispatch_out(d, who) for d in v.dispatches
+        history=[_step_out(s, personnel, actors) for s in inc.history],
+        dispatches=[_dispatch_out(d, who, snap, inc.tps_id, actors) for d in v.dispatches
                     if can(who.role, Permission.RESERVE_READ)])
 
 
@@ -208,13 +295,14 @@ def list_incidents(request: Request, open: bool = Query(False, description="open
     snap = snapshot(request)
     views = incidents.listing(db=request.app.state.db, policy=snap.live.escalation,
                               open_only=open, tps_ids=visible_ids(snap, who))
-    return IncidentList(incidents=[_out(v, who, snap) for v in views])
+    return IncidentList(incidents=_views_out(request, who, snap, views))
 
 
 @router.get("/incidents/{incident_id}", response_model=IncidentOut, responses=OUTSIDE)
 def get_incident(incident_id: IncidentId, request: Request,
                  who: Principal = needs(Permission.INCIDENT_READ)) -> IncidentOut:
-    return _out(_found(request, who, incident_id), who, snapshot(request))
+    view = _found(request, who, incident_id)
+    return _views_out(request, who, snapshot(request), [view])[0]
 
 
 class StepIn(BaseModel):
@@ -259,7 +347,8 @@ def incident_step(incident_id: IncidentId, body: StepIn, request: Request,
         raise ApiError(403, ErrorCode.INCIDENT_HELD_ABOVE, incident=incident_id) from exc
     except IncidentError as exc:
         raise HTTPException(409, str(exc)) from exc
-    return StepResult(incident=_out(done.view, who, snap), assessment_id=done.assessment_id,
+    return StepResult(incident=_views_out(request, who, snap, [done.view])[0],
+                      assessment_id=done.assessment_id,
                       reassessing=done.reassessing,
                       reclassified=[ClassChangeOut(tps_id=c.tps_id,
                                                    before=c.before.value if c.before else None,
@@ -294,6 +383,8 @@ class PawasOut(BaseModel):
 
 class DonorOut(BaseModel):
     post_id: str
+    name: str = Field(default="", description='the lending post by its TPS ("Pos TPS 002 '
+                                              'Renah Kayu Embun, Kumun Debai (+1 TPS)")')
     take: int
     keep: int
     minutes: float
@@ -346,6 +437,7 @@ def _rec_out(rec: Recommendation, snap: Snapshot | None = None,
     nrps = {o.leader_nrp for o in (*rec.teams, *rec.requests) if o.leader_nrp} | {
         p.nrp for p in rec.pawas}
     names = _officer_names(snap, nrps) if snap is not None else {}
+    namer = Namer(snap, personnel=False) if snap is not None else None  # posts: no NRP
     allowed = ["dispatch", "reject"] if rec.teams or rec.borrow else ["reject"]
     if rec.requests:
         allowed.append("request")
@@ -362,7 +454,9 @@ def _rec_out(rec: Recommendation, snap: Snapshot | None = None,
         allowed=allowed,
         borrow=None if b is None else BorrowOut(
             officers=b.officers, uncovered=round(b.uncovered, 3), short=b.short,
-            donors=[DonorOut(post_id=d.post_id, take=d.take, keep=d.keep,
+            donors=[DonorOut(post_id=d.post_id,
+                             name=(namer.post(d.post_id) if namer else None) or d.post_id,
+                             take=d.take, keep=d.keep,
                              minutes=round(d.minutes, 1), uncovered=round(d.uncovered, 3))
                     for d in b.donors]))
 
@@ -414,7 +508,7 @@ def incident_dispatch(incident_id: IncidentId, body: DispatchIn, request: Reques
                       who: Principal = needs(Permission.DISPATCH_WRITE)) -> list[DispatchOut]:
     """Accept the recommendation, as made or edited: the units are dispatched and the
     incident is responding."""
-    _found(request, who, incident_id)
+    tps_id = _found(request, who, incident_id).incident.tps_id
     snap = snapshot(request)
     try:
         made = dispatch.dispatch(db=request.app.state.db, ctx=snap.live,
@@ -423,7 +517,7 @@ def incident_dispatch(incident_id: IncidentId, body: DispatchIn, request: Reques
                                  bko_direct=scope_of(snap, who).everything)
     except (DispatchError, IncidentError) as exc:
         raise HTTPException(409, str(exc)) from exc
-    return [_dispatch_out(d, who) for d in made]
+    return _dispatches_out(request, who, snap, tps_id, made)
 
 
 class RequestIn(BaseModel):
@@ -485,7 +579,7 @@ def incident_request(incident_id: IncidentId, body: RequestIn, request: Request,
     _found(request, who, incident_id)
     snap = snapshot(request)
     if scope_of(snap, who).everything:
-        raise HTTPException(409, "the Polda dispatches its own teams: POST .../dispatches")
+        raise ApiError(409, ErrorCode.BKO_POLDA_OWN)
     try:
         r = dispatch.request(db=request.app.state.db, ctx=snap.live, incident_id=incident_id,
                              team_id=body.team_id, by=who.actor, now=server_now(request),
@@ -513,10 +607,10 @@ def incident_request_decision(incident_id: IncidentId,
                               request: Request,
                               who: Principal = needs(Permission.DISPATCH_WRITE)) -> DecisionOut:
     """The Polda approves a request (the team is dispatched as BKO) or refuses it."""
-    _found(request, who, incident_id)
+    tps_id = _found(request, who, incident_id).incident.tps_id
     snap = snapshot(request)
     if not scope_of(snap, who).everything:
-        raise HTTPException(403, "only the Polda approves or refuses BKO requests")
+        raise ApiError(403, ErrorCode.BKO_POLDA_DECIDES)
     try:
         done, made = dispatch.decide_request(
             db=request.app.state.db, ctx=snap.live, incident_id=incident_id, n=n,
@@ -527,7 +621,7 @@ def incident_request_decision(incident_id: IncidentId,
     except (DispatchError, IncidentError) as exc:
         raise HTTPException(409, str(exc)) from exc
     return DecisionOut(request=_request_out(done, who, True),
-                       dispatches=[_dispatch_out(d, who) for d in made])
+                       dispatches=_dispatches_out(request, who, snap, tps_id, made))
 
 
 class RejectIn(BaseModel):
@@ -566,7 +660,7 @@ def dispatch_step(incident_id: IncidentId, n: Annotated[int, FastPath(ge=1, le=9
                   body: UnitStepIn, request: Request,
                   who: Principal = needs(Permission.DISPATCH_WRITE)) -> DispatchOut:
     """The unit moved on: on scene, returning, available again (or sent on)."""
-    _found(request, who, incident_id)
+    tps_id = _found(request, who, incident_id).incident.tps_id
     try:
         d = dispatch.unit_step(db=request.app.state.db, dispatch_id=f"{incident_id}/{n}",
                                to=UnitStatus(body.to), by=who.actor, now=server_now(request),
@@ -575,11 +669,13 @@ def dispatch_step(incident_id: IncidentId, n: Annotated[int, FastPath(ge=1, le=9
         raise HTTPException(404, str(exc)) from exc
     except DispatchError as exc:
         raise HTTPException(409, str(exc)) from exc
-    return _dispatch_out(d, who)
+    return _dispatches_out(request, who, snapshot(request), tps_id, [d])[0]
 
 
 class TeamOut(BaseModel):
     team_id: str
+    label: str = Field(description="the team by call sign and Danton (NRP only for roles "
+                                   "that may see personnel)")
     owner_code: str
     size: int
     status: str
@@ -610,7 +706,9 @@ def units(request: Request, who: Principal = needs(Permission.RESERVE_READ)) -> 
     snap = snapshot(request)
     scope = scope_of(snap, who)
     got = dispatch.units(db=request.app.state.db, ctx=snap.live)
-    teams = [TeamOut(team_id=s.team.team_id, owner_code=s.team.owner_code, size=s.team.size,
+    namer = Namer(snap, _personnel(who))
+    teams = [TeamOut(team_id=s.team.team_id, label=namer.dispatched(s.team.team_id, "team"),
+                     owner_code=s.team.owner_code, size=s.team.size,
                      status=s.status.value, lat=s.team.lat, lon=s.team.lon,
                      dispatch_id=s.dispatch_id, next_steps=_unit_steps(s.status, who))
              for s in got.teams if scope.sees_force_of(s.team.owner_code)]

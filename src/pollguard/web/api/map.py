@@ -12,6 +12,7 @@ from pydantic import BaseModel, Field
 from pollguard.access import Permission, Scope, can
 from pollguard.domain.boundary import Polygon
 from pollguard.domain.forces import UnitKind
+from pollguard.domain.names import post_name
 from pollguard.domain.plan import Role
 from pollguard.domain.regions import RegionLevel, ancestor_at
 from pollguard.domain.risk import RiskClass
@@ -413,11 +414,13 @@ def my_assignment(request: Request,
     mine = next((a for a in view.plan.assignments if a.nrp == who.nrp), None)
     officer = view.officers.get(who.nrp)
     if mine is None or officer is None:
-        raise ApiError(404, ErrorCode.NOT_PLOTTED, nrp=who.nrp)
+        raise ApiError(404, ErrorCode.NOT_PLOTTED)
     assert snap.plan_info is not None
     if mine.role == Role.POST:
         post = view.posts[mine.target_id]
-        label, lat, lon = f"Pos {post.post_id}", post.lat, post.lon
+        # The post by its TPS ("Pos TPS 002 Renah Kayu Embun, Kumun Debai (+1 TPS)"): its id
+        # names nothing an officer reads.
+        label, lat, lon = post_name(post, snap.tps, snap.names), post.lat, post.lon
         guarded = [post]
         tps = [TpsPost(id=post.post_id, pattern=pattern(post), cls=post.risk_class.value, n=post.n,
                        officers=post.officers, linmas=post.linmas,

@@ -19,6 +19,7 @@ from pydantic_core import PydanticCustomError
 from pollguard.access import Permission, Scope, can
 from pollguard.domain.command import POOL
 from pollguard.domain.forces import UnitKind
+from pollguard.domain.names import tps_name
 from pollguard.domain.plan import Assignment, Plan, Role
 from pollguard.domain.risk import RiskClass
 from pollguard.planning.update import Move as PlanMove
@@ -30,12 +31,12 @@ from pollguard.reports.plan_docs import amendment, whatsapp
 from pollguard.reports.plan_docs.command import CommandView
 from pollguard.reports.plan_docs.heading import Heading, heading
 from pollguard.services import documents, planning
-from pollguard.services.accounts import Principal
+from pollguard.services.accounts import Principal, actor_label
 from pollguard.services.risk import NoScenarioError
 from pollguard.services.snapshot import Snapshot
 from pollguard.web.api.params import MAX_ID, PlanId, utc_iso
 from pollguard.web.deps import scope_of, snapshot
-from pollguard.web.errors import ApiError, ErrorCode
+from pollguard.web.errors import ApiError, ErrorCode, request_language
 from pollguard.web.security import needs
 
 router = APIRouter(tags=["plans"])
@@ -52,7 +53,9 @@ class PlanVersion(BaseModel):
     kind: Kind = Field(
         description="a version of the operation's plan, or a re-vote (PSU) plan beside it")
     psu_date: str | None = Field(description="a PSU plan: the day of the re-vote (ISO date)")
-    author: str
+    author: str = Field(description="who made it, as stored: \"polres (polres_ops)\"")
+    author_label: str = Field(description="who made it, as a page shows it: the role by its "
+                                          "name in the request's language")
     parent_id: int | None
     assessment_id: int | None
     note: str
@@ -83,6 +86,8 @@ def list_plans(request: Request, who: Principal = needs(Permission.PLAN_READ)) -
         value = m.get(key)
         return float(value) if isinstance(value, int | float) else 0.0
 
+    lang = request_language(request)
+
     def version(i: planning.PlanInfo, m: dict[str, object]) -> PlanVersion:
         eta = m.get("reserve_eta_p95_min")
         return PlanVersion(
@@ -90,7 +95,8 @@ def list_plans(request: Request, who: Principal = needs(Permission.PLAN_READ)) -
             status=found.status_of(i),  # type: ignore[arg-type]
             kind=i.kind,  # type: ignore[arg-type]
             psu_date=i.psu_date.isoformat() if i.psu_date else None,
-            author=i.author, parent_id=i.parent_id, assessment_id=i.assessment_id, note=i.note,
+            author=i.author, author_label=actor_label(i.author, lang), parent_id=i.parent_id,
+            assessment_id=i.assessment_id, note=i.note,
             posts=int(num(m, "posts")), uncovered_tps=int(num(m, "uncovered_tps")),
             officers_at_tps=int(num(m, "officers_at_tps")),
             officers_in_reserve=int(num(m, "officers_in_reserve")),
@@ -226,11 +232,9 @@ def _unit_name(snap: Snapshot, code: str) -> str:
 
 
 def tps_label(snap: Snapshot, tps_id: str) -> str:
-    """How the page names a TPS: "TPS 002 Lempur Tengah" (TPS numbers restart per desa)."""
-    t = snap.tps.get(tps_id)
-    if t is None:
-        return f"TPS {tps_id}"
-    return f"TPS {t.number:03d} {snap.names.get(t.desa_code, t.desa_code)}"
+    """How the page names a TPS: "TPS 002 Lempur Tengah, Gunung Kerinci", the one definition
+    of ``pollguard.domain.names`` (TPS numbers restart per desa, desa names repeat)."""
+    return tps_name(snap.tps, snap.names, tps_id)
 
 
 def _guard_posts(snap: Snapshot, plan: Plan, scope: Scope,
@@ -460,8 +464,8 @@ def draft(plan_id: PlanId, body: DraftRequest, request: Request,
                            personnel=personnel, lang=lang))
 
 
-def _outside(tps_id: str) -> HTTPException:
-    return ApiError(403, ErrorCode.OUTSIDE_JURISDICTION, tps=tps_id)
+def _outside(snap: Snapshot, tps_id: str) -> HTTPException:
+    return ApiError(403, ErrorCode.OUTSIDE_JURISDICTION, tps=tps_label(snap, tps_id))
 
 
 def _check_tps(snap: Snapshot, scope: Scope, tps_ids: Iterable[str]) -> None:
@@ -471,7 +475,7 @@ def _check_tps(snap: Snapshot, scope: Scope, tps_ids: Iterable[str]) -> None:
         if t is None:
             raise ApiError(422, ErrorCode.TPS_NOT_IN_SCENARIO, tps=tps_id)
         if not scope.sees_kecamatan(snap.kecamatan_of(t)):
-            raise _outside(tps_id)
+            raise _outside(snap, tps_id)
 
 
 def _check_scope(snap: Snapshot, scope: Scope, body: DraftRequest) -> None:
@@ -482,11 +486,12 @@ def _check_scope(snap: Snapshot, scope: Scope, body: DraftRequest) -> None:
         raise ApiError(403, ErrorCode.RESERVE_SHARE_POLDA)
     for code in body.n_by_polres:
         if not scope.sees_polres(code):
-            raise ApiError(403, ErrorCode.POLRES_OUTSIDE_JURISDICTION, polres=f"Polres {code}")
+            raise ApiError(403, ErrorCode.POLRES_OUTSIDE_JURISDICTION,
+                           polres=_unit_name(snap, code))
     for tps_id in body.classes:
         t = snap.tps.get(tps_id)
         if t is not None and not scope.sees_kecamatan(snap.kecamatan_of(t)):
-            raise _outside(tps_id)
+            raise _outside(snap, tps_id)
 
 
 # --- A re-vote (PSU) -------------------------------------------------------------------------
@@ -702,7 +707,7 @@ def accept(plan_id: PlanId, request: Request,
     assert snap.plan_info is not None
     scope = scope_of(snap, who)
     if not scope.everything and snap.plan_info.author != who.actor:
-        raise HTTPException(403, "a Polres may accept only the drafts it made")
+        raise ApiError(403, ErrorCode.DRAFT_NOT_YOURS)
     try:
         info = planning.accept(db=request.app.state.db, plan_id=plan_id, actor=who.actor,
                                scope=scope)
@@ -986,6 +991,53 @@ def amendment_download(plan_id: PlanId, before: PlanId, ext: Literal["docx", "pd
     return FileResponse(path, media_type=documents.media_type(path.name), filename=path.name)
 
 
+class RaisedTps(BaseModel):
+    tps_id: str
+    name: str = Field(description='"TPS 002 Renah Kayu Embun, Kumun Debai"')
+    risk_class: RiskClass = Field(description="its class now, above the one the plan guards")
+
+
+class RaisedOffer(BaseModel):
+    plan_id: int
+    tps: list[RaisedTps] = Field(description="TPS of the account's jurisdiction whose class "
+                                             "rose since the plan was made, by name")
+    may_draft: bool = Field(description="the account may ask for the draft re-plan (it has "
+                                        "plan:write and there is something to draft)")
+    draft: str | None = Field(description="where to POST for the draft (a path under /api/v1), "
+                                          "when may_draft")
+
+
+def _raised_in_scope(request: Request, snap: Snapshot, who: Principal,
+                     plan_id: int) -> dict[str, RiskClass]:
+    """TPS of ``who``'s jurisdiction whose class rose since plan ``plan_id``, with the class
+    now: what the offer lists and the draft guards more heavily (one rule for both)."""
+    try:
+        raised = planning.raised_since_plan(db=request.app.state.db, plan_id=plan_id)
+    except NoScenarioError as exc:
+        raise HTTPException(404, str(exc)) from exc
+    scope = scope_of(snap, who)
+    return {t: c for t, c in raised.items()
+            if t in snap.tps and (scope.everything
+                                  or scope.sees_kecamatan(snap.kecamatan_of(snap.tps[t])))}
+
+
+@router.get("/plans/{plan_id}/raised", response_model=RaisedOffer,
+            responses={404: {"description": "no such plan"}})
+def raised_offer(plan_id: PlanId, request: Request,
+                 who: Principal = needs(Permission.PLAN_READ)) -> RaisedOffer:
+    """The re-plan offer after verified incidents: which TPS of the account's jurisdiction
+    rose in class since plan ``plan_id``, and whether the account may ask for the draft
+    (the live map and the risk view show it to those who may, and render it as served)."""
+    snap = _plan(request, plan_id)
+    mine = _raised_in_scope(request, snap, who, plan_id)
+    names = snap.names
+    rows = [RaisedTps(tps_id=t, name=tps_name(snap.tps, names, t), risk_class=c)
+            for t, c in sorted(mine.items(), key=lambda x: (-x[1].rank, x[0]))]
+    may = bool(rows) and can(who.role, Permission.PLAN_WRITE)
+    return RaisedOffer(plan_id=plan_id, tps=rows, may_draft=may,
+                       draft=f"/plans/{plan_id}/drafts/reassessed" if may else None)
+
+
 @router.post("/plans/{plan_id}/drafts/reassessed", response_model=DraftResult, status_code=201,
              responses={404: {"description": "no such plan"},
                         409: {"description": "no TPS in the account's jurisdiction rose in "
@@ -999,14 +1051,7 @@ def draft_after_reassessment(plan_id: PlanId, request: Request,
     plan was made is planned at its new class (heavier guard), moving as few officers as
     possible; the Polres accepts it as any draft."""
     snap = _plan(request, plan_id)
-    try:
-        raised = planning.raised_since_plan(db=request.app.state.db, plan_id=plan_id)
-    except NoScenarioError as exc:
-        raise HTTPException(404, str(exc)) from exc
-    scope = scope_of(snap, who)
-    mine = {t: c for t, c in raised.items()
-            if t in snap.tps and (scope.everything
-                                  or scope.sees_kecamatan(snap.kecamatan_of(snap.tps[t])))}
+    mine = _raised_in_scope(request, snap, who, plan_id)
     if not mine:
         raise HTTPException(409, f"tidak ada TPS di wilayah Anda yang naik kelas sejak rencana "
                                  f"{plan_id} / no TPS in your jurisdiction rose in class since "

@@ -91,7 +91,7 @@
         const incidentId = tm.dispatch_id.slice(0, tm.dispatch_id.lastIndexOf("/"));
         live.dispatches.set(tm.dispatch_id, {kind: "team", officers: tm.size,
           incident_id: incidentId, tps_id: live.incidents.get(incidentId)?.tps_id, ...was,
-          id: tm.dispatch_id, unit_id: tm.team_id, status: tm.status,
+          id: tm.dispatch_id, unit_id: tm.team_id, unit_label: tm.label, status: tm.status,
           next_steps: tm.next_steps});
       }
       // Borrowed officers are no team: those still out for a closed incident are asked again.
@@ -142,6 +142,13 @@
     return box;
   }
 
+  // The server's `reporter_present`: false marks a report from an officer not at his post
+  // (null: not plotted, or check-ins not in use: no mark).
+  const absentMark = (inc) => inc.reporter_present === false ?
+    el("span", {class: "reporter-absent", "data-reporter-absent": "",
+                title: t("presence.reporter_absent_title")},
+       ` · ${t("presence.reporter_absent")}`) : null;
+
   function incidentRow(inc, now) {
     const due = live.parseTime(inc.due_at);
     const since = live.parseTime(inc.reported_at);
@@ -153,7 +160,8 @@
       el("td", {}, live.sevBadge(inc.severity)),
       el("td", {},
         el("div", {class: "inc-kind"}, live.kindLabel(inc.kind),
-          inc.verified ? el("span", {class: "verified", title: t("live.verified")}, " ✓") : null),
+          inc.verified ? el("span", {class: "verified", title: t("live.verified")}, " ✓") : null,
+          absentMark(inc)),
         el("div", {class: "note"},
           // The TPS by name; a click on it, as on the row, selects and flies to it (the
           // detail card links to the TPS itself).
@@ -263,7 +271,7 @@
         el("dt", {}, t("live.reported_at")), el("dd", {}, pg.date(inc.reported_at,
                                                                      {seconds: true})),
         inc.reported_by ? el("dt", {}, t("live.reported_by")) : null,
-        inc.reported_by ? el("dd", {class: "mono"}, inc.reported_by) : null,
+        inc.reported_by ? el("dd", {class: "mono"}, inc.reported_by, absentMark(inc)) : null,
         el("dt", {}, "TPS"), el("dd", {}, el("a", {href: `#tps=${inc.tps_id}`, title: inc.tps_id,
           onclick: (e) => { e.preventDefault(); live.openTps(inc.tps_id); }},
           inc.tps_name || `TPS ${inc.tps_id}`))),
@@ -272,7 +280,8 @@
       el("ol", {class: "inc-history"}, (inc.history || []).map((h) => el("li", {},
         el("time", {}, live.hms(h.at)), " ", el("b", {}, t(`live.status.${h.status}`)),
         h.level ? ` → ${t(`live.level.${h.level}`)}` : "",
-        h.by ? el("span", {class: "note"}, ` · ${h.by}`) : null,
+        h.by ? el("span", {class: "note step-by", title: h.by}, ` · ${h.by_label || h.by}`)
+          : null,
         h.note ? el("div", {class: "note"}, h.note) : null))));
   }
 
