@@ -350,6 +350,7 @@ def test_a_reclassified_tps_offers_the_polres_a_draft_re_plan(
     expect(offer).to_have_attribute("data-state", "offered", timeout=60_000)
     expect(offer).to_contain_text("naik kelas")
     expect(offer).to_contain_text(name)  # the TPS by name, not its code
+    assert "null" not in offer.inner_text()  # nothing rendered from an absent part
     offer.locator('button[data-action="replan"]').click()
     expect(offer).to_have_attribute("data-state", "made", timeout=60_000)
     draft_id = offer.get_attribute("data-draft-id")

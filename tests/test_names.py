@@ -195,3 +195,24 @@ def test_the_field_post_is_titled_by_its_tps(planned_db: Database) -> None:
     assert post["id"] not in a["target_label"]
     assert [s["name"] for s in a["stations"]] == [tps_name(snap.tps, snap.names, t)
                                                   for t in post["tps_ids"]]
+
+
+def test_a_polres_reads_polres_and_team_owners_by_name(planned_db: Database) -> None:
+    """The Polres's incident panel showed "polres.15.01" beside the TPS (the page took names
+    from the board, whose rows are Polsek for a Polres): the answers carry them by name."""
+    petugas, polda = _clients(planned_db)
+    polres = TestClient(polda.app)
+    polres.headers.update(token_headers(planned_db, "polres"))
+    cid, _ = _incident(petugas)
+    one = polres.get(f"/api/v1/incidents/{cid}").json()
+    assert one["polres_name"] == "Polres Kerinci" and one["polres_code"] == "polres.15.01"
+    listed = {i["id"]: i for i in polres.get("/api/v1/incidents").json()["incidents"]}
+    assert listed[cid]["polres_name"] == "Polres Kerinci"
+    teams = polres.get("/api/v1/units").json()["teams"]
+    assert teams and all(t["owner_name"] == "Polres Kerinci" for t in teams
+                         if t["owner_code"] == "polres.15.01")
+    pool = [t for t in polda.get("/api/v1/units").json()["teams"] if t["owner_code"] == "pool"]
+    assert pool and {t["owner_name"] for t in pool} == {"Polda Jambi"}
+    rec = polres.get(f"/api/v1/incidents/{cid}/recommendation").json()
+    assert all(o["owner_name"] and "." not in o["owner_name"]
+               for o in [*rec["teams"], *rec["requests"]])

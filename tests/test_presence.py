@@ -7,6 +7,7 @@ incident, which escalates like any other."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 import uuid
 from importlib import resources
 
@@ -114,6 +115,11 @@ def test_before_any_check_in_an_incident_is_not_marked(app: FastAPI, planned_db:
     """Check-ins not in use yet: nothing is known of where the reporter is (null, no mark)."""
     polda = _client(app, planned_db, "polda")
     assert polda.get(f"/api/v1/incidents/{incident_id}").json()["reporter_present"] is None
+    # The board still counts the plan: every plotted officer, none present yet (it showed 0
+    # planned in the demo until somebody checked in).
+    total = polda.get("/api/v1/presence").json()["total"]
+    assert total["planned"] > 0 and total["present"] == 0
+    assert total["empty_posts"] == total["posts"] > 0
 
 
 def test_a_check_in_outside_the_radius_is_stored_and_marked(
@@ -207,8 +213,11 @@ def test_the_board_counts_planned_against_present_in_the_callers_view(
     assert sum(r["posts"] for r in polda["polres"]) == total["posts"]
     polsek = _client(app, planned_db, "polsek").get("/api/v1/presence").json()
     assert 0 < polsek["total"]["posts"] < total["posts"]
-    observer = _client(app, planned_db, "kpu").get("/api/v1/presence").json()
-    assert all(o["nrp"] is None for p in observer["posts"] for o in p["officers"])
+    tni = _client(app, planned_db, "tni").get("/api/v1/presence").json()  # the joint command
+    assert tni["total"]["planned"] == total["planned"]
+    assert all(o["nrp"] is None for p in tni["posts"] for o in p["officers"])
+    # KPU/Bawaslu read TPS phases and incidents, not the police's presence at its posts
+    assert _client(app, planned_db, "kpu").get("/api/v1/presence").status_code == 403
     assert petugas.get("/api/v1/presence").status_code == 403
 
 
@@ -249,6 +258,10 @@ def test_an_empty_post_past_the_deadline_alerts_once_and_escalates(
     first = alerts[0]
     got = polda.get(f"/api/v1/incidents/{first.id}")
     assert got.status_code == 200 and got.json()["kind"] == "pos_kosong"
+    # Its text names the post by its TPS, as the incident panel shows it, not by the post id.
+    text = got.json()["text"]
+    assert text.startswith("Pos TPS ") and "tidak ada personel hadir pada 07.00" in text, text
+    assert not re.search(r"\d{13}|\d{2}\.\d{2}\.\d{2}-[A-Z]", text), text  # no TPS or post id
     with UnitOfWork(planned_db) as uow:  # the escalation clock's own list: it moves them
         assert {a.id for a in alerts} <= {i for i, *_ in incident_store.awaiting_acknowledgement(
             uow.session)}

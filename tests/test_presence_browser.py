@@ -76,6 +76,14 @@ def test_the_command_map_shows_planned_against_present(browser: Browser, server:
     assert planned is not None and planned.inner_text().strip() not in ("", "0")
     assert page.locator("#presence-board tbody tr[data-region]").count() >= 1
     page.context.close()  # its live stream would hold the server's shutdown
+    # KPU/Bawaslu read phases and incidents: no presence box (its route needs plan:read)
+    observer = log_in_page(browser.new_context(viewport={"width": 1400, "height": 900}
+                                               ).new_page(), server, "kpu")
+    observer.goto(f"{server}/map")
+    ready(observer)
+    observer.wait_for_selector('section[aria-labelledby="presence-title"]', state="hidden",
+                               timeout=30_000)
+    observer.context.close()
 
 
 def test_the_live_page_lists_polsek_and_empty_posts_and_marks_an_absent_reporter(

@@ -100,6 +100,9 @@ def test_the_sitrep_counts_phases_incidents_and_dispatches(day: dict[str, Any]) 
     assert len(mine) == 1
     inc = mine[0]
     assert inc["tps_id"] == day["tps"] and inc["kind"] == "violence" and inc["severity"] == 3
+    # the table shows the TPS by name ("TPS 001 Koto Tuo, Kec. Kayu Aro"), not its id
+    assert inc["tps_name"].startswith(f"TPS {day['tps'][-3:]} ") and ", Kec. " in inc["tps_name"]
+    assert day["tps"] not in inc["tps_name"]
     assert inc["open"] and inc["status"] == "responding" and not inc["verified"]
     assert inc["reported_by"] == day["nrp"] and inc["units_sent"] == len(day["sent"])
     assert inc["age_min"] >= 0 and inc["kind_label_id"] == "Kekerasan"
@@ -121,6 +124,8 @@ def test_the_sitrep_counts_phases_incidents_and_dispatches(day: dict[str, Any]) 
              and d["kind"] == "team"]
     assert len(teams) == 1 and teams[0]["status"] == "dispatched"
     assert teams[0]["tps_id"] == day["tps"] and teams[0]["officers"] > 0
+    assert teams[0]["tps_name"] == inc["tps_name"]  # the team by call sign, not its id
+    assert teams[0]["unit_name"] and teams[0]["unit_name"] != teams[0]["unit_id"]
     assert teams[0]["dispatched_by"] and "polda" in teams[0]["dispatched_by"]
     rows_before = {f["code"]: f for f in before["force"]}
     rows_after = {f["code"]: f for f in after["force"]}
@@ -145,7 +150,12 @@ def test_the_pdf_names_every_polres_in_both_languages(day: dict[str, Any],
     assert "LAPORAN SITUASI" in text and "WIB" in text and "Halaman 1 dari" in text
     for p in day["after"]["polres"]:
         assert p["name"] in text, p["name"]
-    assert day["tps"] in text and "Kekerasan" in text and day["nrp"] in text
+    name = next(i["tps_name"] for i in day["after"]["incidents"]["items"]
+                if i["id"] == day["incident"])
+    assert name.split(",")[0] in text and day["tps"] not in text  # by name, not by id
+    assert "Kekerasan" in text and day["nrp"] in text
+    sent = [d for d in day["after"]["dispatches"] if d["incident_id"] == day["incident"]]
+    assert all(d["unit_id"] not in text for d in sent if d["kind"] == "team")
     assert "3. Pengerahan unit" in text and "4. Kekuatan cadangan" in text
     english = pdf_text(polda.get(f"{URL}.pdf?lang=en").content)
     assert "SITUATION REPORT" in english and "Violence" in english and "Page 1 of" in english
@@ -166,7 +176,8 @@ def test_observers_get_no_dispatches_force_or_nrp(day: dict[str, Any], kpu: Test
     pdf = kpu.get(f"{URL}.pdf")
     assert pdf.status_code == 200
     text = pdf_text(pdf.content)
-    assert day["tps"] in text and day["nrp"] not in text
+    assert inc["tps_name"].split(",")[0] in text and day["tps"] not in text
+    assert day["nrp"] not in text
     assert "3. Pengerahan unit" not in text and "4. Kekuatan cadangan" not in text
     assert "tidak ditampilkan untuk peran ini" in text
     assert not any(d["unit_id"] in text for d in day["sent"])

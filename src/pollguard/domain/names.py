@@ -7,25 +7,27 @@ Debai"): TPS numbers restart in every desa and desa names repeat across kecamata
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 
 from pollguard.domain.forces import Officer
 from pollguard.domain.plan import Post, ReserveTeam
 from pollguard.domain.regions import RegionLevel, ancestor_at
 from pollguard.domain.tps import PollingStation
 
-__all__ = ["officer_name", "post_name", "team_name", "tps_name"]
+__all__ = ["guarded_name", "officer_name", "place_name", "post_name", "team_name", "tps_name"]
 
 
 def tps_name(tps: Mapping[str, PollingStation], names: Mapping[str, str], tps_id: str) -> str:
     """``TPS 002 Renah Kayu Embun, Kumun Debai``; ``TPS <id>`` where the scenario lacks the
     TPS (an incident outlives a re-import), and without the kecamatan where it has no name."""
     t = tps.get(tps_id)
-    if t is None:
-        return f"TPS {tps_id}"
-    kec = names.get(ancestor_at(t.desa_code, RegionLevel.KECAMATAN), "")
-    return f"TPS {t.number:03d} {names.get(t.desa_code, t.desa_code)}" + (
-        f", {kec}" if kec else "")
+    return f"TPS {tps_id}" if t is None else place_name(t.number, t.desa_code, names)
+
+
+def place_name(number: int, desa_code: str, names: Mapping[str, str]) -> str:
+    """``tps_name`` from a TPS's number and desa alone (what a query of two columns gives)."""
+    kec = names.get(ancestor_at(desa_code, RegionLevel.KECAMATAN), "")
+    return f"TPS {number:03d} {names.get(desa_code, desa_code)}" + (f", {kec}" if kec else "")
 
 
 def officer_name(officer: Officer, *, with_nrp: bool) -> str:
@@ -45,7 +47,12 @@ def team_name(team: ReserveTeam, leader: Officer | None, *, with_nrp: bool) -> s
 def post_name(post: Post, tps: Mapping[str, PollingStation], names: Mapping[str, str]) -> str:
     """``Pos TPS 002 Renah Kayu Embun, Kumun Debai (+1 TPS)``: a post by its first TPS and
     how many more it guards (a post's id names nothing anybody reads)."""
-    if not post.tps_ids:
-        return f"Pos {post.post_id}"
-    more = len(post.tps_ids) - 1
-    return f"Pos {tps_name(tps, names, post.tps_ids[0])}" + (f" (+{more} TPS)" if more else "")
+    return guarded_name(post.post_id, post.tps_ids, lambda t: tps_name(tps, names, t))
+
+
+def guarded_name(post_id: str, tps_ids: Sequence[str], name_of: Callable[[str], str]) -> str:
+    """``post_name`` from a post's TPS ids and a way to name a TPS."""
+    if not tps_ids:
+        return f"Pos {post_id}"
+    more = len(tps_ids) - 1
+    return f"Pos {name_of(tps_ids[0])}" + (f" (+{more} TPS)" if more else "")

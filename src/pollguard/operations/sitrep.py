@@ -125,6 +125,12 @@ class IncidentLine:
         return is_open(self.status)
 
     @property
+    def tps_label(self) -> str:
+        """The TPS as the tables name it: "TPS 002 Renah Kayu Embun, Kec. Gunung Raya" (the
+        Polres has a column of its own)."""
+        return ", ".join(p for p in (self.tps_name or f"TPS {self.tps_id}", self.kecamatan) if p)
+
+    @property
     def place(self) -> str:
         """Where it happened, as a report writes it: "TPS 002 Renah Kayu Embun, Kec. Gunung
         Raya, Polres Kerinci"."""

@@ -73,6 +73,7 @@ def as_json(sitrep: Sitrep) -> dict[str, Any]:
     reserves), not empty."""
     h = sitrep.header
     reserves = h.reserves
+    tps_of = {i.id: i.tps_label for i in sitrep.incidents}
     return {
         "header": {
             "as_of": _iso(h.as_of), "as_of_wib": h.local.isoformat(), "time_zone": h.zone_name,
@@ -91,7 +92,8 @@ def as_json(sitrep: Sitrep) -> dict[str, Any]:
                                  sorted(sitrep.incident_counts(open=True).items())},
             "closed_by_severity": {str(k): v for k, v in
                                    sorted(sitrep.incident_counts(open=False).items())},
-            "items": [{"id": i.id, "tps_id": i.tps_id, "polres_code": i.polres_code,
+            "items": [{"id": i.id, "tps_id": i.tps_id, "tps_name": i.tps_label,
+                       "polres_code": i.polres_code,
                        "polres_name": i.polres_name, "kind": i.kind,
                        "kind_label_id": i.kind_label_id, "kind_label_en": i.kind_label_en,
                        "severity": i.severity, "status": i.status.value,
@@ -100,7 +102,9 @@ def as_json(sitrep: Sitrep) -> dict[str, Any]:
                        "reported_by": i.reported_by, "units_sent": i.units_sent}
                       for i in sitrep.incidents]},
         "dispatches": [{"id": d.id, "incident_id": d.incident_id, "tps_id": d.tps_id,
+                        "tps_name": tps_of.get(d.incident_id, f"TPS {d.tps_id}"),
                         "polres_code": d.polres_code, "unit_id": d.unit_id,
+                        "unit_name": d.unit_name or d.unit_id,
                         "kind": d.kind.value, "officers": d.officers, "status": d.status.value,
                         "since": _iso(d.since), "dispatched_by": d.dispatched_by}
                        for d in sitrep.dispatches] if reserves else None,
@@ -254,7 +258,7 @@ def write_pdf(sitrep: Sitrep, path: Path | str | IO[bytes], lang: str = "id") ->
         shares = list(columns.values())
         inc_rows = []
         for n, i in enumerate(sitrep.incidents, 1):
-            row = [str(n), _short(i.reported_at, lang, h.zone), i.polres_name, i.tps_id,
+            row = [str(n), _short(i.reported_at, lang, h.zone), i.polres_name, i.tps_label,
                    i.kind_label_id if lang == "id" else i.kind_label_en,
                    _word(lang, f"sev.{i.severity}"),
                    f"{_word(lang, f'status.{i.status.value}')} ({t(f'level.{i.level.value}')})",
@@ -319,12 +323,14 @@ def _reserve_sections(sitrep: Sitrep, lang: str, width: float, st: pdf.Styles) -
             columns["polres"] += 0.06
         kinds = {i.id: i.kind_label_id if lang == "id" else i.kind_label_en
                  for i in sitrep.incidents}
+        where = {i.id: i.tps_label for i in sitrep.incidents}
         rows = []
         for d in sitrep.dispatches:
-            row = [d.unit_id, _word(lang, f"kind.{d.kind.value}"), _n(d.officers, lang),
-                   _word(lang, f"unit.{d.status.value}"),
+            row = [d.unit_name or d.unit_id, _word(lang, f"kind.{d.kind.value}"),
+                   _n(d.officers, lang), _word(lang, f"unit.{d.status.value}"),
                    sitrep.names.get(d.polres_code, d.polres_code),
-                   f"{d.tps_id} · {kinds.get(d.incident_id, d.incident_id)}",
+                   f"{where.get(d.incident_id, d.tps_id)} · "
+                   f"{kinds.get(d.incident_id, d.incident_id)}",
                    _short(d.since, lang, h.zone)]
             if h.personnel:
                 row.append(d.dispatched_by or "—")

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from pollguard.domain.command import Level
 from pollguard.domain.geo import Point
+from pollguard.domain.names import guarded_name, place_name
 from pollguard.i18n.refusals import ErrorCode, RefusedError
 from pollguard.operations.events import IncidentEvent
 from pollguard.operations.incidents import SYSTEM, Incident, catalogue, report
@@ -96,7 +97,8 @@ class PostPresence:
 
 def presence(*, db: Database, tps_ids: Collection[str] | None = None) -> list[PostPresence]:
     """Every post of the plan in force (those guarding a TPS of ``tps_ids``, when given) with
-    its officers' latest checks. Empty without a plan in force."""
+    its officers' latest checks (None: none yet; before anyone checks in, every post counts
+    its planned officers and none present). Empty without a plan in force."""
     with UnitOfWork(db) as uow:
         s = uow.session
         plan = plans.in_force(s)
@@ -104,11 +106,6 @@ def presence(*, db: Database, tps_ids: Collection[str] | None = None) -> list[Po
             return []
         posts = store.posts(s, plan[0])
         standing = latest(store.checks(s, plan[0]))
-        if not standing:
-            # Nobody has checked in anywhere: the operation is not using check-ins (or the
-            # field app is not rolled out), and an alert per post (1,685 in the Jambi demo)
-            # would bury the incident board. Alerts start with the first check-in.
-            return []
     wanted = set(tps_ids) if tps_ids is not None else None
     return [PostPresence(p, {n: standing.get(n) for n in p.nrps}) for p in posts
             if wanted is None or wanted.intersection(p.tps_ids)]
@@ -170,12 +167,15 @@ def check_presence(*, db: Database, now: dt.datetime) -> list[Incident]:
         empty = [p for p in store.posts(s, plan[0]) if p.nrps and p.tps_ids
                  and not any(at_post(n, standing) for n in p.nrps)]
         raised = store.incidents_among(s, [alert_id(plan[0], p.post_id) for p in empty])
+        empty = [p for p in empty if alert_id(plan[0], p.post_id) not in raised]
+        places = repo.tps_places(s, [p.tps_ids[0] for p in empty])
+        region = repo.region_names(s) if places else {}
         new: list[tuple[Incident, str]] = []
         for p in empty:
             iid = alert_id(plan[0], p.post_id)
-            if iid in raised:
-                continue
-            text = (f"Pos {p.post_id}: tidak ada personel hadir pada "
+            post = guarded_name(p.post_id, p.tps_ids, lambda t: place_name(*places[t], region)
+                                if t in places else f"TPS {t}")
+            text = (f"{post}: tidak ada personel hadir pada "
                     f"{ops.presence.deadline:%H.%M} ({len(p.nrps)} personel diplot)")
             new.append((report(iid, p.tps_ids[0], POS_KOSONG.code, by=SYSTEM, at=now,
                                text=text, level=Level.POLSEK, lat=p.lat, lon=p.lon,

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from pollguard.access import Scope
-from pollguard.domain.command import CommandLookups
+from pollguard.domain.command import POOL, CommandLookups
+from pollguard.domain.forces import UnitKind
 from pollguard.domain.plan import Plan
 from pollguard.domain.regions import RegionLevel, ancestor_at
 from pollguard.domain.risk import AssessmentInfo, RiskClass, TpsRisk
@@ -66,8 +67,11 @@ class Snapshot(CommandLookups):
 
     @cached_property
     def names(self) -> dict[str, str]:
-        return {r.code: r.name for r in self.scenario.regions} | {
-            u.code: u.name for u in self.scenario.units}
+        """Code -> name of every region and unit, and ``POOL`` (the owner of the Polda's own
+        reserve) -> the Polda's name."""
+        units = {u.code: u.name for u in self.scenario.units}
+        polda = next((u.name for u in self.scenario.units if u.kind == UnitKind.POLDA), "Polda")
+        return {r.code: r.name for r in self.scenario.regions} | units | {POOL: polda}
 
     def kecamatan_of(self, t: PollingStation) -> str:
         return ancestor_at(t.desa_code, RegionLevel.KECAMATAN)

@@ -112,6 +112,7 @@ class IncidentOut(BaseModel):
                                               "when the phone sent none)")
     tps_lon: float | None
     polres_code: str
+    polres_name: str = Field(description="the TPS's Polres by name")
     kind: str
     severity: int
     status: str
@@ -248,8 +249,8 @@ def _out(v: incidents.IncidentView, who: Principal, snap: Snapshot,
     return IncidentOut(
         id=inc.id, tps_id=inc.tps_id, tps_name=tps_name(snap.tps, snap.names, inc.tps_id),
         tps_lat=at.lat if at else None, tps_lon=at.lon if at else None,
-        polres_code=v.polres_code, kind=inc.kind,
-        severity=inc.severity, status=inc.status.value, open=inc.open,
+        polres_code=v.polres_code, polres_name=snap.names.get(v.polres_code, v.polres_code),
+        kind=inc.kind, severity=inc.severity, status=inc.status.value, open=inc.open,
         next_steps=_incident_steps(inc, who), level=inc.level.value,
         verified=v.verified, reported_at=utc_iso(inc.reported_at),
         reported_by=inc.reported_by if personnel else None, text=_text(inc.text, personnel),
@@ -359,6 +360,8 @@ def incident_step(incident_id: IncidentId, body: StepIn, request: Request,
 class TeamOptionOut(BaseModel):
     team_id: str
     owner_code: str
+    owner_name: str = Field(default="", description="whose team, by name: its Polres, or the "
+                                                    "Polda for its own reserve")
     own: bool = Field(description="the TPS's own Polres (else the Polda pool, sent as BKO)")
     size: int
     minutes: float
@@ -423,8 +426,10 @@ def _officer_names(snap: Snapshot, nrps: set[str]) -> dict[str, str]:
             if o.nrp in nrps}
 
 
-def _team_out(o: TeamOption, names: dict[str, str]) -> TeamOptionOut:
-    return TeamOptionOut(team_id=o.team_id, owner_code=o.owner_code, own=o.own, size=o.size,
+def _team_out(o: TeamOption, names: dict[str, str],
+              units: Mapping[str, str]) -> TeamOptionOut:
+    return TeamOptionOut(team_id=o.team_id, owner_code=o.owner_code,
+                         owner_name=units.get(o.owner_code, o.owner_code), own=o.own, size=o.size,
                          minutes=round(o.minutes, 1), km=round(o.km, 2), kind=o.kind,
                          call_sign=o.call_sign or o.team_id,
                          leader=names.get(o.leader_nrp or "", o.leader_nrp),
@@ -438,6 +443,7 @@ def _rec_out(rec: Recommendation, snap: Snapshot | None = None,
         p.nrp for p in rec.pawas}
     names = _officer_names(snap, nrps) if snap is not None else {}
     namer = Namer(snap, personnel=False) if snap is not None else None  # posts: no NRP
+    units = snap.names if snap is not None else {}
     allowed = ["dispatch", "reject"] if rec.teams or rec.borrow else ["reject"]
     if rec.requests:
         allowed.append("request")
@@ -447,8 +453,8 @@ def _rec_out(rec: Recommendation, snap: Snapshot | None = None,
         tps_id=rec.target.tps_id, within=rec.within, first=rec.first,
         need=None if rec.need is None else NeedOut(officers=rec.need.officers,
                                                    kind=rec.need.kind),
-        teams=[_team_out(o, names) for o in rec.teams],
-        requests=[_team_out(o, names) for o in rec.requests],
+        teams=[_team_out(o, names, units) for o in rec.teams],
+        requests=[_team_out(o, names, units) for o in rec.requests],
         pawas=[PawasOut(cluster_id=p.cluster_id, officer=names.get(p.nrp, p.nrp),
                         minutes=round(p.minutes, 1), km=round(p.km, 2)) for p in rec.pawas],
         allowed=allowed,
@@ -677,6 +683,7 @@ class TeamOut(BaseModel):
     label: str = Field(description="the team by call sign and Danton (NRP only for roles "
                                    "that may see personnel)")
     owner_code: str
+    owner_name: str = Field(description="whose team, by name")
     size: int
     status: str
     lat: float
@@ -708,7 +715,9 @@ def units(request: Request, who: Principal = needs(Permission.RESERVE_READ)) -> 
     got = dispatch.units(db=request.app.state.db, ctx=snap.live)
     namer = Namer(snap, _personnel(who))
     teams = [TeamOut(team_id=s.team.team_id, label=namer.dispatched(s.team.team_id, "team"),
-                     owner_code=s.team.owner_code, size=s.team.size,
+                     owner_code=s.team.owner_code,
+                     owner_name=snap.names.get(s.team.owner_code, s.team.owner_code),
+                     size=s.team.size,
                      status=s.status.value, lat=s.team.lat, lon=s.team.lon,
                      dispatch_id=s.dispatch_id, next_steps=_unit_steps(s.status, who))
              for s in got.teams if scope.sees_force_of(s.team.owner_code)]

@@ -142,7 +142,7 @@ def _first(r: presence.PostPresence) -> tuple[bool, float, str]:
 
 
 @router.get("/presence", response_model=PresenceBoard)
-def board(request: Request, who: Principal = needs(Permission.TPS_READ)) -> PresenceBoard:
+def board(request: Request, who: Principal = needs(Permission.PLAN_READ)) -> PresenceBoard:
     """Planned against present at the posts in the account's jurisdiction: in total, per
     Polres, per Polsek (with its Polres) and per post (its TPS by name, the empty ones
     first)."""

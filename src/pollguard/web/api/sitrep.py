@@ -60,6 +60,8 @@ class StatusOut(BaseModel):
 class IncidentLineOut(BaseModel):
     id: str
     tps_id: str
+    tps_name: str = Field(description='"TPS 002 Renah Kayu Embun, Kec. Gunung Raya": what the '
+                                      "table shows (the id only where the TPS is unknown)")
     polres_code: str
     polres_name: str
     kind: str
@@ -88,8 +90,11 @@ class DispatchLineOut(BaseModel):
     id: str
     incident_id: str
     tps_id: str
+    tps_name: str = Field(description="the incident's TPS by name")
     polres_code: str
     unit_id: str
+    unit_name: str = Field(description="a team by its call sign, borrowed officers by their "
+                                       "post's TPS")
     kind: str
     officers: int
     status: str

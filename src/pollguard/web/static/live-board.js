@@ -42,7 +42,6 @@
   function renderBoard(p) {
     if (!p) return;
     const regions = p.regions || [];
-    for (const r of regions) live.regionNames[r.code] = r.name;
     const head = board.tHead && board.tHead.rows[0] && board.tHead.rows[0].cells[0];
     if (head && p.level) head.textContent = t(`filter.${p.level}`);
     const body = board.tBodies[0];
@@ -134,7 +133,12 @@
     try { renderPresence(await pg.api("/presence")); } catch (e) { live.showError(e); }
   }
 
-  if (presence) { loadPresence(); setInterval(loadPresence, 30_000); }
+  // The route's permission (plan:read): observers have no presence box at all.
+  if (presence) pg.session().then(() => {
+    if (!pg.can("plan:read")) { presence.closest("section").hidden = true; return; }
+    loadPresence();
+    setInterval(loadPresence, 30_000);
+  }).catch(() => null);  // no session: the page goes to the login
 
   Object.assign(live, {renderBoard, loadProgress, renderPresence, loadPresence});
 })();

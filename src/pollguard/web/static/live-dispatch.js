@@ -135,7 +135,7 @@
             tm.leader ? el("div", {class: "note"}, tm.leader) : null,
             tm.adequate === false ? el("div", {class: "note"}, t("live.rec.not_adequate")) :
               null),
-          el("td", {}, live.regionNames[tm.owner_code] || tm.owner_code,
+          el("td", {title: tm.owner_code}, tm.owner_name || tm.owner_code,
             tm.own ? null : el("span", {class: "badge draft"}, " BKO")),
           el("td", {class: "num"}, fmt(tm.size)),
           el("td", {class: "num"}, fmt(tm.minutes)),

@@ -166,7 +166,7 @@
           // The TPS by name; a click on it, as on the row, selects and flies to it (the
           // detail card links to the TPS itself).
           el("span", {class: "inc-tps", title: inc.tps_id}, inc.tps_name || `TPS ${inc.tps_id}`),
-          inc.polres_code ? ` · ${live.regionNames[inc.polres_code] || inc.polres_code}` : "")),
+          inc.polres_name ? ` · ${inc.polres_name}` : "")),
       el("td", {},
         el("div", {class: `status st-${inc.status}`}, t(`live.status.${inc.status}`)),
         el("div", {class: "note"}, t(`live.level.${inc.level}`))),

@@ -29,7 +29,6 @@
     dispTable: $("dispatches"), feed: $("live-feed"), clock: $("live-clock"),
     canStep: false, canDispatch: false,  // incident:write, dispatch:write
     kinds: {},  // code -> {label_id, label_en, severity}
-    regionNames: {},  // Polres code -> name (from the progress board)
     incidents: new Map(),  // id -> Incident: the open ones and the resolved ones
     resolved: new Map(),  // id -> Incident resolved, waiting to be closed
     dispatches: new Map(),  // id -> Dispatch

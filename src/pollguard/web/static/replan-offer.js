@@ -48,10 +48,11 @@
     const error = el("span", {class: "error", role: "alert", hidden: true});
     const button = el("button", {type: "button", class: "small", "data-action": "replan",
       onclick: () => draft(button, error)}, t("replan.draft"));
+    const links = madeLinks();  // only once a draft is made here (null is no node)
     box.replaceChildren(
       el("p", {}, t("replan.raised", {n: fmt(offer.tps.length), plan: offer.plan_id,
         names: names(offer.tps)}), " — ", button, " ", error),
-      madeLinks());
+      ...(links ? [links] : []));
     box.dataset.planId = String(offer.plan_id);
     box.dataset.state = made ? "made" : "offered";
     box.hidden = false;

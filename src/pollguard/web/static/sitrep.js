@@ -86,7 +86,7 @@
     headRow(table, keys);
     const rows = s.incidents.items.map((i) => el("tr", {class: i.open ? undefined : "closed",
                                                       "data-incident": i.id, "data-status": i.status},
-      el("td", {class: "time"}, pg.date(i.reported_at)), el("td", {}, i.polres_name), el("td", {}, i.tps_id),
+      el("td", {class: "time"}, pg.date(i.reported_at)), el("td", {}, i.polres_name), el("td", {title: i.tps_id}, i.tps_name),
       el("td", {}, pg.lang === "en" ? i.kind_label_en : i.kind_label_id), el("td", {}, sev(i.severity)),
       el("td", {}, t(`sitrep.status.${i.status}`)), el("td", {}, t(`sitrep.level.${i.level}`)),
       el("td", {class: "num"}, age(i.age_min)), el("td", {}, i.verified ? "✔ " + t("sitrep.yes") : t("sitrep.no")),
@@ -111,8 +111,8 @@
     headRow(table, keys);
     const kinds = new Map(s.incidents.items.map((i) => [i.id, pg.lang === "en" ? i.kind_label_en : i.kind_label_id]));
     const rows = s.dispatches.map((d) => el("tr", {"data-dispatch": d.id, "data-status": d.status},
-      el("td", {}, d.unit_id), el("td", {}, t(`sitrep.kind.${d.kind}`)), td(d.officers, {num: true}),
-      el("td", {}, t(`sitrep.unit.${d.status}`)), el("td", {title: d.incident_id}, `${d.tps_id} · ${kinds.get(d.incident_id) || d.incident_id}`),
+      el("td", {title: d.unit_id}, d.unit_name), el("td", {}, t(`sitrep.kind.${d.kind}`)), td(d.officers, {num: true}),
+      el("td", {}, t(`sitrep.unit.${d.status}`)), el("td", {title: d.incident_id}, `${d.tps_name} · ${kinds.get(d.incident_id) || d.incident_id}`),
       el("td", {class: "time"}, pg.date(d.since)), h.personnel ? el("td", {}, d.dispatched_by || "—") : null));
     table.tBodies[0].replaceChildren(...(rows.length ? rows :
       [el("tr", {}, el("td", {colspan: keys.length, class: "muted"}, t("sitrep.no_dispatches")))]));
