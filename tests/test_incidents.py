@@ -164,6 +164,11 @@ def test_escalation_fires_at_the_profile_limits_and_stops_once_acknowledged(
     escalation_round(app)  # idempotent at the same time
     inc = polda.get(f"/api/v1/incidents/{cid}").json()
     assert [h["level"] for h in inc["history"] if h["by"] == "system"] == ["polres_ops"]
+    # The system's own words stay in the store; readers get the step's status and level in
+    # theirs (the English "not acknowledged by polsek in time" reached Indonesian pages).
+    assert [h["note"] for h in inc["history"] if h["by"] == "system"] == [""]
+    narrative = polda.get("/api/v1/sitrep.txt").text
+    assert "escalated to" not in narrative and "not acknowledged" not in narrative
     assert inc["history"][-1]["at"].startswith((start + dt.timedelta(minutes=10)).isoformat()[:19])
     clock.at = start + dt.timedelta(minutes=25)
     escalation_round(app)

@@ -47,6 +47,12 @@ ALLOWED: dict[Status, tuple[Status, ...]] = {
 
 SYSTEM = "system"  # the ``by`` of automatic steps (escalation)
 
+#: What the system writes on a step it takes or records (an escalation, "reinforcement
+#: dispatched"): kept in the history as stored, but not a note a person wrote. The step's own
+#: status and level say it in the reader's words; the pages and the sitrep show ``told``.
+DISPATCHED_NOTE = "reinforcement dispatched"
+
+
 # An incident is open until it is resolved: what the live picture, the progress board and the
 # sitrep count as still needing someone, and what reinforcement may still be sent to. The one
 # definition: the store filters by it, the API says it of each incident (``open``).
@@ -84,6 +90,11 @@ class Step:
     at: dt.datetime
     note: str = ""
     level: Level | None = None  # set where the step moved the incident to another level
+
+
+def told(step: Step) -> str:
+    """A step's note as readers are told it: what a person wrote, "" for the system's."""
+    return "" if step.by == SYSTEM or step.note == DISPATCHED_NOTE else step.note
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from pollguard.domain.plan import ReserveTeam
 from pollguard.i18n.refusals import ErrorCode, Term
 from pollguard.operations.events import DispatchEvent, IncidentEvent, RejectionEvent
-from pollguard.operations.incidents import Incident, Status, transition
+from pollguard.operations.incidents import DISPATCHED_NOTE, Incident, Status, transition
 from pollguard.operations.reinforcement import (
     Dispatch,
     DispatchError,
@@ -140,7 +140,7 @@ def _send(s: Session, ctx: LiveContext, inc: Incident, polres: str, verified: bo
     for before, to in ((Status.REPORTED, Status.ACKNOWLEDGED),
                        (Status.ACKNOWLEDGED, Status.RESPONDING)):
         if moved.status == before:
-            moved = transition(moved, to, by, now, "reinforcement dispatched")
+            moved = transition(moved, to, by, now, DISPATCHED_NOTE)
             record(s, by, IncidentEvent.of(f"incident.{to.value}", moved, polres=polres,
                                            verified=verified, at=now))
     if moved is not inc:

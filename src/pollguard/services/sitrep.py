@@ -30,6 +30,7 @@ from pollguard.domain.forces import UnitKind as CommandKind
 from pollguard.domain.names import post_name
 from pollguard.domain.regions import KECAMATAN_NAMES, RegionLevel, ancestor_at
 from pollguard.domain.timezone import WIB
+from pollguard.operations.incidents import told
 from pollguard.operations.reinforcement import UnitStatus
 from pollguard.operations.sitrep import (
     BkoOption,
@@ -50,9 +51,6 @@ from pollguard.store.uow import UnitOfWork
 __all__ = ["situation"]
 
 
-#: The notes the system writes on a step itself (``services.dispatch``): the report tells the
-#: dispatch in its own words, so only what a person wrote is told as the action taken.
-_MACHINE_NOTES = frozenset({"reinforcement dispatched"})
 
 
 def _aware(t: dt.datetime) -> dt.datetime:
@@ -119,8 +117,7 @@ def situation(*, db: Database, ctx: incidents.LiveContext | None = None,
             units_sent=len(v.dispatches) if reserves else None, text=inc.text,
             tps_name=f"TPS {number:03d} {region.get(desa, desa)}" if desa else "",
             kecamatan=levels.of(region[kec]) if kec in region else "",
-            notes=tuple(dict.fromkeys(st.note for st in inc.history[1:]
-                                      if st.note and st.note not in _MACHINE_NOTES))))
+            notes=tuple(dict.fromkeys(n for st in inc.history[1:] if (n := told(st))))))
     lines.sort(key=lambda i: (not i.open, -i.severity, i.reported_at, i.id))
     if not reserves:
         return Sitrep(header, total, per_polres, tuple(lines), names=names)

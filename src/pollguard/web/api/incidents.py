@@ -27,6 +27,7 @@ from pollguard.operations.incidents import (
     Status,
     Step,
     next_steps,
+    told,
 )
 from pollguard.operations.reinforcement import (
     Dispatch,
@@ -193,7 +194,7 @@ def _step_out(s: Step, personnel: bool, actors: Mapping[str, str]) -> StepOut:
     shown = _shows_by(s.by, personnel)
     return StepOut(status=s.status.value, by=s.by if shown else None,
                    by_label=actors.get(s.by, s.by) if shown else None, at=utc_iso(s.at),
-                   note=_text(s.note, personnel), level=s.level.value if s.level else None)
+                   note=_text(told(s), personnel), level=s.level.value if s.level else None)
 
 
 def _unit_step_out(s: UnitStep, personnel: bool, actors: Mapping[str, str]) -> UnitStepOut:
