@@ -26,7 +26,6 @@ from playwright.sync_api import Browser, Page, expect  # noqa: E402
 pytestmark = pytest.mark.slow
 
 
-
 @pytest.fixture(scope="module")
 def server(planned_db: Database, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """``pollguard serve`` in its own process, on the planned demo database."""

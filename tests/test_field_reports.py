@@ -24,7 +24,7 @@ from pollguard.store import field_reports as store
 from pollguard.store.database import Database
 from pollguard.store.uow import UnitOfWork
 from pollguard.web.app import create_app
-from web_client import log_in, token_headers
+from web_client import session_client, token_headers
 
 URL = "/api/v1/reports"
 T0 = dt.datetime(2024, 11, 27, 6, 30, tzinfo=dt.timezone(dt.timedelta(hours=7)))
@@ -43,9 +43,7 @@ def app(planned_db: Database) -> FastAPI:
 
 @pytest.fixture(scope="module")
 def petugas(app: FastAPI) -> TestClient:
-    client = TestClient(app)
-    client.headers["X-CSRF-Token"] = log_in(client, "petugas")
-    return client
+    return session_client(app, "petugas")
 
 
 @pytest.fixture(scope="module")

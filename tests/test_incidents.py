@@ -24,22 +24,9 @@ from pollguard.store.database import Database
 from pollguard.store.uow import UnitOfWork
 from pollguard.web.app import create_app, escalation_round
 from pollguard.web.settings import WebSettings
-from web_client import log_in, token_headers
+from web_client import Clock, read_stream, session_client, token_client
 
 T0 = dt.datetime(2024, 11, 27, 1, 0, tzinfo=dt.UTC)  # 08:00 WIB on voting day
-
-
-class Clock:
-    """The server's clock, moved by the test."""
-
-    def __init__(self, at: dt.datetime) -> None:
-        self.at = at
-
-    def __call__(self) -> dt.datetime:
-        return self.at
-
-    def advance(self, **delta: float) -> None:
-        self.at += dt.timedelta(**delta)
 
 
 @pytest.fixture(scope="module")
@@ -57,25 +44,17 @@ def clock(app: FastAPI) -> Clock:
 
 @pytest.fixture(scope="module")
 def petugas(app: FastAPI) -> TestClient:
-    client = TestClient(app)
-    client.headers["X-CSRF-Token"] = log_in(client, "petugas")
-    return client
-
-
-def _client(app: FastAPI, db: Database, user: str) -> TestClient:
-    client = TestClient(app)
-    client.headers.update(token_headers(db, user))
-    return client
+    return session_client(app, "petugas")
 
 
 @pytest.fixture(scope="module")
 def polda(app: FastAPI, planned_db: Database) -> TestClient:
-    return _client(app, planned_db, "polda")
+    return token_client(app, planned_db, "polda")
 
 
 @pytest.fixture(scope="module")
 def kpu(app: FastAPI, planned_db: Database) -> TestClient:
-    return _client(app, planned_db, "kpu")
+    return token_client(app, planned_db, "kpu")
 
 
 @pytest.fixture(scope="module")
@@ -265,7 +244,7 @@ def test_the_polres_is_offered_a_draft_re_plan_heavier_at_the_reclassified_tps(
         app: FastAPI, planned_db: Database, own: dict[str, Any]) -> None:
     """After the verified incidents above, the Polres asks for the draft that plans every TPS
     of its jurisdiction whose class rose at its new class; the plan in force stays."""
-    polres = _client(app, planned_db, "polres")
+    polres = token_client(app, planned_db, "polres")
     in_force = polres.get("/api/v1/plans").json()["current"]
     r = polres.post(f"/api/v1/plans/{in_force}/drafts/reassessed")
     assert r.status_code == 201, r.text
@@ -284,7 +263,7 @@ def test_the_polres_is_offered_a_draft_re_plan_heavier_at_the_reclassified_tps(
     accounts.create_user(db=planned_db, username="polres-batanghari",
                          password="batanghari-2024-x", role=Role.POLRES_OPS,
                          unit_code="polres.15.04", display_name="Kabag Ops Batanghari")
-    refused = _client(app, planned_db, "polres-batanghari").post(
+    refused = token_client(app, planned_db, "polres-batanghari").post(
         f"/api/v1/plans/{in_force}/drafts/reassessed")
     assert refused.status_code == 409, refused.text
 
@@ -294,7 +273,7 @@ def test_the_re_plan_offer_names_the_raised_tps_and_says_who_may_draft(
     """What the live map and the risk view show after the reclassification above: the TPS of
     the account's jurisdiction whose class rose since the plan in force, by name, and whether
     the account may ask for the draft (the pages render this; they hold no rule of their own)."""
-    polres = _client(app, planned_db, "polres")
+    polres = token_client(app, planned_db, "polres")
     in_force = polres.get("/api/v1/plans").json()["current"]
     r = polres.get(f"/api/v1/plans/{in_force}/raised")
     assert r.status_code == 200, r.text
@@ -311,12 +290,12 @@ def test_the_re_plan_offer_names_the_raised_tps_and_says_who_may_draft(
         now = assessments.results(uow.session, latest)
     assert all(now[x["tps_id"]].risk_class.value == x["risk_class"] for x in offer["tps"])
     # A TNI liaison reads plans but may not draft; an observer does not read plans.
-    tni = _client(app, planned_db, "tni").get(f"/api/v1/plans/{in_force}/raised").json()
+    tni = token_client(app, planned_db, "tni").get(f"/api/v1/plans/{in_force}/raised").json()
     assert tni["may_draft"] is False and tni["draft"] is None and tni["tps"]
-    assert _client(app, planned_db, "kpu").get(
+    assert token_client(app, planned_db, "kpu").get(
         f"/api/v1/plans/{in_force}/raised").status_code == 403
     # A Polres with nothing raised in its jurisdiction is offered nothing.
-    other = _client(app, planned_db, "polres-batanghari").get(
+    other = token_client(app, planned_db, "polres-batanghari").get(
         f"/api/v1/plans/{in_force}/raised").json()
     assert other["tps"] == [] and other["may_draft"] is False
     assert polres.get("/api/v1/plans/999999/raised").status_code == 404
@@ -375,7 +354,7 @@ def test_each_incident_and_unit_says_its_next_steps_for_the_caller(
 
     assert (seen()["open"], seen()["next_steps"]) == (True, ["acknowledged"])
     assert (seen(kpu)["open"], seen(kpu)["next_steps"]) == (True, [])  # no incident:write
-    polsek = _client(app, planned_db, "polsek")  # steps incidents, moves no units
+    polsek = token_client(app, planned_db, "polsek")  # steps incidents, moves no units
     listed = polda.get("/api/v1/incidents?open=true").json()["incidents"]
     assert all(i["open"] for i in listed) and cid in {i["id"] for i in listed}
 
@@ -420,26 +399,14 @@ def test_other_polres_cannot_see_or_act_on_the_incident(
     accounts.create_user(db=planned_db, username="polres-merangin", password="merangin-2024-x",
                          role=Role.POLRES_OPS, unit_code="polres.15.02",
                          display_name="Kabag Ops Merangin")
-    other = _client(app, planned_db, "polres-merangin")
+    other = token_client(app, planned_db, "polres-merangin")
     cid = report_incident()
     assert cid not in {i["id"] for i in other.get("/api/v1/incidents").json()["incidents"]}
     assert other.get(f"/api/v1/incidents/{cid}").status_code == 403
     assert other.post(f"/api/v1/incidents/{cid}/steps",
                       json={"to": "acknowledged"}).status_code == 403
-    assert _client(app, planned_db, "polres").post(
+    assert token_client(app, planned_db, "polres").post(
         f"/api/v1/incidents/{cid}/steps", json={"to": "acknowledged"}).status_code == 200
-
-
-def _stream(client: TestClient, since: int, limit: int) -> list[tuple[str, dict[str, Any]]]:
-    r = client.get(f"/api/v1/events?limit={limit}", headers={"Last-Event-ID": str(since)})
-    assert r.status_code == 200 and r.headers["content-type"].startswith("text/event-stream")
-    out = []
-    for block in r.text.split("\n\n"):
-        lines = dict(line.split(": ", 1) for line in block.splitlines()
-                     if ": " in line and not line.startswith(":"))
-        if "event" in lines:
-            out.append((lines["event"], json.loads(lines["data"])))
-    return out
 
 
 def test_the_live_stream_carries_reports_incidents_and_dispatches_by_role(
@@ -449,7 +416,7 @@ def test_the_live_stream_carries_reports_incidents_and_dispatches_by_role(
         since = audit.head(uow.session)
     cid = report_incident("crowd_gathering")
     assert polda.post(f"/api/v1/incidents/{cid}/dispatches", json={}).status_code == 201
-    events = _stream(polda, since, 6)
+    events = read_stream(polda, since, 6)
     kinds = [k for k, _ in events]
     assert kinds[0] == "progress" and kinds[1:4] == ["report", "incident", "dispatch"]
     report, incident = events[1][1], events[2][1]
@@ -459,7 +426,7 @@ def test_the_live_stream_carries_reports_incidents_and_dispatches_by_role(
     board = events[0][1]
     assert board["tps"] == 6391 and len(board["regions"]) == 10
 
-    seen = _stream(kpu, since, 4)
+    seen = read_stream(kpu, since, 4)
     assert "dispatch" not in [k for k, _ in seen]
     assert all("nrp" not in data for _, data in seen)
     assert [k for k, _ in seen][1:3] == ["report", "incident"]
@@ -529,7 +496,7 @@ def test_nrp_and_phone_numbers_typed_in_texts_are_redacted_for_partners(
                       json={"to": "acknowledged", "note": note}).status_code == 200
     police = polda.get(f"/api/v1/incidents/{cid}").json()
     assert police["text"] == typed and police["history"][-1]["note"] == note
-    tni = _client(app, planned_db, "tni")
+    tni = token_client(app, planned_db, "tni")
     for partner in (kpu, tni):
         seen = partner.get(f"/api/v1/incidents/{cid}")
         assert seen.status_code == 200
@@ -542,10 +509,10 @@ def test_nrp_and_phone_numbers_typed_in_texts_are_redacted_for_partners(
             assert secret not in seen.text
         listed = partner.get("/api/v1/incidents").text
         assert "81234567" not in listed and "3456-7890" not in listed
-    streamed = _stream(kpu, since, 4)
+    streamed = read_stream(kpu, since, 4)
     step = next(d for k, d in streamed if k == "incident" and d.get("status") == "acknowledged")
     assert step["note"] == "diterima, Kapolsek [nomor telepon] / [NRP] menuju lokasi"
-    assert next(d for k, d in _stream(polda, since, 4)
+    assert next(d for k, d in read_stream(polda, since, 4)
                 if k == "incident" and d.get("status") == "acknowledged")["note"] == note
 
 
@@ -569,7 +536,7 @@ def test_a_polres_requests_polda_bko_and_the_polda_approves(
         report_incident: Callable[..., str]) -> None:
     """A Polres is offered its own teams only; the Polda pool's are requests, which the
     Polda approves (the team is dispatched) or refuses, each step in the audit trail."""
-    polres = _client(app, planned_db, "polres")
+    polres = token_client(app, planned_db, "polres")
     cid = report_incident("violence")
     rec = polres.get(f"/api/v1/incidents/{cid}/recommendation").json()
     assert rec["teams"] and all(t["owner_code"] != "pool" for t in rec["teams"])

@@ -36,7 +36,6 @@ pytestmark = pytest.mark.slow
 LIVE_TIMEOUT = 20_000  # ms: an event reaches the page well within this
 
 
-
 @pytest.fixture(scope="module")
 def server(planned_db: Database, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """``pollguard serve`` in its own process, on the planned demo database."""

@@ -6,10 +6,8 @@ phone sent without one. The pages show what the API sends; they build no names."
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 import uuid
-from typing import Any
 
 from fastapi.testclient import TestClient
 
@@ -22,7 +20,7 @@ from pollguard.store.database import Database
 from pollguard.store.uow import UnitOfWork
 from pollguard.web.app import create_app
 from pollguard.web.settings import WebSettings
-from web_client import log_in, token_headers
+from web_client import log_in, read_stream, token_headers
 
 
 def test_a_tps_is_named_by_number_desa_and_kecamatan() -> None:
@@ -80,17 +78,6 @@ def _incident(petugas: TestClient) -> tuple[str, str]:
     return cid, tps_id
 
 
-def _stream(client: TestClient, since: int, limit: int) -> list[tuple[str, dict[str, Any]]]:
-    r = client.get(f"/api/v1/events?limit={limit}", headers={"Last-Event-ID": str(since)})
-    out = []
-    for block in r.text.split("\n\n"):
-        lines = dict(line.split(": ", 1) for line in block.splitlines()
-                     if ": " in line and not line.startswith(":"))
-        if "event" in lines:
-            out.append((lines["event"], json.loads(lines["data"])))
-    return out
-
-
 def test_a_dispatch_names_its_team_by_call_sign_and_danton_and_its_tps(
         planned_db: Database) -> None:
     """The dispatch table and the feed showed "cadangan-pool-04": the answers now carry the
@@ -124,7 +111,7 @@ def test_a_dispatch_names_its_team_by_call_sign_and_danton_and_its_tps(
     shown = seen[team["team_id"]]["label"]
     assert shown.startswith(team["call_sign"] + " — ") and not NRP.search(shown), shown
 
-    events = [e for k, e in _stream(polda, since, 6) if k == "dispatch"]
+    events = [e for k, e in read_stream(polda, since, 6) if k == "dispatch"]
     assert events and events[0]["unit_label"] == d["unit_label"]
     assert events[0]["tps_name"] == d["tps_name"]
 

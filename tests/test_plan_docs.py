@@ -100,8 +100,6 @@ def _table(rows: list[tuple[object, ...]]) -> tuple[int, list[tuple[object, ...]
     return at, body
 
 
-
-
 def _pdf_streams(path: Path) -> str:
     return "\n".join(pdf_pages(path))
 

@@ -98,8 +98,6 @@ def _section(rows: list[tuple[object, ...]], title: str) -> list[tuple[object, .
     return body
 
 
-
-
 # --- the plotting workbook ------------------------------------------------------------------
 
 

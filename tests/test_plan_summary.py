@@ -40,8 +40,6 @@ def _write(tmp: Path, scenario: Scenario = SCENARIO, *, version: int | None = No
     return paths[0].read_text(encoding="utf-8"), pdf_page_strings(data), len(PAGE.findall(data))
 
 
-
-
 def _split_html(html: str) -> tuple[str, str]:
     """(the signed body's text, the annex's text), tags and styles left out."""
     at = html.lower().index("lampiran teknis")

@@ -32,18 +32,10 @@ from pollguard.store.presence import PlannedPost
 from pollguard.store.uow import UnitOfWork
 from pollguard.web.app import create_app, presence_round
 from pollguard.web.settings import WebSettings
-from web_client import log_in, token_headers
+from web_client import Clock, session_client, token_client
 
 WIB = dt.timezone(dt.timedelta(hours=7))
 EARLY = dt.datetime(2024, 11, 27, 6, 0, tzinfo=WIB)  # voting day, before the 07.00 deadline
-
-
-class Clock:
-    def __init__(self, at: dt.datetime) -> None:
-        self.at = at
-
-    def __call__(self) -> dt.datetime:
-        return self.at
 
 
 @pytest.fixture(scope="module")
@@ -60,15 +52,7 @@ def app(planned_db: Database, clock: Clock) -> FastAPI:
 
 @pytest.fixture(scope="module")
 def petugas(app: FastAPI) -> TestClient:
-    client = TestClient(app)
-    client.headers["X-CSRF-Token"] = log_in(client, "petugas")
-    return client
-
-
-def _client(app: FastAPI, db: Database, user: str) -> TestClient:
-    client = TestClient(app)
-    client.headers.update(token_headers(db, user))
-    return client
+    return session_client(app, "petugas")
 
 
 @pytest.fixture(scope="module")
@@ -113,7 +97,7 @@ def incident_id(petugas: TestClient, post: PlannedPost) -> str:
 def test_before_any_check_in_an_incident_is_not_marked(app: FastAPI, planned_db: Database,
                                                        incident_id: str) -> None:
     """Check-ins not in use yet: nothing is known of where the reporter is (null, no mark)."""
-    polda = _client(app, planned_db, "polda")
+    polda = token_client(app, planned_db, "polda")
     assert polda.get(f"/api/v1/incidents/{incident_id}").json()["reporter_present"] is None
     # The board still counts the plan: every plotted officer, none present yet (it showed 0
     # planned in the demo until somebody checked in).
@@ -165,14 +149,14 @@ def test_the_audit_page_filters_check_ins_and_names_them(app: FastAPI, planned_d
                                                          petugas: TestClient) -> None:
     """The audit page's "Kehadiran di pos" filter (``checkin.``) finds the check-ins above,
     and each action has its words in both languages (the page shows no code)."""
-    page = _client(app, planned_db, "polda").get("/api/v1/audit",
+    page = token_client(app, planned_db, "polda").get("/api/v1/audit",
                                                  params={"action": "checkin."}).json()
     found = {e["action"] for e in page["entries"]}
     assert found == {"checkin.in", "checkin.out"}
     for lang in ("id", "en"):
         words = catalogue(lang)
         assert all(f"audit.act.{a}" in words for a in found) and "audit.filter.checkin" in words
-    assert 'value="checkin."' in _client(app, planned_db, "polda").get("/audit").text
+    assert 'value="checkin."' in token_client(app, planned_db, "polda").get("/audit").text
 
 
 def test_an_incident_says_whether_its_reporter_is_at_his_post(
@@ -180,8 +164,8 @@ def test_an_incident_says_whether_its_reporter_is_at_his_post(
         incident_id: str) -> None:
     """The incident reported above, as its officer stands now: at his post (checked in
     inside the radius), then not (checked out), then at it again."""
-    polda = _client(app, planned_db, "polda")
-    kpu = _client(app, planned_db, "kpu")
+    polda = token_client(app, planned_db, "polda")
+    kpu = token_client(app, planned_db, "kpu")
 
     def seen(client: TestClient) -> object:
         listed = client.get("/api/v1/incidents").json()["incidents"]
@@ -200,7 +184,7 @@ def test_an_incident_says_whether_its_reporter_is_at_his_post(
 
 def test_the_board_counts_planned_against_present_in_the_callers_view(
         app: FastAPI, planned_db: Database, post: PlannedPost, petugas: TestClient) -> None:
-    polda = _client(app, planned_db, "polda").get("/api/v1/presence").json()
+    polda = token_client(app, planned_db, "polda").get("/api/v1/presence").json()
     total = polda["total"]
     assert total["present"] == 1 and total["planned"] == sum(p["planned"] for p in polda["posts"])
     assert total["empty_posts"] == sum(1 for p in polda["posts"] if p["planned"]) - 1
@@ -211,19 +195,19 @@ def test_the_board_counts_planned_against_present_in_the_callers_view(
     polres = next(r for r in polda["polres"] if r["code"] == post.polres_code)
     assert polres["present"] == 1 and polres["name"] and polres["name"] != polres["code"]
     assert sum(r["posts"] for r in polda["polres"]) == total["posts"]
-    polsek = _client(app, planned_db, "polsek").get("/api/v1/presence").json()
+    polsek = token_client(app, planned_db, "polsek").get("/api/v1/presence").json()
     assert 0 < polsek["total"]["posts"] < total["posts"]
-    tni = _client(app, planned_db, "tni").get("/api/v1/presence").json()  # the joint command
+    tni = token_client(app, planned_db, "tni").get("/api/v1/presence").json()  # the joint command
     assert tni["total"]["planned"] == total["planned"]
     assert all(o["nrp"] is None for p in tni["posts"] for o in p["officers"])
     # KPU/Bawaslu read TPS phases and incidents, not the police's presence at its posts
-    assert _client(app, planned_db, "kpu").get("/api/v1/presence").status_code == 403
+    assert token_client(app, planned_db, "kpu").get("/api/v1/presence").status_code == 403
     assert petugas.get("/api/v1/presence").status_code == 403
 
 
 def test_the_board_names_the_posts_empty_first_and_groups_the_polsek(
         app: FastAPI, planned_db: Database, post: PlannedPost) -> None:
-    board = _client(app, planned_db, "polda").get("/api/v1/presence").json()
+    board = token_client(app, planned_db, "polda").get("/api/v1/presence").json()
     posts = board["posts"]
     flags = [p["empty"] for p in posts]
     assert any(flags) and not all(flags)
@@ -248,13 +232,13 @@ def test_an_empty_post_past_the_deadline_alerts_once_and_escalates(
         app: FastAPI, clock: Clock, planned_db: Database, post: PlannedPost) -> None:
     assert presence_round(app) == []  # 06.00: before the deadline
     clock.at = EARLY + dt.timedelta(hours=1, minutes=5)  # 07.05 WIB
-    board = _client(app, planned_db, "polda").get("/api/v1/presence").json()
+    board = token_client(app, planned_db, "polda").get("/api/v1/presence").json()
     alerts = presence_round(app)
     assert len(alerts) == board["total"]["empty_posts"] > 0
     assert all(a.kind == "pos_kosong" and a.level == "polsek" for a in alerts)
     assert post.tps_ids[0] not in {a.tps_id for a in alerts}  # its officer is there
     assert presence_round(app) == []  # once per post
-    polda = _client(app, planned_db, "polda")
+    polda = token_client(app, planned_db, "polda")
     first = alerts[0]
     got = polda.get(f"/api/v1/incidents/{first.id}")
     assert got.status_code == 200 and got.json()["kind"] == "pos_kosong"
@@ -268,7 +252,7 @@ def test_an_empty_post_past_the_deadline_alerts_once_and_escalates(
     # Unacknowledged past the Polsek's 10 minutes, it is at the Polres when the Polres acts on
     # it (the path every incident takes; the clock's round does the same for all of them).
     clock.at += dt.timedelta(minutes=11)
-    polres = _client(app, planned_db, "polres")
+    polres = token_client(app, planned_db, "polres")
     mine = next((a for a in alerts if polres.get(f"/api/v1/incidents/{a.id}").status_code == 200),
                 None)
     assert mine is not None
@@ -292,7 +276,7 @@ def test_marking_the_incident_list_costs_no_query_per_incident(
         app: FastAPI, planned_db: Database) -> None:
     """The list holds an alert per empty post and the petugas's incident: where the reporters
     stand is read in a fixed number of queries of the check-ins, not one per incident."""
-    polda = _client(app, planned_db, "polda")
+    polda = token_client(app, planned_db, "polda")
     seen: list[str] = []
 
     def count(conn: object, cursor: object, statement: str, *args: object) -> None:

@@ -14,18 +14,12 @@ from fastapi.testclient import TestClient
 from pollguard.store.database import Database
 from pollguard.web.app import create_app, escalation_round
 from pollguard.web.settings import WebSettings
-from web_client import log_in, token_headers
+from web_client import log_in, token_client
 
 
 @pytest.fixture(scope="module")
 def app(planned_db: Database) -> FastAPI:
     return create_app(planned_db, WebSettings(escalate=False))
-
-
-def _client(app: FastAPI, db: Database, user: str) -> TestClient:
-    client = TestClient(app)
-    client.headers.update(token_headers(db, user))
-    return client
 
 
 def _nav(app: FastAPI, user: str) -> set[str]:
@@ -48,11 +42,11 @@ def test_navigation_lists_only_what_the_role_uses(app: FastAPI) -> None:
 
 def test_a_polsek_sees_its_own_force_not_its_polres_reserve(app: FastAPI,
                                                            planned_db: Database) -> None:
-    polres = _client(app, planned_db, "polres").get("/api/v1/units").json()["teams"]
-    polsek = _client(app, planned_db, "polsek").get("/api/v1/units").json()["teams"]
+    polres = token_client(app, planned_db, "polres").get("/api/v1/units").json()["teams"]
+    polsek = token_client(app, planned_db, "polsek").get("/api/v1/units").json()["teams"]
     assert polres, "the Polres sees its reserve teams"
     assert not {t["owner_code"] for t in polsek} & {t["owner_code"] for t in polres}
-    reserves = _client(app, planned_db, "polsek").get("/api/v1/map/reserves")
+    reserves = token_client(app, planned_db, "polsek").get("/api/v1/map/reserves")
     assert reserves.status_code == 200, reserves.text
     assert not {t["owner"] for t in reserves.json()} & {t["owner_code"] for t in polres}
 
@@ -70,7 +64,7 @@ def test_an_incident_escalated_to_the_polda_is_read_but_not_stepped_below(
         "text": "bentrok", "sent_at": start.isoformat()}).status_code == 201
     app.state.clock = lambda: start + dt.timedelta(hours=2)  # nobody acknowledged it
     escalation_round(app)
-    polda, polres = (_client(app, planned_db, u) for u in ("polda", "polres"))
+    polda, polres = (token_client(app, planned_db, u) for u in ("polda", "polres"))
     url = f"/api/v1/incidents/{cid}"
     assert polda.get(url).json()["level"] == "polda_ops"
     read = polres.get(url)

@@ -23,7 +23,7 @@ from pollguard.reports import sitrep as report
 from pollguard.services import incidents, sitrep
 from pollguard.store.database import Database
 from pollguard.web.app import create_app
-from web_client import log_in, token_headers
+from web_client import log_in, session_client, token_headers
 
 URL = "/api/v1/sitrep"
 T0 = dt.datetime(2024, 11, 27, 7, 5, tzinfo=dt.timezone(dt.timedelta(hours=7)))
@@ -50,9 +50,7 @@ def app(planned_db: Database) -> FastAPI:
 
 @pytest.fixture(scope="module")
 def petugas(app: FastAPI) -> TestClient:
-    client = TestClient(app)
-    client.headers["X-CSRF-Token"] = log_in(client, "petugas")
-    return client
+    return session_client(app, "petugas")
 
 
 @pytest.fixture(scope="module")

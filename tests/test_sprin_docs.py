@@ -56,10 +56,6 @@ def _open(path: Path) -> DocumentType:
     return Document(str(path))
 
 
-
-
-
-
 def _officer_rows(doc: DocumentType) -> list[list[str]]:
     """The rows of every table whose first cell is a row number: one per officer listed."""
     return [[c.text for c in row.cells] for table in doc.tables for row in table.rows
@@ -256,8 +252,6 @@ def _changed(plan: Plan) -> Plan:
 
 
 MOVED = {GUARDS[0].nrp, GUARDS[2].nrp, GUARDS[4].nrp}
-
-
 
 
 def test_the_amendment_lists_exactly_who_moves_by_name_with_the_reserve(

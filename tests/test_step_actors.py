@@ -20,19 +20,9 @@ from pollguard.services.snapshot import Snapshots
 from pollguard.store.database import Database
 from pollguard.web.app import create_app, escalation_round
 from pollguard.web.settings import WebSettings
-from web_client import log_in, token_headers
+from web_client import Clock, session_client, token_client
 
 POLDA = "polda (polda_command)"
-
-
-class Clock:
-    """The server's clock, moved by the test."""
-
-    def __init__(self, at: dt.datetime) -> None:
-        self.at = at
-
-    def __call__(self) -> dt.datetime:
-        return self.at
 
 
 @pytest.fixture(scope="module")
@@ -47,22 +37,14 @@ def app(planned_db: Database, clock: Clock) -> FastAPI:
     return app
 
 
-def _client(app: FastAPI, db: Database, user: str) -> TestClient:
-    client = TestClient(app)
-    client.headers.update(token_headers(db, user))
-    return client
-
-
 @pytest.fixture(scope="module")
 def petugas(app: FastAPI) -> TestClient:
-    client = TestClient(app)
-    client.headers["X-CSRF-Token"] = log_in(client, "petugas")
-    return client
+    return session_client(app, "petugas")
 
 
 @pytest.fixture(scope="module")
 def polda(app: FastAPI, planned_db: Database) -> TestClient:
-    return _client(app, planned_db, "polda")
+    return token_client(app, planned_db, "polda")
 
 
 def _report(petugas: TestClient, clock: Clock) -> str:
@@ -123,7 +105,7 @@ def test_each_step_says_who_took_it_by_name_in_the_readers_language(
 
 def test_roles_without_personnel_see_only_the_systems_steps_by_name(
         app: FastAPI, planned_db: Database, incident: str) -> None:
-    tni = _client(app, planned_db, "tni")
+    tni = token_client(app, planned_db, "tni")
     inc = tni.get(f"/api/v1/incidents/{incident}").json()
     reported, *rest = inc["history"]
     assert (reported["by"], reported["by_label"]) == (None, None)

@@ -22,7 +22,7 @@ from playwright.sync_api import Browser, expect
 from browser_support import log_in_page, ready, require_chromium, serving
 from pollguard.store.database import Database
 from pollguard.web.app import create_app
-from web_client import token_headers
+from web_client import token_client
 
 KERINCI = "polres.15.01"  # the demo Polres account's jurisdiction
 
@@ -32,20 +32,14 @@ def app(planned_db: Database) -> FastAPI:
     return create_app(planned_db)
 
 
-def _client(app: FastAPI, db: Database, user: str) -> TestClient:
-    client = TestClient(app)
-    client.headers.update(token_headers(db, user))
-    return client
-
-
 @pytest.fixture(scope="module")
 def polda(app: FastAPI, planned_db: Database) -> TestClient:
-    return _client(app, planned_db, "polda")
+    return token_client(app, planned_db, "polda")
 
 
 @pytest.fixture(scope="module")
 def polres(app: FastAPI, planned_db: Database) -> TestClient:
-    return _client(app, planned_db, "polres")
+    return token_client(app, planned_db, "polres")
 
 
 @pytest.fixture(scope="module")
