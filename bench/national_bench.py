@@ -15,6 +15,10 @@ projects the wall time on more cores: max(longest Polda, total work / cores) + R
     .venv/bin/python bench/national_bench.py --tps 820161   # Pemilu scale
     .venv/bin/python bench/national_bench.py --engines ray --cpus 16   # on a bigger machine
     .venv/bin/python bench/national_bench.py --geo ../shared/data/indonesia_kabkota_centroids.csv
+    .venv/bin/python bench/national_bench.py --engines local --split-share 0.1  # Polres tasks
+
+It also prints the longest task's share of the summed work: what bounds the wall time on
+many cores (a split Polda's parts count as tasks of their own).
 """
 
 from __future__ import annotations
@@ -38,6 +42,7 @@ from pollguard.profile import dump_profile, load_profile
 from pollguard.scenario.indonesia import (
     PILKADA_2024_TPS,
     national_recipes,
+    read_counts,
     read_kabkota_centroids,
 )
 
@@ -82,19 +87,28 @@ class Run:
     peak_gb: float = 0.0
     results: list[PoldaResult] = field(default_factory=list)
     first_result_s: float = 0.0
+    #: Every task's (Polda, part, seconds): a split Polda's parts one by one.
+    tasks: list[tuple[str, str, float]] = field(default_factory=list)
+    split_share: float | None = None
 
 
-def run(engine: Engine, tps: int, seed: int, geo: Path | None) -> Run:
-    out = Run(engine.name)
+def run(engine: Engine, tps: int | None, seed: int, geo: Path | None,
+        split_share: float | None = None, counts: Path | None = None) -> Run:
+    out = Run(engine.name, split_share=split_share)
     toml = dump_profile(load_profile(None))
     started = time.perf_counter()
     with PeakMemory() as memory:
         points = read_kabkota_centroids(geo) if geo else None
-        recipes = national_recipes(tps, seed=seed, geo=points)
+        real = read_counts(counts) if counts else None
+        recipes = national_recipes(tps, seed=seed, geo=points, counts=real)
         for result in engine.run(recipes, profile_toml=toml):
             if not out.results:
                 out.first_result_s = time.perf_counter() - started
             out.results.append(result)
+            out.tasks += [(result.name, f"part {k + 1}/{result.parts}" if result.parts > 1
+                           else "whole", seconds)
+                          for k, seconds in enumerate(result.task_seconds
+                                                      or (sum(result.seconds.values()),))]
             print(f"  [{engine.name}] {result.province_code} {result.name:<28} "
                   f"{result.tps:>7,} TPS  build {result.seconds.get('build', 0):5.1f} s  "
                   f"risk {result.seconds.get('risk', 0):5.1f} s  "
@@ -129,7 +143,7 @@ def report(runs: list[Run], tps: int, cpus: int) -> None:
         print(f"identical Polda plans between the engines: {same} of {len(a.results)}")
     base = runs[0]
     stages = {s: sum(x.seconds.get(s, 0.0) for x in base.results) for s in ("build", "risk",
-                                                                              "plan")}
+                                                                              "split", "plan")}
     work = sum(stages.values())
     print(f"where the time goes ({base.engine}, sum over Polda): "
           + ", ".join(f"{s} {v:.1f} s ({v / work:.0%})" for s, v in stages.items()))
@@ -139,14 +153,21 @@ def report(runs: list[Run], tps: int, cpus: int) -> None:
     print(f"per Polda: median {median:.2f} s, "
           f"longest {longest.name} {sum(longest.seconds.values()):.1f} s for {longest.tps:,} TPS; "
           f"{statistics.median(per_tps):.3f} ms of CPU per TPS (median)")
+    task = max(base.tasks, key=lambda t: t[2]) if base.tasks else None
+    if task:
+        summed = sum(t[2] for t in base.tasks)
+        print(f"longest task: {task[0]} {task[1]} {task[2]:.1f} s = {task[2] / summed:.1%} of "
+              f"the summed work {summed:.1f} s ({len(base.tasks)} tasks; split share "
+              f"{base.split_share or 'none'})")
     ray_run = next((r for r in runs if r.engine == "ray"), None)
     startup = 3.0  # a typical local Ray start, when no Ray run was measured
     if ray_run and ray_run.results:  # the first result minus its own task's time
         startup = ray_run.first_result_s - sum(ray_run.results[0].seconds.values())
-    print("projected wall time on more cores (max(longest Polda, work / cores) + Ray start-up "
+    floor = task[2] if task else sum(longest.seconds.values())
+    print("projected wall time on more cores (max(longest task, work / cores) + Ray start-up "
           f"{max(startup, 0):.1f} s):")
     for cores in (2, 4, 8, 16, 32, 64):
-        projected = max(sum(longest.seconds.values()), work / cores) + max(startup, 0)
+        projected = max(floor, work / cores) + max(startup, 0)
         print(f"  {cores:>3} cores: {projected:6.1f} s")
 
 
@@ -159,15 +180,24 @@ def main() -> int:
                         help="real kab/kota centroids (indonesia_kabkota_centroids.csv)")
     parser.add_argument("--cpus", type=int, default=os.cpu_count() or 2,
                         help="CPUs for the local Ray")
+    parser.add_argument("--counts", type=Path, default=None,
+                        help="real TPS counts per kecamatan or desa "
+                             "(indonesia_kecamatan_centroids.csv): a Pemilu keeps them exactly "
+                             "(--tps is then their sum)")
+    parser.add_argument("--split-share", type=float, default=None,
+                        help="split a Polda above this share of the TPS into Polres tasks "
+                             "(e.g. 0.1; default: one task per Polda)")
     args = parser.parse_args()
     runs = []
     with tempfile.TemporaryDirectory() as home:
         os.environ["HOME"] = home  # Ray writes its token and sessions under HOME
         for name in args.engines.split(","):
-            engine: Engine = LocalEngine() if name == "local" else RayEngine(num_cpus=args.cpus)
+            engine: Engine = (LocalEngine(split_share=args.split_share) if name == "local"
+                              else RayEngine(num_cpus=args.cpus, split_share=args.split_share))
             print(f"== {name}", flush=True)
-            runs.append(run(engine, args.tps, args.seed, args.geo))
-    report(runs, args.tps, args.cpus)
+            runs.append(run(engine, None if args.counts else args.tps, args.seed, args.geo,
+                            args.split_share, args.counts))
+    report(runs, sum(r.tps for r in runs[0].results) if args.counts else args.tps, args.cpus)
     return 0
 
 

@@ -34,6 +34,9 @@ def plan(ctx: typer.Context,
          ray_address: Annotated[str | None, typer.Option(
              help="An existing Ray cluster (e.g. ray://head:10001 or auto)")] = None,
          cpus: Annotated[int | None, typer.Option(help="CPUs for a local Ray")] = None,
+         split_share: Annotated[float | None, typer.Option(
+             help="Split a Polda above this share of the TPS into tasks of its Polres "
+                  "(e.g. 0.1; default: one task per Polda)")] = None,
          profile: Annotated[Path | None, typer.Option(help="Profile TOML")] = None,
          counts: Annotated[Path | None, typer.Option(
              help="Real TPS counts per kecamatan or desa (as `scenario build indonesia "
@@ -50,7 +53,8 @@ def plan(ctx: typer.Context,
         fail("--from plans the folders as they are: --tps, --geo, --counts and --election "
              "apply when building")
     try:
-        runner = engine_named(engine, address=ray_address, num_cpus=cpus)
+        runner = engine_named(engine, address=ray_address, num_cpus=cpus,
+                              split_share=split_share)
         total = len(national.nation_recipes(total_tps=tps, seed=seed, geo=geo,
                                             provinces=chosen, counts=counts,
                                             election=election, source=from_))

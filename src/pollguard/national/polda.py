@@ -11,11 +11,13 @@ import hashlib
 import os
 import time
 from collections import Counter
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from pollguard.domain.plan import Plan, Role
 from pollguard.domain.scenario import Scenario
+from pollguard.national.split import merged_digest, part_inputs
 from pollguard.planning.inputs import PlanInputs
 from pollguard.planning.planner import make_plan
 from pollguard.planning.plotting import InfeasibleError
@@ -53,6 +55,12 @@ class PoldaResult:
     #: The try that gave this result, where the engine counts them (local; Ray retries inside
     #: its scheduler, unseen by the task).
     attempt: int = 1
+    #: A split Polda (``national.split``): how many tasks planned it (1: the whole Polda in
+    #: one), and for one part's result, which part it is.
+    parts: int = 1
+    part: int = 0
+    #: A merged split Polda: each part's task time (build, risk, split, plan), in part order.
+    task_seconds: tuple[float, ...] = ()
 
 
 class InvalidPoldaError(ValueError):
@@ -61,9 +69,11 @@ class InvalidPoldaError(ValueError):
     fail the same way again."""
 
 
-def planned_polda(recipe: ProvinceRecipe,
-                  profile_toml: str | None = None) -> tuple[Scenario, Plan, PoldaResult]:
-    """Build, assess and plan one province: its scenario, its plan and their summary."""
+def planned_polda(recipe: ProvinceRecipe, profile_toml: str | None = None, *,
+                  part: int = 0, parts: int = 1) -> tuple[Scenario, Plan, PoldaResult]:
+    """Build, assess and plan one province: its scenario, its plan and their summary. With
+    ``parts`` above 1, only part ``part`` of the split Polda is planned (``national.split``):
+    the scenario, plan and summary are that part's."""
     clock = time.perf_counter()
     seconds: dict[str, float] = {}
 
@@ -83,14 +93,21 @@ def planned_polda(recipe: ProvinceRecipe,
     risks = {r.tps_id: r for r in assess(profile, inputs_of(scenario,
                                                              scenario.info.voting_date))}
     lap("risk")
+    inputs = PlanInputs.of(scenario, risks, profile.planning)
+    if parts > 1:
+        inputs = part_inputs(inputs, part, parts)
+        scenario = inputs.scenario
+        lap("split")
     try:
-        plan = make_plan(PlanInputs.of(scenario, risks, profile.planning))
+        plan = make_plan(inputs)
     except InfeasibleError as exc:
         raise InvalidPoldaError(f"Polda {recipe.name} ({recipe.province_code}) cannot be "
                                 f"planned: {exc}") from exc
     lap("plan")
-    classes = Counter(r.risk_class.value for r in risks.values())
-    return scenario, plan, summarise(recipe, scenario, plan, dict(classes), seconds)
+    classes = Counter(risks[t.tps_id].risk_class.value for t in scenario.tps
+                      if t.tps_id in risks)
+    result = summarise(recipe, scenario, plan, dict(classes), seconds)
+    return scenario, plan, replace(result, part=part, parts=parts)
 
 
 def plan_polda(recipe: ProvinceRecipe, profile_toml: str | None = None) -> PoldaResult:
@@ -101,6 +118,50 @@ def plan_polda(recipe: ProvinceRecipe, profile_toml: str | None = None) -> Polda
     except InvalidPoldaError as exc:
         return PoldaResult(recipe.province_code, recipe.name, ok=False, error=str(exc),
                            pid=os.getpid())
+
+
+def plan_part(recipe: ProvinceRecipe, profile_toml: str | None, part: int,
+              parts: int) -> PoldaResult:
+    """The task of one part of a split Polda: ``plan_polda`` for that part alone."""
+    try:
+        return planned_polda(recipe, profile_toml, part=part, parts=parts)[2]
+    except InvalidPoldaError as exc:
+        return PoldaResult(recipe.province_code, recipe.name, ok=False, error=str(exc),
+                           pid=os.getpid(), part=part, parts=parts)
+
+
+def merge_parts(results: Sequence[PoldaResult]) -> PoldaResult:
+    """One Polda's result from its parts' (in any order): counts and travel summed, the
+    uncovered TPS in part order, the reserve's p95 the worst part's (an upper bound: the
+    parts' travel times are not kept), the digest of the parts' digests. A failed part fails
+    the Polda with its error."""
+    ordered = sorted(results, key=lambda r: r.part)
+    first = ordered[0]
+    if failed := [r for r in ordered if not r.ok]:
+        return replace(failed[0], part=0, parts=first.parts,
+                       attempt=max(r.attempt for r in ordered))
+    classes: Counter[str] = Counter()
+    seconds: Counter[str] = Counter()
+    for r in ordered:
+        classes.update(r.classes)
+        seconds.update(r.seconds)
+    etas = [r.reserve_eta_p95_min for r in ordered if r.reserve_eta_p95_min is not None]
+
+    def total(name: str) -> int:
+        return sum(int(getattr(r, name)) for r in ordered)
+
+    return PoldaResult(
+        first.province_code, first.name, ok=True, tps=total("tps"), officers=total("officers"),
+        posts=total("posts"), at_tps=total("at_tps"), on_duties=total("on_duties"),
+        in_reserve=total("in_reserve"), bko_from_pool=total("bko_from_pool"),
+        uncovered=tuple(t for r in ordered for t in r.uncovered),
+        bko_needed=total("bko_needed"), classes=dict(sorted(classes.items())),
+        travel_km=round(sum(r.travel_km for r in ordered), 3),
+        reserve_eta_p95_min=max(etas) if etas else None,
+        seconds={k: round(v, 3) for k, v in sorted(seconds.items())},
+        digest=merged_digest([r.digest for r in ordered]), pid=first.pid,
+        attempt=max(r.attempt for r in ordered), parts=first.parts,
+        task_seconds=tuple(round(sum(r.seconds.values()), 3) for r in ordered))
 
 
 def summarise(recipe: ProvinceRecipe, scenario: Scenario, plan: Plan, classes: dict[str, int],

@@ -23,16 +23,19 @@ that would restore each.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from pollguard.domain.command import POOL
 from pollguard.domain.forces import Officer
 from pollguard.domain.plan import Duty, Shortfall
+from pollguard.domain.regions import RegionLevel, ancestor_at
+from pollguard.domain.risk import RiskClass
 from pollguard.planning.duties import duties as fixed_duties
 from pollguard.planning.inputs import PlanInputs
-from pollguard.planning.layout import Layout, choose
+from pollguard.planning.layout import Layout, choose, lend
+from pollguard.planning.posts import lower_bound
 
 
 @dataclass
@@ -70,14 +73,24 @@ def floors(inputs: PlanInputs, guards: Mapping[str, Sequence[Officer]],
            full: Sequence[Duty]) -> Floors:
     """The floors of ``guards`` (per owner) under the duties ``full`` at full strength. A
     Polres whose floors exceed its force borrows from the pool first."""
+    return floor_counts(inputs, {o: len(guards.get(o, ())) for o in _owners(inputs)}, full)
+
+
+def floor_counts(inputs: PlanInputs, force: Mapping[str, int], full: Sequence[Duty]) -> Floors:
+    """``floors`` from the number of guards per owner alone: what splitting a Polda decides
+    on before any Polres is planned. A lent pool (``PlanInputs.lent_pool``) keeps no
+    reserve: all of it is BKO; a pool that lent some away (``lent_away``) sizes its reserve
+    on all it had."""
     p = inputs.planning
     owners = _owners(inputs)
-    force = {o: len(guards.get(o, ())) for o in owners}
+    force = {o: force.get(o, 0) for o in owners}
     duty_min: dict[str, int] = defaultdict(int)
     for d in full:
         duty_min[d.unit_code] += d.minimum
-    floor = {o: round(force[o] * p.reserve_floor_share) for o in owners}
-    target = {o: max(floor[o], round(force[o] * p.reserve_share)) for o in owners}
+    sized = {**force, POOL: 0 if inputs.lent_pool else force[POOL] + inputs.lent_away}
+    floor = {o: min(force[o], round(sized[o] * p.reserve_floor_share)) for o in owners}
+    target = {o: min(force[o], max(floor[o], round(sized[o] * p.reserve_share)))
+              for o in owners}
     own = {o: force[o] - duty_min[o] - floor[o] for o in owners if o != POOL}
     pool = force[POOL] - duty_min[POOL] - floor[POOL]
     for code, n in own.items():
@@ -134,6 +147,67 @@ def allocate(inputs: PlanInputs, guards: Mapping[str, Sequence[Officer]], *,
     duties = [replace(d, officers=level[d.duty_id]) for d in full if level[d.duty_id] > 0]
     return Budget(layout, duties, reserve,
                   _shortfalls(inputs, layout, full, level, floor, target, reserve))
+
+
+def split_bko(inputs: PlanInputs, force: Mapping[str, int]) -> dict[str, int]:
+    """How many Polda-pool guards each Polres gets as BKO, decided on aggregates alone so
+    that each Polres can then be planned on its own (``national.split``): per Polres its
+    guards (``force``, per owner), its TPS by kecamatan and class, and its duties' minimums.
+
+    The rules above, on counts: the floors (``floor_counts``); every TPS at the loosest
+    pattern, its posts counted as ``lower_bound`` of its kecamatan's TPS of each class, each
+    Polres manning its riskiest posts and the pool lending for the rest (``layout.lend``);
+    then, once every TPS is covered, the duties and reserve restored by the priorities
+    (``_restore``), and ``pool_tighten_share`` of what the pool has left spread over the
+    Polres in proportion to their risk-weighted kurang rawan TPS (where tightening goes)."""
+    p = inputs.planning
+    full = fixed_duties(inputs)
+    floors_ = floor_counts(inputs, force, full)
+    tps_in: Counter[tuple[str, str, RiskClass]] = Counter()
+    weight: dict[str, float] = defaultdict(float)
+    for t in inputs.scenario.tps:
+        code, c = inputs.polres_of_tps(t), inputs.class_of(t.tps_id)
+        tps_in[(code, ancestor_at(t.desa_code, RegionLevel.KECAMATAN), c)] += 1
+        if c == RiskClass.KURANG_RAWAN:
+            weight[code] += inputs.score_of(t.tps_id) + 1.0
+    posts: dict[str, list[tuple[tuple[int, str, int], str, object, int]]] = defaultdict(list)
+    for (code, kec, c), n in sorted(tps_in.items(), key=lambda kv: (kv[0][0], kv[0][1],
+                                                                   kv[0][2].value)):
+        pattern = p.patterns.of(c)
+        for i in range(lower_bound(n, pattern.tps if pattern.tps is not None else p.max_n)):
+            posts[code].append(((-c.rank, kec, i), code, (kec, c, i), pattern.officers))
+    short, spare = [], {}
+    for code in sorted(floors_.own):
+        budget = floors_.own[code]
+        for post in sorted(posts.get(code, ()), key=lambda x: x[0]):
+            if budget >= post[3]:
+                budget -= post[3]
+            else:
+                short.append(post)
+        spare[code] = budget
+    pool, bko, needed, _ = lend(short, floors_.pool)
+    bko = {code: bko.get(code, 0) for code in floors_.own}
+    if needed:  # a TPS is uncovered: nothing is restored or tightened
+        return bko
+    layout = Layout([], {}, [], bko, needed, 0, {c: n for c, n in spare.items() if n > 0},
+                    pool_left=pool)
+    _, _, to_duties, to_reserve = _restore(inputs, layout, full, floors_.own, floors_.floor,
+                                           floors_.target)
+    pool -= to_duties[POOL] + to_reserve[POOL]
+    for code in bko:
+        from_pool = max(0, to_duties[code] + to_reserve[code] - spare[code])
+        bko[code] += from_pool
+        pool -= from_pool
+    if p.surplus != "tighten" or pool <= 0 or not weight:
+        return bko
+    tighten = round(pool * p.pool_tighten_share)
+    total = sum(weight.values())
+    exact = {code: tighten * weight.get(code, 0.0) / total for code in bko}
+    share = {code: int(x) for code, x in exact.items()}
+    for code in sorted(exact, key=lambda c: (share[c] - exact[c], c))[:tighten - sum(
+            share.values())]:
+        share[code] += 1  # largest remainder
+    return {code: bko[code] + share[code] for code in bko}
 
 
 def _cover(lay: Callable[..., Layout], own: Mapping[str, int], pool: int,

@@ -22,7 +22,8 @@ def duties(inputs: PlanInputs) -> list[Duty]:
     """Per the profile: KPU and Bawaslu offices of the province (Polda pool) and of each
     kab/kota (its Polres), each PPK office and its logistics escort (one per Polsek, that is
     per kecamatan, staffed by the Polres),
-    and walpri for every candidate pair (the Polda for a governor race, else the Polres)."""
+    and walpri for every candidate pair (the Polda for a governor race, else the Polres).
+    A lent pool (one part of a split Polda, ``PlanInputs.lent_pool``) has none of its own."""
     d = inputs.planning.duties
     least = inputs.planning.duty_minimums
     polda = inputs.polda
@@ -30,7 +31,7 @@ def duties(inputs: PlanInputs) -> list[Duty]:
 
     def add(duty_id: str, kind: DutyKind, owner: str, label: str, lat: float, lon: float,
             officers: int) -> None:
-        if officers > 0:
+        if officers > 0 and not (owner == POOL and inputs.lent_pool):
             key = _KEY_OF[duty_id.split("-", 1)[0]]
             if key.endswith("_office"):
                 key += "_province" if duty_id.endswith(f"-{province}") else "_kabkota"

@@ -29,6 +29,12 @@ class PlanInputs(CommandLookups):
     #: Re-planning: the plan being updated. Its posts and Pawas clusters stay as they were
     #: where their TPS and posts still are (``posts.Group.kept``): a Sprin names them.
     updating: Plan | None = None
+    #: One part of a split Polda (``national.split``): its pool is only the BKO the split
+    #: lent to its Polres, with no duties and no reserve of its own (those stay in part 0).
+    lent_pool: bool = False
+    #: Part 0 of a split Polda: the pool guards lent to the other parts, still counted in
+    #: the pool's force when its reserve floor and target are sized (as in the whole plan).
+    lent_away: int = 0
     #: Work the planner's steps share within one plan (``layout.groups`` per tier cut: their
     #: post forms are cached on them, and a plan lays out posts more than once).
     memo: dict[object, object] = field(default_factory=dict, repr=False, compare=False)

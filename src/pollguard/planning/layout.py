@@ -21,9 +21,9 @@ from __future__ import annotations
 import heapq
 import math
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import cast
+from typing import Any, cast
 
 from pollguard.domain.plan import Post
 from pollguard.domain.risk import RiskClass
@@ -194,13 +194,11 @@ def choose(inputs: PlanInputs, own: Mapping[str, int], pool: int,
             else:
                 short.append((_priority(inputs, g, i, n_of[g.key]), code, g, i, cost))
         spare[code] = budget
-    for _, code, g, i, cost in sorted(short, key=lambda s: s[0]):
-        if pool >= cost:
-            pool -= cost
-            bko[code] += cost
-        else:
-            uncovered_posts.add((g.key, i))
-            bko_needed[code] += cost
+    pool, lent, needed, left_out = lend(
+        [(priority, code, (g.key, i), cost) for priority, code, g, i, cost in short], pool)
+    bko.update(lent)
+    bko_needed.update(needed)
+    uncovered_posts.update(cast(list[tuple[str, int]], left_out))
 
     # 3. Spare officers: tighter patterns, or back to the pool.
     returned: dict[str, int] = {}
@@ -247,6 +245,26 @@ def choose(inputs: PlanInputs, own: Mapping[str, int], pool: int,
     bound = sum(lower_bound(len(g.tps), _capacity(inputs, g, n_of[g.key])) for g in all_groups)
     return Layout(made_posts, {g.key: n_of[g.key] for g in all_groups if is_open(g)},
                   uncovered, dict(bko), dict(bko_needed), bound, returned, cut, max(pool, 0))
+
+
+def lend(short: Iterable[tuple[Any, str, object, int]], pool: int
+         ) -> tuple[int, dict[str, int], dict[str, int], list[object]]:
+    """The Polda pool's BKO rule, one definition for a whole plan and for splitting a Polda:
+    the posts their Polres cannot man, ``(priority, polres, post, officers)``, are manned from
+    the pool in priority order (riskiest first), a whole post or none, while the pool lasts;
+    the rest are left uncovered. Returns the pool left, the BKO lent and still needed per
+    Polres, and the posts left uncovered."""
+    bko: dict[str, int] = defaultdict(int)
+    needed: dict[str, int] = defaultdict(int)
+    uncovered: list[object] = []
+    for _, code, post, cost in sorted(short, key=lambda s: s[0]):
+        if pool >= cost:
+            pool -= cost
+            bko[code] += cost
+        else:
+            uncovered.append(post)
+            needed[code] += cost
+    return pool, dict(bko), dict(needed), uncovered
 
 
 def _prefix(g: Group) -> str:

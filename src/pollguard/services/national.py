@@ -88,8 +88,10 @@ def export_polda(*, db: Database, province_code: str, out: Path,
                  run_id: int | None = None) -> list[Path]:
     """One Polda's plotting workbooks and assignment cards from a stored national plan: the
     Polda is rebuilt from its stored recipe and planned again, which gives the same plan (the
-    digest is checked), so the national run need not keep 250,000 assignments."""
+    digest is checked), so the national run need not keep 250,000 assignments. A Polda the
+    run split (``national.split``) is planned again part by part, one folder per part."""
     from pollguard.national.polda import planned_polda
+    from pollguard.national.split import merged_digest
     from pollguard.reports import plan_docs
 
     with UnitOfWork(db) as uow:
@@ -101,13 +103,22 @@ def export_polda(*, db: Database, province_code: str, out: Path,
         stored = {r.province_code: r for r in national.picture(uow.session, run.id).results}
     if recipe is None:
         raise LookupError(f"national plan {run.id} has no Polda {province_code}")
-    scenario, plan, result = planned_polda(recipe, run.profile_toml)
-    if result.digest != stored[province_code].digest:
+    parts = stored[province_code].parts
+    planned = [planned_polda(recipe, run.profile_toml, part=k, parts=parts)
+               for k in range(parts)]
+    digest = (planned[0][2].digest if parts == 1
+              else merged_digest([result.digest for _, _, result in planned]))
+    if digest != stored[province_code].digest:
         raise RuntimeError(f"Polda {province_code} did not plan the same way again: the code "
                            f"or the profile changed since national plan {run.id}")
-    out.mkdir(parents=True, exist_ok=True)
-    return (plan_docs.write_plotting_workbooks(plan, scenario, out)
-            + plan_docs.write_assignment_cards(plan, scenario, out))
+    written: list[Path] = []
+    for k, (scenario, plan, _) in enumerate(planned):
+        # A split Polda: each part's documents in a folder of its own (part-1, part-2...).
+        folder = out if parts == 1 else out / f"part-{k + 1}"
+        folder.mkdir(parents=True, exist_ok=True)
+        written += (plan_docs.write_plotting_workbooks(plan, scenario, folder)
+                    + plan_docs.write_assignment_cards(plan, scenario, folder))
+    return written
 
 
 def stored_picture(*, db: Database, run_id: int | None = None

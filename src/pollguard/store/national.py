@@ -75,9 +75,14 @@ def run_info(session: Session, run_id: int) -> NationalRun | None:
 def picture(session: Session, run_id: int) -> NationalPicture:
     rows = session.scalars(select(NationalPoldaRecord).where(
         NationalPoldaRecord.run_id == run_id).order_by(NationalPoldaRecord.province_code))
-    return NationalPicture(tuple(
-        PoldaResult(**{**r.result, "uncovered": tuple(r.result["uncovered"])})  # type: ignore[arg-type]
-        for r in rows))
+    return NationalPicture(tuple(_result(r.result) for r in rows))
+
+
+def _result(stored: dict[str, Any]) -> PoldaResult:
+    """A stored Polda result: its JSON lists back to tuples (a run stored before splitting
+    existed has no ``task_seconds``)."""
+    return PoldaResult(**{**stored, "uncovered": tuple(stored["uncovered"]),
+                          "task_seconds": tuple(stored.get("task_seconds", ()))})
 
 
 def recipe(session: Session, run_id: int, province_code: str) -> ProvinceRecipe | None:
