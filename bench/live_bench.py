@@ -401,8 +401,10 @@ async def _phone(phone: Phone, client: PhoneClient, cfg: LoadConfig, t0: float,
 class Server:
     """``pollguard serve`` in its own process group, restartable on the same port."""
 
-    def __init__(self, tmp: Path, db_url: str, env: dict[str, str], workers: int) -> None:
+    def __init__(self, tmp: Path, db_url: str, env: dict[str, str], workers: int,
+                 supervisor: str | None = None) -> None:
         self.tmp, self.db_url, self.env, self.workers = tmp, db_url, env, workers
+        self.supervisor = supervisor
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.log = tmp / "serve.log"
@@ -414,7 +416,8 @@ class Server:
         with self.log.open("a") as log:
             self.proc = subprocess.Popen(
                 [pollguard_command(), "--db", self.db_url, "serve", "--host", "127.0.0.1",
-                 "--port", str(self.port), "--workers", str(self.workers)],
+                 "--port", str(self.port), "--workers", str(self.workers),
+                 *(["--server", self.supervisor] if self.supervisor else [])],
                 cwd=self.tmp, env=self.env, stdout=log, stderr=subprocess.STDOUT,
                 start_new_session=True)
         deadline = time.perf_counter() + HEALTH_TIMEOUT_S
@@ -452,6 +455,12 @@ class Server:
             if (self.cpu() - c0) / window < below:
                 break
         return time.perf_counter() - t0
+
+    def kill_one_worker(self) -> None:
+        """SIGKILL one worker process (the supervisor starts another; the rest serve on)."""
+        assert self.proc is not None
+        workers = psutil.Process(self.proc.pid).children()
+        os.kill(min(w.pid for w in workers), signal.SIGKILL)
 
     def kill(self) -> None:
         """SIGKILL the server's process group (the process this benchmark started)."""
@@ -669,8 +678,9 @@ async def probe_loop(base: str, path: str, headers: dict[str, str], ids: list[st
 
 async def run_load(server: Server, phones: list[Phone], cfg: LoadConfig, procs: int,
                    polda: str, route: str | None, incidents: list[str],
-                   crash_at: float | None, postgres: bool) -> RunResult:
-    """One run: the phones in ``procs`` processes, the probe here, and the kill if asked."""
+                   crash_at: float | None, postgres: bool, kill_one: bool = False) -> RunResult:
+    """One run: the phones in ``procs`` processes, the probe here, and the kill if asked
+    (the whole server, or with ``kill_one`` one of its workers)."""
     ctx = mp.get_context("spawn")
     go, start, out = ctx.Event(), ctx.Value("d", 0.0), ctx.Queue()
     chunks = [phones[i::procs] for i in range(procs)]
@@ -713,10 +723,16 @@ async def run_load(server: Server, phones: list[Phone], cfg: LoadConfig, procs: 
             assert crash_at is not None
             await asyncio.sleep(max(0.0, t0 + crash_at - time.time()))
             killed_cpu = server.cpu() - server_cpu0
-            server.kill()
-            result.killed_at = time.time() - t0
-            result.restart_s = await asyncio.to_thread(server.start)
-            result.back_at = time.time() - t0
+            if kill_one:
+                server.kill_one_worker()
+                result.killed_at = time.time() - t0
+                result.restart_s = 0.0  # the other workers answer meanwhile
+                await asyncio.sleep(1.0)  # reaped: its CPU is counted in killed_cpu
+            else:
+                server.kill()
+                result.killed_at = time.time() - t0
+                result.restart_s = await asyncio.to_thread(server.start)
+            result.back_at = result.killed_at + result.restart_s
             server_cpu0 = server.cpu()
 
         if crash_at is not None:
@@ -1021,6 +1037,34 @@ def crash_rows(label: str, run: RunResult, check: OnceCheck, final: tuple[int, i
 # --- one database -------------------------------------------------------------------------------
 
 
+def steady_rows(label: str, server: Server, phones: list[Phone], kinds: tuple[str, ...],
+                args: argparse.Namespace, postgres: bool, notes: list[str],
+                acked: dict[str, Ack]) -> list[Row]:
+    """One steady run on ``server`` (started and stopped here): its throughput, latency and
+    error rows, for comparing worker counts on the same database in the same run. What it
+    acknowledged is added to ``acked`` (the database checks count it)."""
+    from pollguard.operations.field_reports import TpsPhase
+
+    try:
+        server.start()
+        server.settle()
+        health_idle, _ = time_get(server.base, f"{API}/health", 200)
+        cfg = LoadConfig(base=server.base, seconds=args.seconds, rate=args.rate,
+                         phones_total=len(phones), incident_share=args.incident_share,
+                         incident_kinds=kinds, phases=tuple(p.value for p in TpsPhase),
+                         drain_s=args.drain, resend_after_outage=False, seed=args.seed,
+                         client=args.client)
+        run = asyncio.run(run_load(server, phones, cfg, args.procs, "", None, [], None,
+                                   postgres))
+        acked |= {a.client_id: a for a in run.phones.acks}
+        notes.append(f"{label}: health idle p50 {ms(percentile(health_idle, 50))}, p99 "
+                     f"{ms(percentile(health_idle, 99))} (200 sequential GETs on one kept-alive "
+                     f"connection: a response held back by Nagle shows as ~40 ms)")
+        return report_rows(label, run, health_idle, notes, args.procs, crash=False)
+    finally:
+        server.stop()
+
+
 def bench_one(kind: str, args: argparse.Namespace, console: Console,
               tmp: Path) -> tuple[list[Row], list[str]]:
     from pollguard.operations.field_reports import TpsPhase
@@ -1048,18 +1092,25 @@ def bench_one(kind: str, args: argparse.Namespace, console: Console,
                      f"{accounts_s:.1f} s; {len({p.post_id for p in phones})} distinct posts, "
                      f"{sum(len(p.tps_ids) for p in phones)} TPS; field_report rows before "
                      f"the run: {before}")
-        server = Server(tmp, db_url, env, args.workers)
         kinds = tuple(sorted(catalogue()))
+        compared: dict[str, Ack] = {}
+        for n in args.compare_workers:
+            for sup in (args.compare_servers or [args.server]) if n > 1 else [None]:
+                name = f"{label}, {n} worker(s)" + (f" ({sup})" if sup else "")
+                step(f"comparison: {name}, {args.seconds:g} s at {args.rate:g} reports/s")
+                rows += steady_rows(name, Server(tmp, db_url, env, n, sup), phones, kinds,
+                                    args, kind == "postgresql", notes, compared)
+        server = Server(tmp, db_url, env, args.workers, args.server)
         try:
             step("starting pollguard serve ...")
             start_s = server.start()
             notes.append(f"{label}: server healthy {start_s:.1f} s after start ({server.base}, "
-                         f"{args.workers} uvicorn worker(s))")
+                         f"{args.workers} worker(s), supervisor {args.server or 'default'})")
             route = recommendation_route(server.base)
             settled = server.settle()
             health_idle, _ = time_get(server.base, f"{API}/health", 200)
             seeded = seed_incidents(server.base, phones, kinds)
-            acked: dict[str, Ack] = {a.client_id: a for a in seeded}
+            acked: dict[str, Ack] = compared | {a.client_id: a for a in seeded}
             cfg = LoadConfig(base=server.base, seconds=args.seconds, rate=args.rate,
                              phones_total=len(phones), incident_share=args.incident_share,
                              incident_kinds=kinds, phases=tuple(p.value for p in TpsPhase),
@@ -1092,7 +1143,8 @@ def bench_one(kind: str, args: argparse.Namespace, console: Console,
             step(f"crash run: {args.seconds:g} s, SIGKILL at {args.seconds / 2:g} s, "
                  f"restart ...")
             crashed = asyncio.run(run_load(server, phones, crash_cfg, args.procs, polda, None,
-                                           [], args.seconds / 2, kind == "postgresql"))
+                                           [], args.seconds / 2, kind == "postgresql",
+                                           kill_one=args.kill_one))
             acked |= {a.client_id: a for a in crashed.phones.acks}
             unacked |= set(crashed.phones.unacked)
             check2 = check_once(db_url, set(acked), unacked)
@@ -1134,7 +1186,17 @@ def main(argv: Sequence[str] | None = None) -> None:
     ap.add_argument("--client", choices=("httpx", "raw"), default="raw",
                     help="the phones' HTTP client: httpx.AsyncClient, or a minimal HTTP/1.1 "
                          "client on asyncio streams (less CPU per request)")
-    ap.add_argument("--workers", type=int, default=1, help="uvicorn workers (serve --workers)")
+    ap.add_argument("--workers", type=int, default=1, help="server workers (serve --workers)")
+    ap.add_argument("--server", choices=("gunicorn", "uvicorn"), default=None,
+                    help="the supervisor of several workers (serve --server)")
+    ap.add_argument("--compare-workers", type=lambda v: [int(x) for x in v.split(",") if x],
+                    default=[], metavar="1,2",
+                    help="first, one steady run per worker count on the same database")
+    ap.add_argument("--compare-servers", type=lambda v: [x for x in v.split(",") if x],
+                    default=[], metavar="gunicorn,uvicorn",
+                    help="with --compare-workers: each count above one under each supervisor")
+    ap.add_argument("--kill-one", action="store_true",
+                    help="the crash run SIGKILLs one worker, not the whole server")
     ap.add_argument("--drain", type=float, default=30.0,
                     help="seconds after the end an unacknowledged report is still resent")
     ap.add_argument("--recommend-calls", type=int, default=300)

@@ -177,14 +177,27 @@ SHUTDOWN_S = 3
 def serve(ctx: typer.Context,
           host: Annotated[str, typer.Option(help="Address to listen on")] = "127.0.0.1",
           port: Annotated[int, typer.Option(help="Port to listen on")] = 8000,
-          workers: Annotated[int, typer.Option(help="Worker processes")] = 1,
+          workers: Annotated[int, typer.Option(
+              help="Worker processes (PostgreSQL only; docs/command-centre.md)")] = 1,
+          supervisor: Annotated[str | None, typer.Option(
+              "--server", help="With --workers: gunicorn (the default where installed) or "
+                               "uvicorn")] = None,
           tiles: Annotated[Path | None, typer.Option(
               help="An offline basemap: a raster MBTiles or PMTiles archive, served at "
                    "/tiles/{z}/{x}/{y} (or POLLGUARD_TILES)")] = None) -> None:
     """Serve the command centre (pages and the /api/v1 JSON API) on the same database."""
     import uvicorn
+    from rich.markup import escape
 
     from pollguard.web.settings import forwarded_allow_ips
+    from pollguard.web.workers import SingleWriterError, check_workers, serve_workers
+
+    try:
+        check_workers(database_url(state(ctx).db_url), workers)
+    except SingleWriterError as exc:
+        fail(escape(str(exc)))
+    if supervisor not in (None, "gunicorn", "uvicorn"):
+        fail(f"--server {escape(supervisor)}: gunicorn atau/or uvicorn")
 
     if tiles is not None:
         os.environ["POLLGUARD_TILES"] = str(tiles.resolve())  # every worker opens it
@@ -198,9 +211,9 @@ def serve(ctx: typer.Context,
                   f"(API: /api/v1/docs) on {db.url} — Ctrl+C stops it")
     if workers > 1:
         os.environ[ENV_URL] = database_url(state(ctx).db_url)
-        uvicorn.run("pollguard.web.main:app", host=host, port=port, workers=workers,
-                    log_level="warning", timeout_graceful_shutdown=SHUTDOWN_S,
-                    proxy_headers=True, forwarded_allow_ips=proxies)
+        db.engine.dispose()  # the workers open their own connections (gunicorn forks them)
+        serve_workers(host=host, port=port, workers=workers, proxies=proxies,
+                      shutdown_s=SHUTDOWN_S, server=supervisor)
         return
     from pollguard.services.snapshot import NoDataError
     from pollguard.web.app import create_app

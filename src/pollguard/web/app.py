@@ -30,6 +30,7 @@ from pollguard.services import documents
 from pollguard.services import incidents as incident_service
 from pollguard.services import presence as presence_service
 from pollguard.services.database import Database, open_database
+from pollguard.services.leader import ClockLeader
 from pollguard.services.snapshot import NoDataError, Snapshots
 from pollguard.web import api_docs, field, pages, tiles
 from pollguard.web.api import (
@@ -84,14 +85,18 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 class Health(BaseModel):
     status: str
     version: str
+    clock: bool = Field(False, description="whether this worker runs the escalation and "
+                                           "presence clock now (one worker on the database "
+                                           "does at a time)")
 
 
 def _meta_router() -> APIRouter:
     router = APIRouter(tags=["meta"])
 
     @router.get("/health", response_model=Health, dependencies=[public()])
-    def health() -> Health:
-        return Health(status="ok", version=__version__)
+    def health(request: Request) -> Health:
+        return Health(status="ok", version=__version__,
+                      clock=request.app.state.clock_leader.held)
 
     @router.get("/i18n/{lang}", response_model=dict[str, str], dependencies=[public()],
                 responses={404: {"description": "no such language"}})
@@ -109,6 +114,8 @@ def _meta_router() -> APIRouter:
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     """Runs the escalation clock while the server is up, and writes the documents of the plan
     in force in the background if they are not on disk yet."""
+    if getattr(app.state, "load_at_start", False):
+        await to_thread.run_sync(_load_snapshot, app)
     task = asyncio.create_task(escalation_loop(app)) if app.state.settings.escalate else None
     if app.state.settings.prebuild:
         await to_thread.run_sync(_prebuild_in_force, app)
@@ -118,12 +125,20 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
         await to_thread.run_sync(app.state.report_writer.stop)
         await to_thread.run_sync(app.state.reassessor.wait, 60.0)  # the last one written
         app.state.db.seal.close()  # a signed checkpoint of the newest entry written here
+        await to_thread.run_sync(app.state.clock_leader.release)  # another worker takes it
         if app.state.basemap is not None:
             app.state.basemap.close()
         if task is not None:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
+
+
+def _load_snapshot(app: FastAPI) -> None:
+    """Load the operation before serving (a worker of ``serve --workers``, web/main.py): else
+    each worker's first requests wait seconds for it, and on voting day that is mid-load."""
+    with contextlib.suppress(NoDataError):
+        app.state.snapshots.get()
 
 
 def _prebuild_in_force(app: FastAPI) -> None:
@@ -139,6 +154,14 @@ def _prebuild_in_force(app: FastAPI) -> None:
                                          templates=Path(given) if given else None)
     except NoDataError:
         pass
+
+
+def _interval(app: FastAPI) -> float:
+    """The profile's ``escalate_every_s`` (15 s before any operation is loaded)."""
+    try:
+        return float(app.state.snapshots.get().live.profile.operations.escalate_every_s)
+    except NoDataError:
+        return 15.0
 
 
 def escalation_round(app: FastAPI, now: dt.datetime | None = None) -> tuple[float, list[Any]]:
@@ -158,17 +181,22 @@ def presence_round(app: FastAPI, now: dt.datetime | None = None) -> list[Any]:
 
 async def escalation_loop(app: FastAPI) -> None:
     """Every ``[operations] escalate_every_s``: move up the chain every incident whose level
-    let its limit pass. Several workers may run it: each incident is locked while moved."""
+    let its limit pass. With several workers on PostgreSQL, the one that holds the clock lock
+    runs the round (services/leader.py); the others try again every round, and take it over when
+    that worker dies."""
     log = logging.getLogger("pollguard.escalation")
     while True:
         every = 15.0
         try:
-            every, moved = await to_thread.run_sync(escalation_round, app)
-            for inc in moved:
-                log.warning("incident %s at TPS %s escalated to %s", inc.id, inc.tps_id,
-                            inc.level)
-            for inc in await to_thread.run_sync(presence_round, app):
-                log.warning("post empty at TPS %s: alert %s", inc.tps_id, inc.id)
+            if await to_thread.run_sync(app.state.clock_leader.holds):
+                every, moved = await to_thread.run_sync(escalation_round, app)
+                for inc in moved:
+                    log.warning("incident %s at TPS %s escalated to %s", inc.id, inc.tps_id,
+                                inc.level)
+                for inc in await to_thread.run_sync(presence_round, app):
+                    log.warning("post empty at TPS %s: alert %s", inc.tps_id, inc.id)
+            else:  # another worker's round: try again after the profile's interval
+                every = await to_thread.run_sync(_interval, app)
         except NoDataError:
             pass
         except Exception:  # keep the clock running whatever one round hits
@@ -186,6 +214,8 @@ def create_app(db: Database | str | None = None, settings: WebSettings | None = 
     app.state.settings = settings or WebSettings()
     app.state.snapshots = Snapshots(database)
     app.state.clock = None  # None: the wall clock; tests and drills may set a function
+    # Which of several workers on one database runs the escalation clock (services/leader.py).
+    app.state.clock_leader = ClockLeader(database.engine)
     app.state.report_writer = ReportWriter(database)
     # Risk after a verified incident, reassessed off the request (services.reassessment).
     app.state.reassessor = incident_service.Reassessor(database)
@@ -194,7 +224,10 @@ def create_app(db: Database | str | None = None, settings: WebSettings | None = 
     # The offline basemap, opened (and checked) now: a bad archive stops the start, naming it.
     given = app.state.settings.tiles
     app.state.basemap = open_archive(given) if given else None
-    routers = [m.router for m in (session, map, risk, plans, field_reports, incidents, events,
+    # Field reports first: a request is matched against the routes in order, and on voting
+    # day nearly every request is a report (their paths are theirs alone, so the order
+    # changes no match).
+    routers = [m.router for m in (field_reports, session, map, risk, plans, incidents, events,
                                   sitrep, audit, accounts, tni, presence)]
     routers.append(_meta_router())
     _check_declared(routers)
