@@ -33,7 +33,7 @@ from pollguard.operations.field_reports import (
 from pollguard.operations.incidents import catalogue
 from pollguard.profile.model import parse_profile
 from pollguard.profile.operations import DEFAULT_KINDS, IncidentKind
-from pollguard.services import incidents
+from pollguard.services import incidents, presence
 from pollguard.services.live import audit_item
 from pollguard.store import audit, plans
 from pollguard.store import field_reports as store
@@ -101,6 +101,22 @@ def submit_reports(*, db: Database, batch: Sequence[Pending]) -> list[Outcome]:
     that arrive together): per report, (the stored report, whether this batch stored it) or
     the ReportError that refused it. A refused report writes nothing and does not affect the
     others; a database failure raises and stores none of them (the phones resend)."""
+    return store_batch(db=db, batch=batch, mark_absent=False).outcomes
+
+
+@dataclass(frozen=True)
+class Stored:
+    """A batch's outcomes (as ``submit_reports``), and the officers among its reports who are
+    plotted at a post and not present at it (what marks their answers)."""
+
+    outcomes: list[Outcome]
+    absent: frozenset[str] = frozenset()
+
+
+def store_batch(*, db: Database, batch: Sequence[Pending], mark_absent: bool = True) -> Stored:
+    """``submit_reports``, and with ``mark_absent`` the reporters' presence read in the same
+    transaction: one query for the whole batch (the server's writer; read per report, it cost
+    more than storing the report)."""
     out: list[Outcome | None] = [None] * len(batch)
     with UnitOfWork(db) as uow:
         s = uow.session
@@ -142,7 +158,13 @@ def submit_reports(*, db: Database, batch: Sequence[Pending]) -> list[Outcome]:
             if r.client_id in opened:
                 items.append(opened[r.client_id])
         audit.append_many(s, items)
-    return [o for o in out if o is not None]
+        done = [o for o in out if o is not None]
+        absent: set[str] = set()
+        if mark_absent and plan is not None:
+            absent = presence.absent_in(s, plan[0], {o[0].nrp for o in done
+                                                     if not isinstance(o, ReportError)},
+                                        plotted=guards)
+    return Stored(done, frozenset(absent))
 
 
 def _outcome(stored: FieldReport, p: Pending, created: bool = False) -> Outcome:

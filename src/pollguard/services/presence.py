@@ -36,8 +36,8 @@ from pollguard.store.database import Database
 from pollguard.store.presence import PlannedPost
 from pollguard.store.uow import UnitOfWork
 
-__all__ = ["NotPlottedError", "PostPresence", "check", "check_presence", "not_present",
-           "presence", "standing"]
+__all__ = ["NotPlottedError", "PostPresence", "absent_in", "check", "check_presence",
+           "not_present", "presence", "standing"]
 
 _ALERTS = uuid.UUID("0b9f3c1e-5d0a-4f43-9a57-3c1f6e0d2a11")  # namespace of the alert ids
 
@@ -127,6 +127,20 @@ def standing(*, db: Database, nrps: Collection[str], in_use: bool = False) -> di
         latest_check = latest(store.checks(s, plan[0], wanted))
         plotted = store.plotted(s, plan[0], wanted)
     return {n: at_post(n, latest_check) for n in plotted}
+
+
+def absent_in(session: Session, plan_id: int, nrps: Collection[str],
+              plotted: Collection[str] | None = None) -> set[str]:
+    """Those of ``nrps`` plotted at a post of plan ``plan_id`` and not at it now, read in the
+    caller's transaction: the report writer marks a whole batch of reports with one query.
+    ``plotted``: the plan's post officers, when the caller holds them already (no query)."""
+    wanted = sorted(set(nrps))
+    if not wanted:
+        return set()
+    on_post = ({n for n in wanted if n in plotted} if plotted is not None
+               else store.plotted(session, plan_id, wanted))
+    latest_check = latest(store.checks(session, plan_id, wanted))
+    return {n for n in on_post if not at_post(n, latest_check)}
 
 
 def not_present(*, db: Database, nrps: Collection[str]) -> set[str]:

@@ -17,7 +17,7 @@ from pollguard.operations.field_reports import (
     TpsPhase,
     check_sent_at,
 )
-from pollguard.services import field_reports, presence
+from pollguard.services import field_reports
 from pollguard.services.accounts import Principal
 from pollguard.web.api.params import server_now, utc_iso
 from pollguard.web.deps import ProgressBoard, progress_board
@@ -78,11 +78,13 @@ def _out(r: FieldReport, absent: bool = False) -> StoredReport:
                         404: {"description": "no such TPS"},
                         409: {"description": "the client id is another officer's report"},
                         422: {"description": "not a valid report (the reason is given)"}})
-async def submit(body: ReportIn, request: Request, response: Response,
-                 who: Principal = needs(Permission.REPORT_WRITE)) -> StoredReport:
+async def submit(body: ReportIn, request: Request,
+                 who: Principal = needs(Permission.REPORT_WRITE)) -> Response:
     """A TPS phase or an incident from the officer's TPS. 201 when stored, 200 with the stored
     report when its client id was stored already (a resend stores nothing). Answered once the
     report is committed: an acknowledged report survives a crash."""
+    # The answer is written from StoredReport here rather than returned for FastAPI to check
+    # against it and encode a second time: this is voting day's busiest route (issue 18).
     if who.nrp is None:
         raise ApiError(403, ErrorCode.NOT_AN_OFFICER)
     try:
@@ -94,8 +96,9 @@ async def submit(body: ReportIn, request: Request, response: Response,
         client_id=str(body.client_id), tps_id=body.tps_id, kind=ReportKind(body.kind),
         sent_at=body.sent_at, phase=body.phase, incident_kind=body.incident_kind,
         severity=body.severity, text=body.text, lat=body.lat, lon=body.lon)
-    outcome = await request.app.state.report_writer.submit(field_reports.Pending(
+    written = await request.app.state.report_writer.submit(field_reports.Pending(
         submission, who.nrp, who.actor, server_now(request)))
+    outcome = written.outcome
     try:
         if isinstance(outcome, ReportError):
             raise outcome
@@ -108,9 +111,8 @@ async def submit(body: ReportIn, request: Request, response: Response,
         raise HTTPException(409, str(exc)) from exc
     except ReportError as exc:
         raise HTTPException(422, str(exc)) from exc
-    response.status_code = 201 if created else 200
-    absent = presence.not_present(db=request.app.state.db, nrps=[stored.nrp])
-    return _out(stored, absent=stored.nrp in absent)
+    return Response(_out(stored, absent=written.absent).model_dump_json(),
+                    status_code=201 if created else 200, media_type="application/json")
 
 
 @router.get("/reports/progress", response_model=ProgressBoard)

@@ -1,0 +1,106 @@
+"""The server's report writer (web/ingest.py) answers each report of a batch with its outcome
+and whether its officer is marked absent, reading presence once for the whole batch in its
+transaction (issue 18: read per request, on the event loop, it cost more CPU than the
+report)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from concurrent.futures import Future
+from typing import Any
+
+import pytest
+
+from pollguard.operations.field_reports import ReportError, ReportKind, TpsPhase
+from pollguard.operations.presence import CheckKind
+from pollguard.services import field_reports, presence
+from pollguard.store import field_reports as report_store
+from pollguard.store import plans
+from pollguard.store import presence as presence_store
+from pollguard.store.database import Database
+from pollguard.store.presence import PlannedPost
+from pollguard.store.uow import UnitOfWork
+from pollguard.web.ingest import ReportWriter, Written
+
+NOW = dt.datetime(2024, 11, 27, 0, 30, tzinfo=dt.UTC)
+
+
+def _posts(db: Database) -> tuple[PlannedPost, PlannedPost]:
+    """Two posts of the plan in force, each with an officer of its own and a TPS."""
+    with UnitOfWork(db) as uow:
+        plan = plans.in_force(uow.session)
+        assert plan is not None
+        found = [p for p in presence_store.posts(uow.session, plan[0]) if p.nrps and p.tps_ids]
+    return found[0], found[1]
+
+
+def _pending(nrp: str, tps_id: str, cid: str | None = None) -> field_reports.Pending:
+    return field_reports.Pending(field_reports.Submission(
+        client_id=cid or str(uuid.uuid4()), tps_id=tps_id, kind=ReportKind.STATUS, sent_at=NOW,
+        phase=TpsPhase.SET_UP), nrp, "test (field_officer)", NOW)
+
+
+def _one_batch(db: Database, batch: list[field_reports.Pending]) -> list[Future[Written]]:
+    """Queue every report before the writer's thread starts, so that it stores them as one
+    batch; the futures of their answers."""
+    writer = ReportWriter(db)
+    done: list[Future[Written]] = []
+    for p in batch:
+        f: Future[Written] = Future()
+        writer._queue.put((p, f))
+        done.append(f)
+    writer._start()
+    for f in done:
+        f.exception(timeout=30)
+    writer.stop()
+    return done
+
+
+def _counting(monkeypatch: pytest.MonkeyPatch) -> list[set[str]]:
+    calls: list[set[str]] = []
+    real = presence.absent_in
+
+    def counted(session: Any, plan_id: int, nrps: set[str], **kw: Any) -> set[str]:
+        calls.append(set(nrps))
+        return real(session, plan_id, nrps, **kw)
+
+    monkeypatch.setattr(presence, "absent_in", counted)
+    return calls
+
+
+def test_a_batch_reads_presence_once_and_marks_each_officer(
+        planned_db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    here, away = _posts(planned_db)
+    presence.check(db=planned_db, nrp=here.nrps[0], kind=CheckKind.IN, now=NOW, actor="test",
+                   lat=here.lat, lon=here.lon)
+    calls = _counting(monkeypatch)
+    batch = [_pending(here.nrps[0], here.tps_ids[0]) for _ in range(3)]
+    batch += [_pending(away.nrps[0], away.tps_ids[0]) for _ in range(3)]
+    batch.append(_pending(away.nrps[0], here.tps_ids[0]))  # not his TPS: refused
+    answers = [f.result() for f in _one_batch(planned_db, batch)]
+    assert calls == [{here.nrps[0], away.nrps[0]}]  # once for the batch, not once a report
+    assert [a.absent for a in answers] == [False] * 3 + [True] * 3 + [False]
+    assert all(not isinstance(a.outcome, ReportError) and a.outcome[1] for a in answers[:6])
+    assert isinstance(answers[6].outcome, field_reports.NotPlottedError)
+
+
+def test_a_failed_presence_read_rolls_the_batch_back_and_the_resend_stores_it_once(
+        planned_db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Presence is read in the batch's transaction: if that read fails, nothing of the batch
+    is stored, the phones get an error and resend, and the resend stores each report once."""
+    _, away = _posts(planned_db)
+    first = [_pending(away.nrps[0], away.tps_ids[0]) for _ in range(2)]
+    ids = [p.report.client_id for p in first]
+
+    def broken(*args: Any, **kw: Any) -> set[str]:
+        raise RuntimeError("database gone")
+
+    monkeypatch.setattr(presence, "absent_in", broken)
+    assert all(isinstance(f.exception(), RuntimeError) for f in _one_batch(planned_db, first))
+    with UnitOfWork(planned_db) as uow:
+        assert report_store.get_many(uow.session, ids) == {}
+    monkeypatch.undo()
+    answers = [f.result() for f in _one_batch(planned_db, first + first)]
+    assert [(a.outcome[0].client_id, a.outcome[1], a.absent) for a in answers  # type: ignore[index]
+            ] == [(cid, True, True) for cid in ids] + [(cid, False, True) for cid in ids]
