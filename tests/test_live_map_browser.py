@@ -267,10 +267,12 @@ def test_unit_panel_follows_the_server_through_a_dispatch_cycle(
                                                            timeout=LIVE_TIMEOUT)
 
     def shown() -> dict[str, str]:
-        rows = page.locator('#dispatches tr[data-dispatch-id]')
-        got = {rows.nth(i).get_attribute("data-unit-id") or "":
-               rows.nth(i).get_attribute("data-status") or "" for i in range(rows.count())}
-        return {u: s for u, s in got.items() if s != "available"}
+        # One read of the table as it stands: the panel redraws itself after each re-read of
+        # the units, and counting rows then reading the 12th can find it redrawn shorter.
+        rows = page.evaluate("() => [...document.querySelectorAll("
+                             "'#dispatches tr[data-dispatch-id]')]"
+                             ".map((r) => [r.dataset.unitId || '', r.dataset.status || ''])")
+        return {u: s for u, s in rows if s != "available"}
 
     want = _units_out(polda)
     assert unit["unit_id"] not in want
