@@ -144,3 +144,22 @@ def test_the_national_commands(db_url: str, tmp_path: Path) -> None:
     assert list((tmp_path / "g").glob("plotting_*.xlsx"))
     bad = runner.invoke(app, [*base, "plan", "--engine", "spark"])
     assert bad.exit_code == 1 and "local or ray" in bad.output
+
+
+@pytest.mark.slow
+def test_local_and_ray_plan_a_split_polda_identically(ray_home: Path) -> None:
+    """A Polda split into parts plans the same on both engines. Here, not in
+    test_national_split: a run gives each file to one worker, and two local Ray clusters
+    starting at once on the 2 cores timed out waiting for their GCS."""
+    recipes = [r for r in national_recipes(PILKADA_2024_TPS, seed=7)
+               if r.province_code in ("75", "65")]  # Gorontalo 3,789 TPS: two parts at 0.4
+    toml = dump_profile(load_profile(None))
+    local = {r.province_code: r for r in LocalEngine(split_share=0.4).run(
+        recipes, profile_toml=toml)}
+    ray = {r.province_code: r for r in RayEngine(num_cpus=2, split_share=0.4).run(
+        recipes, profile_toml=toml)}
+    assert set(local) == set(ray) == {"75", "65"}
+    assert local["75"].parts == 2 and local["65"].parts == 1
+    for code in local:
+        assert local[code].ok and ray[code].ok
+        assert local[code].digest == ray[code].digest and local[code].tps == ray[code].tps

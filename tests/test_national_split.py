@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from pollguard.national.engines import LocalEngine, RayEngine, tasks
+from pollguard.national.engines import LocalEngine, tasks
 from pollguard.national.polda import PoldaResult, merge_parts, plan_part, plan_polda
 from pollguard.national.split import pack, parts_for
 from pollguard.planning.budget import allocate, split_bko
 from pollguard.planning.inputs import PlanInputs
 from pollguard.planning.roles import assign
-from pollguard.profile import dump_profile, load_profile
+from pollguard.profile import load_profile
 from pollguard.risk.scoring import assess, inputs_of
 from pollguard.scenario.indonesia import (
     PILKADA_2024_TPS,
@@ -87,22 +87,6 @@ def test_the_cost_of_the_split_against_the_whole_polda_plan() -> None:
 
 def _by_code(results: list[PoldaResult]) -> dict[str, PoldaResult]:
     return {r.province_code: r for r in results}
-
-
-@pytest.mark.slow
-def test_local_and_ray_plan_a_split_polda_identically(tmp_path: Path,
-                                                      monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("HOME", str(tmp_path))  # Ray's token and sessions
-    recipes = [recipe_of("75"), recipe_of("65")]  # Gorontalo 3,789 TPS: split in two at 0.4
-    toml = dump_profile(load_profile(None))
-    local = _by_code(list(LocalEngine(split_share=0.4).run(recipes, profile_toml=toml)))
-    ray = _by_code(list(RayEngine(num_cpus=2, split_share=0.4).run(recipes,
-                                                                    profile_toml=toml)))
-    assert set(local) == set(ray) == {"75", "65"}
-    assert local["75"].parts == 2 and local["65"].parts == 1
-    for code in local:
-        assert local[code].ok and ray[code].ok
-        assert local[code].digest == ray[code].digest and local[code].tps == ray[code].tps
 
 
 @pytest.mark.slow
