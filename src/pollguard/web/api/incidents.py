@@ -422,9 +422,10 @@ class RecommendationOut(BaseModel):
 
 
 def _officer_names(snap: Snapshot, nrps: set[str]) -> dict[str, str]:
-    """'Rank Name (NRP)' for each NRP of the scenario's officers among ``nrps``."""
-    return {o.nrp: f"{o.rank.label} {o.name} ({o.nrp})" for o in snap.scenario.officers
-            if o.nrp in nrps}
+    """'Rank Name (NRP)' for each NRP of the plan's officers among ``nrps``: the Namer's
+    lookup (one dict access each), not a walk over the whole roster per recommendation."""
+    namer = Namer(snap, personnel=True)
+    return {n: got for n in nrps if (got := namer.officer(n))}
 
 
 def _team_out(o: TeamOption, names: dict[str, str],
