@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -150,4 +151,16 @@ def test_the_national_commands(db_url: str, tmp_path: Path) -> None:
     assert list((tmp_path / "g").glob("plotting_*.xlsx"))
     bad = runner.invoke(app, [*base, "plan", "--engine", "spark"])
     assert bad.exit_code == 1 and "local or ray" in bad.output
+    # a Polda whose duties alone outnumber its officers is named with the profile key to
+    # lower, which the console once swallowed as Rich markup
+    heavy = tmp_path / "heavy.toml"
+    from importlib import resources
+    text = resources.files("pollguard.profile").joinpath(
+        "profiles", "id-pilkada-2024.toml").read_text(encoding="utf-8")
+    heavy.write_text(re.sub(r"(?m)^ppk_office = \d+", "ppk_office = 40", text),
+                     encoding="utf-8")  # 40 per kecamatan, at full strength and minimum
+    short = runner.invoke(app, [*base, "plan", "--engine", "local", "--provinces", "65",
+                                "--tps", "2000", "--profile", str(heavy)])
+    assert short.exit_code == 1
+    assert "Kalimantan Utara" in short.output and "[planning.duty_minimums]" in short.output
 

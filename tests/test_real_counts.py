@@ -16,6 +16,7 @@ from typer.testing import CliRunner
 
 from pollguard.cli.main import app
 from pollguard.domain.tps import Election
+from pollguard.national.polda import planned_polda
 from pollguard.scenario.indonesia import build_province, national_recipes, read_counts
 from pollguard.scenario.indonesia.shape import shape_of
 from pollguard.scenario.problems import InvalidInputError
@@ -123,3 +124,18 @@ def test_build_with_counts_then_plan_the_folders(shared_data: Path, tmp_path: Pa
     mixed = runner.invoke(app, ["--db", db_url, "national", "plan", "--from", str(out),
                                 "--tps", "5000"])
     assert mixed.exit_code == 1 and "--from plans the folders as they are" in mixed.output
+
+
+def test_a_polda_whose_polres_restore_more_than_they_have_covers_every_tps(
+        shared_data: Path) -> None:
+    """Kepulauan Riau at its real Pemilu counts: Polres 21.03 has 55 guards for 86 duty and
+    reserve places, so the Polda pool makes up the difference and lends BKO for its TPS. The
+    pool once lent those officers twice, and the flow found the plan infeasible."""
+    counts = read_counts(shared_data / KECAMATAN)
+    (recipe,) = national_recipes(None, counts=counts, provinces=["21"])
+    scenario, plan, result = planned_polda(recipe)
+    assert result.ok, result.error
+    assert result.tps == 5914 and result.uncovered == () and result.bko_needed == 0
+    placed = [a.nrp for a in plan.assignments]
+    assert len(placed) == len(set(placed)) <= len(scenario.officers)
+    assert result.bko_from_pool > 0

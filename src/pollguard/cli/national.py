@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -61,14 +62,14 @@ def plan(ctx: typer.Context,
     except InvalidInputError as exc:
         report_invalid(exc)
     except (ValueError, FileNotFoundError) as exc:
-        fail(str(exc))
+        fail(escape(str(exc)))
     with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
                   TimeElapsedColumn(), console=errors, transient=True) as progress:
         task = progress.add_task(f"planning {total} Polda ({runner.name})", total=total)
 
         def done(result: national.PoldaResult) -> None:
             progress.advance(task)
-            mark = "[green]ok[/]" if result.ok else f"[red]{result.error}[/]"
+            mark = "[green]ok[/]" if result.ok else f"[red]{escape(result.error)}[/]"
             progress.console.print(f"  {result.province_code} {result.name}: {result.tps:,} TPS "
                                    f"{sum(result.seconds.values()):.1f} s {mark}")
 
@@ -78,7 +79,7 @@ def plan(ctx: typer.Context,
                                            profile=profile, counts=counts, election=election,
                                            source=from_, on_result=done)
         except (ValueError, InvalidInputError) as exc:
-            fail(str(exc))
+            fail(escape(str(exc)))
     print_picture(outcome.picture, f"National plan #{outcome.run_id} — {outcome.seconds:.1f} s "
                                    f"({runner.name})")
     if outcome.picture.failed:
@@ -110,7 +111,7 @@ def print_picture(picture: NationalPicture, title: str) -> None:
     total = sum(shares.values()) or 1
     console.print("Kelas: " + ", ".join(f"{k} {v:,} ({v / total:.1%})" for k, v in shares.items()))
     for r in picture.failed:
-        errors.print(f"[red]{r.error}[/]")
+        errors.print(f"[red]{escape(r.error)}[/]")
 
 
 @app.command()
@@ -120,7 +121,7 @@ def show(ctx: typer.Context,
     try:
         info, picture = national.stored_picture(db=state(ctx).db(), run_id=run)
     except LookupError as exc:
-        fail(str(exc))
+        fail(escape(str(exc)))
     print_picture(picture, f"National plan #{info.id} — {info.total_tps:,} TPS, "
                            f"{info.seconds:.1f} s ({info.engine})")
 
@@ -135,5 +136,5 @@ def export(ctx: typer.Context,
         paths = national.export_polda(db=state(ctx).db(), province_code=province, out=out,
                                       run_id=run)
     except (LookupError, RuntimeError) as exc:
-        fail(str(exc))
+        fail(escape(str(exc)))
     console.print(f"[green]wrote[/] {len(paths)} files to {out}")
