@@ -113,7 +113,9 @@ def run(engine: Engine, tps: int | None, seed: int, geo: Path | None,
                   f"{result.tps:>7,} TPS  build {result.seconds.get('build', 0):5.1f} s  "
                   f"risk {result.seconds.get('risk', 0):5.1f} s  "
                   f"plan {result.seconds.get('plan', 0):5.1f} s  "
-                  f"{'ok' if result.ok else result.error}", flush=True)
+                  + (f"{len(result.uncovered):,} TPS without posts (BKO from Mabes "
+                     f"{result.bko_needed:,})  " if result.uncovered else "")
+                  + f"{'ok' if result.ok else result.error}", flush=True)
     out.wall = time.perf_counter() - started
     out.peak_gb = memory.peak / GB
     return out

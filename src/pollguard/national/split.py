@@ -1,5 +1,6 @@
 """Splitting a large Polda into parts planned as separate tasks, so that no task holds more
-than a share of the national work (``SPLIT_SHARE``, estimated by TPS count): one Polda of
+than a share of the national work (``SPLIT_SHARE``, estimated from TPS counts with what each
+part repeats, ``parts_for``): one Polda of
 140,000 TPS is otherwise one task that no number of cores can shorten.
 
 The split is decided on aggregates first (``budget.split_bko``: how many Polda-pool guards
@@ -26,16 +27,34 @@ from pollguard.planning.budget import split_bko
 from pollguard.planning.inputs import PlanInputs
 from pollguard.planning.roles import assign as assign_roles
 
-#: No task should hold more than this share of the national work (TPS).
+#: No task should hold more than this share of the national work.
 SPLIT_SHARE = 0.10
 
+#: What every part of a split Polda repeats, per TPS of the whole Polda, as a share of
+#: planning one TPS: each part rebuilds and assesses the whole province and decides the split
+#: again. Measured at national Pemilu scale (``bench/national_bench.py --counts``, 2026-12-02):
+#: Jawa Barat's build 1.7 s, risk 5.5 s and split 0.9 s per part against 24.5 s planning its
+#: 140,457 TPS, about 0.3.
+PART_OVERHEAD = 0.3
 
-def parts_for(tps: int, total_tps: int, share: float | None) -> int:
+
+def parts_for(tps: int, total_tps: int, share: float | None,
+              overhead: float = PART_OVERHEAD) -> int:
     """How many tasks a Polda of ``tps`` TPS takes so that none holds more than ``share`` of
-    ``total_tps`` (1: the whole Polda in one task, as without a share)."""
+    the work of ``total_tps`` (1: the whole Polda in one task, as without a share).
+
+    In units of planning one TPS, a whole Polda costs ``tps * (1 + overhead)`` and a part of
+    ``k`` costs ``tps / k + tps * overhead`` (its share of the plan, and the whole province
+    built and assessed). The run's work is at least ``total_tps * (1 + overhead)``, so ``k`` is
+    the least with ``tps / k + tps * overhead <= share * total_tps * (1 + overhead)``. Where
+    the overhead alone is over the share, no split meets it: the parts are then sized by TPS
+    alone (``tps / k <= share * total_tps``)."""
     if not share or total_tps <= 0 or tps <= share * total_tps:
         return 1
-    return math.ceil(tps / (share * total_tps))
+    room = share * total_tps * (1 + overhead) - tps * overhead
+    if room <= share * total_tps * 0.5:  # the overhead would call for too many parts
+        room = share * total_tps
+    return max(2, math.ceil(tps / room))
 
 
 def pack(sizes: Mapping[str, int], parts: int) -> list[list[str]]:

@@ -71,15 +71,25 @@ class _EventGrid:
         self.cells: dict[tuple[int, int], list[RiskEvent]] = defaultdict(list)
         for e in events:
             self.cells[self._key(e.lat, e.lon)].append(e)
+        # The neighbourhood of each cell asked about, kept: the TPS of a desa share a few
+        # cells, so a province asks about each many times.
+        self._near: dict[tuple[int, int], list[RiskEvent]] = {}
 
     def _key(self, lat: float, lon: float) -> tuple[int, int]:
         return math.floor(lat / self.cell), math.floor(lon / self.cell)
 
     def near(self, lat: float, lon: float) -> list[RiskEvent]:
-        row, col = self._key(lat, lon)
-        span = math.ceil(1 / max(math.cos(math.radians(min(abs(lat), 85.0))), 1e-6))
-        return [e for dr in (-1, 0, 1) for dc in range(-span, span + 1)
-                for e in self.cells.get((row + dr, col + dc), ())]
+        key = self._key(lat, lon)
+        found = self._near.get(key)
+        if found is None:
+            row, col = key
+            # the span at the row's edge farthest from the equator: the widest any of its
+            # points needs (a few more events to look at, each checked by distance)
+            edge = min(max(abs(row * self.cell), abs((row + 1) * self.cell)), 85.0)
+            span = math.ceil(1 / max(math.cos(math.radians(edge)), 1e-6))
+            found = self._near[key] = [e for dr in (-1, 0, 1) for dc in range(-span, span + 1)
+                                       for e in self.cells.get((row + dr, col + dc), ())]
+        return found
 
 
 class Scorer:
@@ -92,6 +102,8 @@ class Scorer:
         self.event_kinds = {e.code: e for e in profile.events}
         self.spill = profile.scoring.spillover
         self.thresholds = profile.scoring.thresholds
+        self.rules = [(r, frozenset(r.indicators), frozenset(r.variables))
+                      for r in profile.rules]
 
     def assess(self, inputs: RiskInputs) -> list[TpsRisk]:
         grid = _EventGrid((e for e in inputs.events if e.occurred_on <= inputs.as_of
@@ -181,8 +193,8 @@ class Scorer:
         risk_class = base
         present = {c for c, v in observed.items() if v > 0 and c in self.indicators}
         present_vars = {self.indicators[c].variable for c in present}
-        for rule in self.profile.rules:
-            fires = present & set(rule.indicators) or present_vars & set(rule.variables)
+        for rule, indicators, variables in self.rules if present else ():
+            fires = present & indicators or present_vars & variables
             if fires and rule.min_class.rank > risk_class.rank:
                 risk_class = higher(risk_class, rule.min_class)
                 reasons.append(Contribution(Factor.RULE, rule.code, 0.0, rule.reason_id,
