@@ -157,13 +157,15 @@ def store_batch(*, db: Database, batch: Sequence[Pending], mark_absent: bool = T
             items.append(audit_item(p.actor, ReportEvent.of(r, phases.get(r.tps_id))))
             if r.client_id in opened:
                 items.append(opened[r.client_id])
-        audit.append_many(s, items)
         done = [o for o in out if o is not None]
         absent: set[str] = set()
         if mark_absent and plan is not None:
             absent = presence.absent_in(s, plan[0], {o[0].nrp for o in done
                                                      if not isinstance(o, ReportError)},
                                         plotted=guards)
+        # Last: on PostgreSQL the audit append holds the chain's lock until the commit, so
+        # another worker's writer waits only for the append and the commit.
+        audit.append_many(s, items)
     return Stored(done, frozenset(absent))
 
 

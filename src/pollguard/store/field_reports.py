@@ -118,6 +118,9 @@ def move_statuses(session: Session, moves: list[tuple[str, TpsPhase, dt.datetime
             best[tps_id] = (phase, at, nrp)
     if not best:
         return {}
+    # In TPS order, so that two writers (server workers) lock the rows they share in the same
+    # order and queue rather than deadlock.
+    best = dict(sorted(best.items()))
     table = TpsStatusRecord.__table__
     session.execute(_insert(session, table).on_conflict_do_nothing(
         index_elements=["tps_id"]), [{"tps_id": t, "phase": p, "updated_at": _utc(at), "by_nrp": n}
