@@ -16,6 +16,8 @@ projects the wall time on more cores: max(longest Polda, total work / cores) + R
     .venv/bin/python bench/national_bench.py --engines ray --cpus 16   # on a bigger machine
     .venv/bin/python bench/national_bench.py --geo ../shared/data/indonesia_kabkota_centroids.csv
     .venv/bin/python bench/national_bench.py --engines local --split-share 0.1  # Polres tasks
+    .venv/bin/python bench/national_bench.py --counts ../shared/data/indonesia_kecamatan_centroids.csv \
+        --split-share 0.1 --rounds 3   # real Pemilu counts; medians of 3 alternated rounds
 
 It also prints the longest task's share of the summed work: what bounds the wall time on
 many cores (a split Polda's parts count as tasks of their own).
@@ -121,7 +123,27 @@ def run(engine: Engine, tps: int | None, seed: int, geo: Path | None,
     return out
 
 
-def report(runs: list[Run], tps: int, cpus: int) -> None:
+def ray_startup(cpus: int) -> float:
+    """Seconds from ``ray.init`` until two workers have imported the planner: what every Ray
+    run pays before its first task (measured apart, since a split Polda's first result comes
+    only when all its parts are done)."""
+    import ray
+
+    started = time.perf_counter()
+    ray.init(num_cpus=cpus, include_dashboard=False, log_to_driver=False,
+             configure_logging=False)
+
+    @ray.remote
+    def warm() -> None:
+        import pollguard.national.polda  # noqa: F401
+
+    ray.get([warm.remote() for _ in range(cpus)])
+    seconds = time.perf_counter() - started
+    ray.shutdown()
+    return seconds
+
+
+def report(runs: list[Run], tps: int, cpus: int, startup: float = 3.0) -> None:
     limit_s, limit_gb = TARGETS.get(tps, (60.0 * tps / PILKADA_2024_TPS, 8.0))
     print()
     print(f"National plan, {tps:,} TPS, {os.cpu_count()} cores here "
@@ -161,10 +183,6 @@ def report(runs: list[Run], tps: int, cpus: int) -> None:
         print(f"longest task: {task[0]} {task[1]} {task[2]:.1f} s = {task[2] / summed:.1%} of "
               f"the summed work {summed:.1f} s ({len(base.tasks)} tasks; split share "
               f"{base.split_share or 'none'})")
-    ray_run = next((r for r in runs if r.engine == "ray"), None)
-    startup = 3.0  # a typical local Ray start, when no Ray run was measured
-    if ray_run and ray_run.results:  # the first result minus its own task's time
-        startup = ray_run.first_result_s - sum(ray_run.results[0].seconds.values())
     floor = task[2] if task else sum(longest.seconds.values())
     print("projected wall time on more cores (max(longest task, work / cores) + Ray start-up "
           f"{max(startup, 0):.1f} s):")
@@ -189,17 +207,43 @@ def main() -> int:
     parser.add_argument("--split-share", type=float, default=None,
                         help="split a Polda above this share of the TPS into Polres tasks "
                              "(e.g. 0.1; default: one task per Polda)")
+    parser.add_argument("--rounds", type=int, default=1,
+                        help="run the engines this many times, alternating which goes first, "
+                             "and report the medians (the machine's speed drifts)")
     args = parser.parse_args()
-    runs = []
+    names = args.engines.split(",")
+    rounds: list[list[Run]] = []
+    startup = 3.0  # a typical local Ray start, when no Ray run is measured
     with tempfile.TemporaryDirectory() as home:
         os.environ["HOME"] = home  # Ray writes its token and sessions under HOME
-        for name in args.engines.split(","):
-            engine: Engine = (LocalEngine(split_share=args.split_share) if name == "local"
-                              else RayEngine(num_cpus=args.cpus, split_share=args.split_share))
-            print(f"== {name}", flush=True)
-            runs.append(run(engine, None if args.counts else args.tps, args.seed, args.geo,
-                            args.split_share, args.counts))
-    report(runs, sum(r.tps for r in runs[0].results) if args.counts else args.tps, args.cpus)
+        if "ray" in names:
+            startup = ray_startup(args.cpus)
+            print(f"Ray start-up (ray.init and {args.cpus} workers importing the planner): "
+                  f"{startup:.1f} s", flush=True)
+        for k in range(args.rounds):
+            order = names if k % 2 == 0 else list(reversed(names))
+            runs = {}
+            for name in order:
+                engine: Engine = (LocalEngine(split_share=args.split_share) if name == "local"
+                                  else RayEngine(num_cpus=args.cpus,
+                                                 split_share=args.split_share))
+                print(f"== round {k + 1}: {name}", flush=True)
+                runs[name] = run(engine, None if args.counts else args.tps, args.seed,
+                                 args.geo, args.split_share, args.counts)
+            rounds.append([runs[n] for n in names])
+    last = rounds[-1]
+    tps = sum(r.tps for r in last[0].results) if args.counts else args.tps
+    report(last, tps, args.cpus, startup)
+    if len(rounds) > 1:
+        print(f"\nover {len(rounds)} rounds (alternating which engine went first):")
+        for i, name in enumerate(names):
+            walls = [r[i].wall for r in rounds]
+            print(f"  {name:<6} wall median {statistics.median(walls):6.1f} s  "
+                  f"(each: {', '.join(f'{w:.1f}' for w in walls)})")
+        if len(names) == 2:
+            ratios = [r[1].wall / r[0].wall for r in rounds]
+            print(f"  {names[1]} / {names[0]} wall: median {statistics.median(ratios):.2f} "
+                  f"(each: {', '.join(f'{x:.2f}' for x in ratios)})")
     return 0
 
 
