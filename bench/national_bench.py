@@ -16,8 +16,8 @@ projects the wall time on more cores: max(longest Polda, total work / cores) + R
     .venv/bin/python bench/national_bench.py --engines ray --cpus 16   # on a bigger machine
     .venv/bin/python bench/national_bench.py --geo ../shared/data/indonesia_kabkota_centroids.csv
     .venv/bin/python bench/national_bench.py --engines local --split-share 0.1  # Polres tasks
-    .venv/bin/python bench/national_bench.py --counts ../shared/data/indonesia_kecamatan_centroids.csv \
-        --split-share 0.1 --rounds 3   # real Pemilu counts; medians of 3 alternated rounds
+    .venv/bin/python bench/national_bench.py --split-share 0.1 --rounds 3 \
+        --counts ../shared/data/indonesia_kecamatan_centroids.csv  # real Pemilu counts, medians
 
 It also prints the longest task's share of the summed work: what bounds the wall time on
 many cores (a split Polda's parts count as tasks of their own).
