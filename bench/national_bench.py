@@ -88,7 +88,6 @@ class Run:
     wall: float = 0.0
     peak_gb: float = 0.0
     results: list[PoldaResult] = field(default_factory=list)
-    first_result_s: float = 0.0
     #: Every task's (Polda, part, seconds): a split Polda's parts one by one.
     tasks: list[tuple[str, str, float]] = field(default_factory=list)
     split_share: float | None = None
@@ -104,8 +103,6 @@ def run(engine: Engine, tps: int | None, seed: int, geo: Path | None,
         real = read_counts(counts) if counts else None
         recipes = national_recipes(tps, seed=seed, geo=points, counts=real)
         for result in engine.run(recipes, profile_toml=toml):
-            if not out.results:
-                out.first_result_s = time.perf_counter() - started
             out.results.append(result)
             out.tasks += [(result.name, f"part {k + 1}/{result.parts}" if result.parts > 1
                            else "whole", seconds)

@@ -11,6 +11,7 @@ from typing import NoReturn
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.text import Text
 
 from pollguard.scenario.problems import InvalidInputError
 from pollguard.services.database import Database, open_database
@@ -61,7 +62,9 @@ def steps(title: str, total: int) -> Iterator[Callable[[str], None]]:
 
 
 def fail(message: str, code: int = 1) -> NoReturn:
-    errors.print(f"[bold red]error:[/] {message}", highlight=False)
+    """Print ``message`` as an error, as plain text (an error names files, profile keys such as
+    ``[planning.duty_minimums]`` and user input, which Rich would read as markup), and exit."""
+    errors.print(Text.assemble(("error:", "bold red"), " ", message), highlight=False)
     raise typer.Exit(code)
 
 

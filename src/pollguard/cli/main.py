@@ -161,7 +161,7 @@ def _check_basemap() -> None:
             return
         archive = open_archive(given)
     except (ArchiveError, ValueError) as exc:
-        fail(escape(str(exc)))
+        fail(str(exc))
     info = archive.info
     archive.close()
     console.print(f"Peta dasar / basemap: {escape(info.name)} ({info.kind}, {info.format}, zoom "
@@ -187,7 +187,6 @@ def serve(ctx: typer.Context,
                    "/tiles/{z}/{x}/{y} (or POLLGUARD_TILES)")] = None) -> None:
     """Serve the command centre (pages and the /api/v1 JSON API) on the same database."""
     import uvicorn
-    from rich.markup import escape
 
     from pollguard.web.settings import forwarded_allow_ips
     from pollguard.web.workers import SingleWriterError, check_workers, serve_workers
@@ -195,9 +194,9 @@ def serve(ctx: typer.Context,
     try:
         check_workers(database_url(state(ctx).db_url), workers)
     except SingleWriterError as exc:
-        fail(escape(str(exc)))
+        fail(str(exc))
     if supervisor not in (None, "gunicorn", "uvicorn"):
-        fail(f"--server {escape(supervisor)}: gunicorn atau/or uvicorn")
+        fail(f"--server {supervisor}: gunicorn atau/or uvicorn")
 
     if tiles is not None:
         os.environ["POLLGUARD_TILES"] = str(tiles.resolve())  # every worker opens it

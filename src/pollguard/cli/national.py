@@ -62,7 +62,7 @@ def plan(ctx: typer.Context,
     except InvalidInputError as exc:
         report_invalid(exc)
     except (ValueError, FileNotFoundError) as exc:
-        fail(escape(str(exc)))
+        fail(str(exc))
     with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
                   TimeElapsedColumn(), console=errors, transient=True) as progress:
         task = progress.add_task(f"planning {total} Polda ({runner.name})", total=total)
@@ -79,7 +79,7 @@ def plan(ctx: typer.Context,
                                            profile=profile, counts=counts, election=election,
                                            source=from_, on_result=done)
         except (ValueError, InvalidInputError) as exc:
-            fail(escape(str(exc)))
+            fail(str(exc))
     print_picture(outcome.picture, f"National plan #{outcome.run_id} — {outcome.seconds:.1f} s "
                                    f"({runner.name})")
     if outcome.picture.failed:
@@ -121,7 +121,7 @@ def show(ctx: typer.Context,
     try:
         info, picture = national.stored_picture(db=state(ctx).db(), run_id=run)
     except LookupError as exc:
-        fail(escape(str(exc)))
+        fail(str(exc))
     print_picture(picture, f"National plan #{info.id} — {info.total_tps:,} TPS, "
                            f"{info.seconds:.1f} s ({info.engine})")
 
@@ -136,5 +136,5 @@ def export(ctx: typer.Context,
         paths = national.export_polda(db=state(ctx).db(), province_code=province, out=out,
                                       run_id=run)
     except (LookupError, RuntimeError) as exc:
-        fail(escape(str(exc)))
+        fail(str(exc))
     console.print(f"[green]wrote[/] {len(paths)} files to {out}")

@@ -232,7 +232,7 @@ def _cover(lay: Callable[..., Layout], own: Mapping[str, int], pool: int,
         # Pemilu counts: 55 guards, 86 roles to fill).
         take = {o: given["duties"].get(o, 0) + given["reserve"].get(o, 0)
                 for o in [*own, POOL]}
-        over = sum(max(0, take[o] - max(own[o], 0)) for o in own)
+        over = sum(max(0, take[o] - own[o]) for o in own)  # own is never below 0
         return lay({o: max(own[o] - take[o], 0) for o in own}, pool - take[POOL] - over,
                    tighten)
 
