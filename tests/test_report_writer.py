@@ -5,9 +5,9 @@ report)."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import uuid
-from concurrent.futures import Future
 from typing import Any
 
 import pytest
@@ -41,20 +41,24 @@ def _pending(nrp: str, tps_id: str, cid: str | None = None) -> field_reports.Pen
         phase=TpsPhase.SET_UP), nrp, "test (field_officer)", NOW)
 
 
-def _one_batch(db: Database, batch: list[field_reports.Pending]) -> list[Future[Written]]:
+def _one_batch(db: Database, batch: list[field_reports.Pending]
+               ) -> list[asyncio.Future[Written]]:
     """Queue every report before the writer's thread starts, so that it stores them as one
-    batch; the futures of their answers."""
-    writer = ReportWriter(db)
-    done: list[Future[Written]] = []
-    for p in batch:
-        f: Future[Written] = Future()
-        writer._queue.put((p, f))
-        done.append(f)
-    writer._start()
-    for f in done:
-        f.exception(timeout=30)
-    writer.stop()
-    return done
+    batch; the futures of their answers, settled on this test's event loop."""
+
+    async def run() -> list[asyncio.Future[Written]]:
+        writer = ReportWriter(db)
+        loop = asyncio.get_running_loop()
+        done: list[asyncio.Future[Written]] = [loop.create_future() for _ in batch]
+        for p, f in zip(batch, done, strict=True):
+            writer._queue.put((p, f))
+        writer._start()
+        _, waiting = await asyncio.wait(done, timeout=30)
+        writer.stop()
+        assert not waiting
+        return done
+
+    return asyncio.run(run())
 
 
 def _counting(monkeypatch: pytest.MonkeyPatch) -> list[set[str]]:
