@@ -53,6 +53,7 @@ from pollguard.web.i18n import LANGUAGES, catalogue
 from pollguard.web.ingest import ReportWriter
 from pollguard.web.security import PrincipalCache, declared_permission, public
 from pollguard.web.settings import WebSettings
+from pollguard.web.token_lookups import TokenLookups
 
 API = "/api/v1"
 
@@ -209,7 +210,10 @@ def create_app(db: Database | str | None = None, settings: WebSettings | None = 
     app = FastAPI(title="PollGuard command centre", version=__version__, lifespan=_lifespan,
                   openapi_url=f"{API}/openapi.json", docs_url=None, redoc_url=None,
                   description="Election security operations: vulnerability, deployment plan, "
-                              "plotting. Every route states the permission it needs.")
+                              "plotting. Every route states the permission it needs.",
+                  # No OpenTelemetry here: its per-request check read the environment on
+                  # every call, a cost on voting day's busiest route (issue 18).
+                  telemetry={"tracing": False, "metrics": False, "logs": False})
     app.state.db = database
     app.state.settings = settings or WebSettings()
     app.state.snapshots = Snapshots(database)
@@ -220,6 +224,7 @@ def create_app(db: Database | str | None = None, settings: WebSettings | None = 
     # Risk after a verified incident, reassessed off the request (services.reassessment).
     app.state.reassessor = incident_service.Reassessor(database)
     app.state.principals = PrincipalCache()
+    app.state.token_lookups = TokenLookups(database, app.state.principals)
     app.state.chain_watch = audit_service.ChainWatch()
     # The offline basemap, opened (and checked) now: a bad archive stops the start, naming it.
     given = app.state.settings.tiles
