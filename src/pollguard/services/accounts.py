@@ -7,6 +7,7 @@ import datetime as dt
 import re
 import secrets
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from argon2 import PasswordHasher
@@ -207,6 +208,16 @@ def token_principal(*, db: Database, token: str) -> Principal | None:
         if user is None or not user.active:
             return None
         return _principal(user, csrf=None, via="token")
+
+
+def token_principals(*, db: Database, tokens: Sequence[str]) -> dict[str, Principal]:
+    """``token_principal`` for many tokens in one query: the active accounts found, by token
+    (the server resolves the tokens that arrive together; web/token_lookups.py)."""
+    hashed = {store.token_hash(t): t for t in tokens}
+    with UnitOfWork(db) as uow:
+        found = store.users_of_tokens(uow.session, list(hashed))
+        return {hashed[h]: _principal(u, csrf=None, via="token")
+                for h, u in found.items() if u.active}
 
 
 def listing(*, db: Database) -> list[Principal]:

@@ -61,6 +61,14 @@ def find_token(session: Session, token: str) -> ApiTokenRecord | None:
     return session.get(ApiTokenRecord, token_hash(token))
 
 
+def users_of_tokens(session: Session, hashes: list[str]) -> dict[str, UserRecord]:
+    """The account behind each of these token hashes that has one: one query for many."""
+    rows = session.execute(select(ApiTokenRecord.token_hash, UserRecord)
+                           .join(UserRecord, UserRecord.id == ApiTokenRecord.user_id)
+                           .where(ApiTokenRecord.token_hash.in_(hashes)))
+    return {h: u for h, u in rows}
+
+
 def record_failure(session: Session, *, username: str, address: str,
                    now: dt.datetime) -> None:
     session.add(LoginFailureRecord(username=username[:60], address=address[:64], at=now))

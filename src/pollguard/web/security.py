@@ -75,6 +75,14 @@ class PrincipalCache:
                 self._found[key] = (now + self.ttl_s, who)
         return who
 
+    def keep(self, kind: str, found: dict[str, Principal]) -> None:
+        """Remember principals looked up elsewhere (``token_lookups``), by credential."""
+        until = time.monotonic() + self.ttl_s
+        with self._lock:
+            if len(self._found) + len(found) > self.size:
+                self._found.clear()
+            self._found.update({self._key(kind, c): (until, who) for c, who in found.items()})
+
     def forget(self, kind: str, credential: str) -> None:
         with self._lock:
             self._found.pop(self._key(kind, credential), None)
@@ -117,11 +125,15 @@ def check_login_csrf(request: Request) -> None:
 
 async def _current(request: Request) -> Principal:
     """Who calls. The guards are async so that a principal seen in the last seconds costs no
-    thread hop (most calls on voting day); a lookup runs in the thread pool."""
+    thread hop (most calls on voting day); a session lookup runs in the thread pool, and the
+    bearer tokens that miss the cache are looked up together."""
     found = _credential(request)
     who = request.app.state.principals.cached(*found) if found else None
     if who is None and found is not None:
-        who = await to_thread.run_sync(_principal, request)
+        if found[0] == "token":  # with the other tokens that missed (web/token_lookups.py)
+            who = await request.app.state.token_lookups.principal(found[1])
+        else:
+            who = await to_thread.run_sync(_principal, request)
     if who is None:
         raise ApiError(401, ErrorCode.NOT_SIGNED_IN, headers={"WWW-Authenticate": "Bearer"})
     _check_csrf(request, who)
