@@ -445,9 +445,11 @@ class Server:
         except psutil.Error:
             return 0.0
 
-    def settle(self, below: float = 0.2, window: float = 0.5, limit: float = 20.0) -> float:
+    def settle(self, below: float = 0.2, window: float = 0.5, limit: float = 180.0) -> float:
         """Wait until the server uses under ``below`` of a core (its workers started, queued
-        work done), at most ``limit`` s: idle figures are taken on an idle server. Seconds."""
+        work done), at most ``limit`` s: idle figures are taken on an idle server. Seconds.
+        A server writes the plan's documents when it starts (``prebuild``: 45 s of a core for
+        the Jambi demo on a 2-core machine); on voting day that was done hours before."""
         t0 = time.perf_counter()
         while time.perf_counter() - t0 < limit:
             c0 = self.cpu()
