@@ -9,8 +9,9 @@ report is written at once. Under load (the last batch held more than one report)
 lingers up to ``LINGER_S`` for more before it writes: 25 ms of latency buy batches several
 times larger (at 600 reports/s, a batch of a dozen instead of a few, where each batch's
 transaction costs about as much as storing three reports; at 8 ms the report p50 was 336-412 ms
-on the 2-core bench machine, at 25 ms 197 ms, the phones no longer queueing behind the writer). A request is answered only after its batch has committed, so an
-acknowledged report is durable.
+on the 2-core bench machine, at 25 ms 197 ms, the phones no longer queueing behind the
+writer). A request is answered only after its batch has committed, so an acknowledged report
+is durable.
 
 The answer also says whether the officer is marked absent (plotted at a post and not present
 at it), read for the whole batch in its transaction (``field_reports.store_batch``): read per
