@@ -41,7 +41,11 @@ target is printed as FAIL; the exit code stays 0.
 
     .venv/bin/python bench/live_bench.py [--db sqlite|postgresql|both] [--phones 300]
         [--seconds 20] [--rate 500] [--procs 1] [--client httpx|raw] [--workers 1]
-        [--profile] [--keep]
+        [--find-rate 400,500,...] [--compare-workers 1,2] [--profile] [--keep]
+
+``--find-rate`` runs the offered rates in turn on one server per worker count and reports each
+count's highest rate that kept up (97% accepted, p99 < 200 ms) and the ratio of two workers'
+to one worker's (the issue's 1.4x).
 """
 
 from __future__ import annotations
@@ -1067,6 +1071,100 @@ def steady_rows(label: str, server: Server, phones: list[Phone], kinds: tuple[st
         server.stop()
 
 
+@dataclass(frozen=True)
+class Rung:
+    """One offered rate of a ladder: what the server accepted and the reports' p99."""
+
+    offered: float
+    accepted: float
+    p99_s: float
+    server_cpu_ms: float  # server CPU per request
+
+    @property
+    def kept(self) -> bool:
+        """Kept up: at least 97% of the offered rate accepted, p99 under the target."""
+        return self.accepted >= 0.97 * self.offered and self.p99_s < LATENCY_TARGET_S
+
+
+def ladder(label: str, server: Server, phones: list[Phone], kinds: tuple[str, ...],
+           args: argparse.Namespace, postgres: bool, acked: dict[str, Ack],
+           step: Any) -> list[Rung]:
+    """The highest rate that keeps p99 under the target, found on one running server: a steady
+    run at each offered rate of ``--find-rate`` in turn (one server start, one settle: the
+    server's start-up writes the plan's documents), stopping after the first rate it does not
+    keep up with. What it acknowledged is added to ``acked`` (the database checks count it)."""
+    from pollguard.operations.field_reports import TpsPhase
+
+    rungs: list[Rung] = []
+    try:
+        server.start()
+        server.settle()
+        for rate in args.find_rate:
+            step(f"{label}: {args.seconds:g} s at {rate:g} reports/s offered")
+            cfg = LoadConfig(base=server.base, seconds=args.seconds, rate=rate,
+                             phones_total=len(phones), incident_share=args.incident_share,
+                             incident_kinds=kinds, phases=tuple(p.value for p in TpsPhase),
+                             drain_s=args.drain, resend_after_outage=False, seed=args.seed,
+                             client=args.client)
+            run = asyncio.run(run_load(server, phones, cfg, args.procs, "", None, [], None,
+                                       postgres))
+            acked |= {a.client_id: a for a in run.phones.acks}
+            ph = run.phones
+            ramp = max(1.0, 0.1 * run.seconds)
+            window = run.seconds - ramp
+            accepted = len([a for a in ph.acks if ramp <= a.t_ack < run.seconds]) / window
+            lat = [s for t, s, code, tag in ph.attempts
+                   if tag == "new" and code in (200, 201) and ramp <= t < run.seconds]
+            rung = Rung(ph.made / run.seconds, accepted, percentile(lat, 99),
+                        1000 * run.server_cpu_s / max(1, len(ph.attempts)))
+            rungs.append(rung)
+            step(f"{label}: {rung.offered:,.0f}/s offered, {rung.accepted:,.0f}/s accepted, "
+                 f"p99 {ms(rung.p99_s)}, {rung.server_cpu_ms:.2f} ms server CPU per request"
+                 f" -> {'kept up' if rung.kept else 'did not keep up'}")
+            if not rung.kept:
+                break
+            server.settle(limit=30.0)
+    finally:
+        server.stop()
+    return rungs
+
+
+def best(rungs: list[Rung]) -> Rung | None:
+    """The highest offered rate kept up with, below the first one that was not."""
+    kept = None
+    for r in rungs:
+        if not r.kept:
+            break
+        kept = r
+    return kept
+
+
+def ladder_rows(label: str, ladders: dict[str, list[Rung]]) -> list[Row]:
+    """Each worker count's highest rate with p99 under the target, and the ratio of the first
+    count above one to one worker's (the issue asks for at least 1.4x with two workers)."""
+    rows: list[Row] = []
+    found = {name: best(rungs) for name, rungs in ladders.items()}
+    for name, rungs in ladders.items():
+        b = found[name]
+        steps = "; ".join(f"{r.offered:,.0f}->{r.accepted:,.0f}/s p99 {ms(r.p99_s)}"
+                          for r in rungs)
+        rows.append(Row(f"{name}: highest rate with p99 < {LATENCY_TARGET_S * 1000:.0f} ms",
+                        f"{b.accepted:,.0f}/s (p99 {ms(b.p99_s)}, {b.server_cpu_ms:.2f} ms CPU "
+                        f"per request)" if b else "none", f"ladder (offered->accepted): {steps}",
+                        "-", "-", "info"))
+    names = list(ladders)
+    if len(names) >= 2:
+        one, two = found[names[0]], found[names[1]]
+        ratio = two.accepted / one.accepted if one and two else math.nan
+        rows.append(Row(f"{label}: {names[1]} / {names[0]}, highest rate with p99 < "
+                        f"{LATENCY_TARGET_S * 1000:.0f} ms", f"{ratio:.2f}x",
+                        f"{two.accepted if two else 0:,.0f}/s against "
+                        f"{one.accepted if one else 0:,.0f}/s", ">= 1.40x",
+                        f"{ratio / 1.4:.2f}", verdict(None if math.isnan(ratio)
+                                                      else ratio >= 1.4)))
+    return rows
+
+
 def bench_one(kind: str, args: argparse.Namespace, console: Console,
               tmp: Path) -> tuple[list[Row], list[str]]:
     from pollguard.operations.field_reports import TpsPhase
@@ -1096,7 +1194,15 @@ def bench_one(kind: str, args: argparse.Namespace, console: Console,
                      f"the run: {before}")
         kinds = tuple(sorted(catalogue()))
         compared: dict[str, Ack] = {}
-        for n in args.compare_workers:
+        if args.find_rate:
+            ladders: dict[str, list[Rung]] = {}
+            for n in args.compare_workers or [args.workers]:
+                sup = (args.compare_servers or [args.server])[0] if n > 1 else None
+                name = f"{label}, {n} worker(s)" + (f" ({sup})" if sup else "")
+                ladders[name] = ladder(name, Server(tmp, db_url, env, n, sup), phones, kinds,
+                                       args, kind == "postgresql", compared, step)
+            rows += ladder_rows(label, ladders)
+        for n in [] if args.find_rate else args.compare_workers:
             for sup in (args.compare_servers or [args.server]) if n > 1 else [None]:
                 name = f"{label}, {n} worker(s)" + (f" ({sup})" if sup else "")
                 step(f"comparison: {name}, {args.seconds:g} s at {args.rate:g} reports/s")
@@ -1197,6 +1303,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     ap.add_argument("--compare-servers", type=lambda v: [x for x in v.split(",") if x],
                     default=[], metavar="gunicorn,uvicorn",
                     help="with --compare-workers: each count above one under each supervisor")
+    ap.add_argument("--find-rate", type=lambda v: [float(x) for x in v.split(",") if x],
+                    default=[], help="offered rates (300,400,...) in turn, on each worker count "
+                    "of --compare-workers (or --workers): the highest with p99 < 200 ms")
     ap.add_argument("--kill-one", action="store_true",
                     help="the crash run SIGKILLs one worker, not the whole server")
     ap.add_argument("--drain", type=float, default=30.0,
