@@ -894,10 +894,23 @@ def in_process(db_url: str, phone: Phone, runs: int, profile: bool) -> dict[str,
 # --- the table ----------------------------------------------------------------------------------
 
 
-def report_rows(label: str, run: RunResult, health_idle: list[float], notes: list[str],
-                procs: int, crash: bool) -> list[Row]:
-    """Throughput, latency, errors and the load generator's own cost of one run."""
-    rows: list[Row] = []
+def load_config(server: Server, phones: list[Phone], kinds: tuple[str, ...],
+                args: argparse.Namespace, rate: float) -> LoadConfig:
+    """The phones' load for one steady run at ``rate`` reports/s (no resending after an
+    outage: a crash run replaces that)."""
+    from pollguard.operations.field_reports import TpsPhase
+
+    return LoadConfig(base=server.base, seconds=args.seconds, rate=rate,
+                      phones_total=len(phones), incident_share=args.incident_share,
+                      incident_kinds=kinds, phases=tuple(p.value for p in TpsPhase),
+                      drain_s=args.drain, resend_after_outage=False, seed=args.seed,
+                      client=args.client)
+
+
+def steady_figures(run: RunResult, crash: bool) -> tuple[float, list[Ack], float, list[float]]:
+    """After the first tenth of a run (at least 1 s) as ramp-up: the ramp, the reports
+    acknowledged in the window, the accepted rate, and the new reports' latencies (in a crash
+    run every acknowledging answer counts, drain included)."""
     ph = run.phones
     ramp = max(1.0, 0.1 * run.seconds)
     window = run.seconds - ramp
@@ -905,6 +918,15 @@ def report_rows(label: str, run: RunResult, health_idle: list[float], notes: lis
     rate = len(in_window) / window if window > 0 else math.nan
     lat = [s for t, s, code, tag in ph.attempts
            if tag == "new" and code in (200, 201) and (crash or ramp <= t < run.seconds)]
+    return ramp, in_window, rate, lat
+
+
+def report_rows(label: str, run: RunResult, health_idle: list[float], notes: list[str],
+                procs: int, crash: bool) -> list[Row]:
+    """Throughput, latency, errors and the load generator's own cost of one run."""
+    rows: list[Row] = []
+    ph = run.phones
+    ramp, in_window, rate, lat = steady_figures(run, crash)
     health = [s for t, s, code in run.probe.health if ramp <= t < run.seconds and code == 200]
     hp99 = percentile(health, 99)
     idle_p99 = percentile(health_idle, 99)
@@ -1049,17 +1071,12 @@ def steady_rows(label: str, server: Server, phones: list[Phone], kinds: tuple[st
     """One steady run on ``server`` (started and stopped here): its throughput, latency and
     error rows, for comparing worker counts on the same database in the same run. What it
     acknowledged is added to ``acked`` (the database checks count it)."""
-    from pollguard.operations.field_reports import TpsPhase
 
     try:
         server.start()
         server.settle()
         health_idle, _ = time_get(server.base, f"{API}/health", 200)
-        cfg = LoadConfig(base=server.base, seconds=args.seconds, rate=args.rate,
-                         phones_total=len(phones), incident_share=args.incident_share,
-                         incident_kinds=kinds, phases=tuple(p.value for p in TpsPhase),
-                         drain_s=args.drain, resend_after_outage=False, seed=args.seed,
-                         client=args.client)
+        cfg = load_config(server, phones, kinds, args, args.rate)
         run = asyncio.run(run_load(server, phones, cfg, args.procs, "", None, [], None,
                                    postgres))
         acked |= {a.client_id: a for a in run.phones.acks}
@@ -1093,7 +1110,6 @@ def ladder(label: str, server: Server, phones: list[Phone], kinds: tuple[str, ..
     run at each offered rate of ``--find-rate`` in turn (one server start, one settle: the
     server's start-up writes the plan's documents), stopping after the first rate it does not
     keep up with. What it acknowledged is added to ``acked`` (the database checks count it)."""
-    from pollguard.operations.field_reports import TpsPhase
 
     rungs: list[Rung] = []
     try:
@@ -1101,20 +1117,12 @@ def ladder(label: str, server: Server, phones: list[Phone], kinds: tuple[str, ..
         server.settle()
         for rate in args.find_rate:
             step(f"{label}: {args.seconds:g} s at {rate:g} reports/s offered")
-            cfg = LoadConfig(base=server.base, seconds=args.seconds, rate=rate,
-                             phones_total=len(phones), incident_share=args.incident_share,
-                             incident_kinds=kinds, phases=tuple(p.value for p in TpsPhase),
-                             drain_s=args.drain, resend_after_outage=False, seed=args.seed,
-                             client=args.client)
+            cfg = load_config(server, phones, kinds, args, rate)
             run = asyncio.run(run_load(server, phones, cfg, args.procs, "", None, [], None,
                                        postgres))
             acked |= {a.client_id: a for a in run.phones.acks}
             ph = run.phones
-            ramp = max(1.0, 0.1 * run.seconds)
-            window = run.seconds - ramp
-            accepted = len([a for a in ph.acks if ramp <= a.t_ack < run.seconds]) / window
-            lat = [s for t, s, code, tag in ph.attempts
-                   if tag == "new" and code in (200, 201) and ramp <= t < run.seconds]
+            _, _, accepted, lat = steady_figures(run, crash=False)
             rung = Rung(ph.made / run.seconds, accepted, percentile(lat, 99),
                         1000 * run.server_cpu_s / max(1, len(ph.attempts)))
             rungs.append(rung)
@@ -1167,7 +1175,6 @@ def ladder_rows(label: str, ladders: dict[str, list[Rung]]) -> list[Row]:
 
 def bench_one(kind: str, args: argparse.Namespace, console: Console,
               tmp: Path) -> tuple[list[Row], list[str]]:
-    from pollguard.operations.field_reports import TpsPhase
     from pollguard.operations.incidents import catalogue
 
     rows: list[Row] = []
@@ -1219,11 +1226,7 @@ def bench_one(kind: str, args: argparse.Namespace, console: Console,
             health_idle, _ = time_get(server.base, f"{API}/health", 200)
             seeded = seed_incidents(server.base, phones, kinds)
             acked: dict[str, Ack] = compared | {a.client_id: a for a in seeded}
-            cfg = LoadConfig(base=server.base, seconds=args.seconds, rate=args.rate,
-                             phones_total=len(phones), incident_share=args.incident_share,
-                             incident_kinds=kinds, phases=tuple(p.value for p in TpsPhase),
-                             drain_s=args.drain, resend_after_outage=False, seed=args.seed,
-                             client=args.client)
+            cfg = load_config(server, phones, kinds, args, args.rate)
             incident_ids = [a.client_id for a in seeded] if route else []
             step(f"{len(phones)} phones for {args.seconds:g} s at {args.rate:g} reports/s "
                  f"offered ...")
