@@ -108,3 +108,28 @@ def test_a_failed_presence_read_rolls_the_batch_back_and_the_resend_stores_it_on
     answers = [f.result() for f in _one_batch(planned_db, first + first)]
     assert [(a.outcome[0].client_id, a.outcome[1], a.absent) for a in answers  # type: ignore[index]
             ] == [(cid, True, True) for cid in ids] + [(cid, False, True) for cid in ids]
+
+
+def test_a_batch_is_stored_as_sent_whatever_its_columns_hold(planned_db: Database) -> None:
+    """One batch as one array per column on PostgreSQL (store.field_reports.insert_many): a
+    column empty in every report, text that looks like array syntax or NULL, and coordinates
+    in some reports only read back exactly as sent, on SQLite and PostgreSQL alike."""
+    here, _ = _posts(planned_db)
+    nrp, tps = here.nrps[0], here.tps_ids[0]
+    odd = 'NULL {a,"b"} \\ ,; Kerinci — 100% "rusuh"'
+    batch = [field_reports.Pending(field_reports.Submission(
+        client_id=str(uuid.uuid4()), tps_id=tps, kind=ReportKind.INCIDENT, sent_at=NOW,
+        incident_kind=kind, text=text, lat=lat, lon=lon), nrp, "test (field_officer)", NOW)
+        for kind, text, lat, lon in (("crowd_gathering", odd, None, None),
+                                     ("intimidation", "NULL", -2.07, 101.39),
+                                     ("violence", "", None, None))]
+    batch.append(_pending(nrp, tps))
+    answers = [f.result() for f in _one_batch(planned_db, batch)]
+    made = [a.outcome[0] for a in answers]  # type: ignore[index]
+    with UnitOfWork(planned_db) as uow:
+        stored = report_store.get_many(uow.session, [p.report.client_id for p in batch])
+    assert [stored[r.client_id] for r in made] == made
+    assert [(r.text, r.lat, r.lon, r.phase, r.severity is not None) for r in made] == [
+        (odd, None, None, None, True), ("NULL", -2.07, 101.39, None, True),
+        ("", None, None, None, True), ("", None, None, TpsPhase.SET_UP, False)]
+
