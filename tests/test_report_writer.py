@@ -133,3 +133,19 @@ def test_a_batch_is_stored_as_sent_whatever_its_columns_hold(planned_db: Databas
         (odd, None, None, None, True), ("NULL", -2.07, 101.39, None, True),
         ("", None, None, None, True), ("", None, None, TpsPhase.SET_UP, False)]
 
+
+def test_the_writer_lets_its_thread_take_the_gil_promptly(planned_db: Database) -> None:
+    """After each database round trip the writer's thread waits for the GIL: the server runs
+    with a 1 ms switch interval, not Python's 5 ms, once its writer has started."""
+    import sys
+
+    from pollguard.web.ingest import SWITCH_INTERVAL_S
+
+    before = sys.getswitchinterval()
+    try:
+        sys.setswitchinterval(0.005)
+        here, _ = _posts(planned_db)
+        _one_batch(planned_db, [_pending(here.nrps[0], here.tps_ids[0])])
+        assert sys.getswitchinterval() == pytest.approx(SWITCH_INTERVAL_S)
+    finally:
+        sys.setswitchinterval(before)
