@@ -43,9 +43,10 @@ target is printed as FAIL; the exit code stays 0.
         [--seconds 20] [--rate 500] [--procs 1] [--client httpx|raw] [--workers 1]
         [--find-rate 400,500,...] [--compare-workers 1,2] [--profile] [--keep]
 
-``--find-rate`` runs the offered rates in turn on one server per worker count and reports each
-count's highest rate that kept up (97% accepted, p99 < 200 ms) and the ratio of two workers'
-to one worker's (the issue's 1.4x).
+``--find-rate`` runs the offered rates in turn on one server per worker count (after a warm-up
+run at the first rate, not counted) and reports each count's highest rate that kept up (97%
+accepted, p99 < 200 ms), each rung's CPU per request (server, PostgreSQL, load generator) and
+the ratio of two workers' to one worker's (the issue's 1.4x).
 """
 
 from __future__ import annotations
@@ -90,6 +91,7 @@ from bench_common import (
 
 RATE_TARGET = 500.0  # reports/s
 LATENCY_TARGET_S = 0.200  # p99 of a report
+WARM_UP_S = 4.0  # --find-rate: a run at the first rate before the ladder, not counted
 RECOMMEND_TARGET_S = 0.050  # p99 of a recommendation
 POLDA = "polda"
 PG_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432"
@@ -189,7 +191,13 @@ def phones_process(index: int, phones: list[Phone], cfg: LoadConfig, go: Any, st
                    out: Any) -> None:
     """One load-generator process: its phones, one asyncio loop."""
     try:
-        results = asyncio.run(_drive(index, phones, cfg, go, start, out))
+        # uvloop where installed (uvicorn's own loop): on a small machine the load generator
+        # shares the cores with the server it measures, and uvloop's loop costs it less.
+        run: Any = asyncio.run
+        with contextlib.suppress(ImportError):
+            import uvloop
+            run = uvloop.run
+        results = run(_drive(index, phones, cfg, go, start, out))
         out.put(("result", index, results))
     except BaseException as e:  # reported to the parent, which prints it
         out.put(("error", index, f"{type(e).__name__}: {e}"))
@@ -241,8 +249,8 @@ class RawPhone:
         if body is not None:
             head += f"Content-Type: application/json\r\nContent-Length: {len(payload)}\r\n"
         try:
-            return await asyncio.wait_for(self._exchange(head.encode() + b"\r\n" + payload),
-                                          self.timeout)
+            async with asyncio.timeout(self.timeout):  # no task per request, as wait_for makes
+                return await self._exchange(head.encode() + b"\r\n" + payload)
         except (OSError, asyncio.IncompleteReadError, asyncio.LimitOverrunError,
                 TimeoutError, ValueError) as e:
             await self.close()
@@ -1115,6 +1123,17 @@ def ladder(label: str, server: Server, phones: list[Phone], kinds: tuple[str, ..
     try:
         server.start()
         server.settle()
+        # Warm-up, not counted: the first reports a server stores load the plan's guards and
+        # catalogue, fill its caches and grow its connection pool (p99 of the first rung was
+        # 470 ms at 500/s on one worker, 244 ms at 600/s in the rung after it).
+        warm = dataclasses.replace(load_config(server, phones, kinds, args, args.find_rate[0]),
+                                   seconds=WARM_UP_S)
+        step(f"{label}: warm-up, {WARM_UP_S:g} s at {args.find_rate[0]:g} reports/s (not "
+             f"counted)")
+        run = asyncio.run(run_load(server, phones, warm, args.procs, "", None, [], None,
+                                   postgres))
+        acked |= {a.client_id: a for a in run.phones.acks}
+        server.settle(limit=30.0)
         for rate in args.find_rate:
             step(f"{label}: {args.seconds:g} s at {rate:g} reports/s offered")
             cfg = load_config(server, phones, kinds, args, rate)
@@ -1123,12 +1142,17 @@ def ladder(label: str, server: Server, phones: list[Phone], kinds: tuple[str, ..
             acked |= {a.client_id: a for a in run.phones.acks}
             ph = run.phones
             _, _, accepted, lat = steady_figures(run, crash=False)
+            sent = max(1, len(ph.attempts))
             rung = Rung(ph.made / run.seconds, accepted, percentile(lat, 99),
-                        1000 * run.server_cpu_s / max(1, len(ph.attempts)))
+                        1000 * run.server_cpu_s / sent)
             rungs.append(rung)
             step(f"{label}: {rung.offered:,.0f}/s offered, {rung.accepted:,.0f}/s accepted, "
                  f"p99 {ms(rung.p99_s)}, {rung.server_cpu_ms:.2f} ms server CPU per request"
                  f" -> {'kept up' if rung.kept else 'did not keep up'}")
+            step(f"{label}: CPU per request: server {rung.server_cpu_ms:.2f} ms, PostgreSQL "
+                 f"{1000 * run.postgres_cpu_s / sent:.2f} ms, load generator "
+                 f"{1000 * ph.cpu_s / sent:.2f} ms, bench {1000 * run.main_cpu_s / sent:.2f} "
+                 f"ms; machine {run.machine_busy:.0%} busy")
             if not rung.kept:
                 break
             server.settle(limit=30.0)
