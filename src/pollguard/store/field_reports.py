@@ -5,9 +5,10 @@ and PostgreSQL alike (``INSERT ... ON CONFLICT DO NOTHING``), even when two rese
 from __future__ import annotations
 
 import datetime as dt
+from enum import Enum
 from typing import Any
 
-from sqlalchemy import String, any_, bindparam, func, select, text, update
+from sqlalchemy import String, TextClause, any_, bindparam, func, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -111,23 +112,28 @@ def insert_many(session: Session, reports: list[FieldReport]) -> set[str]:
     table = FieldReportRecord.__table__
     stmt = _insert(session, table).on_conflict_do_nothing(
         index_elements=["client_id"]).returning(table.c.client_id)
-    rows = [{"client_id": r.client_id, "nrp": r.nrp, "tps_id": r.tps_id, "kind": r.kind,
-             "phase": r.phase, "incident_kind": r.incident_kind, "severity": r.severity,
-             "text": r.text, "lat": r.lat, "lon": r.lon, "sent_at": _utc(r.sent_at),
-             "received_at": _utc(r.received_at)} for r in reports]
-    return {row[0] for row in session.execute(stmt, rows)}
+    return {row[0] for row in session.execute(stmt, [_row(r) for r in reports])}
 
 
-# Each column of field_report and the PostgreSQL array type its values travel in.
-_COLUMNS = (("client_id", "varchar"), ("nrp", "varchar"), ("tps_id", "varchar"),
-            ("kind", "varchar"), ("phase", "varchar"), ("incident_kind", "varchar"),
-            ("severity", "integer"), ("text", "text"), ("lat", "double precision"),
-            ("lon", "double precision"), ("sent_at", "timestamptz"),
-            ("received_at", "timestamptz"))
-_UNNEST = text(
-    f"INSERT INTO {FieldReportRecord.__tablename__} ({', '.join(c for c, _ in _COLUMNS)}) "
-    f"SELECT * FROM unnest({', '.join(f'CAST(:{c} AS {t}[])' for c, t in _COLUMNS)}) "
-    "ON CONFLICT (client_id) DO NOTHING RETURNING client_id")
+def _row(r: FieldReport) -> dict[str, Any]:
+    return {"client_id": r.client_id, "nrp": r.nrp, "tps_id": r.tps_id, "kind": r.kind,
+            "phase": r.phase, "incident_kind": r.incident_kind, "severity": r.severity,
+            "text": r.text, "lat": r.lat, "lon": r.lon, "sent_at": _utc(r.sent_at),
+            "received_at": _utc(r.received_at)}
+
+
+def _unnest_insert() -> TextClause:
+    """``INSERT ... SELECT FROM unnest`` of every column of field_report, each as an array of
+    the column's own PostgreSQL type."""
+    columns = FieldReportRecord.__table__.columns
+    arrays = ", ".join(f"CAST(:{c.name} AS {c.type.compile(dialect=postgresql.dialect())}[])"
+                       for c in columns)
+    return text(f"INSERT INTO {FieldReportRecord.__tablename__} "
+                f"({', '.join(c.name for c in columns)}) SELECT * FROM unnest({arrays}) "
+                "ON CONFLICT (client_id) DO NOTHING RETURNING client_id")
+
+
+_UNNEST = _unnest_insert()
 
 
 def _insert_unnest(session: Session, reports: list[FieldReport]) -> set[str]:
@@ -135,16 +141,15 @@ def _insert_unnest(session: Session, reports: list[FieldReport]) -> set[str]:
     statement of the same short text whatever the batch's size: a multi-row VALUES of 50
     reports is 600 parameters, a new statement text per size, which psycopg parses again every
     time (a tenth of the report writer's CPU per report under load, issue 18)."""
-    params: dict[str, list[Any]] = {
-        "client_id": [r.client_id for r in reports], "nrp": [r.nrp for r in reports],
-        "tps_id": [r.tps_id for r in reports], "kind": [r.kind.value for r in reports],
-        "phase": [r.phase.value if r.phase else None for r in reports],
-        "incident_kind": [r.incident_kind for r in reports],
-        "severity": [r.severity for r in reports], "text": [r.text for r in reports],
-        "lat": [r.lat for r in reports], "lon": [r.lon for r in reports],
-        "sent_at": [_utc(r.sent_at) for r in reports],
-        "received_at": [_utc(r.received_at) for r in reports]}
+    rows = [_row(r) for r in reports]
+    params = {c.name: [_plain(row[c.name]) for row in rows]
+              for c in FieldReportRecord.__table__.columns}
     return {row[0] for row in session.execute(_UNNEST, params)}
+
+
+def _plain(value: Any) -> Any:
+    """An enum's value (psycopg would not know how to write the enum in an array)."""
+    return value.value if isinstance(value, Enum) else value
 
 
 def move_statuses(session: Session, moves: list[tuple[str, TpsPhase, dt.datetime, str]]
