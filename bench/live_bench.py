@@ -1106,11 +1106,11 @@ def steady_rows(label: str, server: Server, phones: list[Phone], kinds: tuple[st
 class Rung:
     """One offered rate of a ladder: what the server accepted and the reports' p99."""
 
+    rate: float  # the rate asked for (``offered`` is what the phones made)
     offered: float
     accepted: float
     p99_s: float
     server_cpu_ms: float  # server CPU per request
-    rate: float = 0.0  # the rate asked for (``offered`` is what the phones made)
 
     @property
     def kept(self) -> bool:
@@ -1140,47 +1140,46 @@ def ladder(label: str, server: Server, phones: list[Phone], kinds: tuple[str, ..
         run = asyncio.run(run_load(server, phones, warm, args.procs, "", None, [], None,
                                    postgres))
         acked |= {a.client_id: a for a in run.phones.acks}
-        server.settle(limit=30.0)
-        tries = [rate for rate in args.find_rate for _ in range(1 + LADDER_RETRIES)]
-        for i, rate in enumerate(tries):
-            if i and tries[i - 1] == rate and rungs[-1].kept:
-                continue  # kept at the first try: no second one
-            step(f"{label}: {args.seconds:g} s at {rate:g} reports/s offered")
-            cfg = load_config(server, phones, kinds, args, rate)
-            run = asyncio.run(run_load(server, phones, cfg, args.procs, "", None, [], None,
-                                       postgres))
-            acked |= {a.client_id: a for a in run.phones.acks}
-            ph = run.phones
-            _, _, accepted, lat = steady_figures(run, crash=False)
-            sent = max(1, len(ph.attempts))
-            rung = Rung(ph.made / run.seconds, accepted, percentile(lat, 99),
-                        1000 * run.server_cpu_s / sent, rate)
-            rungs.append(rung)
-            step(f"{label}: {rung.offered:,.0f}/s offered, {rung.accepted:,.0f}/s accepted, "
-                 f"p99 {ms(rung.p99_s)}, {rung.server_cpu_ms:.2f} ms server CPU per request"
-                 f" -> {'kept up' if rung.kept else 'did not keep up'}")
-            step(f"{label}: CPU per request: server {rung.server_cpu_ms:.2f} ms, PostgreSQL "
-                 f"{1000 * run.postgres_cpu_s / sent:.2f} ms, load generator "
-                 f"{1000 * ph.cpu_s / sent:.2f} ms, bench {1000 * run.main_cpu_s / sent:.2f} "
-                 f"ms; machine {run.machine_busy:.0%} busy")
-            if not rung.kept and (i + 1 == len(tries) or tries[i + 1] != rate):
+        for rate in args.find_rate:
+            for _ in range(1 + LADDER_RETRIES):
+                server.settle(limit=30.0)
+                rungs.append(_rung(label, server, phones, kinds, args, postgres, acked, step,
+                                   rate))
+                if rungs[-1].kept:
+                    break
+            if not rungs[-1].kept:
                 break  # no try at this rate kept up
-            server.settle(limit=30.0)
     finally:
         server.stop()
     return rungs
 
 
+def _rung(label: str, server: Server, phones: list[Phone], kinds: tuple[str, ...],
+          args: argparse.Namespace, postgres: bool, acked: dict[str, Ack], step: Any,
+          rate: float) -> Rung:
+    """One steady run of a ladder at ``rate`` reports/s, and its CPU per request printed."""
+    step(f"{label}: {args.seconds:g} s at {rate:g} reports/s offered")
+    cfg = load_config(server, phones, kinds, args, rate)
+    run = asyncio.run(run_load(server, phones, cfg, args.procs, "", None, [], None, postgres))
+    acked |= {a.client_id: a for a in run.phones.acks}
+    ph = run.phones
+    _, _, accepted, lat = steady_figures(run, crash=False)
+    sent = max(1, len(ph.attempts))
+    rung = Rung(rate, ph.made / run.seconds, accepted, percentile(lat, 99),
+                1000 * run.server_cpu_s / sent)
+    step(f"{label}: {rung.offered:,.0f}/s offered, {rung.accepted:,.0f}/s accepted, "
+         f"p99 {ms(rung.p99_s)} -> {'kept up' if rung.kept else 'did not keep up'}")
+    step(f"{label}: CPU per request: server {rung.server_cpu_ms:.2f} ms, PostgreSQL "
+         f"{1000 * run.postgres_cpu_s / sent:.2f} ms, load generator "
+         f"{1000 * ph.cpu_s / sent:.2f} ms, bench {1000 * run.main_cpu_s / sent:.2f} ms; "
+         f"machine {run.machine_busy:.0%} busy")
+    return rung
+
+
 def best(rungs: list[Rung]) -> Rung | None:
-    """The highest rate kept up with (at one of its tries), below the first rate that no try
-    kept up with."""
-    kept = None
-    for rate in dict.fromkeys(r.rate for r in rungs):
-        held = [r for r in rungs if r.rate == rate and r.kept]
-        if not held:
-            break
-        kept = held[0]
-    return kept
+    """The highest rate kept up with: the ladder's last kept rung (it stops at the first rate
+    that no try kept up with)."""
+    return next((r for r in reversed(rungs) if r.kept), None)
 
 
 def ladder_rows(label: str, ladders: dict[str, list[Rung]]) -> list[Row]:
