@@ -5,11 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from sqlalchemy import inspect, select
+from sqlalchemy import inspect, select, text
 
 from pollguard.domain.scenario import Scenario
 from pollguard.scenario.folder import read_scenario
 from pollguard.services import scenarios
+from pollguard.store import field_reports
 from pollguard.store import repository as repo
 from pollguard.store.database import Database, database_url, open_database
 from pollguard.store.tables import OfficerRecord
@@ -37,6 +38,24 @@ def test_the_database_enforces_what_it_should(db: Database) -> None:
         else:
             assert db.engine.dialect.name == "postgresql"
             assert conn.exec_driver_sql("SHOW server_version_num").scalar() >= "130000"
+            assert conn.exec_driver_sql("SHOW plan_cache_mode").scalar() == "force_custom_plan"
+
+
+def test_postgresql_plans_each_lookup_for_the_table_as_it_is(db: Database) -> None:
+    """A statement psycopg has prepared (after five runs) is never given a generic plan: one
+    made while ``field_report`` was empty scanned the whole table once it had grown."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("PostgreSQL's plan cache")
+    ids = [f"c{i}" for i in range(3)]
+    with db.sessions() as session:
+        session.execute(text("ANALYZE field_report"))  # empty, as autovacuum sees it at first
+        for _ in range(20):  # prepared after 5 runs; generic plans are weighed after 5 more
+            assert field_reports.get_many(session, ids) == {}
+        plans = session.execute(text(
+            "SELECT statement, generic_plans, custom_plans FROM pg_prepared_statements")).all()
+    lookups = [p for p in plans if "field_report" in p.statement]
+    assert lookups, plans  # psycopg did prepare it
+    assert all(p.generic_plans == 0 and p.custom_plans >= 3 for p in lookups), lookups
 
 
 def test_postgres_urls_get_the_psycopg_driver() -> None:

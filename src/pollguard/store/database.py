@@ -34,7 +34,25 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     engine = create_engine(url, **kwargs)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
+    elif engine.dialect.name == "postgresql":
+        event.listen(engine, "connect", _postgresql_settings)
     return engine
+
+
+def _postgresql_settings(dbapi_connection: Any, _record: Any) -> None:
+    """Every statement planned for the values it runs with (``plan_cache_mode``).
+
+    psycopg prepares a statement on the server once it has run it five times, and PostgreSQL
+    then keeps a generic plan for it if that looks no worse than the plans so far. On voting
+    day the server starts with ``field_report`` empty: the lookup of a batch's client ids got a
+    sequential scan, cheapest on an empty table, and kept it for the life of the connection
+    while the table grew, so that PostgreSQL's CPU per report rose from 0.3 to 0.9 ms within
+    two minutes at 1,100 reports/s (issue 18, bench/live_bench.py). Planning each time costs
+    PostgreSQL microseconds on these short statements."""
+    cursor = dbapi_connection.cursor()
+    cursor.execute("SET plan_cache_mode = force_custom_plan")
+    cursor.close()
+    dbapi_connection.commit()
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
