@@ -48,7 +48,7 @@ offers the rates in turn, each rate to each server (after a warm-up run at the f
 not counted; a rate not kept up with is offered once more before that server's ladder stops),
 and reports each count's highest rate that kept up (97% accepted, p99 < 200 ms), each rung's
 CPU per request (server, PostgreSQL, load generator) and the ratio of two workers' to one
-worker's (the issue's 1.4x). On PostgreSQL the demo's database is vacuumed and analysed first.
+worker's (the issue's 1.4x).
 """
 
 from __future__ import annotations
@@ -519,17 +519,6 @@ def bench_database(kind: str, tmp: Path) -> Iterator[str]:
     finally:
         with psycopg.connect(admin, autocommit=True) as c:
             c.execute(f"DROP DATABASE IF EXISTS {PG_BENCH_DB} WITH (FORCE)")
-
-
-def vacuum(db_url: str) -> float:
-    """``VACUUM ANALYZE`` the whole bench database, as a database in service long since the
-    demo's build would be: seconds."""
-    import psycopg
-
-    t0 = time.perf_counter()
-    with psycopg.connect(db_url.replace("+psycopg", ""), autocommit=True) as c:
-        c.execute("VACUUM ANALYZE")
-    return time.perf_counter() - t0
 
 
 def make_accounts(db_url: str, n: int, seed: int) -> tuple[list[Phone], str, float]:
@@ -1259,11 +1248,6 @@ def bench_one(kind: str, args: argparse.Namespace, console: Console,
         demo_s, _ = build_demo(tmp, db_url, env)
         step(f"{args.phones} field-officer accounts with tokens ...")
         phones, polda, accounts_s = make_accounts(db_url, args.phones, args.seed)
-        if kind == "postgresql":
-            vacuum_s = vacuum(db_url)
-            notes.append(f"{label}: VACUUM ANALYZE after the build, {vacuum_s:.1f} s (else "
-                         "autovacuum works through the fresh demo's tables during the first "
-                         "runs, and the first worker count measured pays for it)")
         before = len(stored_ids(db_url))
         notes.append(f"{label}: setup: demo {demo_s:.1f} s, {args.phones} accounts + tokens "
                      f"{accounts_s:.1f} s; {len({p.post_id for p in phones})} distinct posts, "
@@ -1273,14 +1257,13 @@ def bench_one(kind: str, args: argparse.Namespace, console: Console,
         compared: dict[str, Ack] = {}
         if args.find_rate:
             servers: dict[str, Server] = {}
-            counts: dict[str, int] = {}
             for n in args.compare_workers or [args.workers]:
                 sup = (args.compare_servers or [args.server])[0] if n > 1 else None
                 name = f"{label}, {n} worker(s)" + (f" ({sup})" if sup else "")
-                counts[name] = n
                 servers[name] = Server(tmp, db_url, env, n, sup)
             rows += ladder_rows(label, ladders(servers, phones, kinds, args,
-                                               kind == "postgresql", compared, step), counts)
+                                               kind == "postgresql", compared, step),
+                                {name: server.workers for name, server in servers.items()})
         for n in [] if args.find_rate else args.compare_workers:
             for sup in (args.compare_servers or [args.server]) if n > 1 else [None]:
                 name = f"{label}, {n} worker(s)" + (f" ({sup})" if sup else "")
